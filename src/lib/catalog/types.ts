@@ -1,0 +1,205 @@
+/**
+ * The catalog: one serializable data set that the site reads and `api/` publishes.
+ * Everything here is plain JSON (no Dates, Maps or class instances), sorted deterministically.
+ */
+import type { Diagnostic } from '../diagnostics.ts';
+import type { ParsedCondition } from '../sigma/condition.ts';
+import type { SearchIdentifier } from '../sigma/detection.ts';
+
+export type RuleKind = 'rule' | 'correlation' | 'filter';
+
+export interface LogSource {
+  product?: string;
+  category?: string;
+  service?: string;
+  definition?: string;
+}
+
+export interface RelatedRule {
+  id: string;
+  type: string;
+  /** Slug of the related rule when it is in the catalog. */
+  slug?: string;
+}
+
+/** One (field, operator, value) a rule tests, with its corpus count. */
+export interface IndicatorRef {
+  key: string;
+  field: string | null;
+  operator: string;
+  value: string;
+}
+
+export interface CatalogRule {
+  /** The rule's `id` as written (may be empty when missing). */
+  id: string;
+  /** Unique, URL-safe page key: the id when it is unique and safe, otherwise derived. */
+  slug: string;
+  kind: RuleKind;
+  title: string;
+  /** Source file relative to its --sigma root, with forward slashes. */
+  path: string;
+  /** Index of the YAML document inside a multi-document file (0 for the first). */
+  document: number;
+  /** rules, emerging-threats, threat-hunting, placeholder, compliance, dfir, deprecated, unsupported, or the root folder name. */
+  collection: string;
+  status?: string;
+  level?: string;
+  description?: string;
+  author?: string;
+  date?: string;
+  modified?: string;
+  license?: string;
+  references: string[];
+  falsepositives: string[];
+  fields: string[];
+  tags: string[];
+  logsource: LogSource;
+  related: RelatedRule[];
+  /** ATT&CK technique ids from tags, upper-case (T1003.001), sorted. */
+  techniques: string[];
+  /** Tactic short names from tags (e.g. credential-access), in matrix order. */
+  tactics: string[];
+  /** Guids of Atomic tests the rule references explicitly, sorted. */
+  tests: string[];
+  /** Technique ids the rule references explicitly through a technique-level Atomic link. */
+  referencedTechniques: string[];
+  /** Active = not deprecated and not unsupported (by status or by collection). */
+  active: boolean;
+  detection?: {
+    identifiers: SearchIdentifier[];
+    conditions: ParsedCondition[];
+    timeframe?: string;
+  };
+  /** For correlation and filter rules: the section as written (rules, group-by, timespan …). */
+  correlation?: Record<string, unknown>;
+  filter?: Record<string, unknown>;
+  indicators: IndicatorRef[];
+  /** Rules whose `related` names this one (replaced/derived by …). */
+  relatedFrom: RelatedRule[];
+  /** The YAML document text as written. */
+  source: string;
+  url: string;
+  /** Atomic Test guids predicted to trigger this rule (issue 4). */
+  predictedTests?: string[];
+}
+
+export interface InputArgument {
+  name: string;
+  description?: string;
+  type?: string;
+  default?: string;
+}
+
+export interface Dependency {
+  description?: string;
+  prereqCommand?: string;
+  getPrereqCommand?: string;
+}
+
+export interface CatalogTest {
+  guid: string;
+  technique: string;
+  /** 1-based position in the technique's file, as in "Atomic Test #3". */
+  number: number;
+  name: string;
+  description?: string;
+  platforms: string[];
+  executor: string;
+  elevationRequired: boolean;
+  /** The command as written, with #{arg} placeholders. */
+  command?: string;
+  /** The command with input argument defaults substituted. */
+  commandResolved?: string;
+  cleanup?: string;
+  cleanupResolved?: string;
+  /** Manual executor steps. */
+  steps?: string;
+  inputArguments: InputArgument[];
+  dependencies: Dependency[];
+  dependencyExecutor?: string;
+  /** Anchor of the test's heading in the generated Txxxx.md (current format). */
+  anchor: string;
+  /** Rules that reference this test explicitly. */
+  rules: string[];
+  url: string;
+  predicted?: string[];
+}
+
+export interface CatalogTechnique {
+  id: string;
+  name: string;
+  /** Markdown (ATT&CK description; rendered through the sanitizing pipeline). */
+  description?: string;
+  tactics: string[];
+  platforms: string[];
+  parent?: string;
+  subtechniques: string[];
+  /** Rule slugs tagged with the technique (a sub-technique's rules count for its parent too). */
+  rules: string[];
+  /** Rule slugs referencing one of its tests or the technique's Atomic page explicitly. */
+  referencingRules: string[];
+  tests: string[];
+  attackUrl?: string;
+  deprecated: boolean;
+  revoked: boolean;
+  /** Where the technique is known from: the ATT&CK bundle, the Atomic folder, or only a rule tag. */
+  source: 'attack' | 'atomic' | 'tag';
+  url: string;
+}
+
+export interface CatalogTactic {
+  /** Short name as in tags and kill-chain phases: credential-access. */
+  id: string;
+  name: string;
+  /** TA0006, when known. */
+  externalId?: string;
+  /** Position in the Enterprise matrix, 0-based; unknown tactics sort last. */
+  order: number;
+  techniques: string[];
+  rules: string[];
+  url: string;
+}
+
+export interface CatalogIndicator {
+  key: string;
+  field: string | null;
+  operator: string;
+  value: string;
+  /** Number of distinct active rules using it. */
+  count: number;
+  /** Slugs of every rule using it (active or not). */
+  rules: string[];
+  url: string;
+}
+
+export interface UnresolvedReference {
+  rule: string;
+  url: string;
+  reason: string;
+}
+
+export interface CatalogStats {
+  files: { sigma: number; atomics: number; attack: number };
+  rules: number;
+  rulesByKind: Record<string, number>;
+  rulesByCollection: Record<string, number>;
+  rulesByStatus: Record<string, number>;
+  rulesByLevel: Record<string, number>;
+  testsByPlatform: Record<string, number>;
+  testsByExecutor: Record<string, number>;
+  diagnosticsByCode: Record<string, number>;
+}
+
+export interface Catalog {
+  title: string;
+  repositoryUrl?: string;
+  rules: CatalogRule[];
+  techniques: CatalogTechnique[];
+  tactics: CatalogTactic[];
+  tests: CatalogTest[];
+  indicators: CatalogIndicator[];
+  unresolvedReferences: UnresolvedReference[];
+  diagnostics: Diagnostic[];
+  stats: CatalogStats;
+}
