@@ -1,3 +1,5 @@
+import { compareStrings } from './order.ts';
+
 /** A problem found in an input file. Diagnostics are data: collected, never thrown past a loader. */
 export type Severity = 'error' | 'warning';
 
@@ -26,10 +28,10 @@ export function diagnostic(
 
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return (
-    a.file.localeCompare(b.file) ||
+    compareStrings(a.file, b.file) ||
     (a.line ?? 0) - (b.line ?? 0) ||
     (a.column ?? 0) - (b.column ?? 0) ||
-    a.code.localeCompare(b.code) ||
-    a.message.localeCompare(b.message)
+    compareStrings(a.code, b.code) ||
+    compareStrings(a.message, b.message)
   );
 }

@@ -24,10 +24,15 @@ export interface RelatedRule {
 
 /** One (field, operator, value) a rule tests, with its corpus count. */
 export interface IndicatorRef {
+  /** Stable short hash of `key`, used in URLs. */
+  id: string;
   key: string;
   field: string | null;
   operator: string;
   value: string;
+  /** Corpus count (distinct active rules using it), copied from the indicator. */
+  count: number;
+  url: string;
 }
 
 export interface CatalogRule {
@@ -162,6 +167,9 @@ export interface CatalogTactic {
 }
 
 export interface CatalogIndicator {
+  /** Stable short hash of `key`, used in URLs. */
+  id: string;
+  /** Normalised identity: lower-cased field, operator, canonical value (case kept only with `cased`). */
   key: string;
   field: string | null;
   operator: string;

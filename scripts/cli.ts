@@ -1,0 +1,141 @@
+/**
+ * `atlas` command line: parse flags, then run the stages in order. Sets an exit code instead of
+ * exiting, so output is flushed and the caller decides.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, resolveOptions, type BuildOptions } from '../src/lib/config.ts';
+import { writeApi, writeCatalogFile } from '../src/lib/catalog/write.ts';
+import type { Catalog } from '../src/lib/catalog/types.ts';
+import { writeFileSync } from 'node:fs';
+import { runCatalog, type Timings } from '../src/lib/pipeline.ts';
+
+const USAGE = `Usage: atlas <build|catalog> [options]
+
+  build      build the site and its JSON API into --out
+  catalog    write only the JSON API (DIR/api) and the catalog
+
+Options:
+  --sigma DIR      Sigma rule root (repeatable; default: rules)
+  --atomics DIR    Atomic Red Team atomics folder (default: atomics, when --sigma is not given)
+  --attack FILE    ATT&CK STIX 2.1 bundle (optional)
+  --out DIR        output folder (default: dist)
+  --title TEXT     site title
+  --repo-url URL   repository URL for "view source" links
+  --repo-ref REF   branch or commit for "view source" links (default: main)
+  --config FILE    config file (default: ./atlas.config.json when present)
+  --strict         exit with code 1 when there are diagnostics
+  -h, --help       this help
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        sigma: { type: 'string', multiple: true },
+        atomics: { type: 'string' },
+        attack: { type: 'string' },
+        out: { type: 'string' },
+        title: { type: 'string' },
+        'repo-url': { type: 'string' },
+        'repo-ref': { type: 'string' },
+        config: { type: 'string' },
+        strict: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const command = positionals[0] ?? 'build';
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (!['build', 'catalog'].includes(command)) {
+    console.error(`Unknown command "${command}".\n\n${USAGE}`);
+    return 2;
+  }
+  let options: BuildOptions;
+  try {
+    options = resolveOptions(
+      {
+        sigma: values.sigma,
+        atomics: values.atomics,
+        attack: values.attack,
+        out: values.out,
+        title: values.title,
+        repositoryUrl: values['repo-url'],
+        repositoryRef: values['repo-ref'],
+        strict: values.strict,
+        config: values.config,
+      },
+      process.cwd(),
+    );
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 2;
+    }
+    throw error;
+  }
+  return command === 'catalog' ? catalogCommand(options) : buildCommand(options);
+}
+
+const log = (line: string) => console.log(line);
+const timings: Timings = {};
+
+async function catalogCommand(options: BuildOptions): Promise<number> {
+  const start = performance.now();
+  const catalog = await runCatalog(options, log, timings);
+  await writeOutputs(catalog, options);
+  return finish(catalog, options, start);
+}
+
+async function buildCommand(options: BuildOptions): Promise<number> {
+  const start = performance.now();
+  const catalog = await runCatalog(options, log, timings);
+  // Astro empties its output folder, so the catalog the pages read lives in a cache folder beside it.
+  const catalogFile = path.resolve('.cache', 'atlas', 'catalog.json');
+  await writeCatalogFile(catalog, catalogFile);
+  const { buildSite } = await import('./site.ts');
+  const t = performance.now();
+  const site = await buildSite({ catalogFile, outDir: path.resolve(options.out), log });
+  timings.site = (performance.now() - t) / 1000;
+  log(`site     ${site.pages} pages (${timings.site.toFixed(2)} s)`);
+  await writeOutputs(catalog, options);
+  return finish(catalog, options, start);
+}
+
+async function writeOutputs(catalog: Catalog, options: BuildOptions): Promise<void> {
+  const t = performance.now();
+  const files = await writeApi(catalog, options.out);
+  timings.api = (performance.now() - t) / 1000;
+  log(`api      ${files} JSON files in ${path.join(options.out, 'api')} (${timings.api.toFixed(2)} s)`);
+}
+
+function finish(catalog: Catalog, options: BuildOptions, start: number): number {
+  const d = catalog.diagnostics;
+  const errors = d.filter((x) => x.severity === 'error').length;
+  const byCode = Object.entries(catalog.stats.diagnosticsByCode).map(([code, n]) => `${code} ${n}`).join(', ');
+  timings.total = (performance.now() - start) / 1000;
+  writeReport();
+  log(`done     ${catalog.rules.length} rules, ${d.length} diagnostics (${errors} errors, ${d.length - errors} warnings${byCode ? `: ${byCode}` : ''}) in ${timings.total.toFixed(2)} s`);
+  if (options.strict && d.length > 0) {
+    console.error(`--strict: failing because of ${d.length} diagnostics (see ${path.join(options.out, 'api', 'diagnostics.json')})`);
+    return 1;
+  }
+  return 0;
+}
+
+/** For `npm run bench`: stage timings and this process's peak resident memory. */
+function writeReport(): void {
+  const file = process.env.ATLAS_REPORT;
+  if (!file) return;
+  writeFileSync(file, JSON.stringify({ stages: timings, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
+}

@@ -1,0 +1,195 @@
+/**
+ * analyze → catalog: validated rules, Atomic techniques and ATT&CK data in, one cross-referenced,
+ * deterministic, serializable catalog out. Pure: no I/O here.
+ */
+import type { AttackData } from '../attack/types.ts';
+import type { AtomicTechnique } from '../atomic/load.ts';
+import { compareDiagnostics, diagnostic, type Diagnostic } from '../diagnostics.ts';
+import { extractIndicators, type Indicator } from '../indicators/extract.ts';
+import { countIndicators } from '../indicators/count.ts';
+import type { SigmaRule } from '../sigma/rule.ts';
+import type { TestCandidate } from '../xref/atomic-reference.ts';
+import { resolveReferences } from '../xref/references.ts';
+import { compareStrings } from '../order.ts';
+import { assignSlugs, safeSegment } from './slug.ts';
+import { buildTactics, buildTechniques } from './techniques.ts';
+import { countBy, tally } from './stats.ts';
+import type { Catalog, CatalogIndicator, CatalogRule, CatalogTest, UnresolvedReference } from './types.ts';
+
+export interface CatalogInputs {
+  title?: string;
+  repositoryUrl?: string;
+  rules: SigmaRule[];
+  atomics: AtomicTechnique[];
+  attack?: AttackData;
+  diagnostics: Diagnostic[];
+  files: { sigma: number; atomics: number; attack: number };
+}
+
+export function ruleUrl(slug: string): string {
+  return `/rules/${slug}/`;
+}
+
+export function testUrl(slug: string): string {
+  return `/tests/${slug}/`;
+}
+
+/** An indicator used by two or more rules has its own page; the others are listed on their field's page. */
+export function indicatorUrl(indicator: { id: string; field: string | null }, rules: number): string {
+  return rules >= 2 ? `/indicators/${indicator.id}/` : `${fieldUrl(indicator.field)}#i-${indicator.id}`;
+}
+
+export function fieldUrl(field: string | null): string {
+  return `/indicators/fields/${field === null ? '-keywords' : safeSegment(field, 'field')}/`;
+}
+
+export function buildCatalog(inputs: CatalogInputs): Catalog {
+  const diagnostics = [...inputs.diagnostics];
+  const sources = [...inputs.rules].sort((a, b) => compareStrings(a.path, b.path) || a.document - b.document);
+  reportDuplicateIds(sources, diagnostics);
+  const slugs = assignSlugs(sources, (r) => safeSegment(r.id || r.path.replace(/\.ya?ml$/i, ''), 'rule'));
+
+  const tests = buildTests(inputs.atomics);
+  const testsByTechnique = new Map<string, TestCandidate[]>();
+  for (const t of tests) testsByTechnique.set(t.technique, [...(testsByTechnique.get(t.technique) ?? []), t]);
+
+  const rules: CatalogRule[] = sources.map((r, i) => toCatalogRule(r, slugs[i]));
+  const unresolvedReferences: UnresolvedReference[] = [];
+  rules.forEach((rule, i) => {
+    for (const { reference, resolution } of resolveReferences(rule.references, testsByTechnique)) {
+      if (resolution.kind === 'test') rule.tests.push(resolution.guid);
+      else if (resolution.kind === 'technique') rule.referencedTechniques.push(resolution.technique);
+      else {
+        unresolvedReferences.push({ rule: rule.slug, url: reference.url, reason: resolution.reason });
+        diagnostics.push(diagnostic(sources[i].file, 'unresolved-reference', `Atomic reference ${reference.url}: ${resolution.reason}`, { severity: 'warning' }));
+      }
+    }
+    rule.tests = [...new Set(rule.tests)].sort();
+    rule.referencedTechniques = [...new Set(rule.referencedTechniques)].sort();
+  });
+
+  linkRelated(rules);
+  const indicators = linkIndicators(rules, sources);
+  const techniques = buildTechniques({ attack: inputs.attack, atomics: inputs.atomics, ruleTags: rules });
+  const tactics = buildTactics(inputs.attack, [...rules.flatMap((r) => r.tactics), ...techniques.flatMap((t) => t.tactics)]);
+  const tacticOrder = new Map(tactics.map((t) => [t.id, t.order]));
+  const byTactic = (a: string, b: string) => tacticOrder.get(a)! - tacticOrder.get(b)!;
+
+  // Two-way links: technique ↔ rule (a sub-technique's rules count for its parent too), technique ↔ test, test ← rule.
+  const techniqueById = new Map(techniques.map((t) => [t.id, t]));
+  const testByGuid = new Map(tests.map((t) => [t.guid, t]));
+  for (const rule of rules) {
+    for (const id of rule.techniques) {
+      const t = techniqueById.get(id)!;
+      t.rules.push(rule.slug);
+      if (t.parent) techniqueById.get(t.parent)!.rules.push(rule.slug);
+    }
+    for (const guid of rule.tests) {
+      const test = testByGuid.get(guid)!;
+      test.rules.push(rule.slug);
+      techniqueById.get(test.technique)?.referencingRules.push(rule.slug);
+    }
+    for (const id of rule.referencedTechniques) techniqueById.get(id)?.referencingRules.push(rule.slug);
+    rule.tactics.sort(byTactic);
+  }
+  for (const test of tests) techniqueById.get(test.technique)?.tests.push(test.guid);
+  for (const t of techniques) {
+    t.rules = [...new Set(t.rules)].sort();
+    t.referencingRules = [...new Set(t.referencingRules)].sort();
+    t.tactics.sort(byTactic);
+  }
+  for (const test of tests) test.rules.sort();
+  const tacticById = new Map(tactics.map((t) => [t.id, t]));
+  for (const t of techniques) t.tactics.forEach((id) => tacticById.get(id)?.techniques.push(t.id));
+  for (const r of rules) r.tactics.forEach((id) => tacticById.get(id)?.rules.push(r.slug));
+
+  return {
+    title: inputs.title ?? 'Detection Atlas',
+    ...(inputs.repositoryUrl ? { repositoryUrl: inputs.repositoryUrl } : {}),
+    rules,
+    techniques,
+    tactics,
+    tests,
+    indicators,
+    unresolvedReferences,
+    diagnostics: diagnostics.sort(compareDiagnostics),
+    stats: {
+      files: inputs.files,
+      rules: rules.length,
+      rulesByKind: countBy(rules, (r) => r.kind),
+      rulesByCollection: countBy(rules, (r) => r.collection),
+      rulesByStatus: countBy(rules, (r) => r.status ?? 'none'),
+      rulesByLevel: countBy(rules, (r) => r.level ?? 'none'),
+      testsByPlatform: tally(tests.flatMap((t) => t.platforms)),
+      testsByExecutor: countBy(tests, (t) => t.executor),
+      diagnosticsByCode: countBy(diagnostics, (d) => d.code),
+    },
+  };
+}
+
+function reportDuplicateIds(rules: SigmaRule[], diagnostics: Diagnostic[]): void {
+  const byId = new Map<string, SigmaRule[]>();
+  for (const r of rules) if (r.id) byId.set(r.id.toLowerCase(), [...(byId.get(r.id.toLowerCase()) ?? []), r]);
+  for (const [id, same] of byId) {
+    if (same.length < 2) continue;
+    for (const r of same) {
+      const others = same.filter((o) => o !== r).map((o) => `${o.path}${o.document ? ` (document ${o.document + 1})` : ''}`);
+      diagnostics.push(diagnostic(r.file, 'duplicate-id', `rule id ${id} is also used by ${others.join(', ')}`, { severity: 'warning' }));
+    }
+  }
+}
+
+function toCatalogRule(r: SigmaRule, slug: string): CatalogRule {
+  const { file: _file, detection, ...rest } = r;
+  const rule: CatalogRule = {
+    ...rest,
+    slug,
+    related: r.related.map((x) => ({ ...x })),
+    tests: [],
+    referencedTechniques: [],
+    indicators: [],
+    relatedFrom: [],
+    url: ruleUrl(slug),
+  };
+  if (detection) rule.detection = detection;
+  return rule;
+}
+
+function buildTests(atomics: AtomicTechnique[]): CatalogTest[] {
+  const tests = atomics.flatMap((a) => a.tests);
+  const slugs = assignSlugs(tests, (t) => safeSegment(t.guid, 'test'));
+  return tests.map((t, i) => ({ ...t, rules: [], url: testUrl(slugs[i]) }));
+}
+
+/** rule ↔ rule through `related`: each side names the other. */
+function linkRelated(rules: CatalogRule[]): void {
+  const byId = new Map<string, CatalogRule>();
+  for (const r of rules) if (r.id && !byId.has(r.id.toLowerCase())) byId.set(r.id.toLowerCase(), r);
+  for (const rule of rules) {
+    for (const rel of rule.related) {
+      const target = byId.get(rel.id.toLowerCase());
+      if (!target) continue;
+      rel.slug = target.slug;
+      target.relatedFrom.push({ id: rule.id, type: rel.type, slug: rule.slug });
+    }
+  }
+}
+
+function linkIndicators(rules: CatalogRule[], sources: SigmaRule[]): CatalogIndicator[] {
+  const perRule = rules.map((rule, i) => ({
+    rule: rule.slug,
+    active: rule.active,
+    indicators: sources[i].detection ? extractIndicators(sources[i].detection!) : ([] as Indicator[]),
+  }));
+  const counted = countIndicators(perRule);
+  const indicators: CatalogIndicator[] = [...counted.values()]
+    .map((c) => ({ ...c, url: indicatorUrl(c, c.rules.length) }))
+    .sort((a, b) => compareStrings(a.key, b.key));
+  perRule.forEach(({ indicators: own }, i) => {
+    rules[i].indicators = own.map((ind) => {
+      const c = counted.get(ind.key)!;
+      return { id: c.id, key: c.key, field: c.field, operator: c.operator, value: c.value, count: c.count, url: indicatorUrl(c, c.rules.length) };
+    });
+  });
+  return indicators;
+}

@@ -1,0 +1,32 @@
+/**
+ * Page keys. Every URL segment comes from here, so nothing a rule or test says can leave its
+ * folder (`../`), collide with another page after case folding, or break an attribute.
+ */
+const SAFE = /^[a-z0-9][a-z0-9._-]{0,127}$/;
+
+/** A safe lower-case URL segment for any text; `fallback` when nothing usable is left. */
+export function safeSegment(text: string, fallback = 'item'): string {
+  const lowered = text.toLowerCase();
+  if (SAFE.test(lowered) && !lowered.includes('..')) return lowered;
+  const slug = lowered
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 100);
+  return slug || fallback;
+}
+
+/**
+ * Gives each item a unique slug: its preferred segment, or that segment with `-2`, `-3` …
+ * for the second and later items wanting it. Items are taken in the order given.
+ */
+export function assignSlugs<T>(items: T[], preferred: (item: T) => string): string[] {
+  const taken = new Set<string>();
+  return items.map((item) => {
+    const base = preferred(item);
+    let slug = base;
+    for (let n = 2; taken.has(slug); n++) slug = `${base}-${n}`;
+    taken.add(slug);
+    return slug;
+  });
+}

@@ -1,0 +1,169 @@
+/**
+ * The Sigma rule model: a raw YAML document → a validated, typed rule, or diagnostics.
+ * Cross-references (slugs, tests, indicators) are added later by the catalog.
+ */
+import type { z } from 'zod';
+import { diagnostic, type Diagnostic } from '../diagnostics.ts';
+import { techniqueFromTag } from '../attack/technique-id.ts';
+import { tacticFromTag } from '../attack/tactics.ts';
+import type { LogSource, RuleKind } from '../catalog/types.ts';
+import { parseDetection, type Detection } from './detection.ts';
+import type { RawSigmaDocument } from './load.ts';
+import { correlationSchema, ESSENTIAL_KEYS, filterSchema, ruleSchema } from './schema.ts';
+
+export interface SigmaRule {
+  id: string;
+  kind: RuleKind;
+  title: string;
+  file: string;
+  path: string;
+  document: number;
+  collection: string;
+  status?: string;
+  level?: string;
+  description?: string;
+  author?: string;
+  date?: string;
+  modified?: string;
+  license?: string;
+  references: string[];
+  falsepositives: string[];
+  fields: string[];
+  tags: string[];
+  logsource: LogSource;
+  related: { id: string; type: string }[];
+  techniques: string[];
+  tactics: string[];
+  active: boolean;
+  detection?: Detection;
+  correlation?: Record<string, unknown>;
+  filter?: Record<string, unknown>;
+  source: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const INACTIVE = new Set(['deprecated', 'unsupported']);
+
+export function kindOf(data: Record<string, unknown>): RuleKind {
+  if ('correlation' in data) return 'correlation';
+  if ('filter' in data && !('detection' in data)) return 'filter';
+  return 'rule';
+}
+
+/**
+ * Validates a document against the schema of its kind. A problem in an essential key rejects
+ * the document; a problem elsewhere drops that key with a warning so the rule still gets a page.
+ */
+export function validateDocument(
+  data: Record<string, unknown>,
+  file: string,
+): { value?: Record<string, unknown>; diagnostics: Diagnostic[] } {
+  const schema = { rule: ruleSchema, correlation: correlationSchema, filter: filterSchema }[kindOf(data)];
+  const diagnostics: Diagnostic[] = [];
+  let candidate = { ...data };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const result = (schema as z.ZodType).safeParse(candidate);
+    if (result.success) return { value: result.data as Record<string, unknown>, diagnostics };
+    const dropped = new Set<string>();
+    for (const issue of result.error.issues) {
+      const key = String(issue.path[0] ?? '');
+      const where = issue.path.length ? issue.path.join('.') : 'document';
+      const essential = key === '' || ESSENTIAL_KEYS.has(key);
+      diagnostics.push(
+        diagnostic(file, 'schema', `${where}: ${issue.message}${essential ? '' : ' (field ignored)'}`, {
+          severity: essential ? 'error' : 'warning',
+        }),
+      );
+      if (essential) return { diagnostics };
+      dropped.add(key);
+    }
+    candidate = Object.fromEntries(Object.entries(candidate).filter(([k]) => !dropped.has(k)));
+  }
+  return { diagnostics };
+}
+
+/**
+ * Legacy rule collections (`action: global`): the first document is merged into each following
+ * one, which makes each of them a complete rule.
+ */
+export function expandLegacyCollection(documents: RawSigmaDocument[]): RawSigmaDocument[] {
+  const first = documents[0]?.data as Record<string, unknown> | undefined;
+  if (!first || typeof first !== 'object' || first.action !== 'global' || documents.length < 2) return documents;
+  const { action: _action, ...global } = first;
+  return documents.slice(1).map((d) => ({
+    ...d,
+    data: deepMerge(global, (d.data ?? {}) as Record<string, unknown>),
+    source: `${documents[0].source.trimEnd()}\n---\n${d.source}`,
+  }));
+}
+
+function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = isPlainObject(b) && isPlainObject(v) ? deepMerge(b, v) : v;
+  }
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A raw document → a rule, or the diagnostics explaining why it is not one. */
+export function toRule(raw: RawSigmaDocument): { rule?: SigmaRule; diagnostics: Diagnostic[] } {
+  if (!isPlainObject(raw.data)) {
+    return { diagnostics: [diagnostic(raw.file, 'schema', `document ${raw.document + 1} is not a mapping`)] };
+  }
+  const { value, diagnostics } = validateDocument(raw.data, raw.file);
+  if (!value) return { diagnostics };
+  const kind = kindOf(value);
+  const str = (k: string) => (value[k] === undefined ? undefined : String(value[k]));
+  const list = (k: string) => (value[k] as string[] | undefined) ?? [];
+  const id = str('id') ?? '';
+  if (!id) diagnostics.push(diagnostic(raw.file, 'missing-id', 'rule has no id', { severity: 'warning' }));
+  else if (!UUID.test(id)) diagnostics.push(diagnostic(raw.file, 'invalid-id', `id "${id}" is not a UUID`, { severity: 'warning' }));
+
+  const tags = list('tags');
+  const status = str('status');
+  const rule: SigmaRule = {
+    id,
+    kind,
+    title: String(value.title),
+    file: raw.file,
+    path: raw.path,
+    document: raw.document,
+    collection: raw.collection,
+    status,
+    level: str('level'),
+    description: str('description'),
+    author: str('author'),
+    date: str('date'),
+    modified: str('modified'),
+    license: str('license'),
+    references: list('references'),
+    falsepositives: list('falsepositives'),
+    fields: list('fields'),
+    tags,
+    logsource: (value.logsource as LogSource | undefined) ?? {},
+    related: (value.related as { id: string; type: string }[] | undefined) ?? [],
+    techniques: unique(tags.map(techniqueFromTag)),
+    tactics: unique(tags.map(tacticFromTag)),
+    active: !INACTIVE.has(status ?? '') && !INACTIVE.has(raw.collection),
+    source: raw.source,
+  };
+  if (kind === 'rule') {
+    const parsed = parseDetection(value.detection as Record<string, unknown>, raw.file);
+    rule.detection = parsed.detection;
+    diagnostics.push(...parsed.diagnostics);
+  } else if (kind === 'correlation') {
+    rule.correlation = value.correlation as Record<string, unknown>;
+  } else {
+    rule.filter = value.filter as Record<string, unknown>;
+  }
+  return { rule, diagnostics };
+}
+
+function unique(values: (string | undefined | null)[]): string[] {
+  return [...new Set(values.filter((v): v is string => !!v))].sort();
+}

@@ -1,0 +1,71 @@
+/**
+ * Rule → Atomic Red Team references: which `references:` URLs point at a technique or a test,
+ * and which test they mean. Numbers shift between Atomic versions, so a test is found by its
+ * name first and by its number only when the name does not match.
+ */
+import { githubSlug } from '../atomic/markdown.ts';
+
+export interface AtomicReference {
+  url: string;
+  /** The technique id as written in the URL, upper-cased (T1003.001). */
+  technique: string;
+  /** Test number from an `#atomic-test-N…` anchor. */
+  number?: number;
+  /** Slug of the test name from the anchor (old `---` and new `-` formats alike). */
+  nameSlug?: string;
+  /** Anchor that is not a test anchor (e.g. a line anchor `#L790`). */
+  otherAnchor?: string;
+}
+
+const GITHUB = /^https?:\/\/(?:www\.)?github\.com\/[^/]+\/atomic-red-team\/(?:blob|tree|raw)\/[^/]+\/atomics\/(T\d{4}(?:\.\d{3})?)(?:\/([^#?]*))?(?:\?[^#]*)?(?:#(.*))?$/i;
+const RAW = /^https?:\/\/raw\.githubusercontent\.com\/[^/]+\/atomic-red-team\/[^/]+\/atomics\/(T\d{4}(?:\.\d{3})?)(?:\/([^#?]*))?(?:#(.*))?$/i;
+const SITE = /^https?:\/\/(?:www\.)?atomicredteam\.io\/(?:[^#?]*\/)?(T\d{4}(?:\.\d{3})?|T\d+)\/?(?:#(.*))?$/i;
+const TEST_ANCHOR = /^atomic-test-(\d+)(?:---|-)?(.*)$/;
+
+/** Parses a reference URL; undefined when it is not an Atomic Red Team technique or test link. */
+export function parseAtomicReference(url: string): AtomicReference | undefined {
+  const trimmed = url.trim();
+  let technique: string | undefined;
+  let file: string | undefined;
+  let anchor: string | undefined;
+  let m = GITHUB.exec(trimmed) ?? RAW.exec(trimmed);
+  if (m) [, technique, file, anchor] = m;
+  else if ((m = SITE.exec(trimmed))) [, technique, anchor] = m;
+  if (!technique) return undefined;
+  // Only the technique's own page or folder names a technique; a payload under bin/ or src/ does not.
+  if (file && !/^T\d{4}(?:\.\d{3})?\.(md|yaml)$/i.test(file) && file !== '') return undefined;
+  const ref: AtomicReference = { url, technique: technique.toUpperCase() };
+  const test = anchor ? TEST_ANCHOR.exec(decodeURIComponent(anchor).toLowerCase()) : null;
+  if (test) {
+    ref.number = Number(test[1]);
+    if (test[2]) ref.nameSlug = test[2];
+  } else if (anchor) {
+    ref.otherAnchor = anchor;
+  }
+  return ref;
+}
+
+export interface TestCandidate {
+  guid: string;
+  number: number;
+  name: string;
+}
+
+export type Resolution =
+  | { kind: 'test'; guid: string; via: 'name' | 'number' }
+  | { kind: 'technique'; technique: string }
+  | { kind: 'unresolved'; reason: string };
+
+/** Resolves a parsed reference against the tests of its technique (undefined: no such folder). */
+export function resolveAtomicReference(ref: AtomicReference, tests: TestCandidate[] | undefined): Resolution {
+  if (!tests) return { kind: 'unresolved', reason: `no Atomic technique ${ref.technique}` };
+  if (ref.number === undefined) return { kind: 'technique', technique: ref.technique };
+  if (ref.nameSlug) {
+    const byName = tests.find((t) => githubSlug(t.name) === ref.nameSlug);
+    if (byName) return { kind: 'test', guid: byName.guid, via: 'name' };
+  }
+  // A name that matches no test any more (renamed, or the anchor is mistyped) still leaves the number.
+  const byNumber = tests.find((t) => t.number === ref.number);
+  if (byNumber) return { kind: 'test', guid: byNumber.guid, via: 'number' };
+  return { kind: 'unresolved', reason: `${ref.technique} has no Atomic test #${ref.number}${ref.nameSlug ? ` or test named like "${ref.nameSlug}"` : ''}` };
+}
