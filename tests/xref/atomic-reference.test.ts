@@ -1,11 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { parseAtomicReference, resolveAtomicReference } from '../../src/lib/xref/atomic-reference.ts';
+import { indexTests, parseAtomicReference, resolveAtomicReference } from '../../src/lib/xref/atomic-reference.ts';
 
-const tests = [
-  { guid: 'g1', number: 1, name: 'System Network Connections Discovery' },
-  { guid: 'g2', number: 2, name: 'System Network Connections Discovery with PowerShell' },
-  { guid: 'g5', number: 5, name: 'System Network Connections Discovery FreeBSD, Linux & MacOS' },
-];
+const tests = indexTests([
+  { technique: 'T1049', guid: 'g1', number: 1, name: 'System Network Connections Discovery' },
+  { technique: 'T1049', guid: 'g2', number: 2, name: 'System Network Connections Discovery with PowerShell' },
+  { technique: 'T1049', guid: 'g5', number: 5, name: 'System Network Connections Discovery FreeBSD, Linux & MacOS' },
+  { technique: 'T1685', guid: 'g9', number: 3, name: 'Uninstall Sysmon' },
+]);
 
 describe('parseAtomicReference', () => {
   test('old anchor with a pinned commit', () => {
@@ -75,6 +76,12 @@ describe('resolveAtomicReference', () => {
 
   test('technique-level and missing technique', () => {
     expect(resolveAtomicReference(parseAtomicReference('https://atomicredteam.io/discovery/T1049/')!, tests)).toEqual({ kind: 'technique', technique: 'T1049' });
-    expect(resolveAtomicReference(ref('atomic-test-1-x'), undefined)).toMatchObject({ kind: 'unresolved', reason: 'no Atomic technique T1049' });
+    const gone = parseAtomicReference('https://github.com/redcanaryco/atomic-red-team/blob/master/atomics/T1562.001/T1562.001.md#atomic-test-1-x')!;
+    expect(resolveAtomicReference(gone, tests)).toMatchObject({ kind: 'unresolved', reason: 'no Atomic technique T1562.001 (folder removed or renumbered)' });
+  });
+
+  test('a test whose technique folder is gone is found by its unique name', () => {
+    const moved = parseAtomicReference('https://github.com/redcanaryco/atomic-red-team/blob/master/atomics/T1562.001/T1562.001.md#atomic-test-11---uninstall-sysmon')!;
+    expect(resolveAtomicReference(moved, tests)).toEqual({ kind: 'test', guid: 'g9', via: 'moved' });
   });
 });

@@ -8,7 +8,7 @@ import { compareDiagnostics, diagnostic, type Diagnostic } from '../diagnostics.
 import { extractIndicators, type Indicator } from '../indicators/extract.ts';
 import { countIndicators } from '../indicators/count.ts';
 import type { SigmaRule } from '../sigma/rule.ts';
-import type { TestCandidate } from '../xref/atomic-reference.ts';
+import { indexTests } from '../xref/atomic-reference.ts';
 import { resolveReferences } from '../xref/references.ts';
 import { compareStrings } from '../order.ts';
 import { assignSlugs, safeSegment } from './slug.ts';
@@ -50,13 +50,12 @@ export function buildCatalog(inputs: CatalogInputs): Catalog {
   const slugs = assignSlugs(sources, (r) => safeSegment(r.id || r.path.replace(/\.ya?ml$/i, ''), 'rule'));
 
   const tests = buildTests(inputs.atomics);
-  const testsByTechnique = new Map<string, TestCandidate[]>();
-  for (const t of tests) testsByTechnique.set(t.technique, [...(testsByTechnique.get(t.technique) ?? []), t]);
+  const testIndex = indexTests(tests);
 
   const rules: CatalogRule[] = sources.map((r, i) => toCatalogRule(r, slugs[i]));
   const unresolvedReferences: UnresolvedReference[] = [];
   rules.forEach((rule, i) => {
-    for (const { reference, resolution } of resolveReferences(rule.references, testsByTechnique)) {
+    for (const { reference, resolution } of resolveReferences(rule.references, testIndex)) {
       if (resolution.kind === 'test') rule.tests.push(resolution.guid);
       else if (resolution.kind === 'technique') rule.referencedTechniques.push(resolution.technique);
       else {

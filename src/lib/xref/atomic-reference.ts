@@ -52,13 +52,36 @@ export interface TestCandidate {
 }
 
 export type Resolution =
-  | { kind: 'test'; guid: string; via: 'name' | 'number' }
+  /** `moved`: the technique folder is gone, but exactly one test elsewhere has the anchor's name. */
+  | { kind: 'test'; guid: string; via: 'name' | 'number' | 'moved' }
   | { kind: 'technique'; technique: string }
   | { kind: 'unresolved'; reason: string };
 
-/** Resolves a parsed reference against the tests of its technique (undefined: no such folder). */
-export function resolveAtomicReference(ref: AtomicReference, tests: TestCandidate[] | undefined): Resolution {
-  if (!tests) return { kind: 'unresolved', reason: `no Atomic technique ${ref.technique}` };
+/** The loaded tests, indexed for resolution. */
+export interface TestIndex {
+  byTechnique: Map<string, TestCandidate[]>;
+  byNameSlug: Map<string, TestCandidate[]>;
+}
+
+export function indexTests(tests: (TestCandidate & { technique: string })[]): TestIndex {
+  const index: TestIndex = { byTechnique: new Map(), byNameSlug: new Map() };
+  const add = (map: Map<string, TestCandidate[]>, key: string, t: TestCandidate) => map.set(key, [...(map.get(key) ?? []), t]);
+  for (const t of tests) {
+    add(index.byTechnique, t.technique, t);
+    add(index.byNameSlug, githubSlug(t.name), t);
+  }
+  return index;
+}
+
+/** Resolves a parsed reference: by name within its technique, then by number, then by a moved test's name. */
+export function resolveAtomicReference(ref: AtomicReference, index: TestIndex): Resolution {
+  const tests = index.byTechnique.get(ref.technique);
+  if (!tests) {
+    // Atomic Red Team moves tests when ATT&CK renumbers techniques; a unique name still finds them.
+    const moved = ref.nameSlug ? index.byNameSlug.get(ref.nameSlug) : undefined;
+    if (moved?.length === 1) return { kind: 'test', guid: moved[0].guid, via: 'moved' };
+    return { kind: 'unresolved', reason: `no Atomic technique ${ref.technique} (folder removed or renumbered)` };
+  }
   if (ref.number === undefined) return { kind: 'technique', technique: ref.technique };
   if (ref.nameSlug) {
     const byName = tests.find((t) => githubSlug(t.name) === ref.nameSlug);

@@ -1,6 +1,5 @@
 /** Resolves every rule's Atomic Red Team references against the loaded tests. */
-import type { TestCandidate } from './atomic-reference.ts';
-import { parseAtomicReference, resolveAtomicReference, type Resolution, type AtomicReference } from './atomic-reference.ts';
+import { parseAtomicReference, resolveAtomicReference, type Resolution, type AtomicReference, type TestIndex } from './atomic-reference.ts';
 
 export interface ResolvedReference {
   reference: AtomicReference;
@@ -8,12 +7,12 @@ export interface ResolvedReference {
 }
 
 /** Every Atomic reference among `urls`, resolved; URLs that are not Atomic links are skipped. */
-export function resolveReferences(urls: string[], testsByTechnique: Map<string, TestCandidate[]>): ResolvedReference[] {
+export function resolveReferences(urls: string[], tests: TestIndex): ResolvedReference[] {
   const out: ResolvedReference[] = [];
   for (const url of urls) {
     const reference = parseAtomicReference(url);
     if (!reference) continue;
-    out.push({ reference, resolution: resolveAtomicReference(reference, testsByTechnique.get(reference.technique)) });
+    out.push({ reference, resolution: resolveAtomicReference(reference, tests) });
   }
   return out;
 }
