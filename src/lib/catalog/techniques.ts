@@ -4,7 +4,7 @@
  * so every link the site makes has a page behind it.
  */
 import type { AttackData } from '../attack/types.ts';
-import { ENTERPRISE_TACTICS, tacticNameFromId } from '../attack/tactics.ts';
+import { ENTERPRISE_TACTICS, NEWER_TACTICS, tacticNameFromId } from '../attack/tactics.ts';
 import { parentTechnique } from '../attack/technique-id.ts';
 import type { AtomicTechnique } from '../atomic/load.ts';
 import { compareStrings } from '../order.ts';
@@ -82,7 +82,7 @@ export function buildTechniques({ attack, atomics, ruleTags }: TechniqueInputs):
   return techniques;
 }
 
-/** Tactics in matrix order: the bundle's, then the built-in table, then any others seen in tags. */
+/** Tactics in matrix order: the bundle's, then the built-in tables, then any others seen in tags. */
 export function buildTactics(attack: AttackData | undefined, seen: Iterable<string>): CatalogTactic[] {
   const byId = new Map<string, CatalogTactic>();
   const add = (id: string, name: string, order: number, externalId?: string) => {
@@ -90,6 +90,7 @@ export function buildTactics(attack: AttackData | undefined, seen: Iterable<stri
   };
   for (const t of attack?.tactics ?? []) add(t.id, t.name, t.order, t.externalId);
   for (const t of ENTERPRISE_TACTICS) add(t.id, t.name, attack ? 1000 + t.order : t.order, t.externalId);
+  for (const t of NEWER_TACTICS) add(t.id, t.name, (byId.get(t.after)?.order ?? 1500) + 0.1, t.externalId);
   for (const id of seen) add(id, tacticNameFromId(id), 2000);
   const tactics = [...byId.values()].sort((a, b) => a.order - b.order || compareStrings(a.id, b.id));
   tactics.forEach((t, i) => (t.order = i));

@@ -1,0 +1,17 @@
+// Pins the public API of src/lib/attack so an accidental change fails here first.
+import { describe, expect, it } from 'vitest';
+
+describe('attack exports', () => {
+  it.each([
+    ['stix', ['loadAttackBundle', 'parseAttackBundle']],
+    ['stix-schema', ['attackPatternSchema', 'attackReference', 'bundleSchema', 'externalReferenceSchema', 'killChainPhaseSchema', 'matrixSchema', 'tacticSchema']],
+    ['stix-tactics', ['buildTactics']],
+    ['stix-techniques', ['buildTechniques']],
+    ['tactics', ['ENTERPRISE_TACTICS', 'NEWER_TACTICS', 'orderTactics', 'tacticFromTag', 'tacticNameFromId']],
+    ['technique-id', ['TECHNIQUE_ID_PATTERN', 'compareIds', 'isTechniqueId', 'parentTechnique', 'techniqueFromTag']],
+    ['types', []],
+  ])('%s', async (module, names) => {
+    const exports = await import(`../../src/lib/attack/${module}.ts`);
+    expect(Object.keys(exports).sort()).toEqual(names);
+  });
+});
