@@ -2,8 +2,9 @@
  * The detection section of a Sigma rule as an analyst reads it: search identifiers made of
  * predicates. Parsing lives here; the condition has its own module (condition.ts).
  */
-import type { Diagnostic } from '../diagnostics.ts';
-import type { ParsedCondition } from './condition.ts';
+import { diagnostic, type Diagnostic } from '../diagnostics.ts';
+import { parseCondition, type ParsedCondition } from './condition.ts';
+import { lookupModifier, validateModifiers } from './modifiers.ts';
 
 /** A scalar value as written in the rule (YAML JSON schema: strings, numbers, booleans, null). */
 export type SigmaScalar = string | number | boolean | null;
@@ -38,14 +39,184 @@ export interface SearchIdentifier {
 
 export interface Detection {
   identifiers: SearchIdentifier[];
-  /** One entry per condition (Sigma allows a list of conditions, matched if any is true). */
+  /**
+   * One entry per condition (Sigma allows a list of conditions, matched if any is true).
+   * Only conditions that parsed and resolved without errors are kept; the others are diagnostics.
+   */
   conditions: ParsedCondition[];
   /** Legacy `timeframe`, kept for display. */
   timeframe?: string;
 }
 
+/** Keys of the detection map that are not search identifiers. */
+const RESERVED_KEYS = new Set(['condition', 'timeframe']);
+
+type Report = (code: string, message: string, severity?: 'error' | 'warning') => void;
+
 /** Parses a rule's `detection` map. Problems (unknown modifiers, bad conditions) become diagnostics. */
-export declare function parseDetection(
+export function parseDetection(
   detection: Record<string, unknown>,
   file: string,
-): { detection: Detection; diagnostics: Diagnostic[] };
+): { detection: Detection; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const report: Report = (code, message, severity = 'error') => diagnostics.push(diagnostic(file, code, message, { severity }));
+  const result: Detection = { identifiers: [], conditions: [] };
+  if (!isMap(detection)) {
+    report('detection-shape', `detection must be a map of search identifiers and a condition, found ${describeValue(detection)}`);
+    return { detection: result, diagnostics };
+  }
+  for (const [name, value] of Object.entries(detection)) {
+    if (!RESERVED_KEYS.has(name)) result.identifiers.push(parseSearchIdentifier(name, value, report));
+  }
+  const timeframe = detection['timeframe'];
+  if (typeof timeframe === 'string') result.timeframe = timeframe;
+  else if (timeframe !== undefined) report('detection-shape', `detection timeframe must be a string like '5m', found ${describeValue(timeframe)}`);
+  const names = result.identifiers.map((identifier) => identifier.name);
+  result.conditions = parseConditions(detection['condition'], names, report);
+  return { detection: result, diagnostics };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conditions
+
+function parseConditions(raw: unknown, names: string[], report: Report): ParsedCondition[] {
+  if (raw === undefined || raw === null) {
+    report('condition', 'detection has no condition');
+    return [];
+  }
+  const sources = Array.isArray(raw) ? raw : [raw];
+  if (sources.length === 0) report('condition', 'detection condition is an empty list');
+  const conditions: ParsedCondition[] = [];
+  sources.forEach((source, index) => {
+    const label = sources.length > 1 ? `condition ${index + 1}` : 'condition';
+    if (typeof source !== 'string') {
+      report('condition', `${label} must be a string, found ${describeValue(source)}`);
+      return;
+    }
+    const { condition, errors } = parseCondition(source, names);
+    for (const error of errors) report('condition', `${label} '${source}', column ${error.column}: ${error.message}`);
+    if (!condition || errors.length > 0) return;
+    if (condition.aggregation) {
+      report('condition', `${label} '${source}' uses the legacy '|' aggregation, replaced by correlation rules in Sigma v2`, 'warning');
+    }
+    conditions.push(condition);
+  });
+  return conditions;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Search identifiers
+
+function parseSearchIdentifier(name: string, value: unknown, report: Report): SearchIdentifier {
+  const where = `search identifier '${name}'`;
+  const shape = (message: string): void => report('detection-shape', `${where}: ${message}`);
+  if (isMap(value)) {
+    if (Object.keys(value).length === 0) {
+      shape('is an empty map');
+      return { name, groups: [] };
+    }
+    return { name, groups: [parseFieldMap(value, where, report)] };
+  }
+  if (Array.isArray(value)) return { name, groups: parseList(value, where, report) };
+  if (isScalar(value) && value !== null) {
+    // A lone value is a one-keyword search (pySigma accepts it).
+    return { name, groups: [[{ kind: 'keyword', modifiers: [], values: [value] }]] };
+  }
+  shape(`must be a map, a list of maps or a list of keywords, found ${describeValue(value)}`);
+  return { name, groups: [] };
+}
+
+/** A list of maps is an OR of groups; plain values are keywords (one OR'ed keyword predicate). */
+function parseList(items: unknown[], where: string, report: Report): Predicate[][] {
+  if (items.length === 0) {
+    report('detection-shape', `${where}: is an empty list`);
+    return [];
+  }
+  const groups: Predicate[][] = [];
+  const keywords: SigmaScalar[] = [];
+  items.forEach((item, index) => {
+    if (isMap(item)) {
+      if (Object.keys(item).length === 0) report('detection-shape', `${where}: item ${index + 1} is an empty map`);
+      else groups.push(parseFieldMap(item, `${where}, item ${index + 1}`, report));
+    } else if (isScalar(item)) {
+      keywords.push(item);
+    } else {
+      report('detection-shape', `${where}: item ${index + 1} must be a map or a plain value, found ${describeValue(item)}`);
+    }
+  });
+  if (keywords.length > 0) groups.push([{ kind: 'keyword', modifiers: [], values: keywords }]);
+  return groups;
+}
+
+/** One map = one AND group of predicates. */
+function parseFieldMap(map: Record<string, unknown>, where: string, report: Report): Predicate[] {
+  const predicates: Predicate[] = [];
+  for (const [key, raw] of Object.entries(map)) {
+    const predicate = parseFieldItem(key, raw, where, report);
+    if (predicate) predicates.push(predicate);
+  }
+  return predicates;
+}
+
+/** `Field|mod1|mod2: value-or-list`; an empty field name (`'|all': [...]`) is a keyword search. */
+function parseFieldItem(key: string, raw: unknown, where: string, report: Report): Predicate | undefined {
+  const [field = '', ...written] = key.split('|');
+  const modifiers = written.map((mod) => mod.toLowerCase());
+  const item = `${where}, '${key}'`;
+  for (const message of validateModifiers(modifiers)) {
+    const code = message.startsWith('unknown modifier') ? 'unknown-modifier' : 'invalid-modifier';
+    report(code, `${item}: ${message}`);
+  }
+  const values = parseValues(raw, item, report);
+  if (!values) return undefined;
+  checkValues(modifiers, values, item, report);
+  return field === '' ? { kind: 'keyword', modifiers, values } : { kind: 'field', field, modifiers, values };
+}
+
+function parseValues(raw: unknown, item: string, report: Report): SigmaScalar[] | undefined {
+  if (isScalar(raw)) return [raw];
+  if (!Array.isArray(raw)) {
+    report('detection-shape', `${item}: value must be a plain value or a list of them, found ${describeValue(raw)}`);
+    return undefined;
+  }
+  if (raw.length === 0) report('detection-shape', `${item}: value is an empty list`);
+  const values: SigmaScalar[] = [];
+  raw.forEach((value, index) => {
+    if (isScalar(value)) values.push(value);
+    else report('detection-shape', `${item}: value ${index + 1} must be a plain value, found ${describeValue(value)}`);
+  });
+  return values;
+}
+
+/** Value checks the modifiers imply (spec: `exists` takes a boolean, `lt`… a number). */
+function checkValues(modifiers: string[], values: SigmaScalar[], item: string, report: Report): void {
+  const families = new Set(modifiers.map((mod) => lookupModifier(mod)?.family));
+  const bad = (expected: string, test: (value: SigmaScalar) => boolean): void => {
+    const wrong = values.find((value) => !test(value));
+    if (wrong !== undefined) report('detection-shape', `${item}: expects ${expected}, found ${describeValue(wrong)}`);
+  };
+  if (families.has('exists')) bad('true or false', (value) => typeof value === 'boolean');
+  if (families.has('compare') || families.has('time')) bad('a number', (value) => typeof value === 'number' || (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null; // not a Date or other class instance
+}
+
+function isScalar(value: unknown): value is SigmaScalar {
+  return value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : 'a list';
+  if (isMap(value)) return 'a map';
+  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'object') return `a ${value.constructor?.name ?? 'object'}`;
+  return String(value);
+}
