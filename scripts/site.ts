@@ -1,0 +1,147 @@
+/**
+ * Renders a catalog JSON file into the static site: Astro's programmatic build, then Pagefind's
+ * Node API over the output. The pages read the catalog through ATLAS_CATALOG (src/lib/site/catalog.ts).
+ */
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface BuildSiteOptions {
+  /** The catalog JSON file (type Catalog). */
+  catalogFile: string;
+  /**
+   * Output directory. The site's own top-level entries (index.html, rules/, pagefind/ …) are
+   * replaced; anything else there (the catalog engine's `api/`, the catalog file) is kept.
+   */
+  outDir: string;
+  /** Deployment base path, e.g. `/sigma/` for a project page. Default `/`. */
+  base?: string;
+  /** Progress lines. */
+  log?: (line: string) => void;
+  /** Skip the Pagefind index (faster, for tests that do not search). */
+  search?: boolean;
+}
+
+export interface BuildSiteResult {
+  /** HTML pages written. */
+  pages: number;
+  /** Size of the Pagefind bundle (`pagefind/`) in bytes, when indexed. */
+  searchIndexBytes?: number;
+  /** Pages Pagefind indexed. */
+  indexedPages?: number;
+}
+
+/** The project directory (holds astro.config.mjs and src/), whatever the cwd. */
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+async function* walk(dir: string): AsyncGenerator<string> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) yield* walk(full);
+    else yield full;
+  }
+}
+
+async function countHtml(dir: string): Promise<number> {
+  let n = 0;
+  for await (const file of walk(dir)) if (file.endsWith('.html')) n += 1;
+  return n;
+}
+
+async function dirBytes(dir: string): Promise<number> {
+  let n = 0;
+  for await (const file of walk(dir)) n += (await stat(file)).size;
+  return n;
+}
+
+function seconds(start: number): string {
+  return `${((performance.now() - start) / 1000).toFixed(1)}s`;
+}
+
+async function renderPages(catalogFile: string, outDir: string, base: string | undefined): Promise<void> {
+  const saved = { ATLAS_CATALOG: process.env.ATLAS_CATALOG, ATLAS_BASE: process.env.ATLAS_BASE };
+  process.env.ATLAS_CATALOG = catalogFile;
+  if (base !== undefined) process.env.ATLAS_BASE = base;
+  process.env.ASTRO_TELEMETRY_DISABLED = '1';
+  try {
+    const { build } = await import('astro');
+    await build({ root: projectRoot, outDir, logLevel: 'warn', mode: 'production' });
+  } finally {
+    // Let the parsed catalog and site model go before Pagefind runs beside this process.
+    const memo = globalThis as { __atlasCatalog?: unknown; __atlasModel?: unknown };
+    delete memo.__atlasCatalog;
+    delete memo.__atlasModel;
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+}
+
+async function indexSearch(outDir: string): Promise<{ pages: number }> {
+  const pagefind = await import('pagefind');
+  const fail = (step: string, errors: string[]) => {
+    if (errors.length) throw new Error(`Pagefind ${step} failed: ${errors.join('; ')}`);
+  };
+  try {
+    const { index, errors } = await pagefind.createIndex({ forceLanguage: 'en' });
+    fail('createIndex', errors);
+    if (!index) throw new Error('Pagefind createIndex returned no index');
+    const added = await index.addDirectory({ path: outDir });
+    fail('addDirectory', added.errors);
+    const bundle = path.join(outDir, 'pagefind');
+    const written = await index.writeFiles({ outputPath: bundle });
+    fail('writeFiles', written.errors);
+    // addDirectory counts every HTML file; the entry file counts the pages actually indexed
+    // (those with data-pagefind-body).
+    const entry = JSON.parse(await readFile(path.join(bundle, 'pagefind-entry.json'), 'utf8')) as {
+      languages: Record<string, { page_count: number }>;
+    };
+    const pages = Object.values(entry.languages).reduce((n, l) => n + l.page_count, 0);
+    return { pages };
+  } finally {
+    await pagefind.close();
+  }
+}
+
+/**
+ * Moves the rendered site into outDir entry by entry. Astro empties its outDir before a build,
+ * so it renders into a staging folder beside outDir instead, which keeps `api/` (and a catalog
+ * file written inside outDir) intact.
+ */
+async function publish(staging: string, outDir: string): Promise<void> {
+  await mkdir(outDir, { recursive: true });
+  for (const entry of await readdir(staging)) {
+    await rm(path.join(outDir, entry), { recursive: true, force: true });
+    await rename(path.join(staging, entry), path.join(outDir, entry));
+  }
+  await rm(staging, { recursive: true, force: true });
+}
+
+export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult> {
+  const log = opts.log ?? (() => {});
+  const catalogFile = path.resolve(opts.catalogFile);
+  const outDir = path.resolve(opts.outDir);
+  const staging = path.join(path.dirname(outDir), `.${path.basename(outDir)}.site-tmp`);
+  await rm(staging, { recursive: true, force: true });
+
+  try {
+    let start = performance.now();
+    await renderPages(catalogFile, staging, opts.base);
+    const pages = await countHtml(staging);
+    log(`site: rendered ${pages} pages in ${seconds(start)}`);
+    if (opts.search === false) {
+      await publish(staging, outDir);
+      return { pages };
+    }
+
+    start = performance.now();
+    const indexed = await indexSearch(staging);
+    const searchIndexBytes = await dirBytes(path.join(staging, 'pagefind'));
+    log(`site: indexed ${indexed.pages} pages for search (${(searchIndexBytes / 1048576).toFixed(1)} MiB) in ${seconds(start)}`);
+    await publish(staging, outDir);
+    return { pages, searchIndexBytes, indexedPages: indexed.pages };
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Markdown from the inputs (ATT&CK and Atomic descriptions) to safe HTML:
+ * remark-parse → remark-gfm → remark-rehype (raw HTML dropped, no allowDangerousHtml) →
+ * rehype-sanitize (GitHub schema: no scripts, event handlers or javascript: URLs) → rehype-stringify.
+ * ATT&CK `(Citation: Name)` markers become numbered links to a reference list the page renders.
+ */
+import rehypeSanitize from 'rehype-sanitize';
+import rehypeStringify from 'rehype-stringify';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import remarkRehype from 'remark-rehype';
+import { unified } from 'unified';
+import { visit } from 'unist-util-visit';
+import type { Link, Root } from 'mdast';
+
+export interface MarkdownOptions {
+  /** Prefix for citation anchors, unique per rendered block on a page. */
+  idPrefix?: string;
+  /** Maps an absolute URL to an internal one (e.g. attack.mitre.org technique links), or undefined. */
+  rewriteLink?: (url: string) => string | undefined;
+}
+
+export interface RenderedMarkdown {
+  /** Sanitized HTML, safe for `set:html`. */
+  html: string;
+  /** Citation names in order of first use; the marker [n] links to `#<idPrefix>cite-<n>`. */
+  citations: string[];
+}
+
+const CITATION = /\(Citation: ([^)]+)\)/g;
+
+/** Replaces citation markers with `[n]` links; returns the text and the names in order. */
+export function extractCitations(markdown: string, idPrefix = ''): { text: string; citations: string[] } {
+  const citations: string[] = [];
+  const text = markdown.replace(CITATION, (_, raw: string) => {
+    const name = raw.trim();
+    let n = citations.indexOf(name) + 1;
+    if (n === 0) n = citations.push(name);
+    return `[\\[${n}\\]](#${idPrefix}cite-${n})`;
+  });
+  return { text, citations };
+}
+
+/**
+ * ATT&CK writes inline code as `<code>…</code>` HTML, which the pipeline drops as raw HTML; turn
+ * it into a markdown code span first (content kept verbatim, so nothing can break out of it).
+ */
+export function htmlCodeToMarkdown(markdown: string): string {
+  return markdown.replace(/<code>([^<]*)<\/code>/gi, (_, code: string) => {
+    const longest = Math.max(0, ...[...code.matchAll(/`+/g)].map((m) => m[0].length));
+    const fence = '`'.repeat(longest + 1);
+    const pad = code.startsWith('`') || code.endsWith('`') ? ' ' : '';
+    return `${fence}${pad}${code}${pad}${fence}`;
+  });
+}
+
+function rewriteLinks(rewrite: MarkdownOptions['rewriteLink']) {
+  return () => (tree: Root) => {
+    if (!rewrite) return;
+    visit(tree, 'link', (node: Link) => {
+      const internal = rewrite(node.url);
+      if (internal) node.url = internal;
+    });
+  };
+}
+
+function processor(rewrite: MarkdownOptions['rewriteLink']) {
+  return unified()
+    .use(remarkParse)
+    .use(remarkGfm)
+    .use(rewriteLinks(rewrite))
+    .use(remarkRehype)
+    .use(rehypeSanitize)
+    .use(rehypeStringify);
+}
+
+const cache = new WeakMap<object, ReturnType<typeof processor>>();
+const plain = processor(undefined);
+
+export function renderMarkdown(markdown: string | undefined, options: MarkdownOptions = {}): RenderedMarkdown {
+  if (!markdown?.trim()) return { html: '', citations: [] };
+  const { text, citations } = extractCitations(htmlCodeToMarkdown(markdown), options.idPrefix);
+  let proc = plain;
+  if (options.rewriteLink) {
+    proc = cache.get(options.rewriteLink) ?? processor(options.rewriteLink);
+    cache.set(options.rewriteLink, proc);
+  }
+  return { html: String(proc.processSync(text)), citations };
+}
+
+const ATTACK_TACTIC = /^https?:\/\/attack\.mitre\.org\/tactics\/(TA\d{4})\/?$/i;
+
+/** Tactic external id (TA0008) an attack.mitre.org tactic URL points to, if any. */
+export function attackTacticFromUrl(url: string): string | undefined {
+  return ATTACK_TACTIC.exec(url.trim())?.[1]?.toUpperCase();
+}
+
+const ATTACK_TECHNIQUE = /^https?:\/\/attack\.mitre\.org\/techniques\/(T\d{4})(?:[/.](\d{3}))?\/?$/i;
+
+/** Technique id an attack.mitre.org technique URL points to (T1003 or T1003.001), if any. */
+export function attackTechniqueFromUrl(url: string): string | undefined {
+  const m = ATTACK_TECHNIQUE.exec(url.trim());
+  if (!m) return undefined;
+  return m[2] ? `${m[1]!.toUpperCase()}.${m[2]}` : m[1]!.toUpperCase();
+}

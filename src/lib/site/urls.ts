@@ -1,0 +1,77 @@
+/**
+ * Internal URLs. Entity pages live exactly where the catalog's `url` fields say (the catalog engine
+ * owns permalinks: `/rules/<slug>/`, `/techniques/T1003.001/`, `/tests/<guid>/`,
+ * `/indicators/<id>/`, `/indicators/fields/<field>/#i-<id>`), so the site and `api/` never
+ * disagree. Index and facet pages are defined here. Every URL gets the configured base
+ * (ATLAS_BASE, default `/`).
+ */
+import { safeSegment } from '../catalog/slug.ts';
+
+export const BASE_ENV = 'ATLAS_BASE';
+
+export function normalizeBase(base: string | undefined): string {
+  const trimmed = (base ?? '').trim().replace(/^\/+|\/+$/g, '');
+  return trimmed ? `/${trimmed}/` : '/';
+}
+
+const base = normalizeBase(process.env[BASE_ENV]);
+
+/** Prefixes a site-relative path (`rules/x/` or `/rules/x/`) with the base. */
+export function href(path = ''): string {
+  return base + path.replace(/^\/+/, '');
+}
+
+/** Link to an entity from its catalog `url`. */
+export function link(entity: { url: string }): string {
+  return href(entity.url);
+}
+
+/**
+ * The route parameter of an entity page: the catalog URL's path without the collection prefix
+ * (`/rules/abc/` with prefix `rules` → `abc`). Undefined when the URL is not under that prefix
+ * (the entity then has no page of this kind, e.g. an indicator listed on its field page).
+ */
+export function routeParam(url: string, prefix: string): string | undefined {
+  const path = url.split('#')[0]!;
+  const m = new RegExp(`^/${prefix}/([^/]+)/$`).exec(path);
+  const param = m?.[1];
+  return param === undefined || param === '.' || param === '..' ? undefined : param;
+}
+
+/** Lower-case, URL-safe, readable facet value slug: `process_creation` stays, `Foo Bar` → `foo-bar`. */
+export function slugify(value: string): string {
+  return safeSegment(value, 'x');
+}
+
+/** Field page segment, as the catalog engine names it (keywords have the field null). */
+export function fieldSegment(field: string | null): string {
+  return field === null ? '-keywords' : safeSegment(field, 'field');
+}
+
+export const urls = {
+  home: () => href(),
+  search: () => href('search/'),
+  rules: () => href('rules/'),
+  rule: (slug: string) => href(`rules/${slug}/`),
+  ruleFacet: (facet: string) => href(`rules/by/${facet}/`),
+  ruleFacetValue: (facet: string, valueSlug: string) => href(`rules/by/${facet}/${valueSlug}/`),
+  techniques: () => href('techniques/'),
+  technique: (id: string) => href(`techniques/${id}/`),
+  tactic: (id: string) => href(`tactics/${id}/`),
+  tests: () => href('tests/'),
+  test: (guid: string) => href(`tests/${guid}/`),
+  testFacetValue: (facet: 'platform' | 'executor', valueSlug: string) => href(`tests/${facet}/${valueSlug}/`),
+  logsources: () => href('logsources/'),
+  logsource: (slug: string) => href(`logsources/${slug}/`),
+  indicators: () => href('indicators/'),
+  indicatorField: (segment: string) => href(`indicators/fields/${segment}/`),
+  tags: () => href('tags/'),
+  tag: (tagSlug: string) => href(`tags/${tagSlug}/`),
+  diagnostics: () => href('diagnostics/'),
+  pagefind: () => href('pagefind/'),
+};
+
+/** Anchor id of an indicator row on its field page (matches the catalog's `#i-<id>`). */
+export function indicatorAnchor(id: string): string {
+  return `i-${id}`;
+}

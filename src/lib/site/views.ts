@@ -1,0 +1,284 @@
+/**
+ * View models of the entity pages: everything a rule, technique or test page shows, computed
+ * from the site model so the .astro files only lay it out.
+ */
+import type { CatalogRule, CatalogTactic, CatalogTechnique, CatalogTest, IndicatorRef } from '../catalog/types.ts';
+import { countLabel, operatorLabel } from './indicators.ts';
+import { logsourceLabel, platformLabel } from './labels.ts';
+import { compareRules, compareTechniqueIds, type SiteModel } from './model.ts';
+import { describeCondition, describeIdentifier, describeAggregation, type ConditionView, type IdentifierView } from './predicates.ts';
+import { describeReferences, safeHref, type ReferenceView } from './references.ts';
+import { sortTactics } from './matrix.ts';
+import { link } from './urls.ts';
+
+export interface CoverageRow {
+  tactic?: CatalogTactic;
+  /** Tactic short name when the catalog does not know it. */
+  tacticId: string;
+  techniques: Array<{ id: string; name?: string }>;
+}
+
+export interface IndicatorRow {
+  field: string | null;
+  operator: string;
+  value: string;
+  count: string;
+  href: string;
+  shared: boolean;
+}
+
+/** Unique indicators of a large rule, one line per field and operator (keeps big IOC rules compact). */
+export interface UniqueIndicatorGroup {
+  field: string | null;
+  operator: string;
+  values: string[];
+  /** The field page, where each of them has a row. */
+  href: string;
+}
+
+/** Above this many indicators, a rule page lists its unique ones compactly. */
+export const COMPACT_INDICATORS = 60;
+
+export interface RelatedView {
+  type: string;
+  id: string;
+  rule?: CatalogRule;
+}
+
+export interface RuleView {
+  rule: CatalogRule;
+  coverage: CoverageRow[];
+  references: ReferenceView[];
+  conditions: Array<{ source: string; tree: ConditionView; aggregation?: string }>;
+  identifiers: IdentifierView[];
+  /** Indicator table rows: all indicators, or for large rules only the shared ones. */
+  indicators: IndicatorRow[];
+  /** For large rules: the indicators unique to the rule, grouped. */
+  uniqueIndicators: UniqueIndicatorGroup[];
+  related: RelatedView[];
+  relatedFrom: RelatedView[];
+  tests: CatalogTest[];
+  predictedTests: CatalogTest[];
+  /** Tests of the rule's techniques that it does not reference explicitly. */
+  sameTechniqueTests: number;
+  /** Rules named by a correlation or filter section, resolved by id. */
+  correlated: Array<{ id: string; rules: CatalogRule[] }>;
+  sourceUrl?: string;
+  unresolved: Array<{ url: string; reason: string }>;
+}
+
+function techniqueRef(model: SiteModel, id: string) {
+  const t = model.technique(id);
+  return t && t.name !== t.id ? { id, name: t.name } : { id };
+}
+
+export function ruleCoverage(model: SiteModel, rule: CatalogRule): CoverageRow[] {
+  const rows = new Map<string, CoverageRow>();
+  const row = (tacticId: string) => {
+    let r = rows.get(tacticId);
+    if (!r) {
+      const tactic = model.tactic(tacticId);
+      r = tactic ? { tactic, tacticId, techniques: [] } : { tacticId, techniques: [] };
+      rows.set(tacticId, r);
+    }
+    return r;
+  };
+  for (const t of rule.tactics) row(t);
+  for (const id of rule.techniques) {
+    const technique = model.technique(id);
+    const tactics = technique?.tactics ?? [];
+    const tagged = tactics.filter((t) => rule.tactics.includes(t));
+    const targets = tagged.length ? tagged : tactics.length ? tactics : [''];
+    for (const t of targets) row(t).techniques.push(techniqueRef(model, id));
+  }
+  const order = new Map(sortTactics(model.catalog.tactics).map((t, i) => [t.id, i]));
+  return [...rows.values()].sort(
+    (a, b) => (order.get(a.tacticId) ?? 1e6) - (order.get(b.tacticId) ?? 1e6) || a.tacticId.localeCompare(b.tacticId),
+  );
+}
+
+function indicatorRows(model: SiteModel, rule: CatalogRule, refs: IndicatorRef[]): IndicatorRow[] {
+  return refs.map((ref) => {
+    const ind = model.indicator(ref.key);
+    return {
+      field: ref.field,
+      operator: operatorLabel(ref.operator),
+      value: ref.value,
+      count: countLabel(ind ?? { count: ref.count, rules: [rule.slug] }, rule.slug),
+      href: link(ind ?? ref),
+      shared: !!ind && ind.rules.some((r) => r !== rule.slug),
+    };
+  });
+}
+
+function splitIndicators(rows: IndicatorRow[]): Pick<RuleView, 'indicators' | 'uniqueIndicators'> {
+  if (rows.length <= COMPACT_INDICATORS) return { indicators: rows, uniqueIndicators: [] };
+  const groups = new Map<string, UniqueIndicatorGroup>();
+  for (const row of rows) {
+    if (row.shared) continue;
+    const key = `${row.field ?? ''}\u0000${row.operator}`;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { field: row.field, operator: row.operator, values: [], href: row.href.split('#')[0]! }));
+    group.values.push(row.value);
+  }
+  return { indicators: rows.filter((r) => r.shared), uniqueIndicators: [...groups.values()] };
+}
+
+function relatedViews(model: SiteModel, related: CatalogRule['related']): RelatedView[] {
+  return related.map((r) => {
+    const rule = (r.slug ? model.rule(r.slug) : undefined) ?? model.rulesById(r.id)[0];
+    return rule ? { type: r.type, id: r.id, rule } : { type: r.type, id: r.id };
+  });
+}
+
+function correlatedRules(model: SiteModel, section: Record<string, unknown> | undefined) {
+  const ids = section?.rules;
+  if (!Array.isArray(ids)) return [];
+  return ids
+    .filter((id): id is string => typeof id === 'string')
+    .map((id) => ({ id, rules: model.rulesById(id).length ? model.rulesById(id) : model.rulesByName(id) }));
+}
+
+export function ruleView(model: SiteModel, rule: CatalogRule): RuleView {
+  const tests = rule.tests.map((g) => model.test(g)).filter((t): t is CatalogTest => !!t);
+  const predictedTests = (rule.predictedTests ?? []).map((g) => model.test(g)).filter((t): t is CatalogTest => !!t);
+  const explicit = new Set(rule.tests);
+  const sameTechniqueTests = new Set(
+    rule.techniques.flatMap((id) => model.technique(id)?.tests ?? []).filter((g) => !explicit.has(g)),
+  ).size;
+  const repo = safeHref(model.catalog.repositoryUrl);
+  const view: RuleView = {
+    rule,
+    coverage: ruleCoverage(model, rule),
+    references: describeReferences(rule.references, tests),
+    conditions: (rule.detection?.conditions ?? []).map((c) => {
+      const v: RuleView['conditions'][number] = { source: c.source, tree: describeCondition(c.expression) };
+      if (c.aggregation) v.aggregation = describeAggregation(c.aggregation);
+      return v;
+    }),
+    identifiers: (rule.detection?.identifiers ?? []).map((identifier) => describeIdentifier(identifier)),
+    ...splitIndicators(indicatorRows(model, rule, rule.indicators)),
+    related: relatedViews(model, rule.related),
+    relatedFrom: relatedViews(model, rule.relatedFrom),
+    tests,
+    predictedTests,
+    sameTechniqueTests,
+    correlated: correlatedRules(model, rule.correlation ?? rule.filter),
+    unresolved: model.catalog.unresolvedReferences.filter((u) => u.rule === rule.slug || (rule.id !== '' && u.rule === rule.id)),
+  };
+  if (repo) view.sourceUrl = `${repo.replace(/\/+$/, '')}/${rule.path.split('/').map(encodeURIComponent).join('/')}`;
+  return view;
+}
+
+export interface RuleGroup {
+  label: string;
+  rules: CatalogRule[];
+}
+
+/** Rules grouped by log source, largest group first. */
+export function groupRulesByLogsource(rules: CatalogRule[]): RuleGroup[] {
+  const map = new Map<string, CatalogRule[]>();
+  for (const r of rules) {
+    const label = logsourceLabel(r.logsource);
+    const list = map.get(label) ?? [];
+    list.push(r);
+    map.set(label, list);
+  }
+  return [...map.entries()]
+    .map(([label, list]) => ({ label, rules: list.sort(compareRules) }))
+    .sort((a, b) => b.rules.length - a.rules.length || a.label.localeCompare(b.label, 'en'));
+}
+
+export interface TechniqueView {
+  technique: CatalogTechnique;
+  parent?: CatalogTechnique;
+  subtechniques: CatalogTechnique[];
+  tactics: CatalogTactic[];
+  tests: CatalogTest[];
+  ruleGroups: RuleGroup[];
+  activeRules: number;
+  referencingRules: CatalogRule[];
+  attackUrl?: string;
+}
+
+export function techniqueView(model: SiteModel, technique: CatalogTechnique): TechniqueView {
+  const rules = technique.rules.map((s) => model.rule(s)).filter((r): r is CatalogRule => !!r);
+  const view: TechniqueView = {
+    technique,
+    subtechniques: technique.subtechniques
+      .map((id) => model.technique(id))
+      .filter((t): t is CatalogTechnique => !!t)
+      .sort((a, b) => compareTechniqueIds(a.id, b.id)),
+    tactics: sortTactics(technique.tactics.map((t) => model.tactic(t)).filter((t): t is CatalogTactic => !!t)),
+    tests: technique.tests
+      .map((g) => model.test(g))
+      .filter((t): t is CatalogTest => !!t)
+      .sort((a, b) => a.number - b.number),
+    ruleGroups: groupRulesByLogsource(rules),
+    activeRules: rules.filter((r) => r.active).length,
+    referencingRules: technique.referencingRules
+      .map((s) => model.rule(s))
+      .filter((r): r is CatalogRule => !!r)
+      .sort(compareRules),
+  };
+  const parent = technique.parent ? model.technique(technique.parent) : undefined;
+  if (parent) view.parent = parent;
+  const attackUrl = safeHref(technique.attackUrl) ?? (technique.source === 'attack' ? attackUrlOf(technique.id) : undefined);
+  if (attackUrl) view.attackUrl = attackUrl;
+  return view;
+}
+
+/** A correlation or filter setting as one readable line: lists joined, maps as `key: value`. */
+export function formatSetting(value: unknown): string {
+  if (Array.isArray(value)) return value.map(formatSetting).join(', ');
+  if (value && typeof value === 'object') {
+    return Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}: ${formatSetting(v)}`).join('; ');
+  }
+  return String(value);
+}
+
+export function attackUrlOf(id: string): string {
+  return `https://attack.mitre.org/techniques/${id.replace('.', '/')}/`;
+}
+
+export type Coverage = 'explicit' | 'predicted' | 'technique' | 'none';
+
+export interface TestView {
+  test: CatalogTest;
+  technique?: CatalogTechnique;
+  tactics: CatalogTactic[];
+  explicitRules: CatalogRule[];
+  predictedRules: CatalogRule[];
+  techniqueRules: CatalogRule[];
+  coverage: Coverage;
+  platforms: string[];
+}
+
+export function testView(model: SiteModel, test: CatalogTest): TestView {
+  const technique = model.technique(test.technique);
+  const toRules = (slugs: string[]) =>
+    slugs.map((s) => model.rule(s)).filter((r): r is CatalogRule => !!r).sort(compareRules);
+  const explicitRules = toRules(test.rules);
+  const predictedRules = toRules(test.predicted ?? []);
+  const shown = new Set([...test.rules, ...(test.predicted ?? [])]);
+  const techniqueRules = toRules((technique?.rules ?? []).filter((s) => !shown.has(s)));
+  const active = (rs: CatalogRule[]) => rs.some((r) => r.active);
+  const coverage: Coverage = active(explicitRules)
+    ? 'explicit'
+    : active(predictedRules)
+      ? 'predicted'
+      : active(techniqueRules)
+        ? 'technique'
+        : 'none';
+  const view: TestView = {
+    test,
+    tactics: sortTactics((technique?.tactics ?? []).map((t) => model.tactic(t)).filter((t): t is CatalogTactic => !!t)),
+    explicitRules,
+    predictedRules,
+    techniqueRules,
+    coverage,
+    platforms: test.platforms.map(platformLabel),
+  };
+  if (technique) view.technique = technique;
+  return view;
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { eventsFor, findLogSource, isSynthesised, logSourceApplies } from '../../src/lib/sigma/logsource.ts';
+
+describe('log sources → events', () => {
+  it('windows/process_creation is Sysmon 1 and Security 4688', () => {
+    expect(eventsFor({ product: 'windows', category: 'process_creation' }).map((e) => [e.provider, e.id])).toEqual([
+      ['Microsoft-Windows-Sysmon', 1],
+      ['Microsoft-Windows-Security-Auditing', 4688],
+    ]);
+  });
+  it('ps_script is PowerShell 4104', () => {
+    expect(eventsFor({ product: 'windows', category: 'ps_script' })).toEqual([{ id: 4104, provider: 'Microsoft-Windows-PowerShell', title: expect.stringContaining('Scriptblock') }]);
+  });
+  it('matching ignores case', () => {
+    expect(eventsFor({ product: 'Windows', category: 'Registry_Set' })[0]?.id).toBe(13);
+  });
+  it('a generic category without product (webserver) is found with any product', () => {
+    expect(findLogSource({ product: 'linux', category: 'webserver' })?.category).toBe('webserver');
+  });
+  it('an unknown source has no events', () => {
+    expect(eventsFor({ product: 'plan9', category: 'telepathy' })).toEqual([]);
+  });
+  it('says which sources the evaluator synthesises', () => {
+    expect(isSynthesised({ product: 'windows', category: 'process_creation' })).toBe(true);
+    expect(isSynthesised({ product: 'windows', category: 'image_load' })).toBe(false);
+  });
+});
+
+describe('logSourceApplies', () => {
+  const sysmon1 = { product: 'windows', category: 'process_creation', service: 'sysmon' };
+  it('fields the rule leaves out match anything', () => {
+    expect(logSourceApplies({ category: 'process_creation' }, sysmon1)).toBe(true);
+  });
+  it('every field the rule names must be equal', () => {
+    expect(logSourceApplies({ product: 'linux', category: 'process_creation' }, sysmon1)).toBe(false);
+  });
+  it('registry_event covers registry_set', () => {
+    expect(logSourceApplies({ product: 'windows', category: 'registry_event' }, { product: 'windows', category: 'registry_set' })).toBe(true);
+  });
+  it('registry_set does not cover registry_event', () => {
+    expect(logSourceApplies({ product: 'windows', category: 'registry_set' }, { product: 'windows', category: 'registry_event' })).toBe(false);
+  });
+});
