@@ -134,12 +134,10 @@ export function findLogSource(logsource: LogSource): LogSourceEntry | undefined 
   const product = norm(logsource.product);
   const category = norm(logsource.category);
   const service = norm(logsource.service);
-  return (
-    LOG_SOURCES.find((e) => e.product === product && e.category === category && e.service === service) ??
-    // A rule may add a product to a generic category (webserver on linux) or omit it.
-    LOG_SOURCES.find((e) => e.product === undefined && category !== undefined && e.category === category && service === undefined) ??
-    (service === undefined && category !== undefined ? LOG_SOURCES.find((e) => e.category === category && e.product === undefined) : undefined)
-  );
+  const exact = LOG_SOURCES.find((e) => e.product === product && e.category === category && e.service === service);
+  if (exact || category === undefined || service !== undefined) return exact;
+  // Generic categories (webserver, proxy …) are listed without product; a rule may add one.
+  return LOG_SOURCES.find((e) => e.product === undefined && e.category === category);
 }
 
 /** The concrete events to collect for a rule's log source, for display on rule pages. */

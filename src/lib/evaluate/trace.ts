@@ -1,0 +1,180 @@
+/**
+ * The record of what a test would do on the host: processes started (with their parents) and
+ * the log events each action produces, shaped as Sysmon, PowerShell logging and auditd write
+ * them. Parsers of cmd, PowerShell and sh report actions here; this module owns event layout.
+ */
+import type { Host } from './host.ts';
+import type { SigmaEvent } from './event.ts';
+import { originalFileNameOf } from './binaries.ts';
+import { splitWindowsArgs } from './winargs.ts';
+
+export interface EventSource {
+  product: string;
+  category?: string;
+  service?: string;
+}
+
+export interface SynthesisedEvent {
+  logsource: EventSource;
+  fields: SigmaEvent;
+  /** What produced it, for the explanation (e.g. "cmd.exe /c line 2: net use"). */
+  origin: string;
+}
+
+export interface Proc {
+  image: string;
+  commandLine: string;
+  /** argv as the program receives it (Linux/macOS auditd records). */
+  argv?: string[];
+  originalFileName?: string;
+  user: string;
+  integrityLevel?: string;
+  cwd: string;
+  parent?: Proc;
+}
+
+/** Collects events; `depth` bounds nesting (cmd /c cmd /c …, iex of iex …). */
+export interface Trace {
+  host: Host;
+  events: SynthesisedEvent[];
+  depth: number;
+}
+
+export const MAX_DEPTH = 8;
+
+export function newTrace(host: Host): Trace {
+  return { host, events: [], depth: 0 };
+}
+
+/** Runs `body` one nesting level deeper, or not at all past MAX_DEPTH. */
+export function nested(trace: Trace, body: () => void): void {
+  if (trace.depth >= MAX_DEPTH) return;
+  trace.depth++;
+  try {
+    body();
+  } finally {
+    trace.depth--;
+  }
+}
+
+const MICROSOFT = { Company: 'Microsoft Corporation', Product: 'Microsoft® Windows® Operating System' };
+
+/** Records a process start: Sysmon 1 on Windows; Sysmon for Linux 1 + auditd EXECVE on Linux; ESF exec on macOS. */
+export function startProcess(trace: Trace, proc: Omit<Proc, 'user' | 'cwd'> & Partial<Pick<Proc, 'user' | 'cwd'>>, origin: string): Proc {
+  const host = trace.host;
+  const given = Object.fromEntries(Object.entries(proc).filter(([, v]) => v !== undefined)) as typeof proc;
+  const full: Proc = { user: host.user, cwd: host.cwd, integrityLevel: host.integrityLevel, ...given };
+  if (host.os === 'windows') {
+    const original = full.originalFileName ?? originalFileNameOf(full.image);
+    const fields: SigmaEvent = {
+      EventID: 1,
+      Image: full.image,
+      OriginalFileName: original,
+      CommandLine: full.commandLine,
+      CurrentDirectory: `${full.cwd}\\`,
+      User: full.user,
+      IntegrityLevel: full.integrityLevel,
+      ParentImage: full.parent?.image,
+      ParentCommandLine: full.parent?.commandLine,
+      ParentUser: full.parent?.user,
+      ...(original ? MICROSOFT : {}),
+    };
+    trace.events.push({ logsource: { product: 'windows', category: 'process_creation', service: 'sysmon' }, fields, origin });
+    return full;
+  }
+  const common: SigmaEvent = {
+    Image: full.image,
+    CommandLine: full.commandLine,
+    CurrentDirectory: full.cwd,
+    User: full.user,
+    ParentImage: full.parent?.image,
+    ParentCommandLine: full.parent?.commandLine,
+  };
+  if (host.os === 'linux') {
+    trace.events.push({ logsource: { product: 'linux', category: 'process_creation' }, fields: { EventID: 1, ...common }, origin });
+    const argv = full.argv ?? full.commandLine.split(' ');
+    const execve: SigmaEvent = { type: 'EXECVE', argc: argv.length };
+    argv.forEach((arg, i) => (execve[`a${i}`] = arg));
+    trace.events.push({ logsource: { product: 'linux', service: 'auditd' }, fields: execve, origin });
+  } else {
+    trace.events.push({ logsource: { product: 'macos', category: 'process_creation' }, fields: common, origin });
+  }
+  return full;
+}
+
+const PS_VERSION = '5.1.19041.1';
+
+/** PowerShell logs its host as `string.Join(" ", Environment.GetCommandLineArgs())`: quotes removed. */
+export function hostApplication(host: Proc): string {
+  return splitWindowsArgs(host.commandLine).join(' ');
+}
+
+/** PowerShell Operational 4104: the text of a script block as it is compiled. */
+export function scriptBlock(trace: Trace, text: string, origin: string): void {
+  if (trace.host.os !== 'windows') return;
+  trace.events.push({
+    logsource: { product: 'windows', category: 'ps_script', service: 'powershell' },
+    fields: { EventID: 4104, ScriptBlockText: text, Path: '' },
+    origin,
+  });
+}
+
+/** Windows PowerShell 400: a PowerShell engine starting in `host` (HostApplication = its command line). */
+export function engineStart(trace: Trace, host: Proc, origin: string): void {
+  if (trace.host.os !== 'windows') return;
+  const data = [
+    'NewEngineState=Available',
+    'PreviousEngineState=None',
+    'SequenceNumber=13',
+    'HostName=ConsoleHost',
+    `HostVersion=${PS_VERSION}`,
+    'HostId=00000000-0000-0000-0000-000000000000',
+    `HostApplication=${hostApplication(host)}`,
+    `EngineVersion=${PS_VERSION}`,
+    'RunspaceId=00000000-0000-0000-0000-000000000000',
+    'PipelineId=',
+    'CommandName=',
+    'CommandType=',
+    'ScriptName=',
+    'CommandPath=',
+    'CommandLine=',
+  ]
+    .map((line) => `\t${line}`)
+    .join('\r\n');
+  trace.events.push({ logsource: { product: 'windows', category: 'ps_classic_start', service: 'powershell-classic' }, fields: { EventID: 400, Data: data }, origin });
+}
+
+/** PowerShell Operational 4103 (module logging): one cmdlet invocation with its named parameters. */
+export function pipelineExecution(trace: Trace, host: Proc, cmdlet: string, parameters: [string, string][], origin: string): void {
+  if (trace.host.os !== 'windows') return;
+  const payload = [
+    `CommandInvocation(${cmdlet}): "${cmdlet}"`,
+    ...parameters.map(([name, value]) => `ParameterBinding(${cmdlet}): name="${name}"; value="${value}"`),
+  ].join('\r\n');
+  const context = [
+    'Severity = Informational',
+    'Host Name = ConsoleHost',
+    `Host Version = ${PS_VERSION}`,
+    `Host Application = ${hostApplication(host)}`,
+    `Engine Version = ${PS_VERSION}`,
+    `Command Name = ${cmdlet}`,
+    'Command Type = Cmdlet',
+    'Script Name = ',
+    'Command Path = ',
+    `User = ${trace.host.user}`,
+    'Shell ID = Microsoft.PowerShell',
+  ]
+    .map((line) => `        ${line}`)
+    .join('\r\n');
+  trace.events.push({ logsource: { product: 'windows', category: 'ps_module', service: 'powershell' }, fields: { EventID: 4103, Payload: payload, ContextInfo: context }, origin });
+}
+
+/** Sysmon 13: a registry value written by `proc`. */
+export function registryValueSet(trace: Trace, proc: Proc, targetObject: string, details: string, origin: string): void {
+  if (trace.host.os !== 'windows') return;
+  trace.events.push({
+    logsource: { product: 'windows', category: 'registry_set', service: 'sysmon' },
+    fields: { EventID: 13, EventType: 'SetValue', Image: proc.image, TargetObject: targetObject, Details: details, User: proc.user },
+    origin,
+  });
+}
