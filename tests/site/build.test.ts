@@ -112,7 +112,8 @@ describe('fixture site', () => {
   it('home page shows counts and the matrix', () => {
     const html = page('/');
     expect(html).toContain('ATT&CK matrix');
-    expect(html).toMatch(/class="cell shade-1 has-tests">\s*<a href="\/techniques\/T1049\/">/);
+    expect(html).toMatch(/class="cell shade-1 pshade-0 has-tests">\s*<a href="\/techniques\/T1049\/">/);
+    expect(html).toContain('id="matrix-predicted"');
   });
 
   it('keeps pages small and loads nothing from the network', () => {

@@ -10,6 +10,10 @@ export interface MatrixCell {
   tests: number;
   /** 0 (no rule) to 4 (30 rules or more). */
   shade: number;
+  /** Atomic tests (a parent adds its sub-techniques') with at least one predicted detection. */
+  predicted: number;
+  /** Predicted coverage of the tests: 0 (none or no tests) to 4 (all). */
+  predictedShade: number;
   subs: MatrixCell[];
 }
 
@@ -28,6 +32,15 @@ export function shade(count: number): number {
 
 export const SHADE_LEGEND = ['none', '1–2', '3–9', '10–29', '30+'];
 
+/** Share of a technique's tests with a predicted detection, as a shade: 0, <50%, <100% … */
+export function predictedShade(predicted: number, tests: number): number {
+  if (tests === 0 || predicted === 0) return 0;
+  if (predicted === tests) return 4;
+  return predicted * 2 < tests ? 2 : 3;
+}
+
+export const PREDICTED_LEGEND = ['none', '', 'under half', 'half or more', 'all'];
+
 export function sortTactics(tactics: readonly CatalogTactic[]): CatalogTactic[] {
   return [...tactics].sort((a, b) => a.order - b.order || a.name.localeCompare(b.name, 'en'));
 }
@@ -36,6 +49,7 @@ export function buildMatrix(
   tactics: readonly CatalogTactic[],
   techniques: readonly CatalogTechnique[],
   activeRule: (slug: string) => boolean,
+  predictedTests: (technique: CatalogTechnique) => number = () => 0,
 ): MatrixColumn[] {
   const byId = new Map(techniques.map((t) => [t.id, t]));
   const visible = (t: CatalogTechnique) => !t.deprecated && !t.revoked;
@@ -47,7 +61,8 @@ export function buildMatrix(
       .sort((a, b) => a.name.localeCompare(b.name, 'en'));
     const rules = t.rules.filter(activeRule).length;
     const tests = t.tests.length + subs.reduce((n, s) => n + s.tests, 0);
-    return { id: t.id, name: t.name, rules, tests, shade: shade(rules), subs };
+    const predicted = predictedTests(t) + subs.reduce((n, s) => n + s.predicted, 0);
+    return { id: t.id, name: t.name, rules, tests, shade: shade(rules), predicted, predictedShade: predictedShade(predicted, tests), subs };
   };
   return sortTactics(tactics)
     .map((tactic) => ({

@@ -109,6 +109,7 @@ export function buildModel(catalog: Catalog): SiteModel {
   const rule = lookup(catalog.rules, (r) => r.slug);
   const technique = lookup(catalog.techniques, (t) => t.id);
   const tactic = lookup(catalog.tactics, (t) => t.id);
+  const testByGuid = new Map(catalog.tests.map((t) => [t.guid, t]));
   const byId = new Map<string, CatalogRule[]>();
   for (const r of catalog.rules) {
     if (!r.id) continue;
@@ -183,7 +184,7 @@ export function buildModel(catalog: Catalog): SiteModel {
     rulesById: (id) => byId.get(id) ?? [],
     rulesByName: (name) => byName.get(name) ?? [],
     technique,
-    test: lookup(catalog.tests, (t) => t.guid),
+    test: (guid) => testByGuid.get(guid),
     tactic,
     indicator: lookup(catalog.indicators, (i) => i.key),
     rulesSorted,
@@ -196,7 +197,12 @@ export function buildModel(catalog: Catalog): SiteModel {
     indicatorPages: catalog.indicators.filter(hasOwnPage),
     testsByPlatform,
     testsByExecutor,
-    matrix: buildMatrix(catalog.tactics, catalog.techniques, (slug) => rule(slug)?.active ?? false),
+    matrix: buildMatrix(
+      catalog.tactics,
+      catalog.techniques,
+      (slug) => rule(slug)?.active ?? false,
+      (t) => t.tests.filter((guid) => (testByGuid.get(guid)?.predicted?.length ?? 0) > 0).length,
+    ),
     techniquesWithoutTactic: catalog.techniques
       .filter((t) => t.tactics.length === 0)
       .sort((a, b) => compareTechniqueIds(a.id, b.id)),

@@ -197,6 +197,8 @@ export interface TechniqueView {
   tests: CatalogTest[];
   ruleGroups: RuleGroup[];
   activeRules: number;
+  /** Tests evaluated with no predicted detection. */
+  unpredictedTests: CatalogTest[];
   referencingRules: CatalogRule[];
   attackUrl?: string;
 }
@@ -216,11 +218,14 @@ export function techniqueView(model: SiteModel, technique: CatalogTechnique): Te
       .sort((a, b) => a.number - b.number),
     ruleGroups: groupRulesByLogsource(rules),
     activeRules: rules.filter((r) => r.active).length,
+    unpredictedTests: [],
     referencingRules: technique.referencingRules
       .map((s) => model.rule(s))
       .filter((r): r is CatalogRule => !!r)
       .sort(compareRules),
   };
+  // Gaps: tests that were evaluated (predicted is set) and that no rule is predicted to catch.
+  view.unpredictedTests = view.tests.filter((t) => t.predicted?.length === 0);
   const parent = technique.parent ? model.technique(technique.parent) : undefined;
   if (parent) view.parent = parent;
   const attackUrl = safeHref(technique.attackUrl) ?? (technique.source === 'attack' ? attackUrlOf(technique.id) : undefined);
