@@ -7,8 +7,10 @@ import { parseArgs } from 'node:util';
 import { ConfigError, resolveOptions, type BuildOptions } from '../src/lib/config.ts';
 import { writeApi, writeCatalogFile } from '../src/lib/catalog/write.ts';
 import type { Catalog } from '../src/lib/catalog/types.ts';
+import { PreviousBuildError } from '../src/lib/changes/previous.ts';
+import { writeExports } from '../src/lib/exports/write.ts';
 import { writeFileSync } from 'node:fs';
-import { runCatalog, type Timings } from '../src/lib/pipeline.ts';
+import { runCatalog, type PipelineOptions, type Timings } from '../src/lib/pipeline.ts';
 
 const USAGE = `Usage: atlas <build|catalog> [options]
 
@@ -25,6 +27,12 @@ Options:
   --repo-ref REF   branch or commit for "view source" links (default: main)
   --config FILE    config file (default: ./atlas.config.json when present)
   --strict         exit with code 1 when there are diagnostics
+  --previous DIR   the previous build's api/ folder, or its URL: writes api/changes.json and
+                   the Atom feed api/changes.xml, listing what changed since
+  --site-url URL   the published site's address, for absolute links in the feed and layers
+  --cache DIR      incremental cache folder (default: .cache/atlas)
+  --no-cache       read and model every file, keep no cache
+  --no-git         no dates from git history (use the rules' date/modified)
   -h, --help       this help
 `;
 
@@ -44,6 +52,11 @@ export async function main(argv: string[]): Promise<number> {
         'repo-ref': { type: 'string' },
         config: { type: 'string' },
         strict: { type: 'boolean' },
+        previous: { type: 'string' },
+        'site-url': { type: 'string' },
+        cache: { type: 'string' },
+        'no-cache': { type: 'boolean' },
+        'no-git': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -84,20 +97,42 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  return command === 'catalog' ? catalogCommand(options) : buildCommand(options);
+  if (values['site-url'] !== undefined && !/^https?:\/\/[^/]/i.test(values['site-url'])) {
+    console.error(`--site-url: "${values['site-url']}" is not an http(s) URL`);
+    return 2;
+  }
+  const build: Build = {
+    ...options,
+    cache: values['no-cache'] ? undefined : (values.cache ?? path.join('.cache', 'atlas')),
+    gitDates: !values['no-git'],
+    previous: values.previous,
+    siteUrl: values['site-url'],
+  };
+  try {
+    return await (command === 'catalog' ? catalogCommand(build) : buildCommand(build));
+  } catch (error) {
+    if (error instanceof PreviousBuildError) {
+      console.error(`--previous: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
 }
+
+/** What one run does: the resolved options and the flags that only the command line sets. */
+type Build = BuildOptions & PipelineOptions & { siteUrl?: string };
 
 const log = (line: string) => console.log(line);
 const timings: Timings = {};
 
-async function catalogCommand(options: BuildOptions): Promise<number> {
+async function catalogCommand(options: Build): Promise<number> {
   const start = performance.now();
   const catalog = await runCatalog(options, log, timings);
   await writeOutputs(catalog, options);
   return finish(catalog, options, start);
 }
 
-async function buildCommand(options: BuildOptions): Promise<number> {
+async function buildCommand(options: Build): Promise<number> {
   const start = performance.now();
   const catalog = await runCatalog(options, log, timings);
   // Astro empties its output folder, so the catalog the pages read lives in a cache folder beside it.
@@ -112,11 +147,15 @@ async function buildCommand(options: BuildOptions): Promise<number> {
   return finish(catalog, options, start);
 }
 
-async function writeOutputs(catalog: Catalog, options: BuildOptions): Promise<void> {
-  const t = performance.now();
+async function writeOutputs(catalog: Catalog, options: Build): Promise<void> {
+  let t = performance.now();
   const files = await writeApi(catalog, options.out);
   timings.api = (performance.now() - t) / 1000;
   log(`api      ${files} JSON files in ${path.join(options.out, 'api')} (${timings.api.toFixed(2)} s)`);
+  t = performance.now();
+  const exports = await writeExports(catalog, options.out, { siteUrl: options.siteUrl });
+  timings.exports = (performance.now() - t) / 1000;
+  log(`exports  ${exports.join(', ')} (${timings.exports.toFixed(2)} s)`);
 }
 
 function finish(catalog: Catalog, options: BuildOptions, start: number): number {

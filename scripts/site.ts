@@ -58,7 +58,20 @@ function seconds(start: number): string {
   return `${((performance.now() - start) / 1000).toFixed(1)}s`;
 }
 
-async function renderPages(catalogFile: string, outDir: string, base: string | undefined): Promise<void> {
+/** Old file-name URLs and other forms of ids → the rules' permalinks (static pages, written after Astro's). */
+async function writeRedirectPages(catalogFile: string, outDir: string, base: string | undefined): Promise<{ written: number; skipped: number }> {
+  const [{ loadCatalog }, { tombstones }, { redirects }, { writeRedirects }, { normalizeBase }] = await Promise.all([
+    import('../src/lib/site/catalog.ts'),
+    import('../src/lib/catalog/tombstones.ts'),
+    import('../src/lib/catalog/redirects.ts'),
+    import('../src/lib/site/redirects.ts'),
+    import('../src/lib/site/urls.ts'),
+  ]);
+  const catalog = loadCatalog(catalogFile);
+  return writeRedirects(outDir, redirects(catalog.rules, tombstones(catalog)), normalizeBase(base ?? process.env.ATLAS_BASE));
+}
+
+async function renderPages(catalogFile: string, outDir: string, base: string | undefined): Promise<{ written: number; skipped: number }> {
   const saved = { ATLAS_CATALOG: process.env.ATLAS_CATALOG, ATLAS_BASE: process.env.ATLAS_BASE };
   process.env.ATLAS_CATALOG = catalogFile;
   if (base !== undefined) process.env.ATLAS_BASE = base;
@@ -66,6 +79,7 @@ async function renderPages(catalogFile: string, outDir: string, base: string | u
   try {
     const { build } = await import('astro');
     await build({ root: projectRoot, outDir, logLevel: 'warn', mode: 'production' });
+    return await writeRedirectPages(catalogFile, outDir, base);
   } finally {
     // Let the parsed catalog and site model go before Pagefind runs beside this process.
     const memo = globalThis as { __atlasCatalog?: unknown; __atlasModel?: unknown };
@@ -127,9 +141,9 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
 
   try {
     let start = performance.now();
-    await renderPages(catalogFile, staging, opts.base);
+    const moved = await renderPages(catalogFile, staging, opts.base);
     const pages = await countHtml(staging);
-    log(`site: rendered ${pages} pages in ${seconds(start)}`);
+    log(`site: rendered ${pages} pages (${moved.written} of them redirects${moved.skipped ? `, ${moved.skipped} skipped: the path is taken` : ''}) in ${seconds(start)}`);
     if (opts.search === false) {
       await publish(staging, outDir);
       return { pages };

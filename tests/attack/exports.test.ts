@@ -7,7 +7,7 @@ describe('attack exports', () => {
     ['stix-schema', ['attackPatternSchema', 'attackReference', 'bundleSchema', 'externalReferenceSchema', 'killChainPhaseSchema', 'matrixSchema', 'tacticSchema']],
     ['stix-tactics', ['buildTactics']],
     ['stix-techniques', ['buildTechniques']],
-    ['tactics', ['ENTERPRISE_TACTICS', 'NEWER_TACTICS', 'orderTactics', 'tacticFromTag', 'tacticNameFromId']],
+    ['tactics', ['ENTERPRISE_TACTICS', 'NEWER_TACTICS', 'isTacticId', 'orderTactics', 'tacticFromTag', 'tacticNameFromId']],
     ['technique-id', ['TECHNIQUE_ID_PATTERN', 'compareIds', 'isTechniqueId', 'parentTechnique', 'techniqueFromTag']],
     ['types', []],
   ])('%s', async (module, names) => {

@@ -76,5 +76,23 @@ describe.skipIf(!hasCorpus)('full-corpus site', () => {
       const hrefs = await results.evaluateAll((links) => links.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
       expect(hrefs).toContain(rule.url);
     });
+
+    test.each([
+      ['rundll32', 'Rundll32 execute JavaScript Remote Payload With GetObject'],
+      ['-enc', 'ATHPowerShellCommandLineParameter -EncodedCommand parameter variations with encoded arguments'],
+      ['vssadmin delete shadows', 'Windows - Delete Volume Shadow Copies'],
+    ])('search finds the Atomic tests whose commands contain %j', async (query, name) => {
+      const tests = api<{ name: string; url: string }[]>('tests.json');
+      const expected = tests.find((t) => t.name === name)!.url;
+      const page = await browser.newPage();
+      await page.goto(`${server.url}/search/`);
+      // A string, so that the test runner leaves the page's dynamic import alone.
+      const urls = (await page.evaluate(`(async () => {
+        const pagefind = await import('/pagefind/pagefind.js');
+        const found = await pagefind.search(${JSON.stringify(query)}, { filters: { kind: 'atomic test' } });
+        return Promise.all(found.results.map(async (r) => (await r.data()).url));
+      })()`)) as string[];
+      expect(urls).toContain(expected);
+    });
   });
 });

@@ -96,7 +96,7 @@ describe('fixture site', () => {
 
   it('renders a test page with coverage marker, commands and arguments', () => {
     const html = page('/tests/a5b3c2d1-0e9f-4a8b-9c7d-6e5f4a3b2c1d/');
-    expect(html).toContain('Covered: 1 rule references this test explicitly.');
+    expect(html).toContain('Covered: 1 active rule references this test explicitly.');
     expect(html).toContain('powershell.exe -enc JABzAD0AJwBoAGkAJwA=');
     expect(html).toContain('Output &lt;file&gt;');
     expect(page('/tests/bcf05343-ef1d-4052-8a27-b00c9be42b9f/')).toContain('Not referenced by any rule');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CatalogTest } from '../../src/lib/catalog/types.ts';
-import { describeReferences, parseAtomicLink, resolveAtomicTest, safeHref } from '../../src/lib/site/references.ts';
+import { describeReferences, safeHref } from '../../src/lib/site/references.ts';
+import type { ReferenceHealth } from '../../src/lib/xref/health.ts';
 
 const test = (technique: string, number: number, name: string): CatalogTest => ({
   guid: `${technique}-${number}`, technique, number, name, platforms: ['windows'], executor: 'powershell',
@@ -23,31 +24,19 @@ describe('safeHref', () => {
   });
 });
 
-describe('Atomic references', () => {
-  it('parses old and new anchors', () => {
-    expect(parseAtomicLink('https://github.com/redcanaryco/atomic-red-team/blob/abc/atomics/T1049/T1049.md#atomic-test-1---system-network-connections-discovery')).toEqual({
-      technique: 'T1049', number: 1, nameSlug: 'systemnetworkconnectionsdiscovery',
-    });
-    expect(parseAtomicLink('https://github.com/redcanaryco/atomic-red-team/blob/master/atomics/T1003.001/T1003.001.md#atomic-test-2-dump-lsass')).toEqual({
-      technique: 'T1003.001', number: 2, nameSlug: 'dumplsass',
-    });
-    expect(parseAtomicLink('https://github.com/redcanaryco/atomic-red-team/blob/master/atomics/T1003.001/T1003.001.md')).toEqual({ technique: 'T1003.001' });
-    expect(parseAtomicLink('https://example.org/T1049')).toBeUndefined();
-  });
-
-  it('resolves by name before number, since numbers shift', () => {
-    const tests = [test('T1049', 1, 'System Network Connections Discovery'), test('T1049', 2, 'Other')];
-    expect(resolveAtomicTest({ technique: 'T1049', number: 2, nameSlug: 'systemnetworkconnectionsdiscovery' }, tests)?.number).toBe(1);
-    expect(resolveAtomicTest({ technique: 'T1049', number: 2, nameSlug: 'renamed' }, tests)?.number).toBe(2);
-    expect(resolveAtomicTest({ technique: 'T1049' }, tests)).toBeUndefined();
-  });
-
-  it('describes references with links only where safe', () => {
-    const views = describeReferences(
-      ['javascript:alert(1)', 'https://github.com/redcanaryco/atomic-red-team/blob/master/atomics/T1049/T1049.md#atomic-test-1-system-network-connections-discovery'],
-      [test('T1049', 1, 'System Network Connections Discovery')],
-    );
+describe('references with their health', () => {
+  it('attaches the health and the resolved test to Atomic links, and links only what is safe', () => {
+    const url = 'https://github.com/redcanaryco/atomic-red-team/blob/master/atomics/T1049/T1049.md#atomic-test-1-system-network-connections-discovery';
+    const t = test('T1049', 1, 'System Network Connections Discovery');
+    const health: ReferenceHealth = { url, technique: 'T1049', number: 1, nameSlug: 'system-network-connections-discovery', resolvedBy: 'name', test: t.guid, pinned: false, note: '' };
+    const views = describeReferences(['javascript:alert(1)', url], [health], (g) => (g === t.guid ? t : undefined));
     expect(views[0]).toEqual({ text: 'javascript:alert(1)' });
-    expect(views[1]!.test?.guid).toBe('T1049-1');
+    expect(views[1]).toMatchObject({ href: url, test: { guid: 'T1049-1' }, health: { resolvedBy: 'name' } });
+  });
+
+  it('names the technique of a link that resolved to no test', () => {
+    const url = 'https://github.com/redcanaryco/atomic-red-team/blob/master/atomics/T1562.001/T1562.001.md';
+    const health: ReferenceHealth = { url, technique: 'T1562.001', resolvedBy: 'none', problem: 'technique-gone', pinned: false, note: '' };
+    expect(describeReferences([url], [health], () => undefined)[0]).toMatchObject({ technique: 'T1562.001', health: { problem: 'technique-gone' } });
   });
 });

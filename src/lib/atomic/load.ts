@@ -7,8 +7,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import fg from 'fast-glob';
-import { compareIds } from '../attack/technique-id.ts';
+import { compareIds, isTechniqueId } from '../attack/technique-id.ts';
 import { compareDiagnostics, diagnostic, type Diagnostic } from '../diagnostics.ts';
+import { mapLimit } from '../parallel.ts';
 import { dropDuplicateGuids, type LocatedTest } from './guids.ts';
 import { checkHeadings } from './headings.ts';
 import { parseAtomicMarkdown, type AtomicMarkdown } from './markdown.ts';
@@ -27,24 +28,36 @@ export interface AtomicLoadResult {
   files: number;
 }
 
-interface Folder {
+/** A technique folder: its name and the paths (below the root) of its Txxxx.yaml and Txxxx.md. */
+export interface Folder {
   name: string;
   yaml?: string;
   md?: string;
 }
 
-interface FolderResult {
+export interface FolderResult {
   technique?: AtomicTechnique;
   tests: LocatedTest[];
   diagnostics: Diagnostic[];
 }
 
-export async function loadAtomics(root: string): Promise<AtomicLoadResult> {
+/**
+ * Loads one folder through `load`, or answers from elsewhere while the folder's files are
+ * unchanged: the incremental cache (src/lib/cache/atomics.ts) plugs in here.
+ */
+export type FolderLoader = (root: string, folder: Folder, load: () => Promise<FolderResult>) => Promise<FolderResult>;
+
+export async function loadAtomics(root: string, loader?: FolderLoader): Promise<AtomicLoadResult> {
   if (!(await isDirectory(root))) {
     return { techniques: [], files: 0, diagnostics: [diagnostic(root, 'read-error', 'not a directory')] };
   }
-  const folders = findFolders(await fg('*/*.{yaml,md}', { cwd: root, onlyFiles: true }));
-  const results = await Promise.all(folders.map((folder) => loadFolder(root, folder)));
+  // Symbolic links are not followed: one could publish a file from outside the repository.
+  const entries = await fg(['*', '*/*.{yaml,md}'], { cwd: root, onlyFiles: false, objectMode: true, followSymbolicLinks: false });
+  const folders = findFolders(entries.filter((e) => e.dirent.isFile()).map((e) => e.path));
+  const links = entries
+    .filter((e) => e.dirent.isSymbolicLink() && (!e.path.includes('/') || isTechniqueFile(e.path)))
+    .map((e) => diagnostic(path.join(root, e.path), 'symlink', 'symbolic link not followed (it could point outside the repository)', { severity: 'warning' }));
+  const results = await mapLimit(folders, (folder) => (loader ? loader(root, folder, () => loadFolder(root, folder)) : loadFolder(root, folder)));
   const loaded = results
     .filter((result) => result.technique !== undefined)
     .sort((a, b) => compareIds(a.technique!.id, b.technique!.id));
@@ -52,18 +65,23 @@ export async function loadAtomics(root: string): Promise<AtomicLoadResult> {
   const techniques = loaded.map((result, i) => ({ ...result.technique!, tests: guids.kept[i]! }));
   return {
     techniques,
-    diagnostics: [...results.flatMap((result) => result.diagnostics), ...guids.diagnostics].sort(compareDiagnostics),
+    diagnostics: [...links, ...results.flatMap((result) => result.diagnostics), ...guids.diagnostics].sort(compareDiagnostics),
     files: folders.reduce((n, folder) => n + (folder.yaml ? 1 : 0) + (folder.md ? 1 : 0), 0),
   };
 }
 
 /** Only `X/X.yaml` and `X/X.md` count; payloads, scripts and indexes beside them do not. */
+function isTechniqueFile(entry: string): boolean {
+  const [name, file] = entry.split('/');
+  return file !== undefined && path.basename(file, path.extname(file)) === name;
+}
+
 function findFolders(entries: string[]): Folder[] {
   const folders = new Map<string, Folder>();
   for (const entry of entries) {
+    if (!isTechniqueFile(entry)) continue;
     const [name, file] = entry.split('/') as [string, string];
     const ext = path.extname(file);
-    if (path.basename(file, ext) !== name) continue;
     const folder = folders.get(name) ?? { name };
     if (ext === '.yaml') folder.yaml = entry;
     else folder.md = entry;
@@ -89,7 +107,13 @@ async function loadFolder(root: string, folder: Folder): Promise<FolderResult> {
   }
   const envelope = atomicFileSchema.safeParse(parsed.value);
   if (!envelope.success) return fail(diagnostic(file, 'schema', formatIssues(envelope.error), { line: 1 }));
-  const { attack_technique: id, display_name: name, atomic_tests: rawTests } = envelope.data;
+  const { display_name: name, atomic_tests: rawTests } = envelope.data;
+  // The id names the technique's page: anything but T1234 or T1234.001 could name another path.
+  const id = envelope.data.attack_technique.toUpperCase();
+  if (!isTechniqueId(id)) {
+    const message = `attack_technique "${envelope.data.attack_technique}" is not an ATT&CK technique id (T1234 or T1234.001)`;
+    return fail(diagnostic(file, 'schema', message, { line: 1 }));
+  }
   if (id !== folder.name) {
     const message = `attack_technique ${id} does not match its folder ${folder.name}`;
     diagnostics.push(diagnostic(file, 'schema', message, { severity: 'warning' }));

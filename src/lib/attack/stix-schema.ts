@@ -3,6 +3,7 @@
  * untouched (ATT&CK adds x_mitre_* fields every release); only the fields we use are checked.
  */
 import { z } from 'zod';
+import { isTacticId } from './tactics.ts';
 
 export const externalReferenceSchema = z.looseObject({
   source_name: z.string(),
@@ -37,7 +38,8 @@ export const attackPatternSchema = z.looseObject({
 export const tacticSchema = z.looseObject({
   ...stixObject,
   type: z.literal('x-mitre-tactic'),
-  x_mitre_shortname: z.string().min(1),
+  // The short name keys the tactic's page, so it must be a plain `credential-access`.
+  x_mitre_shortname: z.string().refine(isTacticId, 'must be lower-case words joined by hyphens'),
 });
 
 export const matrixSchema = z.looseObject({

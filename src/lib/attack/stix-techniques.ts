@@ -3,7 +3,7 @@
  * techniques stay (flagged) so old rule tags still resolve to a page that says so.
  */
 import { attackReference, type Report, type StixAttackPattern } from './stix-schema.ts';
-import { orderTactics } from './tactics.ts';
+import { isTacticId, orderTactics } from './tactics.ts';
 import { compareIds, isTechniqueId, parentTechnique } from './technique-id.ts';
 import type { AttackTactic, AttackTechnique } from './types.ts';
 
@@ -27,9 +27,13 @@ export function buildTechniques(
       report(`attack-pattern ${pattern.id} (${pattern.name}) has ${problem}`);
       continue;
     }
-    const phases = pattern.kill_chain_phases
-      .filter((phase) => phase.kill_chain_name === 'mitre-attack')
-      .map((phase) => phase.phase_name);
+    const phases: string[] = [];
+    for (const { kill_chain_name: chain, phase_name: phase } of pattern.kill_chain_phases) {
+      if (chain !== 'mitre-attack') continue;
+      // A tactic names a page: a phase like `../x` is reported, not linked.
+      if (isTacticId(phase)) phases.push(phase);
+      else report(`attack-pattern ${pattern.id} (${id}) names an invalid tactic "${phase}"; ignored`);
+    }
     const parent = parentTechnique(id);
     const technique: AttackTechnique = {
       id,

@@ -44,6 +44,11 @@ export const NEWER_TACTICS: readonly (AttackTactic & { after: string })[] = Obje
 /** A tactic short name: lower-case words joined by single hyphens. */
 const SHORTNAME_PATTERN = /^[a-z]+(?:-[a-z]+)*$/;
 
+/** Whether a short name (from a tag, a bundle or a kill-chain phase) is well-formed: it names a page. */
+export function isTacticId(id: string): boolean {
+  return SHORTNAME_PATTERN.test(id);
+}
+
 /**
  * `attack.credential-access` → `credential-access`. Old Sigma rules write
  * `attack.defense_evasion`, so underscores count as hyphens. Technique, group and software

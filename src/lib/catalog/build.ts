@@ -24,6 +24,8 @@ export interface CatalogInputs {
   attack?: AttackData;
   diagnostics: Diagnostic[];
   files: { sigma: number; atomics: number; attack: number };
+  /** A rule's indicators; the incremental cache passes the ones it stored with the rule. */
+  indicatorsOf?: (rule: SigmaRule) => Indicator[];
 }
 
 export function ruleUrl(slug: string): string {
@@ -68,7 +70,7 @@ export function buildCatalog(inputs: CatalogInputs): Catalog {
   });
 
   linkRelated(rules);
-  const indicators = linkIndicators(rules, sources);
+  const indicators = linkIndicators(rules, sources, inputs.indicatorsOf ?? ruleIndicators);
   const techniques = buildTechniques({ attack: inputs.attack, atomics: inputs.atomics, ruleTags: rules });
   const tactics = buildTactics(inputs.attack, [...rules.flatMap((r) => r.tactics), ...techniques.flatMap((t) => t.tactics)]);
   const tacticOrder = new Map(tactics.map((t) => [t.id, t.order]));
@@ -174,11 +176,15 @@ function linkRelated(rules: CatalogRule[]): void {
   }
 }
 
-function linkIndicators(rules: CatalogRule[], sources: SigmaRule[]): CatalogIndicator[] {
+export function ruleIndicators(rule: SigmaRule): Indicator[] {
+  return rule.detection ? extractIndicators(rule.detection) : [];
+}
+
+function linkIndicators(rules: CatalogRule[], sources: SigmaRule[], indicatorsOf: (rule: SigmaRule) => Indicator[]): CatalogIndicator[] {
   const perRule = rules.map((rule, i) => ({
     rule: rule.slug,
     active: rule.active,
-    indicators: sources[i].detection ? extractIndicators(sources[i].detection!) : ([] as Indicator[]),
+    indicators: indicatorsOf(sources[i]),
   }));
   const counted = countIndicators(perRule);
   const indicators: CatalogIndicator[] = [...counted.values()]

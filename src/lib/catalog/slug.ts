@@ -4,15 +4,22 @@
  */
 const SAFE = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 
+/**
+ * Segments that are not free: `index.html` is the file of the folder's own index page (a rule
+ * with that id would take `/rules/`), and Windows cannot create files named like devices.
+ */
+const RESERVED = /^(?:index\.html|(?:con|prn|aux|nul|com\d|lpt\d)(?:\..*)?)$/;
+
 /** A safe lower-case URL segment for any text; `fallback` when nothing usable is left. */
 export function safeSegment(text: string, fallback = 'item'): string {
   const lowered = text.toLowerCase();
-  if (SAFE.test(lowered) && !lowered.includes('..')) return lowered;
+  if (SAFE.test(lowered) && !lowered.includes('..') && !RESERVED.test(lowered)) return lowered;
   const slug = lowered
     .normalize('NFKD')
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 100);
+  if (RESERVED.test(slug)) return `${slug}-${fallback}`;
   return slug || fallback;
 }
 

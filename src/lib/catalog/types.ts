@@ -2,9 +2,11 @@
  * The catalog: one serializable data set that the site reads and `api/` publishes.
  * Everything here is plain JSON (no Dates, Maps or class instances), sorted deterministically.
  */
+import type { Changes } from '../changes/types.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import type { ParsedCondition } from '../sigma/condition.ts';
 import type { SearchIdentifier } from '../sigma/detection.ts';
+import type { Prediction } from '../evaluate/predict.ts';
 
 export type RuleKind = 'rule' | 'correlation' | 'filter';
 
@@ -54,6 +56,10 @@ export interface CatalogRule {
   author?: string;
   date?: string;
   modified?: string;
+  /** YYYY-MM-DD the rule's file was first committed (git, following renames), else its `date`. */
+  created?: string;
+  /** YYYY-MM-DD of the last commit touching the rule's file, else its `modified`, else its `date`. */
+  lastModified?: string;
   license?: string;
   references: string[];
   falsepositives: string[];
@@ -128,7 +134,10 @@ export interface CatalogTest {
   /** Rules that reference this test explicitly. */
   rules: string[];
   url: string;
+  /** Rule slugs predicted (by static evaluation, not observed) to fire when the test runs. */
   predicted?: string[];
+  /** Per predicted rule: the synthesised event it matched and why. */
+  predictions?: Omit<Prediction, 'test' | 'ruleId'>[];
 }
 
 export interface CatalogTechnique {
@@ -210,4 +219,6 @@ export interface Catalog {
   unresolvedReferences: UnresolvedReference[];
   diagnostics: Diagnostic[];
   stats: CatalogStats;
+  /** What changed since the previous build, when one was given (`--previous`). */
+  changes?: Changes;
 }

@@ -2,8 +2,10 @@
  * catalog → files: the public JSON API under `api/`, and the full catalog the site reads.
  * Summaries keep the list files small; per-entity files carry everything.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { mapLimit } from '../parallel.ts';
+import { writeTrustApi } from './trust-api.ts';
 import type { Catalog, CatalogRule, CatalogTest } from './types.ts';
 
 export function ruleSummary(r: CatalogRule) {
@@ -20,6 +22,8 @@ export function ruleSummary(r: CatalogRule) {
     techniques: r.techniques,
     tactics: r.tactics,
     tests: r.tests,
+    ...(r.created ? { created: r.created } : {}),
+    ...(r.lastModified ? { lastModified: r.lastModified } : {}),
     ...(r.predictedTests ? { predictedTests: r.predictedTests } : {}),
     url: r.url,
   };
@@ -65,8 +69,18 @@ export async function writeApi(catalog: Catalog, outDir: string): Promise<number
   ];
   for (const r of catalog.rules) files.push([`rules/${segment(r.url)}.json`, r]);
   for (const t of catalog.tests) files.push([`tests/${segment(t.url)}.json`, t]);
-  await Promise.all(files.map(([name, value]) => writeFile(path.join(api, name), toJson(value))));
-  return files.length;
+  await mapLimit(files, ([name, value]) => writeFile(path.join(api, name), toJson(value)));
+  await removeStale(api, new Set(files.map(([name]) => name)));
+  const trust = await writeTrustApi(catalog, api);
+  return files.length + trust.length;
+}
+
+/** Per-entity files of a rule or test that is gone (an output folder built into again). */
+async function removeStale(api: string, written: Set<string>): Promise<void> {
+  for (const folder of ['rules', 'tests']) {
+    const stale = (await readdir(path.join(api, folder))).filter((f) => f.endsWith('.json') && !written.has(`${folder}/${f}`));
+    await mapLimit(stale, (f) => rm(path.join(api, folder, f), { force: true }));
+  }
 }
 
 export async function writeCatalogFile(catalog: Catalog, file: string): Promise<void> {

@@ -99,6 +99,20 @@ interface Cursor {
   pos: number;
   /** Where each identifier / `of` node was written, for resolution errors (kept off the AST). */
   columns: WeakMap<ConditionNode, number>;
+  /** Open parentheses and `not`s around the current position. */
+  depth: number;
+}
+
+/**
+ * How deep parentheses and `not` may nest. Real conditions stay under ten; a contributed
+ * `((((…` twenty thousand deep would overflow the stack here and in every reader of the AST.
+ */
+const MAX_CONDITION_NESTING = 64;
+
+function enter(c: Cursor, token: Token): void {
+  if (++c.depth > MAX_CONDITION_NESTING) {
+    throw new ConditionSyntaxError(`parentheses and 'not' nest more than ${MAX_CONDITION_NESTING} levels deep`, token.column);
+  }
 }
 
 const peek = (c: Cursor, ahead = 0): Token => c.tokens[Math.min(c.pos + ahead, c.tokens.length - 1)]!;
@@ -139,17 +153,20 @@ function parseAnd(c: Cursor): ConditionNode {
 
 function parseNot(c: Cursor): ConditionNode {
   if (!isWord(peek(c), 'not')) return parsePrimary(c);
-  next(c);
-  return { type: 'not', child: parseNot(c) };
+  enter(c, next(c));
+  const child = parseNot(c);
+  c.depth--;
+  return { type: 'not', child };
 }
 
 function parsePrimary(c: Cursor): ConditionNode {
   const token = peek(c);
   if (token.kind === '(') {
-    next(c);
+    enter(c, next(c));
     const inner = parseOr(c);
     const close = next(c);
     if (close.kind !== ')') throw new ConditionSyntaxError(`expected ')' to close the '(' at column ${token.column}, found ${describe(close)}`, close.column);
+    c.depth--;
     return inner;
   }
   if (token.kind !== 'word' || KEYWORDS.has(token.text)) {
@@ -225,12 +242,32 @@ function expect(c: Cursor, kind: TokenKind, context: string): void {
 // ---------------------------------------------------------------------------------------------
 // Resolution against the detection's search identifiers
 
-function globToRegExp(pattern: string): RegExp {
-  const source = pattern
-    .split('*')
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${source}$`);
+/**
+ * Whether `name` matches a glob in which `*` stands for any run of characters. Greedy, going
+ * back only to the last `*`: time is bounded by pattern × name, even for a contributed
+ * `*a*a*a…*b`, which a backtracking RegExp would take exponential time to refuse.
+ */
+function globMatches(pattern: string, name: string): boolean {
+  let p = 0;
+  let n = 0;
+  let star = -1;
+  let resume = 0;
+  while (n < name.length) {
+    if (pattern[p] === '*') {
+      star = p++;
+      resume = n;
+    } else if (p < pattern.length && pattern[p] === name[n]) {
+      p++;
+      n++;
+    } else if (star !== -1) {
+      p = star + 1;
+      n = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (pattern[p] === '*') p++;
+  return p === pattern.length;
 }
 
 /**
@@ -239,8 +276,7 @@ function globToRegExp(pattern: string): RegExp {
  */
 export function matchPattern(pattern: string, identifiers: string[]): string[] {
   const includeHidden = pattern.startsWith('_');
-  const regexp = pattern === 'them' ? /^/ : globToRegExp(pattern);
-  return identifiers.filter((name) => (includeHidden || !name.startsWith('_')) && regexp.test(name));
+  return identifiers.filter((name) => (includeHidden || !name.startsWith('_')) && (pattern === 'them' || globMatches(pattern, name)));
 }
 
 /** Fills `matches` of every `of` node and reports unknown identifiers and empty patterns. */
@@ -271,7 +307,7 @@ function resolve(node: ConditionNode, identifiers: string[], columns: WeakMap<Co
  * `condition` is set whenever the syntax is valid, even if resolution found errors.
  */
 export function parseCondition(source: string, identifiers: string[]): { condition?: ParsedCondition; errors: ConditionError[] } {
-  const cursor: Cursor = { tokens: [], pos: 0, columns: new WeakMap() };
+  const cursor: Cursor = { tokens: [], pos: 0, columns: new WeakMap(), depth: 0 };
   let condition: ParsedCondition;
   try {
     cursor.tokens = tokenize(source);

@@ -94,10 +94,12 @@ function parseConditions(raw: unknown, names: string[], report: Report): ParsedC
       return;
     }
     const { condition, errors } = parseCondition(source, names);
-    for (const error of errors) report('condition', `${label} '${source}', column ${error.column}: ${error.message}`);
+    // Diagnostics quote the condition; a hostile one can be megabytes long.
+    const quoted = source.length > 200 ? `${source.slice(0, 200)}…` : source;
+    for (const error of errors) report('condition', `${label} '${quoted}', column ${error.column}: ${error.message}`);
     if (!condition || errors.length > 0) return;
     if (condition.aggregation) {
-      report('condition', `${label} '${source}' uses the legacy '|' aggregation, replaced by correlation rules in Sigma v2`, 'warning');
+      report('condition', `${label} '${quoted}' uses the legacy '|' aggregation, replaced by correlation rules in Sigma v2`, 'warning');
     }
     conditions.push(condition);
   });
@@ -196,7 +198,31 @@ function checkValues(modifiers: string[], values: SigmaScalar[], item: string, r
     if (wrong !== undefined) report('detection-shape', `${item}: expects ${expected}, found ${describeValue(wrong)}`);
   };
   if (families.has('exists')) bad('true or false', (value) => typeof value === 'boolean');
+  if (families.has('regex')) {
+    for (const value of values) {
+      const problem = typeof value === 'string' ? regexSyntaxError(value) : undefined;
+      if (problem) report('invalid-regex', `${item}: invalid regular expression: ${problem}`);
+    }
+  }
   if (families.has('compare') || families.has('time')) bad('a number', (value) => typeof value === 'number' || (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))));
+}
+
+/**
+ * The syntax error of a `re` value, if any. Sigma regexes are PCRE-flavoured, so the spellings
+ * JavaScript lacks (leading `(?i)`, `(?P<name>`, `(?P=name)`) are rewritten before its parser
+ * checks the rest. Only compiled, never run: bounded time whatever the pattern.
+ */
+function regexSyntaxError(pattern: string): string | undefined {
+  const source = pattern
+    .replace(/^\(\?[a-zA-Z]+\)/, '')
+    .replace(/\(\?P</g, '(?<')
+    .replace(/\(\?P=(\w+)\)/g, '\\k<$1>');
+  try {
+    new RegExp(source);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ import path from 'node:path';
 import fg from 'fast-glob';
 import yaml from 'js-yaml';
 import { diagnostic, type Diagnostic } from '../diagnostics.ts';
+import { compareStrings } from '../order.ts';
+import { mapLimit } from '../parallel.ts';
 
 export interface RawSigmaDocument {
   /** Path as the caller gave the root, joined with the file's relative path (used in diagnostics). */
@@ -47,26 +49,51 @@ export function collectionOf(root: string, relativePath: string): string {
 }
 
 export async function listYamlFiles(root: string): Promise<string[]> {
-  // Symbolic links are not followed: a link loop in a contributed repository must not hang the build.
-  const files = await fg('**/*.{yml,yaml}', {
+  return (await listYamlEntries(root)).files;
+}
+
+/**
+ * The rule files under a root, and the `.yml`/`.yaml` entries that are not regular files.
+ * Symbolic links are not followed: a link loop in a contributed repository must not hang the
+ * build, and a link to a file outside it must not publish that file. A FIFO would block the read.
+ */
+async function listYamlEntries(root: string): Promise<{ files: string[]; skipped: { path: string; link: boolean }[] }> {
+  const entries = await fg('**/*.{yml,yaml}', {
     cwd: root,
     dot: false,
     followSymbolicLinks: false,
-    onlyFiles: true,
+    onlyFiles: false,
+    objectMode: true,
     suppressErrors: true,
     caseSensitiveMatch: false,
   });
-  return files.sort();
+  const files: string[] = [];
+  const skipped: { path: string; link: boolean }[] = [];
+  for (const { path: rel, dirent } of entries) {
+    if (dirent.isFile()) files.push(rel);
+    else if (!dirent.isDirectory()) skipped.push({ path: rel, link: dirent.isSymbolicLink() });
+  }
+  return { files: files.sort(), skipped: skipped.sort((a, b) => compareStrings(a.path, b.path)) };
+}
+
+/** The rule files under a root, and a diagnostic for each entry that is not read (links, FIFOs …). */
+export async function listSigmaFiles(root: string): Promise<{ files: string[]; diagnostics: Diagnostic[] }> {
+  const { files, skipped } = await listYamlEntries(root);
+  const diagnostics = skipped.map(({ path: rel, link }) => {
+    const file = path.join(root, rel);
+    if (link) return diagnostic(file, 'symlink', 'symbolic link not followed (it could point outside the repository)', { severity: 'warning' });
+    return diagnostic(file, 'unreadable', 'not a regular file (FIFO, socket or device): not read');
+  });
+  return { files, diagnostics };
 }
 
 export async function loadSigmaRoots(roots: string[]): Promise<SigmaLoadResult> {
   const result: SigmaLoadResult = { documents: [], diagnostics: [], files: 0 };
   for (const root of roots) {
-    const files = await listYamlFiles(root);
+    const { files, diagnostics } = await listSigmaFiles(root);
     result.files += files.length;
-    const loaded = await Promise.all(
-      files.map((rel) => loadSigmaFile(path.join(root, rel), rel, collectionOf(root, rel))),
-    );
+    result.diagnostics.push(...diagnostics);
+    const loaded = await mapLimit(files, (rel) => loadSigmaFile(path.join(root, rel), rel, collectionOf(root, rel)));
     for (const one of loaded) {
       result.documents.push(...one.documents);
       result.diagnostics.push(...one.diagnostics);
@@ -86,6 +113,16 @@ export async function loadSigmaFile(
   } catch (error) {
     return { documents: [], diagnostics: [diagnostic(file, 'unreadable', `cannot read file: ${(error as Error).message}`)] };
   }
+  return parseSigmaFile(bytes, file, relativePath, collection);
+}
+
+/** A file's bytes → its raw documents (the incremental cache reads the bytes itself, to hash them). */
+export function parseSigmaFile(
+  bytes: Buffer,
+  file: string,
+  relativePath: string,
+  collection: string,
+): { documents: RawSigmaDocument[]; diagnostics: Diagnostic[] } {
   const parsed = parseSigmaYaml(bytes, file);
   return {
     diagnostics: parsed.diagnostics,
@@ -115,12 +152,40 @@ export function parseSigmaYaml(
       ],
     };
   }
+  for (const [index, value] of values.entries()) {
+    const problem = expansionProblem(value);
+    if (problem) return fail(file, 'yaml-size', `document ${index + 1} ${problem}: file not loaded`);
+  }
   const sources = splitDocuments(text, values.length);
   const documents = values
     .map((data, document) => ({ document, data, source: sources[document] }))
     .filter((d) => d.data !== null && d.data !== undefined);
   if (documents.length === 0) return fail(file, 'empty-file', 'file holds no YAML document');
   return { documents, diagnostics: [] };
+}
+
+/**
+ * Bounds on a document once its aliases are expanded. js-yaml shares an aliased value rather
+ * than copying it, so nine lines of `&a`/`*a` make a value that is 9^9 strings to anything that
+ * walks it (JSON.stringify, a merge, a page). The largest corpus rule has 4,457 values, 5 deep.
+ */
+const MAX_DOCUMENT_VALUES = 100_000;
+const MAX_DOCUMENT_DEPTH = 50;
+
+/** Why a document is too large once expanded, or undefined. Stops at the limit, so time is bounded. */
+function expansionProblem(document: unknown): string | undefined {
+  let values = 0;
+  const visit = (value: unknown, depth: number): string | undefined => {
+    if (++values > MAX_DOCUMENT_VALUES) return `holds more than ${MAX_DOCUMENT_VALUES} values once YAML aliases are expanded`;
+    if (value === null || typeof value !== 'object') return undefined;
+    if (depth >= MAX_DOCUMENT_DEPTH) return `nests more than ${MAX_DOCUMENT_DEPTH} levels deep once YAML aliases are expanded`;
+    for (const child of Object.values(value)) {
+      const problem = visit(child, depth + 1);
+      if (problem) return problem;
+    }
+    return undefined;
+  };
+  return visit(document, 0);
 }
 
 /** The text of each document, for display; falls back to the whole text when the split is unsure. */

@@ -14,6 +14,7 @@ import { groupBy, type Group } from './facets.ts';
 import { groupByField, hasOwnPage, type FieldGroup } from './indicators.ts';
 import { levelRank, logsourceLabel, platformKey, statusRank } from './labels.ts';
 import { buildMatrix, sortTactics, type MatrixColumn } from './matrix.ts';
+import { indexTrust, type TrustIndex } from './trust.ts';
 import { slugify } from './urls.ts';
 
 export const RULE_FACETS = ['level', 'status', 'collection', 'product', 'category', 'service', 'tactic'] as const;
@@ -70,6 +71,8 @@ export interface SiteModel {
   matrix: MatrixColumn[];
   /** Techniques with no known tactic (only from tags or Atomic folders). */
   techniquesWithoutTactic: CatalogTechnique[];
+  /** Confidence tiers, reference health, gaps, tombstones and redirects. */
+  trust: TrustIndex;
 }
 
 /** Rules in reading order for lists: by level (critical first), then title. */
@@ -206,5 +209,6 @@ export function buildModel(catalog: Catalog): SiteModel {
     techniquesWithoutTactic: catalog.techniques
       .filter((t) => t.tactics.length === 0)
       .sort((a, b) => compareTechniqueIds(a.id, b.id)),
+    trust: indexTrust(catalog),
   };
 }

@@ -1,8 +1,9 @@
 /**
- * A rule's `references`: only http, https and mailto become links; Atomic Red Team links are
- * resolved to the test pages of the tests the catalog says the rule references (rule.tests).
+ * A rule's `references`: only http, https and mailto become links; Atomic Red Team links carry
+ * their health (how they resolved, what looks wrong, the fix) from the one resolver in xref/.
  */
 import type { CatalogTest } from '../catalog/types.ts';
+import type { ReferenceHealth } from '../xref/health.ts';
 
 const SAFE_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
 
@@ -18,69 +19,32 @@ export function safeHref(url: string | undefined): string | undefined {
   }
 }
 
-export interface AtomicLink {
-  technique: string;
-  /** Test number from the anchor (`#atomic-test-3-…` or `#atomic-test-3---…`). */
-  number?: number;
-  /** The anchor's name part, slugified (`run-encoded-command`). */
-  nameSlug?: string;
-}
-
-const ATOMIC_HOST = /atomic-red-team|atomicredteam\.io/i;
-const TECHNIQUE = /(?:^|[/#])(T\d{4}(?:\.\d{3})?)(?=[/.#]|$)/i;
-const ANCHOR = /#atomic-test-(\d+)-*(.*)$/i;
-
-export function parseAtomicLink(url: string): AtomicLink | undefined {
-  if (!ATOMIC_HOST.test(url)) return undefined;
-  const t = TECHNIQUE.exec(url);
-  if (!t) return undefined;
-  const link: AtomicLink = { technique: t[1]!.toUpperCase() };
-  const a = ANCHOR.exec(url);
-  if (a) {
-    link.number = Number(a[1]);
-    if (a[2]) link.nameSlug = nameSlug(decodeURIComponent(a[2]));
-  }
-  return link;
-}
-
-function nameSlug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '');
-}
-
-/** The referenced test among the rule's tests: by name first (numbers shift), then by number. */
-export function resolveAtomicTest(link: AtomicLink, tests: CatalogTest[]): CatalogTest | undefined {
-  const candidates = tests.filter((t) => t.technique.toUpperCase() === link.technique);
-  if (link.number === undefined) return undefined;
-  if (link.nameSlug) {
-    const byName = candidates.find((t) => nameSlug(t.name) === link.nameSlug);
-    if (byName) return byName;
-  }
-  const byNumber = candidates.find((t) => t.number === link.number);
-  if (byNumber) return byNumber;
-  return candidates.length === 1 ? candidates[0] : undefined;
-}
-
 export interface ReferenceView {
   /** The reference as written. */
   text: string;
   /** Link target when safe to link. */
   href?: string;
-  /** Resolved Atomic test. */
+  /** How an Atomic Red Team link resolved (xref/health.ts). */
+  health?: ReferenceHealth;
+  /** The test it resolved to. */
   test?: CatalogTest;
   /** Technique of an Atomic link (technique-level, or a test that did not resolve). */
   technique?: string;
 }
 
-export function describeReferences(references: string[], tests: CatalogTest[]): ReferenceView[] {
+/** The rule's references in order, each Atomic link with its health and resolved test. */
+export function describeReferences(references: string[], health: ReferenceHealth[], test: (guid: string) => CatalogTest | undefined): ReferenceView[] {
+  const byUrl = new Map(health.map((h) => [h.url, h]));
   return references.map((text) => {
     const view: ReferenceView = { text };
     const href = safeHref(text);
     if (href) view.href = href;
-    const atomic = href ? parseAtomicLink(href) : undefined;
-    if (atomic) {
-      const test = resolveAtomicTest(atomic, tests);
-      if (test) view.test = test;
-      else view.technique = atomic.technique;
+    const h = byUrl.get(text);
+    if (h) {
+      view.health = h;
+      const resolved = h.test ? test(h.test) : undefined;
+      if (resolved) view.test = resolved;
+      else view.technique = h.technique;
     }
     return view;
   });

@@ -68,6 +68,12 @@ export const urls = {
   tags: () => href('tags/'),
   tag: (tagSlug: string) => href(`tags/${tagSlug}/`),
   diagnostics: () => href('diagnostics/'),
+  confidence: () => href('confidence/'),
+  tier: (tier: number) => href(`confidence/#tier-${tier}`),
+  referenceHealth: () => href('reference-health/'),
+  gaps: () => href('gaps/'),
+  gapKind: (kind: string) => href(`gaps/${kind}/`),
+  gapFacet: (kind: string, facet: string, valueSlug: string) => href(`gaps/${kind}/${facet}/${valueSlug}/`),
   pagefind: () => href('pagefind/'),
 };
 

@@ -9,13 +9,27 @@ import { compareRules, compareTechniqueIds, type SiteModel } from './model.ts';
 import { describeCondition, describeIdentifier, describeAggregation, type ConditionView, type IdentifierView } from './predicates.ts';
 import { describeReferences, safeHref, type ReferenceView } from './references.ts';
 import { sortTactics } from './matrix.ts';
+import {
+  bestActiveTier,
+  replacedRules,
+  ruleTechniqueTiers,
+  ruleTests,
+  techniqueTiers,
+  testRules,
+  tombstoneView,
+  type RuleRow,
+  type RuleTestsView,
+  type TombstoneView,
+} from './trust-views.ts';
+import type { Replaced } from '../catalog/tombstones.ts';
+import type { Tier } from '../xref/confidence.ts';
 import { link } from './urls.ts';
 
 export interface CoverageRow {
   tactic?: CatalogTactic;
   /** Tactic short name when the catalog does not know it. */
   tacticId: string;
-  techniques: Array<{ id: string; name?: string }>;
+  techniques: Array<{ id: string; name?: string; tier?: Tier }>;
 }
 
 export interface IndicatorRow {
@@ -57,14 +71,17 @@ export interface RuleView {
   uniqueIndicators: UniqueIndicatorGroup[];
   related: RelatedView[];
   relatedFrom: RelatedView[];
-  tests: CatalogTest[];
-  predictedTests: CatalogTest[];
-  /** Tests of the rule's techniques that it does not reference explicitly. */
-  sameTechniqueTests: number;
+  /** Atomic tests by confidence tier. */
+  tests: RuleTestsView;
+  /** Techniques linked by references or predictions but not tagged, with their tier. */
+  untaggedTechniques: Array<{ id: string; name?: string; tier: Tier }>;
+  /** Deprecated or unsupported: what replaced it. */
+  tombstone?: TombstoneView;
+  /** Rules this one took over from. */
+  replaces: Replaced[];
   /** Rules named by a correlation or filter section, resolved by id. */
   correlated: Array<{ id: string; rules: CatalogRule[] }>;
   sourceUrl?: string;
-  unresolved: Array<{ url: string; reason: string }>;
 }
 
 function techniqueRef(model: SiteModel, id: string) {
@@ -72,7 +89,7 @@ function techniqueRef(model: SiteModel, id: string) {
   return t && t.name !== t.id ? { id, name: t.name } : { id };
 }
 
-export function ruleCoverage(model: SiteModel, rule: CatalogRule): CoverageRow[] {
+export function ruleCoverage(model: SiteModel, rule: CatalogRule, tierOf: Map<string, Tier> = new Map()): CoverageRow[] {
   const rows = new Map<string, CoverageRow>();
   const row = (tacticId: string) => {
     let r = rows.get(tacticId);
@@ -89,7 +106,8 @@ export function ruleCoverage(model: SiteModel, rule: CatalogRule): CoverageRow[]
     const tactics = technique?.tactics ?? [];
     const tagged = tactics.filter((t) => rule.tactics.includes(t));
     const targets = tagged.length ? tagged : tactics.length ? tactics : [''];
-    for (const t of targets) row(t).techniques.push(techniqueRef(model, id));
+    const tier = tierOf.get(id);
+    for (const t of targets) row(t).techniques.push({ ...techniqueRef(model, id), ...(tier ? { tier } : {}) });
   }
   const order = new Map(sortTactics(model.catalog.tactics).map((t, i) => [t.id, i]));
   return [...rows.values()].sort(
@@ -140,17 +158,13 @@ function correlatedRules(model: SiteModel, section: Record<string, unknown> | un
 }
 
 export function ruleView(model: SiteModel, rule: CatalogRule): RuleView {
-  const tests = rule.tests.map((g) => model.test(g)).filter((t): t is CatalogTest => !!t);
-  const predictedTests = (rule.predictedTests ?? []).map((g) => model.test(g)).filter((t): t is CatalogTest => !!t);
-  const explicit = new Set(rule.tests);
-  const sameTechniqueTests = new Set(
-    rule.techniques.flatMap((id) => model.technique(id)?.tests ?? []).filter((g) => !explicit.has(g)),
-  ).size;
   const repo = safeHref(model.catalog.repositoryUrl);
+  const techniques = ruleTechniqueTiers(model, rule);
+  const tombstone = tombstoneView(model, model.trust.tombstone(rule.slug));
   const view: RuleView = {
     rule,
-    coverage: ruleCoverage(model, rule),
-    references: describeReferences(rule.references, tests),
+    coverage: ruleCoverage(model, rule, techniques.tierOf),
+    references: describeReferences(rule.references, model.trust.referencesOfRule(rule.slug), model.test),
     conditions: (rule.detection?.conditions ?? []).map((c) => {
       const v: RuleView['conditions'][number] = { source: c.source, tree: describeCondition(c.expression) };
       if (c.aggregation) v.aggregation = describeAggregation(c.aggregation);
@@ -160,12 +174,12 @@ export function ruleView(model: SiteModel, rule: CatalogRule): RuleView {
     ...splitIndicators(indicatorRows(model, rule, rule.indicators)),
     related: relatedViews(model, rule.related),
     relatedFrom: relatedViews(model, rule.relatedFrom),
-    tests,
-    predictedTests,
-    sameTechniqueTests,
+    tests: ruleTests(model, rule),
+    untaggedTechniques: techniques.untagged.map((t) => ({ ...techniqueRef(model, t.id), tier: t.tier })),
+    replaces: replacedRules(model, rule),
     correlated: correlatedRules(model, rule.correlation ?? rule.filter),
-    unresolved: model.catalog.unresolvedReferences.filter((u) => u.rule === rule.slug || (rule.id !== '' && u.rule === rule.id)),
   };
+  if (tombstone) view.tombstone = tombstone;
   if (repo) view.sourceUrl = `${repo.replace(/\/+$/, '')}/${rule.path.split('/').map(encodeURIComponent).join('/')}`;
   return view;
 }
@@ -201,10 +215,14 @@ export interface TechniqueView {
   unpredictedTests: CatalogTest[];
   referencingRules: CatalogRule[];
   attackUrl?: string;
+  /** Confidence tier of each listed rule's link to the technique (or a sub-technique). */
+  tiers: Map<string, Tier>;
 }
 
 export function techniqueView(model: SiteModel, technique: CatalogTechnique): TechniqueView {
   const rules = technique.rules.map((s) => model.rule(s)).filter((r): r is CatalogRule => !!r);
+  const tiers = techniqueTiers(model, technique);
+  const byTier = (a: CatalogRule, b: CatalogRule) => (tiers.get(a.slug) ?? 5) - (tiers.get(b.slug) ?? 5) || compareRules(a, b);
   const view: TechniqueView = {
     technique,
     subtechniques: technique.subtechniques
@@ -216,13 +234,14 @@ export function techniqueView(model: SiteModel, technique: CatalogTechnique): Te
       .map((g) => model.test(g))
       .filter((t): t is CatalogTest => !!t)
       .sort((a, b) => a.number - b.number),
-    ruleGroups: groupRulesByLogsource(rules),
+    ruleGroups: groupRulesByLogsource(rules).map((g) => ({ ...g, rules: g.rules.sort(byTier) })),
     activeRules: rules.filter((r) => r.active).length,
     unpredictedTests: [],
     referencingRules: technique.referencingRules
       .map((s) => model.rule(s))
       .filter((r): r is CatalogRule => !!r)
-      .sort(compareRules),
+      .sort(byTier),
+    tiers,
   };
   // Gaps: tests that were evaluated (predicted is set) and that no rule is predicted to catch.
   view.unpredictedTests = view.tests.filter((t) => t.predicted?.length === 0);
@@ -246,44 +265,28 @@ export function attackUrlOf(id: string): string {
   return `https://attack.mitre.org/techniques/${id.replace('.', '/')}/`;
 }
 
-export type Coverage = 'explicit' | 'predicted' | 'technique' | 'none';
-
 export interface TestView {
   test: CatalogTest;
   technique?: CatalogTechnique;
   tactics: CatalogTactic[];
-  explicitRules: CatalogRule[];
-  predictedRules: CatalogRule[];
-  techniqueRules: CatalogRule[];
-  coverage: Coverage;
+  /** Every linked rule, strongest link first. */
+  rules: RuleRow[];
+  /** Strongest tier among the active rules' links; undefined when no active rule is linked at all. */
+  coverage?: Tier;
   platforms: string[];
 }
 
 export function testView(model: SiteModel, test: CatalogTest): TestView {
   const technique = model.technique(test.technique);
-  const toRules = (slugs: string[]) =>
-    slugs.map((s) => model.rule(s)).filter((r): r is CatalogRule => !!r).sort(compareRules);
-  const explicitRules = toRules(test.rules);
-  const predictedRules = toRules(test.predicted ?? []);
-  const shown = new Set([...test.rules, ...(test.predicted ?? [])]);
-  const techniqueRules = toRules((technique?.rules ?? []).filter((s) => !shown.has(s)));
-  const active = (rs: CatalogRule[]) => rs.some((r) => r.active);
-  const coverage: Coverage = active(explicitRules)
-    ? 'explicit'
-    : active(predictedRules)
-      ? 'predicted'
-      : active(techniqueRules)
-        ? 'technique'
-        : 'none';
+  const rules = testRules(model, test);
+  const coverage = bestActiveTier(rules);
   const view: TestView = {
     test,
     tactics: sortTactics((technique?.tactics ?? []).map((t) => model.tactic(t)).filter((t): t is CatalogTactic => !!t)),
-    explicitRules,
-    predictedRules,
-    techniqueRules,
-    coverage,
+    rules,
     platforms: test.platforms.map(platformLabel),
   };
+  if (coverage) view.coverage = coverage;
   if (technique) view.technique = technique;
   return view;
 }

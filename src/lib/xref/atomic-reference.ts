@@ -51,6 +51,12 @@ export interface TestCandidate {
   name: string;
 }
 
+/** A test as the index holds it: with its technique and, when known, its heading's anchor. */
+export interface IndexedTest extends TestCandidate {
+  technique: string;
+  anchor?: string;
+}
+
 export type Resolution =
   /** `moved`: the technique folder is gone, but exactly one test elsewhere has the anchor's name. */
   | { kind: 'test'; guid: string; via: 'name' | 'number' | 'moved' }
@@ -59,16 +65,18 @@ export type Resolution =
 
 /** The loaded tests, indexed for resolution. */
 export interface TestIndex {
-  byTechnique: Map<string, TestCandidate[]>;
-  byNameSlug: Map<string, TestCandidate[]>;
+  byTechnique: Map<string, IndexedTest[]>;
+  byNameSlug: Map<string, IndexedTest[]>;
+  byGuid: Map<string, IndexedTest>;
 }
 
-export function indexTests(tests: (TestCandidate & { technique: string })[]): TestIndex {
-  const index: TestIndex = { byTechnique: new Map(), byNameSlug: new Map() };
-  const add = (map: Map<string, TestCandidate[]>, key: string, t: TestCandidate) => map.set(key, [...(map.get(key) ?? []), t]);
+export function indexTests(tests: IndexedTest[]): TestIndex {
+  const index: TestIndex = { byTechnique: new Map(), byNameSlug: new Map(), byGuid: new Map() };
+  const add = (map: Map<string, IndexedTest[]>, key: string, t: IndexedTest) => map.set(key, [...(map.get(key) ?? []), t]);
   for (const t of tests) {
     add(index.byTechnique, t.technique, t);
     add(index.byNameSlug, githubSlug(t.name), t);
+    index.byGuid.set(t.guid, t);
   }
   return index;
 }
@@ -91,4 +99,33 @@ export function resolveAtomicReference(ref: AtomicReference, index: TestIndex): 
   const byNumber = tests.find((t) => t.number === ref.number);
   if (byNumber) return { kind: 'test', guid: byNumber.guid, via: 'number' };
   return { kind: 'unresolved', reason: `${ref.technique} has no Atomic test #${ref.number}${ref.nameSlug ? ` or test named like "${ref.nameSlug}"` : ''}` };
+}
+
+const PINNED_COMMIT = /^[0-9a-f]{7,40}$/i;
+
+/**
+ * The same link pointed at another technique and anchor: the fix for a reference that moved or
+ * was renumbered. A GitHub link pinned to a commit moves to `master`, since the fix names the
+ * current test; without `anchor` the fragment is dropped (a technique-level link).
+ */
+export function retargetAtomicUrl(ref: AtomicReference, to: { technique: string; anchor?: string }): string {
+  const url = ref.url.trim();
+  const hash = url.indexOf('#');
+  let head = hash < 0 ? url : url.slice(0, hash);
+  const from = ref.technique.replace('.', '\\.');
+  // The technique as a folder, a file name (T1049.md) or the last segment of an atomicredteam.io page.
+  head = head.replace(new RegExp(`(?<=/)${from}(?=/|\\.(?:md|yaml)(?:$|[?/])|$|\\?)`, 'gi'), to.technique);
+  head = head.replace(/(github\.com\/[^/]+\/atomic-red-team\/(?:blob|tree|raw)\/)([^/]+)/i, (m, prefix: string, commit: string) =>
+    PINNED_COMMIT.test(commit) ? `${prefix}master` : m,
+  );
+  head = head.replace(/(raw\.githubusercontent\.com\/[^/]+\/atomic-red-team\/)([^/]+)/i, (m, prefix: string, commit: string) =>
+    PINNED_COMMIT.test(commit) ? `${prefix}master` : m,
+  );
+  return to.anchor ? `${head}#${to.anchor}` : head;
+}
+
+/** Whether a GitHub link names a commit rather than a branch (its target never changes). */
+export function isPinned(url: string): boolean {
+  const m = /github\.com\/[^/]+\/atomic-red-team\/(?:blob|tree|raw)\/([^/]+)/i.exec(url) ?? /raw\.githubusercontent\.com\/[^/]+\/atomic-red-team\/([^/]+)/i.exec(url);
+  return !!m && PINNED_COMMIT.test(m[1]);
 }

@@ -1,0 +1,126 @@
+/**
+ * The build cache: one file per section (`sigma.v8`, `atomics.v8`, `attack.v8`, `git.v8`) in a
+ * folder, each a V8-serialized map from an input's key to what was computed from it. A section
+ * written by other code (see fingerprint.ts) or unreadable counts as empty. Entries not used by a
+ * build are dropped when it saves, so a deleted input leaves nothing behind.
+ *
+ * Each entry is serialized on its own when it is set: the stored bytes are a snapshot that later
+ * stages cannot alter by mutating the objects they were given, saving copies bytes rather than
+ * re-serializing every entry, and an entry is only deserialized when a build asks for it.
+ */
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import v8 from 'node:v8';
+import { codeFingerprint } from './fingerprint.ts';
+
+export type SectionName = 'sigma' | 'atomics' | 'attack' | 'git';
+
+export class CacheSection<T> {
+  private used = new Set<string>();
+  private updated = 0;
+
+  constructor(private entries: Map<string, Buffer>) {}
+
+  /** The entry for `key`, which is kept when the cache is saved. */
+  get(key: string): T | undefined {
+    const bytes = this.entries.get(key);
+    if (bytes === undefined) return undefined;
+    this.used.add(key);
+    return v8.deserialize(bytes) as T;
+  }
+
+  set(key: string, value: T): void {
+    this.entries.set(key, v8.serialize(value));
+    this.used.add(key);
+    this.updated++;
+  }
+
+  /** Drops what this build did not use; returns the counts and whether anything changed. */
+  prune(): { updated: number; dropped: number } {
+    let dropped = 0;
+    for (const key of this.entries.keys()) {
+      if (!this.used.has(key)) {
+        this.entries.delete(key);
+        dropped++;
+      }
+    }
+    return { updated: this.updated, dropped };
+  }
+
+  serialize(fingerprint: string): Buffer {
+    return v8.serialize({ fingerprint, entries: this.entries });
+  }
+}
+
+export interface SaveReport {
+  /** Entries written or replaced by this build. */
+  updated: number;
+  /** Entries of inputs that are gone. */
+  dropped: number;
+  /** Section files rewritten. */
+  written: number;
+}
+
+export class BuildCache {
+  private sections = new Map<SectionName, CacheSection<unknown>>();
+
+  private constructor(
+    /** Folder of the section files; undefined for a cache that lives only in memory. */
+    readonly dir: string | undefined,
+    private fingerprint: string,
+  ) {}
+
+  /** A cache that starts empty and is never written: the build without `--cache`. */
+  static memory(): BuildCache {
+    return new BuildCache(undefined, '');
+  }
+
+  static async open(dir: string): Promise<BuildCache> {
+    return new BuildCache(path.resolve(dir), await codeFingerprint());
+  }
+
+  async section<T>(name: SectionName): Promise<CacheSection<T>> {
+    let section = this.sections.get(name);
+    if (!section) {
+      section = new CacheSection(await this.read(name));
+      this.sections.set(name, section);
+    }
+    return section as CacheSection<T>;
+  }
+
+  private async read(name: SectionName): Promise<Map<string, Buffer>> {
+    if (!this.dir) return new Map();
+    try {
+      const stored = v8.deserialize(await readFile(path.join(this.dir, `${name}.v8`))) as {
+        fingerprint?: string;
+        entries?: unknown;
+      };
+      if (stored.fingerprint === this.fingerprint && stored.entries instanceof Map) return stored.entries;
+    } catch {
+      // Missing, truncated or from another Node version: start this section afresh.
+    }
+    return new Map();
+  }
+
+  /** Writes the sections that changed (atomically: a crash leaves the previous file). */
+  async save(): Promise<SaveReport> {
+    const report: SaveReport = { updated: 0, dropped: 0, written: 0 };
+    for (const [name, section] of this.sections) {
+      const { updated, dropped } = section.prune();
+      report.updated += updated;
+      report.dropped += dropped;
+      if (!this.dir || (updated === 0 && dropped === 0)) continue;
+      await mkdir(this.dir, { recursive: true });
+      const file = path.join(this.dir, `${name}.v8`);
+      const temporary = `${file}.${process.pid}.tmp`;
+      try {
+        await writeFile(temporary, section.serialize(this.fingerprint));
+        await rename(temporary, file);
+      } finally {
+        await rm(temporary, { force: true });
+      }
+      report.written++;
+    }
+    return report;
+  }
+}

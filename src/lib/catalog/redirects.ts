@@ -1,0 +1,79 @@
+/**
+ * Old URLs that lead to a rule's permalink (`/rules/<slug>/`):
+ * - `file-name`: `/rules/file/<file name without extension>/`, the address many sites use;
+ * - `id-case`: the id in upper case (GUIDs copied from Windows tools and some SIEMs);
+ * - `replaced-id`: the id of a rule that is no longer in the corpus, named as obsolete, merged
+ *   or renamed by a rule that is.
+ * Each becomes a static page with a meta refresh and a canonical link (no JavaScript).
+ */
+import { compareStrings } from '../order.ts';
+import { safeSegment } from './slug.ts';
+import { REPLACING_TYPES, type Tombstone } from './tombstones.ts';
+import type { CatalogRule } from './types.ts';
+
+export type RedirectReason = 'file-name' | 'id-case' | 'replaced-id';
+
+export interface Redirect {
+  /** Site path, e.g. `/rules/file/proc_creation_win_net_use/`. */
+  from: string;
+  /** The permalink: a rule's or a tombstone's `url`. */
+  to: string;
+  reason: RedirectReason;
+}
+
+/** Where a file's old address leads: live active rules first, then retired ones, then removed ones; the first document of a file. */
+interface Target {
+  url: string;
+  path: string;
+  document: number;
+  rank: number;
+}
+
+const UPPER_SAFE = /^[A-Z0-9][A-Z0-9._-]{0,127}$/;
+
+export function fileSegment(path: string): string {
+  const name = path.split('/').pop() ?? path;
+  return safeSegment(name.replace(/\.ya?ml$/i, ''), 'rule');
+}
+
+export function redirects(rules: CatalogRule[], tombstones: Tombstone[]): Redirect[] {
+  const out = new Map<string, Redirect>();
+  const pages = new Set([...rules.map((r) => r.url), ...tombstones.map((t) => t.url)]);
+  const add = (from: string, to: string, reason: RedirectReason) => {
+    if (from !== to && !pages.has(from) && !out.has(from)) out.set(from, { from, to, reason });
+  };
+
+  // File names: the best target per name.
+  const byFile = new Map<string, Target>();
+  const order = (a: Target, b: Target) => a.rank - b.rank || a.document - b.document || compareStrings(a.path, b.path);
+  const offer = (segment: string, target: Target) => {
+    const current = byFile.get(segment);
+    if (!current || order(target, current) < 0) byFile.set(segment, target);
+  };
+  for (const r of rules) offer(fileSegment(r.path), { url: r.url, path: r.path, document: r.document, rank: r.active ? 0 : 1 });
+  for (const t of tombstones) if (t.reason === 'removed') offer(fileSegment(t.path), { url: t.url, path: t.path, document: 0, rank: 2 });
+  for (const [segment, target] of byFile) add(`/rules/file/${segment}/`, target.url, 'file-name');
+
+  // Ids in upper case, for pages keyed by their id.
+  const idKeyed = [...rules.map((r) => ({ id: r.id, slug: r.slug, url: r.url })), ...tombstones.filter((t) => t.reason === 'removed')];
+  for (const r of idKeyed) {
+    const upper = r.id.toUpperCase();
+    if (r.id && r.slug === r.id.toLowerCase() && upper !== r.slug && UPPER_SAFE.test(upper) && !upper.includes('..')) add(`/rules/${upper}/`, r.url, 'id-case');
+  }
+
+  // Ids of rules no longer anywhere, named by the rule that took over.
+  const known = new Set([...rules.map((r) => r.id.toLowerCase()), ...tombstones.map((t) => t.id.toLowerCase())]);
+  const takers = [...rules].sort((a, b) => Number(b.active) - Number(a.active) || compareStrings(a.slug, b.slug));
+  for (const r of takers) {
+    for (const rel of r.related) {
+      const old = rel.id.toLowerCase();
+      if (!rel.id || known.has(old) || !REPLACING_TYPES.has(rel.type) || rel.type === 'derived') continue;
+      const segment = safeSegment(old, 'rule');
+      if (segment !== old) continue;
+      add(`/rules/${segment}/`, r.url, 'replaced-id');
+      const upper = rel.id.toUpperCase();
+      if (upper !== segment && UPPER_SAFE.test(upper)) add(`/rules/${upper}/`, r.url, 'replaced-id');
+    }
+  }
+  return [...out.values()].sort((a, b) => compareStrings(a.from, b.from));
+}

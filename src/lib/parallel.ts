@@ -1,0 +1,29 @@
+/**
+ * Bounded parallelism for file I/O. `Promise.all` over thousands of reads or writes opens every
+ * file at once and runs out of descriptors (EMFILE) under the common limit of 1,024: files are
+ * then reported unreadable, or the build fails. With the limit, results keep the input order.
+ */
+export const IO_PARALLELISM = 64;
+
+/** A gate letting at most `limit` tasks run at once; the others wait their turn, in order. */
+export function limiter(limit = IO_PARALLELISM): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (active < limit) active++;
+    else await new Promise<void>((resolve) => waiting.push(resolve)); // a finishing task hands its slot over
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}
+
+/** `Promise.all(items.map(work))` with at most `limit` of them in flight. */
+export function mapLimit<T, R>(items: readonly T[], work: (item: T) => Promise<R>, limit = IO_PARALLELISM): Promise<R[]> {
+  const run = limiter(limit);
+  return Promise.all(items.map((item) => run(() => work(item))));
+}

@@ -1,0 +1,45 @@
+/**
+ * The trust data (catalog/trust.ts) indexed for the pages: links per rule, test and technique,
+ * reference health per rule, tombstones by slug. Built once with the site model.
+ */
+import type { Catalog } from '../catalog/types.ts';
+import { analyzeTrust, type RuleReferenceHealth, type Trust } from '../catalog/trust.ts';
+import type { Tombstone } from '../catalog/tombstones.ts';
+import type { TechniqueLink, TestLink } from '../xref/confidence.ts';
+
+export interface TrustIndex extends Trust {
+  testLinksOfRule: (slug: string) => TestLink[];
+  testLinksOfTest: (guid: string) => TestLink[];
+  techniqueLinksOfRule: (slug: string) => TechniqueLink[];
+  techniqueLinksOfTechnique: (id: string) => TechniqueLink[];
+  referencesOfRule: (slug: string) => RuleReferenceHealth[];
+  tombstone: (slug: string) => Tombstone | undefined;
+  /** Tombstones of rules removed since the previous build (pages of their own). */
+  removed: Tombstone[];
+}
+
+function group<T>(items: T[], key: (item: T) => string): (k: string) => T[] {
+  const map = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = map.get(k);
+    if (list) list.push(item);
+    else map.set(k, [item]);
+  }
+  return (k) => map.get(k) ?? [];
+}
+
+export function indexTrust(catalog: Catalog): TrustIndex {
+  const trust = analyzeTrust(catalog);
+  const tombstones = new Map(trust.tombstones.map((t) => [t.slug, t]));
+  return {
+    ...trust,
+    testLinksOfRule: group(trust.testLinks, (l) => l.rule),
+    testLinksOfTest: group(trust.testLinks, (l) => l.test),
+    techniqueLinksOfRule: group(trust.techniqueLinks, (l) => l.rule),
+    techniqueLinksOfTechnique: group(trust.techniqueLinks, (l) => l.technique),
+    referencesOfRule: group(trust.references, (r) => r.rule),
+    tombstone: (slug) => tombstones.get(slug),
+    removed: trust.tombstones.filter((t) => t.reason === 'removed'),
+  };
+}

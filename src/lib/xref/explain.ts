@@ -1,0 +1,24 @@
+/** One readable line for a predicted detection: the condition that held and what matched on which event. */
+import type { Prediction } from '../evaluate/predict.ts';
+
+const MAX_VALUE = 60;
+const MAX_MATCHES = 2;
+
+function clip(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > MAX_VALUE ? `${line.slice(0, MAX_VALUE - 1)}…` : line;
+}
+
+export function describePrediction(p: Pick<Prediction, 'explanation'> & { event?: Pick<Prediction['event'], 'origin'> }): string {
+  const { condition, matches } = p.explanation;
+  const parts = matches.slice(0, MAX_MATCHES).map((m) => {
+    const field = `${m.field ?? 'keyword'}${m.modifiers.length ? `|${m.modifiers.join('|')}` : ''}`;
+    const hit = m.matches[0];
+    if (!hit) return field;
+    const seen = hit.eventValue !== undefined ? ` in "${clip(hit.eventValue)}"` : '';
+    return `${field} "${clip(String(hit.value))}"${seen}`;
+  });
+  const more = matches.length > MAX_MATCHES ? ` (+${matches.length - MAX_MATCHES} more)` : '';
+  const origin = p.event?.origin ? ` on ${clip(p.event.origin)}` : '';
+  return `condition "${clip(condition)}" held${origin}${parts.length ? `: ${parts.join('; ')}${more}` : ''}`;
+}

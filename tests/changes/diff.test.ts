@@ -1,0 +1,151 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeApi } from '../../src/lib/catalog/write.ts';
+import type { Catalog } from '../../src/lib/catalog/types.ts';
+import { PreviousBuildError, readPreviousBuild } from '../../src/lib/changes/previous.ts';
+import { writeExports } from '../../src/lib/exports/write.ts';
+import { runCatalog } from '../../src/lib/pipeline.ts';
+import { ATOMIC_TESTS, GUID, RULES, makeCorpus, rule, techniqueYaml, type Corpus } from '../cache/corpus.ts';
+
+const NEW_GUID = '55555555-5555-4555-8555-555555555555';
+
+let corpus: Corpus;
+let out: string;
+let v1: Catalog;
+let v2: Catalog;
+
+const build = (previous?: string) => runCatalog({ sigma: [corpus.sigma], atomics: corpus.atomics, previous });
+async function publish(catalog: Catalog, name: string): Promise<string> {
+  const dir = path.join(out, name);
+  await writeApi(catalog, dir);
+  await writeExports(catalog, dir);
+  return path.join(dir, 'api');
+}
+
+/** Version 2 of the sample: every kind of change once. */
+function editToVersion2() {
+  corpus.write(
+    'sigma/rules/windows/a.yml',
+    RULES['rules/windows/a.yml']
+      .replace('level: high', 'level: critical')
+      .replace("contains: 'procdump'", "contains|all:\n      - 'procdump'\n      - 'lsass'")
+      .replace('date: 2024-01-10\n', 'date: 2024-01-10\nmodified: 2024-03-01\n'),
+  );
+  const b = RULES['rules/windows/b.yml'].replace('description:', 'status: deprecated\ndescription:');
+  corpus.write('sigma/rules/windows/b.yml', undefined);
+  corpus.write('sigma/deprecated/windows/b.yml', b);
+  corpus.write('sigma/rules/windows/c.yml', undefined);
+  corpus.write('sigma/rules/windows/d.yml', `# a comment only\n${RULES['rules/windows/d.yml']}`);
+  corpus.write(
+    'sigma/rules/windows/e.yml',
+    rule({ id: 'eeeeeeee-0000-4000-8000-000000000005', title: 'Route Print', date: '2024-05-05', tags: ['attack.t1016'], selection: "Image|endswith: '\\route.exe'" }),
+  );
+  corpus.write(
+    'atomics/T1003.001/T1003.001.yaml',
+    techniqueYaml('T1003.001', 'OS Credential Dumping: LSASS Memory', [ATOMIC_TESTS.lsass, ATOMIC_TESTS.comsvcs.replace('MiniDump', 'MiniDump full')]),
+  );
+  const route = ATOMIC_TESTS.ifconfig.replace(GUID.ifconfig, NEW_GUID).replace('List Network Interfaces', 'Print Routes').replace('ifconfig -a', 'netstat -rn');
+  corpus.write('atomics/T1016/T1016.yaml', techniqueYaml('T1016', 'System Network Configuration Discovery', [route]));
+}
+
+beforeAll(async () => {
+  corpus = makeCorpus();
+  out = mkdtempSync(path.join(tmpdir(), 'atlas-changes-'));
+  v1 = await build();
+  await publish(v1, 'v1');
+  editToVersion2();
+  v2 = await build(path.join(out, 'v1', 'api'));
+});
+afterAll(() => {
+  corpus.remove();
+  rmSync(out, { recursive: true, force: true });
+});
+
+describe('the change list between two versions', () => {
+  it('lists rules added, modified with their fields, deprecated and removed', () => {
+    const c = v2.changes!;
+    expect(c.previous).toEqual({ rules: 4, tests: 3 });
+    expect(c.summary.rules).toEqual({ added: 1, modified: 2, deprecated: 1, removed: 1 });
+    expect(c.rules.added).toEqual([
+      {
+        id: 'eeeeeeee-0000-4000-8000-000000000005', slug: 'eeeeeeee-0000-4000-8000-000000000005', title: 'Route Print',
+        path: 'rules/windows/e.yml', collection: 'rules', level: 'high', url: '/rules/eeeeeeee-0000-4000-8000-000000000005/', date: '2024-05-05',
+      },
+    ]);
+    expect(c.rules.modified.map((r) => [r.path, r.fields, r.date])).toEqual([
+      ['rules/windows/a.yml', ['detection', 'level', 'modified'], '2024-03-01'],
+      ['rules/windows/d.yml', ['source'], '2024-01-10'],
+    ]);
+    expect(c.rules.deprecated).toEqual([
+      expect.objectContaining({ path: 'deprecated/windows/b.yml', collection: 'deprecated', status: 'deprecated', fields: ['path', 'status'], url: '/rules/bbbbbbbb-0000-4000-8000-000000000002/' }),
+    ]);
+    expect(c.rules.removed).toEqual([
+      { id: 'cccccccc-0000-4000-8000-000000000003', slug: 'cccccccc-0000-4000-8000-000000000003', title: 'Network Interfaces Listed', path: 'rules/windows/c.yml', collection: 'rules', level: 'high' },
+    ]);
+  });
+
+  it('lists Atomic tests added, modified with their fields, and removed', () => {
+    const { tests, summary } = v2.changes!;
+    expect(summary.tests).toEqual({ added: 1, modified: 1, removed: 1 });
+    expect(tests.added).toEqual([{ guid: NEW_GUID, technique: 'T1016', number: 1, name: 'Print Routes', url: `/tests/${NEW_GUID}/` }]);
+    expect(tests.modified).toEqual([
+      { guid: GUID.comsvcs, technique: 'T1003.001', number: 2, name: 'Dump LSASS with comsvcs', url: `/tests/${GUID.comsvcs}/`, fields: ['command'] },
+    ]);
+    expect(tests.removed).toEqual([{ guid: GUID.ifconfig, technique: 'T1016', number: 1, name: 'List Network Interfaces' }]);
+  });
+
+  it('dates entries from the rules, never the clock', () => {
+    const c = v2.changes!;
+    expect(c.date).toBe('2024-05-05');
+    const updated = Object.fromEntries(c.feed.map((e) => [e.title, e.updated]));
+    expect(updated).toMatchObject({
+      'Rule added: Route Print': '2024-05-05',
+      'Rule modified: Procdump Dumping LSASS (detection, level, modified)': '2024-03-01',
+      'Rule removed: Network Interfaces Listed': '2024-05-05',
+    });
+    expect(c.feed).toHaveLength(8);
+    expect(new Set(c.feed.map((e) => e.id)).size).toBe(8);
+  });
+
+  it('is the same when read from the per-rule files of an api/ folder without catalog.json.gz', async () => {
+    const copy = path.join(out, 'v1-files');
+    cpSync(path.join(out, 'v1'), copy, { recursive: true });
+    rmSync(path.join(copy, 'api', 'catalog.json.gz'));
+    const again = await build(copy); // the site folder holding api/ is accepted too
+    expect(again.changes).toEqual(v2.changes);
+  });
+
+  it('carries earlier entries into the next feed', async () => {
+    await publish(v2, 'v2');
+    corpus.write('sigma/rules/windows/f.yml', rule({ id: 'ffffffff-0000-4000-8000-000000000006', title: 'Sixth', date: '2024-06-01', selection: 'Image: x' }));
+    const v3 = await build(path.join(out, 'v2', 'api'));
+    expect(v3.changes!.summary.rules).toEqual({ added: 1, modified: 0, deprecated: 0, removed: 0 });
+    expect(v3.changes!.feed.map((e) => e.title)).toEqual([
+      'Rule added: Sixth',
+      ...v2.changes!.feed.map((e) => e.title),
+    ]);
+    const published = JSON.parse(readFileSync(path.join(out, 'v2', 'api', 'changes.json'), 'utf8'));
+    expect(published).toEqual(v2.changes);
+  });
+});
+
+describe('reading the previous build', () => {
+  it('is skipped, not failed, when the folder does not exist yet (a first build)', async () => {
+    const lines: string[] = [];
+    const catalog = await runCatalog({ sigma: [corpus.sigma], previous: path.join(out, 'nothing-here') }, (l) => lines.push(l));
+    expect(catalog.changes).toBeUndefined();
+    expect(lines.find((l) => l.startsWith('changes '))).toMatch(/no previous build \(.*nothing-here does not exist\): no change list/);
+  });
+
+  it('fails clearly on a folder that is not a build', async () => {
+    await expect(readPreviousBuild(corpus.dir)).rejects.toThrow(/no catalog\.json\.gz or rules\.json here/);
+  });
+
+  it('fails clearly on a URL that cannot be fetched', async () => {
+    const error = await readPreviousBuild('http://127.0.0.1:9/site/api/').catch((e) => e);
+    expect(error).toBeInstanceOf(PreviousBuildError);
+    expect(error.message).toMatch(/^cannot fetch the previous build from http:\/\/127\.0\.0\.1:9\/site\/api\/catalog\.json\.gz: .+ Download its api\/ folder/);
+  });
+});

@@ -1,0 +1,85 @@
+import { describe, expect, test } from 'vitest';
+import { countByTier, linkRulesToTechniques, linkRulesToTests, TIERS, tierInfo } from '../../src/lib/xref/confidence.ts';
+import { describePrediction } from '../../src/lib/xref/explain.ts';
+
+const tests = [
+  { guid: 'net-1', technique: 'T1049' },
+  { guid: 'net-2', technique: 'T1049' },
+  { guid: 'ps-1', technique: 'T1059.001', predicted: ['encoded'] },
+  { guid: 'lsass-1', technique: 'T1003.001' },
+];
+const rule = (slug: string, extra: Partial<{ tests: string[]; referencedTechniques: string[]; techniques: string[]; predictedTests: string[] }>) => ({
+  slug,
+  tests: [],
+  referencedTechniques: [],
+  techniques: [],
+  ...extra,
+});
+const rules = [
+  // Tier 1: references net-1; tagged T1049, so net-2 shares the tag only (tier 4).
+  rule('net', { tests: ['net-1'], techniques: ['T1049'] }),
+  // Tier 2: references the T1003.001 page, and is tagged with it as well.
+  rule('lsass', { referencedTechniques: ['T1003.001'], techniques: ['T1003.001'] }),
+  // Tier 3: predicted (from the test's side), tagged with another technique.
+  rule('encoded', { techniques: ['T1027'] }),
+  // Predicted from the rule's side, and also referencing the test: tier 1 with both kinds of evidence.
+  rule('both', { tests: ['net-2'], predictedTests: ['net-2', 'unknown-guid'] }),
+];
+
+describe('confidence tiers', () => {
+  test('rule ↔ test: one link per pair, its tier the strongest evidence, every basis kept', () => {
+    const links = linkRulesToTests(rules, tests, (r, t) => (r === 'encoded' && t === 'ps-1' ? 'CommandLine contains "-enc"' : undefined));
+    expect(links).toEqual([
+      { rule: 'both', test: 'net-2', tier: 1, basis: ['test-reference', 'predicted'] },
+      { rule: 'encoded', test: 'ps-1', tier: 3, basis: ['predicted'], explanation: 'CommandLine contains "-enc"' },
+      { rule: 'lsass', test: 'lsass-1', tier: 2, basis: ['technique-reference', 'shared-tag'] },
+      { rule: 'net', test: 'net-1', tier: 1, basis: ['test-reference', 'shared-tag'] },
+      { rule: 'net', test: 'net-2', tier: 4, basis: ['shared-tag'] },
+    ]);
+    expect(countByTier(links)).toEqual({ 1: 2, 2: 1, 3: 1, 4: 1 });
+  });
+
+  test('rule ↔ technique: a referenced test or a predicted one links its technique, even untagged', () => {
+    expect(linkRulesToTechniques(rules, tests)).toEqual([
+      { rule: 'both', technique: 'T1049', tier: 1, basis: ['test-reference', 'predicted'] },
+      { rule: 'encoded', technique: 'T1027', tier: 4, basis: ['shared-tag'] },
+      { rule: 'encoded', technique: 'T1059.001', tier: 3, basis: ['predicted'] },
+      { rule: 'lsass', technique: 'T1003.001', tier: 2, basis: ['technique-reference', 'shared-tag'] },
+      { rule: 'net', technique: 'T1049', tier: 1, basis: ['test-reference', 'shared-tag'] },
+    ]);
+  });
+
+  test('a test or technique the catalog does not hold makes no link', () => {
+    const links = linkRulesToTests([rule('x', { tests: ['nope'], referencedTechniques: ['T9999'], techniques: ['T9998'] })], tests);
+    expect(links).toEqual([]);
+  });
+
+  test('the legend: four tiers, strongest first', () => {
+    expect(TIERS.map((t) => [t.tier, t.basis, t.label])).toEqual([
+      [1, 'test-reference', 'test ref'],
+      [2, 'technique-reference', 'technique ref'],
+      [3, 'predicted', 'predicted'],
+      [4, 'shared-tag', 'tag only'],
+    ]);
+    expect(tierInfo(3).description).toMatch(/predicts/);
+  });
+});
+
+describe('describePrediction', () => {
+  test('one line: the condition, the event and what matched, long values clipped', () => {
+    const long = `powershell.exe -enc ${'A'.repeat(200)}`;
+    const text = describePrediction({
+      event: { origin: 'powershell line 1' },
+      explanation: {
+        condition: 'all of selection_*',
+        identifiers: [{ name: 'selection_img', value: true }, { name: 'selection_cli', value: true }],
+        matches: [
+          { identifier: 'selection_img', field: 'Image', modifiers: ['endswith'], matches: [{ value: '\\powershell.exe', field: 'Image', eventValue: 'C:\\Windows\\powershell.exe' }] },
+          { identifier: 'selection_cli', field: 'CommandLine', modifiers: ['windash', 'contains'], matches: [{ value: '-enc ', field: 'CommandLine', eventValue: long }] },
+        ],
+      },
+    });
+    expect(text).toMatch(/^condition "all of selection_\*" held on powershell line 1: Image\|endswith "\\powershell.exe" in "C:\\Windows\\powershell.exe"; CommandLine\|windash\|contains "-enc" in "powershell.exe -enc A+…"$/);
+    expect(text.length).toBeLessThan(260);
+  });
+});
