@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/full/**/*.test.ts'],
+    // Astro builds of one project share its .astro folder: run the site builds one at a time.
+    fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 900_000,
   },

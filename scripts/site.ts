@@ -2,7 +2,7 @@
  * Renders a catalog JSON file into the static site: Astro's programmatic build, then Pagefind's
  * Node API over the output. The pages read the catalog through ATLAS_CATALOG (src/lib/site/catalog.ts).
  */
-import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -78,7 +78,15 @@ async function renderPages(catalogFile: string, outDir: string, base: string | u
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
   try {
     const { build } = await import('astro');
-    await build({ root: projectRoot, outDir, logLevel: 'warn', mode: 'production' });
+    // Astro places some build files by the working directory (and its prerender chunks then
+    // cannot find the project's packages), so build from the project, whatever the caller's cwd.
+    const cwd = process.cwd();
+    process.chdir(projectRoot);
+    try {
+      await build({ root: projectRoot, outDir, logLevel: 'warn', mode: 'production' });
+    } finally {
+      process.chdir(cwd);
+    }
     return await writeRedirectPages(catalogFile, outDir, base);
   } finally {
     // Let the parsed catalog and site model go before Pagefind runs beside this process.
@@ -120,14 +128,24 @@ async function indexSearch(outDir: string): Promise<{ pages: number }> {
 
 /**
  * Moves the rendered site into outDir entry by entry. Astro empties its outDir before a build,
- * so it renders into a staging folder beside outDir instead, which keeps `api/` (and a catalog
- * file written inside outDir) intact.
+ * so it renders into a staging folder instead, which keeps `api/` (and a catalog file written
+ * inside outDir) intact. The staging folder is inside the project: Astro's prerender chunks
+ * import the project's packages, which only resolve from there, whatever the cwd and outDir.
  */
 async function publish(staging: string, outDir: string): Promise<void> {
   await mkdir(outDir, { recursive: true });
   for (const entry of await readdir(staging)) {
-    await rm(path.join(outDir, entry), { recursive: true, force: true });
-    await rename(path.join(staging, entry), path.join(outDir, entry));
+    if (entry === '.prerender') continue;
+    const from = path.join(staging, entry);
+    const to = path.join(outDir, entry);
+    await rm(to, { recursive: true, force: true });
+    try {
+      await rename(from, to);
+    } catch (error) {
+      // Another file system (the project on one disk, --out on another): copy instead.
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      await cp(from, to, { recursive: true });
+    }
   }
   await rm(staging, { recursive: true, force: true });
 }
@@ -136,8 +154,8 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
   const log = opts.log ?? (() => {});
   const catalogFile = path.resolve(opts.catalogFile);
   const outDir = path.resolve(opts.outDir);
-  const staging = path.join(path.dirname(outDir), `.${path.basename(outDir)}.site-tmp`);
-  await rm(staging, { recursive: true, force: true });
+  await mkdir(path.join(projectRoot, '.cache'), { recursive: true });
+  const staging = await mkdtemp(path.join(projectRoot, '.cache', 'site-staging-'));
 
   try {
     let start = performance.now();
