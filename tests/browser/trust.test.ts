@@ -40,7 +40,6 @@ describe.skipIf(!hasChromium() && !process.env.CI)('tombstones, redirects and co
 
   it.each([
     ['an old file-name URL', '/rules/file/proc_creation_win_net_use_network_connections_discovery/', `/rules/${NET}/`, NET_TITLE],
-    ['the id in upper case', `/rules/${NET.toUpperCase()}/`, `/rules/${NET}/`, NET_TITLE],
     ['the id of a rule renamed long ago', '/rules/f00dbabe-3333-4444-8555-666677778888/', `/rules/${VSS}/`, VSS_TITLE],
     ['the file name of a removed rule', '/rules/file/proc_creation_win_vssadmin_delete_shadows/', `/rules/${REMOVED}/`, 'Shadow Copy Deletion Via Vssadmin (Old)'],
   ])('%s lands on the permalink', async (_what, from, permalink, title) => {

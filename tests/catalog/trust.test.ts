@@ -42,7 +42,7 @@ describe('trust data of the fixture catalog', () => {
       ['unsuppor', 'unsupported', []],
     ]);
     const reasons = new Set(trust.redirects.map((r) => r.reason));
-    expect([...reasons].sort()).toEqual(['file-name', 'id-case', 'replaced-id']);
+    expect([...reasons].sort()).toEqual(['file-name', 'replaced-id']);
   });
 
   it('finds the gaps', () => {
@@ -72,7 +72,7 @@ describe('api files', () => {
     });
     expect(read('gaps.json').counts.techniques).toEqual({ gaps: 1, of: 5 });
     expect(read('tombstones.json').tombstones).toHaveLength(3);
-    expect(read('redirects.json').redirects.length).toBeGreaterThan(10);
+    expect(read('redirects.json').redirects.length).toBeGreaterThanOrEqual(10);
     // One link per line.
     expect(readFileSync(path.join(out, 'api', 'links.json'), 'utf8')).toContain('\n    {"rule":"1c67a717-32ba-409b-a45d-0fb704a73a81","test":"0940a971-809a-48f1-9c4d-b1d785e96ee5","tier":1,"basis":["test-reference","shared-tag"]},\n');
   });

@@ -95,7 +95,6 @@ describe('tombstones and redirects', () => {
     };
     redirect('/rules/file/proc_creation_win_net_use_network_connections_discovery/', `/rules/${NET}/`);
     redirect('/rules/file/proc_creation_win_vssadmin_delete_shadows/', `/rules/${REMOVED}/`);
-    redirect(`/rules/${NET.toUpperCase()}/`, `/rules/${NET}/`);
     redirect('/rules/f00dbabe-3333-4444-8555-666677778888/', `/rules/${VSS}/`);
     expect(existsSync(path.join(dir, 'rules/file/index.html'))).toBe(false);
   });

@@ -1,17 +1,18 @@
 /**
  * Old URLs that lead to a rule's permalink (`/rules/<slug>/`):
  * - `file-name`: `/rules/file/<file name without extension>/`, the address many sites use;
- * - `id-case`: the id in upper case (GUIDs copied from Windows tools and some SIEMs);
  * - `replaced-id`: the id of a rule that is no longer in the corpus, named as obsolete, merged
  *   or renamed by a rule that is.
  * Each becomes a static page with a meta refresh and a canonical link (no JavaScript).
+ * Ids are not redirected in other letter cases: `/rules/ABC/` beside `/rules/abc/` would
+ * overwrite the real page when the site is copied to a case-insensitive file system.
  */
 import { compareStrings } from '../order.ts';
 import { safeSegment } from './slug.ts';
 import { REPLACING_TYPES, type Tombstone } from './tombstones.ts';
 import type { CatalogRule } from './types.ts';
 
-export type RedirectReason = 'file-name' | 'id-case' | 'replaced-id';
+export type RedirectReason = 'file-name' | 'replaced-id';
 
 export interface Redirect {
   /** Site path, e.g. `/rules/file/proc_creation_win_net_use/`. */
@@ -28,8 +29,6 @@ interface Target {
   document: number;
   rank: number;
 }
-
-const UPPER_SAFE = /^[A-Z0-9][A-Z0-9._-]{0,127}$/;
 
 export function fileSegment(path: string): string {
   const name = path.split('/').pop() ?? path;
@@ -54,13 +53,6 @@ export function redirects(rules: CatalogRule[], tombstones: Tombstone[]): Redire
   for (const t of tombstones) if (t.reason === 'removed') offer(fileSegment(t.path), { url: t.url, path: t.path, document: 0, rank: 2 });
   for (const [segment, target] of byFile) add(`/rules/file/${segment}/`, target.url, 'file-name');
 
-  // Ids in upper case, for pages keyed by their id.
-  const idKeyed = [...rules.map((r) => ({ id: r.id, slug: r.slug, url: r.url })), ...tombstones.filter((t) => t.reason === 'removed')];
-  for (const r of idKeyed) {
-    const upper = r.id.toUpperCase();
-    if (r.id && r.slug === r.id.toLowerCase() && upper !== r.slug && UPPER_SAFE.test(upper) && !upper.includes('..')) add(`/rules/${upper}/`, r.url, 'id-case');
-  }
-
   // Ids of rules no longer anywhere, named by the rule that took over.
   const known = new Set([...rules.map((r) => r.id.toLowerCase()), ...tombstones.map((t) => t.id.toLowerCase())]);
   const takers = [...rules].sort((a, b) => Number(b.active) - Number(a.active) || compareStrings(a.slug, b.slug));
@@ -71,8 +63,6 @@ export function redirects(rules: CatalogRule[], tombstones: Tombstone[]): Redire
       const segment = safeSegment(old, 'rule');
       if (segment !== old) continue;
       add(`/rules/${segment}/`, r.url, 'replaced-id');
-      const upper = rel.id.toUpperCase();
-      if (upper !== segment && UPPER_SAFE.test(upper)) add(`/rules/${upper}/`, r.url, 'replaced-id');
     }
   }
   return [...out.values()].sort((a, b) => compareStrings(a.from, b.from));

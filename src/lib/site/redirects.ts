@@ -1,7 +1,6 @@
 /**
  * Static redirect pages: a meta refresh and a canonical link to the permalink, no JavaScript.
- * A redirect never replaces a file the build wrote: on a case-insensitive file system the
- * upper-case form of an id is the rule's own page, and that page wins.
+ * A redirect never replaces a file the build wrote.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
