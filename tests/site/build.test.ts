@@ -109,6 +109,16 @@ describe('fixture site', () => {
     expect(page(single.url)).toContain(`id="i-${single.id}"`);
   });
 
+  it('downloads page links the exports and the API; the changes page lists the change list', () => {
+    const downloads = page('/downloads/');
+    for (const file of ['navigator-rules.json', 'navigator-tests.json', 'rules.csv', 'catalog.json.gz', 'rules.json']) {
+      expect(downloads).toContain(`href="/api/${file}"`);
+    }
+    expect(page('/changes/')).toMatch(/<h3>Removed \(1\)<\/h3>/);
+    expect(page('/')).toContain('type="application/atom+xml"');
+    expect(page('/')).toContain('href="/downloads/"');
+  });
+
   it('home page shows counts and the matrix', () => {
     const html = page('/');
     expect(html).toContain('ATT&CK matrix');

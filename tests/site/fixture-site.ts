@@ -4,6 +4,9 @@
  * site sources, and a lock directory makes the other processes wait for the first build.
  */
 import { createHash } from 'node:crypto';
+import type { Catalog } from '../../src/lib/catalog/types.ts';
+import { writeApi } from '../../src/lib/catalog/write.ts';
+import { writeExports } from '../../src/lib/exports/write.ts';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +29,7 @@ function sourceHash(): string {
     fixtureCatalog,
     path.join(projectRoot, 'astro.config.mjs'),
     path.join(projectRoot, 'scripts/site.ts'),
+    fileURLToPath(import.meta.url),
     ...files(path.join(projectRoot, 'src')),
     ...files(path.join(projectRoot, 'public')),
   ].sort();
@@ -68,6 +72,10 @@ export async function fixtureSite(): Promise<FixtureSite> {
     const catalogFile = path.join(tmp, 'api', 'catalog.json');
     copyFileSync(fixtureCatalog, catalogFile);
     const result = await buildSite({ catalogFile, outDir: tmp });
+    // The JSON API and the exports, as the CLI writes them, so links to them resolve.
+    const catalog = JSON.parse(readFileSync(fixtureCatalog, 'utf8')) as Catalog;
+    await writeApi(catalog, tmp);
+    await writeExports(catalog, tmp);
     renameSync(tmp, dir);
     return { dir, result };
   } finally {

@@ -51,6 +51,8 @@ export function fieldSegment(field: string | null): string {
 export const urls = {
   home: () => href(),
   search: () => href('search/'),
+  changes: () => href('changes/'),
+  downloads: () => href('downloads/'),
   rules: () => href('rules/'),
   rule: (slug: string) => href(`rules/${slug}/`),
   ruleFacet: (facet: string) => href(`rules/by/${facet}/`),
