@@ -38,6 +38,16 @@ describe.skipIf(!hasChromium() && !process.env.CI)('search in the browser', () =
     return results.allTextContents();
   }
 
+  it('search works under the Content-Security-Policy without violations', async () => {
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
+    const titles = await searchFromRulePage('net1.exe');
+    expect(titles).toContain(RULE_TITLE);
+    expect(violations).toEqual([]);
+  });
+
   it('finds the rule by an indicator typed into the search box of a rule page', async () => {
     const titles = await searchFromRulePage('net1.exe');
     expect(titles).toContain(`${RULE_TITLE}`);
