@@ -6,7 +6,8 @@
  */
 import type { SigmaScalar } from '../sigma/detection.ts';
 import { lookupModifier } from '../sigma/modifiers.ts';
-import { parseSigmaString, sigmaStringToRegExpSource, type SigmaStringPart } from '../sigma/value.ts';
+import { parseSigmaString, type SigmaStringPart } from '../sigma/value.ts';
+import { globMatch, globPattern } from './glob.ts';
 import { inNetwork, parseNetwork } from './cidr.ts';
 import { base64, base64offset, utf16, windash, type ValueForm } from './encoding.ts';
 import { fieldLower, fieldText, type PreparedEvent } from './event.ts';
@@ -173,7 +174,7 @@ function withPosition(parts: SigmaStringPart[], position: string | undefined): S
 
 /**
  * Parts → the cheapest test: equality, startsWith, endsWith or includes when the only
- * wildcards are leading/trailing stars, an anchored RegExp otherwise. Case-insensitive tests
+ * wildcards are leading/trailing stars, the wildcard matcher of glob.ts otherwise. Case-insensitive tests
  * compare lower-cased literals with the event's lower-cased text.
  */
 export function compileParts(raw: SigmaStringPart[], cased: boolean): ValueCheck {
@@ -197,10 +198,10 @@ export function compileParts(raw: SigmaStringPart[], cased: boolean): ValueCheck
     if (trail) return (t, l) => pick(t, l)?.startsWith(lit) ?? false;
     return (t, l) => pick(t, l) === lit;
   }
-  const regex = new RegExp(sigmaStringToRegExpSource(parts));
+  const pattern = globPattern(parts);
   return (t, l) => {
     const v = pick(t, l);
-    return v !== undefined && regex.test(v);
+    return v !== undefined && globMatch(pattern, v);
   };
 }
 

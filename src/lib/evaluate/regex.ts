@@ -26,6 +26,7 @@ const LARGE_REPEAT = 32;
 export function compileSigmaRegex(pattern: string, flags: RegexFlags = {}): CompiledRegex {
   const translated = translate(pattern);
   if (!translated.ok) return translated;
+  translated.source = collapseRepeats(translated.source);
   const risk = catastrophicRisk(translated.source);
   if (risk) return { ok: false, reason: risk };
   const f = { ...flags, ...translated.flags };
@@ -45,6 +46,42 @@ export function searchBounded(regex: RegExp, input: string): boolean | undefined
 }
 
 type Translation = { ok: true; source: string; flags: RegexFlags } | { ok: false; reason: string };
+
+/**
+ * `.*.*.*x` or `\s*\s+` match exactly what `.*x` and `\s+` match, but backtrack polynomially
+ * (O(n^k) for k repeats). A run of the same atom repeated without bound is folded into one:
+ * `A*A*` → `A*`, and any `+` in the run makes it `A+`. Escapes and classes are whole atoms.
+ */
+export function collapseRepeats(source: string): string {
+  const tokens: { atom: string; quantifier: string }[] = [];
+  let i = 0;
+  while (i < source.length) {
+    let end = i + 1;
+    if (source[i] === '\\') end = i + 2;
+    else if (source[i] === '[') {
+      end = i + 1;
+      if (source[end] === '^') end++;
+      if (source[end] === ']') end++;
+      while (end < source.length && source[end] !== ']') end += source[end] === '\\' ? 2 : 1;
+      end++;
+    }
+    const atom = source.slice(i, end);
+    const q = /^[*+]\??/.exec(source.slice(end))?.[0] ?? '';
+    tokens.push({ atom, quantifier: q });
+    i = end + q.length;
+  }
+  const out: { atom: string; quantifier: string }[] = [];
+  const repeatable = (t: { atom: string }) => t.atom !== '(' && t.atom !== ')' && t.atom !== '|';
+  for (const t of tokens) {
+    const last = out[out.length - 1];
+    if (last && t.quantifier && last.quantifier && repeatable(t) && last.atom === t.atom) {
+      if (t.quantifier.startsWith('+')) last.quantifier = `+${last.quantifier.slice(1)}`;
+      continue;
+    }
+    out.push({ ...t });
+  }
+  return out.map((t) => t.atom + t.quantifier).join('');
+}
 
 const INLINE_FLAG_LETTERS: Record<string, keyof RegexFlags> = { i: 'ignorecase', m: 'multiline', s: 'dotall' };
 

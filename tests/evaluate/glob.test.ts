@@ -1,0 +1,31 @@
+import { expect, test } from 'vitest';
+import { globMatch, globPattern } from '../../src/lib/evaluate/glob.ts';
+import { collapseRepeats } from '../../src/lib/evaluate/regex.ts';
+import { parseSigmaString } from '../../src/lib/sigma/value.ts';
+
+const glob = (value: string, text: string) => globMatch(globPattern(parseSigmaString(value)), text);
+
+test('stars and question marks match like Sigma wildcards', () => {
+  expect(glob('net*sessions', 'net sessions')).toBe(true);
+  expect(glob('net*sessions', 'net sessions x')).toBe(false);
+  expect(glob('a?c', 'abc')).toBe(true);
+  expect(glob('a?c', 'ac')).toBe(false);
+  expect(glob('*\\net?.exe', 'C:\\Windows\\net1.exe')).toBe(true);
+  expect(glob('a\\*b', 'a*b')).toBe(true);
+  expect(glob('a\\*b', 'axb')).toBe(false);
+  expect(glob('*', '')).toBe(true);
+});
+
+test('a value made to backtrack stays fast and right', () => {
+  const text = 'a'.repeat(20_000);
+  expect(glob('*a*a*a*a*a*a*a*a*b', text)).toBe(false);
+  expect(glob('*a*a*a*a*a*a*a*a*b', `${text}b`)).toBe(true);
+});
+
+test('repeats of the same atom fold into one, escapes and groups stay', () => {
+  expect(collapseRepeats('.*.*.*.*x')).toBe('.*x');
+  expect(collapseRepeats('\\s*\\s+\\s*x')).toBe('\\s+x');
+  expect(collapseRepeats('\\.*.*')).toBe('\\.*.*');
+  expect(collapseRepeats('(.*)(.*)')).toBe('(.*)(.*)');
+  expect(collapseRepeats('\\+.*\\+.*')).toBe('\\+.*\\+.*');
+});
