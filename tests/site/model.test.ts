@@ -4,7 +4,7 @@ import type { Catalog } from '../../src/lib/catalog/types.ts';
 import { countLabel, groupByField, hasOwnPage } from '../../src/lib/site/indicators.ts';
 import { inactiveReason, levelRank, platformLabel, techniqueTitle } from '../../src/lib/site/labels.ts';
 import { shade } from '../../src/lib/site/matrix.ts';
-import { buildModel, ruleName } from '../../src/lib/site/model.ts';
+import { buildModel } from '../../src/lib/site/model.ts';
 import { normalizeBase, routeParam } from '../../src/lib/site/urls.ts';
 import { formatSetting, ruleView, testView } from '../../src/lib/site/views.ts';
 import { fixtureCatalog } from './fixture-site.ts';
@@ -89,11 +89,6 @@ describe('rule view', () => {
 });
 
 describe('correlation helpers', () => {
-  it('reads the top-level name of a rule source', () => {
-    expect(ruleName('title: x\nname: failed_logons\nid: 1')).toBe('failed_logons');
-    expect(ruleName("name: 'quoted name' # c")).toBe('quoted name');
-    expect(ruleName('title: x\ndetection:\n    name: nested')).toBeUndefined();
-  });
 
   it('formats correlation settings readably', () => {
     expect(formatSetting(['TargetUserName', 'IpAddress'])).toBe('TargetUserName, IpAddress');

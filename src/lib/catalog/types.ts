@@ -4,8 +4,7 @@
  */
 import type { Changes } from '../changes/types.ts';
 import type { Diagnostic } from '../diagnostics.ts';
-import type { ParsedCondition } from '../sigma/condition.ts';
-import type { SearchIdentifier } from '../sigma/detection.ts';
+import type { SigmaRule } from '../sigma/rule.ts';
 import type { Prediction } from '../evaluate/predict.ts';
 
 export type RuleKind = 'rule' | 'correlation' | 'filter';
@@ -37,61 +36,28 @@ export interface IndicatorRef {
   url: string;
 }
 
-export interface CatalogRule {
-  /** The rule's `id` as written (may be empty when missing). */
-  id: string;
+/**
+ * A rule as the site and `api/` see it: the validated Sigma rule (its fields are documented on
+ * `SigmaRule`) with its page key and cross-references. `file` (the path as given on the command
+ * line) stays out: `path` is the portable one.
+ */
+export interface CatalogRule extends Omit<SigmaRule, 'file' | 'related'> {
   /** Unique, URL-safe page key: the id when it is unique and safe, otherwise derived. */
   slug: string;
-  kind: RuleKind;
-  title: string;
-  /** Source file relative to its --sigma root, with forward slashes. */
-  path: string;
-  /** Index of the YAML document inside a multi-document file (0 for the first). */
-  document: number;
-  /** rules, emerging-threats, threat-hunting, placeholder, compliance, dfir, deprecated, unsupported, or the root folder name. */
-  collection: string;
-  status?: string;
-  level?: string;
-  description?: string;
-  author?: string;
-  date?: string;
-  modified?: string;
+  related: RelatedRule[];
   /** YYYY-MM-DD the rule's file was first committed (git, following renames), else its `date`. */
   created?: string;
   /** YYYY-MM-DD of the last commit touching the rule's file, else its `modified`, else its `date`. */
   lastModified?: string;
-  license?: string;
-  references: string[];
-  falsepositives: string[];
-  fields: string[];
-  tags: string[];
-  logsource: LogSource;
-  related: RelatedRule[];
-  /** ATT&CK technique ids from tags, upper-case (T1003.001), sorted. */
-  techniques: string[];
-  /** Tactic short names from tags (e.g. credential-access), in matrix order. */
-  tactics: string[];
   /** Guids of Atomic tests the rule references explicitly, sorted. */
   tests: string[];
   /** Technique ids the rule references explicitly through a technique-level Atomic link. */
   referencedTechniques: string[];
-  /** Active = not deprecated and not unsupported (by status or by collection). */
-  active: boolean;
-  detection?: {
-    identifiers: SearchIdentifier[];
-    conditions: ParsedCondition[];
-    timeframe?: string;
-  };
-  /** For correlation and filter rules: the section as written (rules, group-by, timespan …). */
-  correlation?: Record<string, unknown>;
-  filter?: Record<string, unknown>;
   indicators: IndicatorRef[];
   /** Rules whose `related` names this one (replaced/derived by …). */
   relatedFrom: RelatedRule[];
-  /** The YAML document text as written. */
-  source: string;
   url: string;
-  /** Atomic Test guids predicted to trigger this rule (issue 4). */
+  /** Atomic Test guids predicted to trigger this rule (static evaluation). */
   predictedTests?: string[];
 }
 

@@ -12,12 +12,19 @@ import type { RawSigmaDocument } from './load.ts';
 import { correlationSchema, ESSENTIAL_KEYS, filterSchema, ruleSchema } from './schema.ts';
 
 export interface SigmaRule {
+  /** The rule's `id` as written (may be empty when missing). */
   id: string;
   kind: RuleKind;
   title: string;
+  /** `name`: how correlation rules refer to their base rules. */
+  name?: string;
+  /** The file as given (for diagnostics). */
   file: string;
+  /** Source file relative to its --sigma root, with forward slashes. */
   path: string;
+  /** Index of the YAML document inside a multi-document file (0 for the first). */
   document: number;
+  /** rules, emerging-threats, threat-hunting, placeholder, compliance, dfir, deprecated, unsupported, or the root folder name. */
   collection: string;
   status?: string;
   level?: string;
@@ -32,12 +39,17 @@ export interface SigmaRule {
   tags: string[];
   logsource: LogSource;
   related: { id: string; type: string }[];
+  /** ATT&CK technique ids from tags, upper-case (T1003.001), sorted. */
   techniques: string[];
+  /** Tactic short names from tags (e.g. credential-access). */
   tactics: string[];
+  /** Active = not deprecated and not unsupported (by status or by collection). */
   active: boolean;
   detection?: Detection;
+  /** For correlation and filter rules: the section as written (rules, group-by, timespan …). */
   correlation?: Record<string, unknown>;
   filter?: Record<string, unknown>;
+  /** The YAML document text as written. */
   source: string;
 }
 
@@ -130,6 +142,7 @@ export function toRule(raw: RawSigmaDocument): { rule?: SigmaRule; diagnostics: 
     id,
     kind,
     title: String(value.title),
+    name: str('name'),
     file: raw.file,
     path: raw.path,
     document: raw.document,

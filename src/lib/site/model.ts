@@ -94,12 +94,6 @@ function lookup<T>(items: readonly T[], key: (item: T) => string): (k: string) =
   return (k) => map.get(k);
 }
 
-/** The top-level `name:` of a rule's YAML source (the catalog does not carry it separately). */
-export function ruleName(source: string): string | undefined {
-  const m = /^name:[ \t]*(?:'([^'\n]*)'|"([^"\n]*)"|([^\s#][^#\n]*?))[ \t]*(?:#.*)?$/m.exec(source);
-  return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
-}
-
 function tagTarget(tag: string, technique: (id: string) => unknown, tactic: (id: string) => unknown): TagGroup['target'] {
   const m = /^attack\.(t\d{4}(?:\.\d{3})?)$/i.exec(tag);
   if (m && technique(m[1]!.toUpperCase())) return { kind: 'technique', id: m[1]!.toUpperCase() };
@@ -122,8 +116,7 @@ export function buildModel(catalog: Catalog): SiteModel {
   }
   const byName = new Map<string, CatalogRule[]>();
   for (const r of catalog.rules) {
-    const name = ruleName(r.source);
-    if (name) byName.set(name, [...(byName.get(name) ?? []), r]);
+    if (r.name) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
   }
   const rulesSorted = [...catalog.rules].sort((a, b) => a.title.localeCompare(b.title, 'en') || a.slug.localeCompare(b.slug));
 
