@@ -1,13 +1,18 @@
 /**
  * `npm run bench`: speed and memory on the full corpus in ../shared/corpus. Each measurement runs
- * the real `atlas` command in a fresh process (cold), reads its own stage timings and peak RSS,
- * prints a table and writes bench-results/bench.json.
+ * the real `atlas` command in a fresh process, reads its own stage timings and peak RSS, prints a
+ * table and writes bench-results/bench.json. `catalog` and `site` are cold (no cache);
+ * `incremental` measures the cache: cold, warm with no change, and one rule changed (in a copy of
+ * the corpus's Sigma folder, so ../shared is never modified). `scaling` runs synthetic corpora of
+ * 5k, 20k and 50k rules to show how time and memory grow. `npm run bench -- incremental` runs
+ * one of them.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeSyntheticCorpus } from './synthetic-corpus.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const corpus = path.resolve(root, '..', 'shared', 'corpus');
@@ -68,7 +73,7 @@ function main(): void {
   const out = mkdtempSync(path.join(tmpdir(), 'atlas-bench-out-'));
 
   if (want('catalog')) {
-    const runs = [0, 1, 2].map(() => runAtlas(['catalog', ...corpusArgs, '--out', out]));
+    const runs = [0, 1, 2].map(() => runAtlas(['catalog', ...corpusArgs, '--out', out, '--no-cache']));
     const best = runs.reduce((a, b) => (a.stages.total <= b.stages.total ? a : b));
     results.catalog = { runs: runs.length, best, stageSeconds: best.stages };
     console.log(`catalog  best of ${runs.length}: catalog stages ${best.stages.catalogTotal.toFixed(2)} s, process ${best.wallSeconds.toFixed(2)} s wall, peak RSS ${best.maxRssMiB.toFixed(0)} MiB`);
@@ -77,7 +82,7 @@ function main(): void {
 
   if (want('site')) {
     rmSync(out, { recursive: true, force: true });
-    const run = runAtlas(['build', ...corpusArgs, '--out', out]);
+    const run = runAtlas(['build', ...corpusArgs, '--out', out, '--no-cache']);
     const size = dirSize(out);
     const pagefind = path.join(out, 'pagefind');
     const search = existsSync(pagefind) ? dirSize(pagefind) : { bytes: 0, files: 0 };
@@ -101,11 +106,72 @@ function main(): void {
     console.log(`         stages: ${Object.entries(run.stages).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join(', ')}`);
   }
 
+  if (want('incremental')) results.incremental = incremental(out);
+  if (want('scaling')) results.scaling = scaling(out);
+
   rmSync(out, { recursive: true, force: true });
   mkdirSync(path.join(root, 'bench-results'), { recursive: true });
   const file = path.join(root, 'bench-results', 'bench.json');
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`written  ${path.relative(root, file)}`);
+}
+
+/** Cold, warm (no change) and one-rule-changed builds against one cache folder; best of three for the last two. */
+function incremental(out: string) {
+  const work = mkdtempSync(path.join(tmpdir(), 'atlas-bench-incremental-'));
+  const sigma = path.join(work, 'sigma');
+  cpSync(path.join(corpus, 'sigma'), sigma, { recursive: true });
+  const args = ['catalog', '--sigma', sigma, ...corpusArgs.slice(2), '--out', out, '--cache', path.join(work, 'cache')];
+  const best = (runs: RunReport[]) => runs.reduce((a, b) => (a.stages.catalogTotal <= b.stages.catalogTotal ? a : b));
+  const rules = readdirSync(path.join(sigma, 'rules'), { recursive: true }).map(String).filter((f) => f.endsWith('.yml')).sort();
+  const edited = path.join(sigma, 'rules', rules[Math.floor(rules.length / 2)]);
+  const original = readFileSync(edited, 'utf8');
+  try {
+    const cold = runAtlas(args);
+    const warm = best([0, 1, 2].map(() => runAtlas(args)));
+    const changed = best(
+      [1, 2, 3].map((n) => {
+        writeFileSync(edited, original.replace(/^title: (.*)$/m, `title: $1 (bench edit ${n})`));
+        return runAtlas(args);
+      }),
+    );
+    const figures = { cold: cold.stages, warm: warm.stages, oneRuleChanged: changed.stages, editedRule: path.relative(sigma, edited) };
+    const line = (name: string, s: Record<string, number>) =>
+      `${name.padEnd(17)} catalog stages ${s.catalogTotal.toFixed(2)} s (sigma ${s.sigma.toFixed(2)}, atomics ${s.atomics.toFixed(2)}, rules ${s.rules.toFixed(2)}, catalog ${s.catalog.toFixed(2)}), cache write ${(s.cache ?? 0).toFixed(2)} s`;
+    console.log(`incremental ${line('cold', cold.stages)}`);
+    console.log(`            ${line('warm, no change', warm.stages)}`);
+    console.log(`            ${line('one rule changed', changed.stages)}`);
+    return figures;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * How time and memory grow with the corpus: synthetic Sigma corpora of 5k, 20k and 50k rules
+ * (scripts/synthetic-corpus.ts) with the real Atomic and ATT&CK data, one cold `atlas catalog`
+ * each. `catalog` is the catalog stages (load → model → catalog); predicted evaluation and the
+ * api/ files follow in the same process and count in its wall time and peak RSS.
+ */
+function scaling(out: string) {
+  const work = mkdtempSync(path.join(tmpdir(), 'atlas-bench-scaling-'));
+  try {
+    return [5_000, 20_000, 50_000].map((rules) => {
+      const sigma = path.join(work, `sigma-${rules}`);
+      writeSyntheticCorpus(sigma, rules);
+      rmSync(out, { recursive: true, force: true });
+      const run = runAtlas(['catalog', '--sigma', sigma, ...corpusArgs.slice(2), '--out', out, '--no-cache', '--no-git']);
+      rmSync(sigma, { recursive: true, force: true });
+      const s = run.stages;
+      console.log(
+        `scaling  ${String(rules).padStart(6)} synthetic rules: catalog stages ${s.catalogTotal.toFixed(2)} s, process ${run.wallSeconds.toFixed(2)} s wall, ` +
+          `peak RSS ${run.maxRssMiB.toFixed(0)} MiB (predict ${(s.predict ?? 0).toFixed(2)} s, api ${(s.api ?? 0).toFixed(2)} s)`,
+      );
+      return { rules, catalogSeconds: s.catalogTotal, wallSeconds: run.wallSeconds, maxRssMiB: run.maxRssMiB, stages: s };
+    });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 function median(values: number[]): number {

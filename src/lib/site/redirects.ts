@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Redirect } from '../catalog/redirects.ts';
+import { CONTENT_SECURITY_POLICY } from './csp.ts';
 import { escapeHtml } from './html.ts';
 
 export function redirectHtml(target: string): string {
@@ -14,6 +15,7 @@ export function redirectHtml(target: string): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(CONTENT_SECURITY_POLICY)}">
 <title>Moved to ${to}</title>
 <meta http-equiv="refresh" content="0; url=${to}">
 <link rel="canonical" href="${to}">
