@@ -2,6 +2,7 @@
  * ATT&CK technique ids as they appear in Sigma tags, Atomic folders and the STIX bundle.
  * Everything downstream keys techniques by the upper-case form (T1003.001).
  */
+import { compareStrings } from '../order.ts';
 
 /** A technique (T1003) or sub-technique (T1003.001) id, upper-case. */
 export const TECHNIQUE_ID_PATTERN = /^T\d{4}(?:\.\d{3})?$/;
@@ -27,6 +28,4 @@ export function parentTechnique(id: string): string | undefined {
 }
 
 /** Code-unit order, independent of the machine's locale, so output is the same everywhere. */
-export function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+export const compareIds = compareStrings;

@@ -4,6 +4,7 @@
  * event only meets the rules that could apply to it.
  */
 import type { CatalogRule, CatalogTest } from '../catalog/types.ts';
+import { compareStrings } from '../order.ts';
 import { logSourceApplies } from '../sigma/logsource.ts';
 import { prepareEvent, type PreparedEvent, type SigmaEvent } from './event.ts';
 import { synthesiseEvents, type SynthesisedEvent } from './events.ts';
@@ -49,7 +50,7 @@ export function predictDetections(rules: CatalogRule[], tests: CatalogTest[], op
       found.push({ test: tests[e.test]!.guid, rule: rule.slug, ruleId: rule.id, event: e.event, explanation: matcher.explain(e.prepared), order: e.order });
     }
   }
-  return found.sort((a, b) => compare(a.test, b.test) || compare(a.rule, b.rule)).map(({ order: _order, ...p }) => p);
+  return found.sort((a, b) => compareStrings(a.test, b.test) || compareStrings(a.rule, b.rule)).map(({ order: _order, ...p }) => p);
 }
 
 interface TestEvent {
@@ -79,9 +80,6 @@ function groupBySource(events: TestEvent[]): Map<EventSource, TestEvent[]> {
   return new Map([...byKey.values()].map((v) => [v.source, v.list]));
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /** Rule slugs predicted per test guid, sorted (for `CatalogTest.predicted`). */
 export function predictedRulesByTest(predictions: Prediction[]): Map<string, string[]> {
@@ -94,6 +92,6 @@ export function predictedRulesByTest(predictions: Prediction[]): Map<string, str
 export function predictedTestsByRule(predictions: Prediction[]): Map<string, string[]> {
   const map = new Map<string, string[]>();
   for (const p of predictions) map.set(p.rule, [...(map.get(p.rule) ?? []), p.test]);
-  for (const list of map.values()) list.sort(compare);
+  for (const list of map.values()) list.sort(compareStrings);
   return map;
 }

@@ -81,7 +81,7 @@ export function compareRules(a: CatalogRule, b: CatalogRule): number {
     Number(b.active) - Number(a.active) ||
     levelRank(a.level) - levelRank(b.level) ||
     a.title.localeCompare(b.title, 'en') ||
-    a.slug.localeCompare(b.slug)
+    a.slug.localeCompare(b.slug, 'en')
   );
 }
 

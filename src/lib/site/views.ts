@@ -111,7 +111,7 @@ export function ruleCoverage(model: SiteModel, rule: CatalogRule, tierOf: Map<st
   }
   const order = new Map(sortTactics(model.catalog.tactics).map((t, i) => [t.id, i]));
   return [...rows.values()].sort(
-    (a, b) => (order.get(a.tacticId) ?? 1e6) - (order.get(b.tacticId) ?? 1e6) || a.tacticId.localeCompare(b.tacticId),
+    (a, b) => (order.get(a.tacticId) ?? 1e6) - (order.get(b.tacticId) ?? 1e6) || a.tacticId.localeCompare(b.tacticId, 'en'),
   );
 }
 
