@@ -118,7 +118,7 @@ export function buildModel(catalog: Catalog): SiteModel {
   for (const r of catalog.rules) {
     if (r.name) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
   }
-  const rulesSorted = [...catalog.rules].sort((a, b) => a.title.localeCompare(b.title, 'en') || a.slug.localeCompare(b.slug));
+  const rulesSorted = [...catalog.rules].sort((a, b) => a.title.localeCompare(b.title, 'en') || a.slug.localeCompare(b.slug, 'en'));
 
   const sortGroupRules = (groups: Group<CatalogRule>[]) => {
     for (const g of groups) g.items.sort(compareRules);
@@ -134,7 +134,7 @@ export function buildModel(catalog: Catalog): SiteModel {
     tactic: sortGroupRules(groupBy(catalog.rules, (r) => r.tactics)),
   };
   const tacticOrder = new Map(catalog.tactics.map((t) => [t.id, t.order]));
-  ruleFacets.tactic.sort((a, b) => (tacticOrder.get(a.value) ?? 999) - (tacticOrder.get(b.value) ?? 999) || a.value.localeCompare(b.value));
+  ruleFacets.tactic.sort((a, b) => (tacticOrder.get(a.value) ?? 999) - (tacticOrder.get(b.value) ?? 999) || a.value.localeCompare(b.value, 'en'));
 
   const lsKey = (r: CatalogRule) => [r.logsource.product ?? '', r.logsource.category ?? '', r.logsource.service ?? ''].join('\u0000');
   const lsGroups = groupBy(catalog.rules, lsKey);
