@@ -137,23 +137,23 @@ async function buildCommand(options: Build): Promise<number> {
   const catalog = await runCatalog(options, log, timings);
   // Astro empties its output folder, so the catalog the pages read lives in a cache folder beside it.
   const catalogFile = path.resolve('.cache', 'atlas', 'catalog.json');
-  await writeCatalogFile(catalog, catalogFile);
+  const catalogJson = await writeCatalogFile(catalog, catalogFile);
   const { buildSite } = await import('./site.ts');
   const t = performance.now();
   const site = await buildSite({ catalogFile, outDir: path.resolve(options.out), log });
   timings.site = (performance.now() - t) / 1000;
   log(`site     ${site.pages} pages (${timings.site.toFixed(2)} s)`);
-  await writeOutputs(catalog, options);
+  await writeOutputs(catalog, options, catalogJson);
   return finish(catalog, options, start);
 }
 
-async function writeOutputs(catalog: Catalog, options: Build): Promise<void> {
+async function writeOutputs(catalog: Catalog, options: Build, catalogJson?: string): Promise<void> {
   let t = performance.now();
   const files = await writeApi(catalog, options.out);
   timings.api = (performance.now() - t) / 1000;
   log(`api      ${files} JSON files in ${path.join(options.out, 'api')} (${timings.api.toFixed(2)} s)`);
   t = performance.now();
-  const exports = await writeExports(catalog, options.out, { siteUrl: options.siteUrl });
+  const exports = await writeExports(catalog, options.out, { siteUrl: options.siteUrl, catalogJson });
   timings.exports = (performance.now() - t) / 1000;
   log(`exports  ${exports.join(', ')} (${timings.exports.toFixed(2)} s)`);
 }

@@ -83,7 +83,10 @@ async function removeStale(api: string, written: Set<string>): Promise<void> {
   }
 }
 
-export async function writeCatalogFile(catalog: Catalog, file: string): Promise<void> {
+/** Writes the catalog as compact JSON; returns the text so the exports can reuse it. */
+export async function writeCatalogFile(catalog: Catalog, file: string): Promise<string> {
+  const text = toJson(catalog, false);
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, toJson(catalog, false));
+  await writeFile(file, text);
+  return text;
 }

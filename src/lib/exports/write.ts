@@ -23,6 +23,8 @@ export const EXPORT_FILES = {
 export interface ExportOptions {
   /** The published site's address, for absolute links in the feed and the layers. */
   siteUrl?: string;
+  /** The catalog already serialised as compact JSON (the build writes it once for the site). */
+  catalogJson?: string;
 }
 
 /** Writes the exports into `outDir/api/`; returns the file names written. */
@@ -33,7 +35,7 @@ export async function writeExports(catalog: Catalog, outDir: string, options: Ex
     [EXPORT_FILES.navigatorRules, toJson(navigatorLayer(catalog, 'rules', options.siteUrl))],
     [EXPORT_FILES.navigatorTests, toJson(navigatorLayer(catalog, 'tests', options.siteUrl))],
     [EXPORT_FILES.rulesCsv, rulesCsv(catalog)],
-    [EXPORT_FILES.catalog, gzipDeterministic(toJson(catalog, false))],
+    [EXPORT_FILES.catalog, gzipDeterministic(options.catalogJson ?? toJson(catalog, false))],
   ];
   if (catalog.changes) {
     files.push([EXPORT_FILES.changes, toJson(catalog.changes)]);
