@@ -45,7 +45,8 @@ export interface FixtureSite {
 }
 
 export async function fixtureSite(): Promise<FixtureSite> {
-  const root = path.join(os.tmpdir(), 'atlas-fixture-site');
+  // One folder per checkout, so two clones (or worktrees) on one machine never delete each other's.
+  const root = path.join(os.tmpdir(), `atlas-fixture-site-${createHash('sha256').update(projectRoot).digest('hex').slice(0, 8)}`);
   mkdirSync(root, { recursive: true });
   const dir = path.join(root, sourceHash());
   const lock = `${dir}.lock`;
