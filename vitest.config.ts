@@ -1,3 +1,5 @@
+import { globSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -12,7 +14,10 @@ const corpus = ['tests/corpus/**/*.test.ts', 'tests/evaluate/corpus.test.ts', 't
 const builds = ['tests/full/**/*.test.ts', 'tests/hostile/site.test.ts'];
 const browser = ['tests/browser/**/*.test.ts'];
 const packaging = ['tests/package/**/*.test.ts'];
-const fixture = ['tests/site/build.test.ts', 'tests/site/trust-pages.test.ts'];
+/** The other test files that read the fixture site (they call fixtureSite()): found, so new ones join by themselves. */
+const fixture = globSync('tests/**/*.test.ts', { cwd: import.meta.dirname, exclude: [...corpus, ...builds, ...browser, ...packaging] })
+  .filter((file) => readFileSync(path.join(import.meta.dirname, file), 'utf8').includes('fixtureSite('))
+  .sort();
 
 export default defineConfig({
   test: {
