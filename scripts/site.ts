@@ -31,8 +31,12 @@ export interface BuildSiteResult {
   indexedPages?: number;
 }
 
-/** The project directory (holds astro.config.mjs and src/), whatever the cwd. */
-export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/**
+ * The project directory (holds astro.config.mjs and src/), whatever the cwd: the parent of
+ * scripts/ in a checkout, of dist-cli/scripts/ when compiled into the installed package.
+ */
+const scriptsDir = path.dirname(fileURLToPath(import.meta.url));
+export const projectRoot = path.resolve(scriptsDir, path.basename(path.dirname(scriptsDir)) === 'dist-cli' ? '../..' : '..');
 
 async function* walk(dir: string): AsyncGenerator<string> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {

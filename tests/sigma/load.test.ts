@@ -1,7 +1,7 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, onTestFinished, test } from 'vitest';
 import { collectionOf, loadSigmaRoots, parseSigmaYaml } from '../../src/lib/sigma/load.ts';
 
 const RULE = 'title: T\nid: 1\nlogsource: {product: windows}\ndetection: {sel: {a: 1}, condition: sel}\n';
@@ -56,6 +56,7 @@ describe('collectionOf', () => {
 
 test('loadSigmaRoots reads .yml and .yaml, and every bad file is a diagnostic', async () => {
   const root = mkdtempSync(path.join(tmpdir(), 'atlas-sigma-'));
+  onTestFinished(() => rmSync(root, { recursive: true, force: true }));
   mkdirSync(path.join(root, 'rules', 'win'), { recursive: true });
   writeFileSync(path.join(root, 'rules', 'win', 'a.yml'), RULE);
   writeFileSync(path.join(root, 'rules', 'win', 'b.yaml'), RULE);
