@@ -69,6 +69,8 @@ describe('confidence tiers', () => {
       { ...rule('signin', { techniques: ['T1049'] }), logsource: { product: 'azure', service: 'signinlogs' } },
       // No product (a proxy): not tied to a platform, so linked everywhere.
       { ...rule('proxy', { techniques: ['T1049'] }), logsource: { category: 'proxy' } },
+      // A router's own command log sees no host test at all.
+      { ...rule('router', { techniques: ['T1049'] }), logsource: { product: 'cisco', service: 'aaa' } },
     ];
     const tiers = Object.fromEntries(linkRulesToTests(rules, cross).map((l) => [`${l.rule} ${l.test}`, l.tier]));
     expect(tiers).toEqual({
@@ -85,6 +87,9 @@ describe('confidence tiers', () => {
       'proxy win': 5,
       'proxy nix': 5,
       'proxy aad': 5,
+      'router win': 6,
+      'router nix': 6,
+      'router aad': 6,
     });
     // Rule ↔ technique links stay: the rule is about the technique whatever the test's platform.
     expect(linkRulesToTechniques(rules, cross).every((l) => l.tier !== 6)).toBe(true);

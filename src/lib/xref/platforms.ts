@@ -14,7 +14,8 @@
  *   vs activitylogs (Azure resource manager); gcp gcp.audit vs google_workspace.admin/login.
  * - Atomic `supported_platforms` (atomic-red-team's schema): windows 1,225 tests, linux 410,
  *   macos 252, iaas:aws 25, containers 19, azure-ad 18, iaas:azure 15, office-365 7, iaas:gcp 6,
- *   google-workspace 1; the schema also allows esxi, saas, iaas.
+ *   google-workspace 1; the schema also allows esxi, saas, iaas; `network-devices` is ATT&CK's
+ *   platform name for routers and firewalls (no Atomic test uses it yet).
  */
 
 /** Atomic platform keys as the catalog writes them (lower case, trimmed). */
@@ -58,12 +59,20 @@ const PRODUCTS: Record<string, { platforms: readonly AtomicPlatform[]; services?
   github: { platforms: ['saas'] },
   bitbucket: { platforms: ['saas'] },
   kubernetes: { platforms: ['containers'] },
+  // The devices' own logs (AAA command accounting, BGP, configuration events, VPN logins) show what
+  // is done on the device, not on the hosts behind it. Cisco Duo is an MFA service.
+  cisco: { platforms: ['network-devices'], services: { duo: ['saas'] } },
+  juniper: { platforms: ['network-devices'] },
+  huawei: { platforms: ['network-devices'] },
+  fortigate: { platforms: ['network-devices'] },
+  fortios: { platforms: ['network-devices'] },
+  paloalto: { platforms: ['network-devices'] },
 };
 
 /**
  * The Atomic platforms a log source can see, or `undefined` when it is not tied to one
- * (no product, network devices, proxies, web servers, applications): such rules are linked on
- * every platform, since the traffic or application they watch may come from any host.
+ * (no product, network sensors such as Zeek, proxies, web servers, applications): such rules are
+ * linked on every platform, since the traffic or application they watch may come from any host.
  */
 export function ruleSeesPlatforms(logsource: { product?: string; service?: string }): readonly AtomicPlatform[] | undefined {
   const product = logsource.product?.trim().toLowerCase();
