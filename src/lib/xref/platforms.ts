@@ -18,6 +18,9 @@
  *   platform name for routers and firewalls (no Atomic test uses it yet).
  */
 
+/** A Sigma log source: only product and service decide the platform. */
+export type RuleLogSource = { product?: string; category?: string; service?: string };
+
 /** Atomic platform keys as the catalog writes them (lower case, trimmed). */
 export type AtomicPlatform = string;
 
@@ -74,7 +77,7 @@ const PRODUCTS: Record<string, { platforms: readonly AtomicPlatform[]; services?
  * (no product, network sensors such as Zeek, proxies, web servers, applications): such rules are
  * linked on every platform, since the traffic or application they watch may come from any host.
  */
-export function ruleSeesPlatforms(logsource: { product?: string; service?: string }): readonly AtomicPlatform[] | undefined {
+export function ruleSeesPlatforms(logsource: RuleLogSource): readonly AtomicPlatform[] | undefined {
   const product = logsource.product?.trim().toLowerCase();
   if (!product) return undefined;
   const entry = PRODUCTS[product];
@@ -89,7 +92,7 @@ export function platformOf(value: string): AtomicPlatform {
 }
 
 /** Whether a rule with this log source can see a test run on any of these platforms. */
-export function canSee(logsource: { product?: string; service?: string }, testPlatforms: readonly string[]): boolean {
+export function canSee(logsource: RuleLogSource, testPlatforms: readonly string[]): boolean {
   const sees = ruleSeesPlatforms(logsource);
   if (!sees || testPlatforms.length === 0) return true;
   return testPlatforms.some((p) => sees.includes(platformOf(p)));
