@@ -56,7 +56,8 @@ describe('atlas build --observed', () => {
     const test = JSON.parse(readFileSync(path.join(out, 'api', 'tests', `${T1049_1}.json`), 'utf8'));
     expect(test.observed).toEqual([
       { rule: NET, date: '2026-11-20', source: 'lab <b>one</b>' },
-      { rule: LINUX_RULE, source: 'yml' },
+      // The yml/ folder is named by the folder holding it.
+      { rule: LINUX_RULE, source: 'sample' },
     ]);
     const links = JSON.parse(readFileSync(path.join(out, 'api', 'links.json'), 'utf8'));
     expect(links.tests.find((l: { rule: string; test: string }) => l.rule === NET && l.test === T1049_1)).toMatchObject({ tier: 1, basis: ['observed', 'test-reference', 'predicted', 'shared-tag'] });

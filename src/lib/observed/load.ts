@@ -206,7 +206,9 @@ export async function loadObserved(paths: string[]): Promise<ObservedLoad> {
       out.diagnostics.push(diagnostic(given, 'observed-missing', 'observed records: no such file or folder'));
       continue;
     }
-    const defaultSource = path.basename(path.resolve(given));
+    // The name given is the default source; a sigma_redcanaryco `yml/` folder is named by its checkout.
+    const full = path.resolve(given);
+    const defaultSource = path.basename(full) === 'yml' ? path.basename(path.dirname(full)) : path.basename(full);
     const files = info.isDirectory()
       ? (await fg(`**/*.{${KINDS.join(',')}}`, { cwd: given, onlyFiles: true, followSymbolicLinks: false })).sort(compareStrings).map((f) => path.join(given, f))
       : [given];
