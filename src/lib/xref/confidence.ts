@@ -12,7 +12,7 @@
  */
 import type { CatalogRule, CatalogTest } from '../catalog/types.ts';
 import { compareStrings } from '../order.ts';
-import { canSee } from './platforms.ts';
+import { platformOf, ruleSeesPlatforms, seesAny } from './platforms.ts';
 
 export type Tier = 1 | 2 | 3 | 4 | 5 | 6;
 export type LinkBasis = 'observed' | 'test-reference' | 'predicted' | 'technique-reference' | 'shared-tag';
@@ -130,12 +130,12 @@ export function linkRulesToTests(rules: RuleInput[], tests: TestInput[], explain
   }
   for (const [slug, g] of predictedPairs(rules, tests)) if (known.has(g)) evidence.add(slug, g, 'predicted');
   for (const [slug, g] of observedPairs(rules, tests)) if (known.has(g)) evidence.add(slug, g, 'observed');
-  const logsourceOf = new Map(rules.map((r) => [r.slug, r.logsource ?? {}]));
-  const platformsOf = new Map(tests.map((t) => [t.guid, t.platforms ?? []]));
+  const seesOf = new Map(rules.map((r) => [r.slug, ruleSeesPlatforms(r.logsource ?? {})]));
+  const platformsOf = new Map(tests.map((t) => [t.guid, (t.platforms ?? []).map(platformOf)]));
   const links: TestLink[] = [];
   for (const [rule, test, basis, strongest] of evidence.entries()) {
     // Technique-level evidence only counts where the rule's log source can see the test's platform.
-    const tier: Tier = strongest >= 4 && !canSee(logsourceOf.get(rule)!, platformsOf.get(test)!) ? 6 : strongest;
+    const tier: Tier = strongest >= 4 && !seesAny(seesOf.get(rule), platformsOf.get(test)!) ? 6 : strongest;
     const link: TestLink = { rule, test, tier, basis };
     const why = basis.includes('predicted') ? explain?.(rule, test) : undefined;
     if (why) link.explanation = why;

@@ -91,9 +91,12 @@ export function platformOf(value: string): AtomicPlatform {
   return value.trim().toLowerCase();
 }
 
+/** Whether a rule seeing `sees` (from ruleSeesPlatforms) sees a test on any of these platform keys. */
+export function seesAny(sees: readonly AtomicPlatform[] | undefined, testPlatforms: readonly AtomicPlatform[]): boolean {
+  return !sees || testPlatforms.length === 0 || testPlatforms.some((p) => sees.includes(p));
+}
+
 /** Whether a rule with this log source can see a test run on any of these platforms. */
 export function canSee(logsource: RuleLogSource, testPlatforms: readonly string[]): boolean {
-  const sees = ruleSeesPlatforms(logsource);
-  if (!sees || testPlatforms.length === 0) return true;
-  return testPlatforms.some((p) => sees.includes(platformOf(p)));
+  return seesAny(ruleSeesPlatforms(logsource), testPlatforms.map(platformOf));
 }
