@@ -33,6 +33,8 @@ Options:
   --cache DIR      incremental cache folder (default: .cache/atlas)
   --no-cache       read and model every file, keep no cache
   --no-git         no dates from git history (use the rules' date/modified)
+  --observed PATH  observed-run records: a .csv/.json file, a sigma_redcanaryco yml/ folder,
+                   or a folder of them (repeatable)
   -h, --help       this help
 `;
 
@@ -57,6 +59,7 @@ export async function main(argv: string[]): Promise<number> {
         cache: { type: 'string' },
         'no-cache': { type: 'boolean' },
         'no-git': { type: 'boolean' },
+        observed: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -87,6 +90,7 @@ export async function main(argv: string[]): Promise<number> {
         repositoryRef: values['repo-ref'],
         strict: values.strict,
         config: values.config,
+        observed: values.observed,
       },
       process.cwd(),
     );

@@ -18,6 +18,8 @@ const configSchema = z.strictObject({
   /** Branch or commit used in "view source" links. */
   repositoryRef: z.string().optional(),
   strict: z.boolean().optional(),
+  /** Observed-run records: files or folders (CSV, JSON, sigma_redcanaryco YAML). */
+  observed: z.union([z.string(), z.array(z.string())]).optional(),
 });
 
 export type AtlasConfig = z.infer<typeof configSchema>;
@@ -31,6 +33,7 @@ export interface BuildOptions {
   repositoryUrl?: string;
   repositoryRef?: string;
   strict: boolean;
+  observed?: string[];
 }
 
 export class ConfigError extends Error {}
@@ -57,6 +60,7 @@ export function readConfig(file: string): AtlasConfig {
     atomics: at(c.atomics),
     attack: at(c.attack),
     out: at(c.out),
+    observed: c.observed === undefined ? undefined : [c.observed].flat().map((p) => at(p)!),
   };
 }
 
@@ -75,5 +79,6 @@ export function resolveOptions(flags: Partial<AtlasConfig> & { config?: string }
     repositoryUrl: flags.repositoryUrl ?? config.repositoryUrl,
     repositoryRef: flags.repositoryRef ?? config.repositoryRef,
     strict: flags.strict ?? config.strict ?? false,
+    observed: (flags.observed ?? config.observed) === undefined ? undefined : [flags.observed ?? config.observed!].flat(),
   };
 }

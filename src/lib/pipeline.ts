@@ -12,6 +12,8 @@ import { BuildCache } from './cache/store.ts';
 import { buildCatalog, ruleIndicators } from './catalog/build.ts';
 import { applyPredictions } from './catalog/predictions.ts';
 import { predictDetections } from './evaluate/predict.ts';
+import { applyObserved } from './observed/apply.ts';
+import { loadObserved } from './observed/load.ts';
 import type { Catalog } from './catalog/types.ts';
 import { diffBuilds } from './changes/diff.ts';
 import { readPreviousBuild } from './changes/previous.ts';
@@ -33,6 +35,8 @@ export interface PipelineOptions {
   gitDates?: boolean;
   /** The previous build's api/ folder (or its URL): the catalog then carries `changes`. */
   previous?: string;
+  /** Observed-run record files or folders (`--observed`): tests then carry `observed`. */
+  observed?: string[];
 }
 
 export type Log = (line: string) => void;
@@ -110,6 +114,13 @@ export async function runCatalog(options: PipelineOptions, log: Log = () => {}, 
     return `${p.length} predicted detections: ${tests} of ${catalog.tests.length} tests trigger at least one rule (static evaluation)`;
   });
   applyPredictions(catalog, predictions);
+  if (options.observed?.length) {
+    const paths = options.observed;
+    await stage('observed', async () => {
+      applyObserved(catalog, await loadObserved(paths));
+      return catalog.observed!;
+    }, (o) => `${o.records} records from ${count(o.files.length, 'file')}: ${count(o.tests, 'test')} with real-run results`);
+  }
 
   if (options.previous) {
     const previous = options.previous;

@@ -16,10 +16,11 @@ const VSS = 'b7c6d5e4-1111-4c2d-9e8f-a0b1c2d3e4f5';
 describe('trust data of the fixture catalog', () => {
   it('links a rule to its tests at every tier, the predicted ones with the evaluator explanation', () => {
     const tierOf = (rule: string, test: string) => trust.testLinks.find((l) => l.rule.startsWith(rule) && l.test.startsWith(test));
-    expect(tierOf('1c67a717', '0940a971')?.tier).toBe(1);
-    expect(tierOf('d0d0d0d0-1111-4222-8333-444455556666-lsass', 'f7e6d5c4')?.tier).toBe(2);
+    expect(tierOf('1c67a717', '0940a971')?.tier).toBe(2);
+    expect(tierOf('d0d0d0d0-1111-4222-8333-444455556666-lsass', 'f7e6d5c4')?.tier).toBe(4);
     expect(tierOf(VSS, 'c1d2e3f4-0002')).toMatchObject({ tier: 3, basis: ['predicted', 'shared-tag'], explanation: expect.stringContaining('wmic.exe shadowcopy delete') });
-    expect(tierOf('1c67a717', 'bcf05343')).toMatchObject({ tier: 4, basis: ['shared-tag'] });
+    // A Windows rule and a Linux/macOS test of its technique: same technique, other platform.
+    expect(tierOf('1c67a717', 'bcf05343')).toMatchObject({ tier: 6, basis: ['shared-tag'] });
   });
 
   it('judges every Atomic reference', () => {
@@ -60,8 +61,8 @@ describe('api files', () => {
     await writeApi(catalog, out);
     const read = (name: string) => JSON.parse(readFileSync(path.join(out, 'api', name), 'utf8'));
     const links = read('links.json');
-    expect(links.tiers).toHaveLength(4);
-    expect(links.counts.tests).toEqual({ 1: 3, 2: 1, 3: 1, 4: 5 });
+    expect(links.tiers).toHaveLength(6);
+    expect(links.counts.tests).toEqual({ 1: 0, 2: 3, 3: 1, 4: 1, 5: 3, 6: 2 });
     expect(links.tests).toHaveLength(10);
     const health = read('reference-health.json');
     expect(health.counts).toEqual({
@@ -74,7 +75,7 @@ describe('api files', () => {
     expect(read('tombstones.json').tombstones).toHaveLength(3);
     expect(read('redirects.json').redirects.length).toBeGreaterThanOrEqual(10);
     // One link per line.
-    expect(readFileSync(path.join(out, 'api', 'links.json'), 'utf8')).toContain('\n    {"rule":"1c67a717-32ba-409b-a45d-0fb704a73a81","test":"0940a971-809a-48f1-9c4d-b1d785e96ee5","tier":1,"basis":["test-reference","shared-tag"]},\n');
+    expect(readFileSync(path.join(out, 'api', 'links.json'), 'utf8')).toContain('\n    {"rule":"1c67a717-32ba-409b-a45d-0fb704a73a81","test":"0940a971-809a-48f1-9c4d-b1d785e96ee5","tier":2,"basis":["test-reference","shared-tag"]},\n');
   });
 
   it('jsonWithRows is JSON', () => {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { checkBothWays } from '../../src/lib/check/both-ways.ts';
 import { checkLinks, fileForPath } from '../../src/lib/check/links.ts';
 import { hasChromium, launchChromium } from '../browser/chromium.ts';
 import { serveStatic, type StaticServer } from '../browser/serve.ts';
@@ -50,6 +51,26 @@ describe.skipIf(!hasCorpus)('full-corpus site', () => {
     console.log(`link check: ${report.pages} pages, ${report.internal} internal links, ${report.external} external`);
     expect(report.pages).toBeGreaterThan(10_000);
     expect(report.broken.slice(0, 20)).toEqual([]);
+  });
+
+  test('every link both ways: each rule ↔ test, rule ↔ technique, test ↔ technique and indicator ↔ rule pair on both pages', async () => {
+    const report = await checkBothWays(out);
+    console.log(`both ways: ${JSON.stringify(report.pairs)} pairs, ${report.oneWay.length} listed on one page only`);
+    expect(report.pairs['rule-test']).toBeGreaterThan(50_000);
+    expect(report.oneWay.slice(0, 20)).toEqual([]);
+  });
+
+  test('no technique-level link between a Windows, Linux or macOS rule and a test of another platform outside the "other platform" group', () => {
+    const rules = new Map(api<{ slug: string; logsource: { product?: string } }[]>('rules.json').map((r) => [r.slug, r.logsource.product]));
+    const tests = new Map(api<{ guid: string; platforms: string[] }[]>('tests.json').map((t) => [t.guid, t.platforms.map((p) => p.trim().toLowerCase())]));
+    const links = api<{ tests: { rule: string; test: string; tier: number }[] }>('links.json').tests;
+    const sees: Record<string, string[]> = { windows: ['windows'], linux: ['linux', 'containers'], macos: ['macos'] };
+    const across = links.filter((l) => {
+      const can = sees[rules.get(l.rule) ?? ''];
+      return can && (l.tier === 4 || l.tier === 5) && !tests.get(l.test)!.some((p) => can.includes(p));
+    });
+    expect(across.slice(0, 20)).toEqual([]);
+    expect(links.filter((l) => l.tier === 6).length).toBeGreaterThan(0);
   });
 
   describe.skipIf(!hasChromium() && process.env.CI !== 'true')('in the browser', () => {

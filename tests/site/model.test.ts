@@ -77,9 +77,11 @@ describe('rule view', () => {
     expect(netExe.href).toMatch(/^\/indicators\/[0-9a-f]{16}\/$/);
     expect(v.indicators.find((i) => i.value === '\\net1.exe')).toMatchObject({ count: 'unique to this rule', shared: false });
     expect(v.sourceUrl).toBe('https://example.org/sigma/blob/main/rules/windows/process_creation/proc_creation_win_net_use_network_connections_discovery.yml');
-    expect(v.tests.rows.map((r) => [r.test.guid, r.link.tier])).toEqual([['0940a971-809a-48f1-9c4d-b1d785e96ee5', 1]]);
-    expect(v.tests.sharedTag).toEqual([{ technique: 'T1049', tests: 1 }]);
-    expect(v.coverage[0]!.techniques[0]!.tier).toBe(1);
+    expect(v.tests.rows.map((r) => [r.test.guid, r.link.tier])).toEqual([['0940a971-809a-48f1-9c4d-b1d785e96ee5', 2]]);
+    // The other T1049 test runs on Linux and macOS, which this Windows rule cannot see: listed apart, not as a tag-only link.
+    expect(v.tests.techniques).toEqual([]);
+    expect(v.tests.otherPlatform.map((g) => [g.tier, g.technique, g.tests.map((t) => t.guid)])).toEqual([[6, 'T1049', ['bcf05343-ef1d-4052-8a27-b00c9be42b9f']]]);
+    expect(v.coverage[0]!.techniques[0]!.tier).toBe(2);
   });
 
   it('resolves correlation rules by id', () => {
@@ -100,19 +102,26 @@ describe('correlation helpers', () => {
 describe('test view', () => {
   it('says how a test is covered: the strongest tier of an active rule', () => {
     const coverage = (guid: string) => testView(model, model.test(guid)!).coverage;
-    expect(coverage('0940a971-809a-48f1-9c4d-b1d785e96ee5')).toBe(1);
-    expect(coverage('f7e6d5c4-b3a2-4190-8f7e-6d5c4b3a2918')).toBe(2);
+    expect(coverage('0940a971-809a-48f1-9c4d-b1d785e96ee5')).toBe(2);
+    expect(coverage('f7e6d5c4-b3a2-4190-8f7e-6d5c4b3a2918')).toBe(4);
     expect(coverage('c1d2e3f4-0002-4a5b-8c6d-7e8f9a0b1c2d')).toBe(3);
-    expect(coverage('bcf05343-ef1d-4052-8a27-b00c9be42b9f')).toBe(4);
+    // Linux/macOS test: the rule without a log source product shares the tag; the Windows rule is another platform.
+    expect(coverage('bcf05343-ef1d-4052-8a27-b00c9be42b9f')).toBe(5);
     expect(coverage('c1d2e3f4-0003-4a5b-8c6d-7e8f9a0b1c2d')).toBeUndefined();
   });
 
   it('lists the rules of a test strongest link first', () => {
     const v = testView(model, model.test('0940a971-809a-48f1-9c4d-b1d785e96ee5')!);
     expect(v.rules.map((r) => [r.rule.slug, r.link.tier])).toEqual([
-      ['1c67a717-32ba-409b-a45d-0fb704a73a81', 1],
-      ['c0c0c0c0-aaaa-4bbb-8ccc-dddddddddddd', 4],
-      ['e2b1c7a0-3f4d-4e5a-9b8c-7d6e5f4a3b21', 4],
+      ['1c67a717-32ba-409b-a45d-0fb704a73a81', 2],
+      ['c0c0c0c0-aaaa-4bbb-8ccc-dddddddddddd', 5],
+      ['e2b1c7a0-3f4d-4e5a-9b8c-7d6e5f4a3b21', 5],
+    ]);
+    const linux = testView(model, model.test('bcf05343-ef1d-4052-8a27-b00c9be42b9f')!);
+    expect(linux.rules.map((r) => [r.rule.slug, r.link.tier])).toEqual([
+      ['c0c0c0c0-aaaa-4bbb-8ccc-dddddddddddd', 5],
+      ['1c67a717-32ba-409b-a45d-0fb704a73a81', 6],
+      ['e2b1c7a0-3f4d-4e5a-9b8c-7d6e5f4a3b21', 6],
     ]);
   });
 });

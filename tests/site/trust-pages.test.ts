@@ -21,22 +21,27 @@ beforeAll(async () => {
 
 describe('confidence tiers on the pages', () => {
   it('shows the same badge on rule, test and technique pages, with a legend page', () => {
-    const badge = /<td><span class="tier tier-1">test ref<\/span><\/td>/;
+    const badge = /<td><span class="tier tier-2">test ref<\/span><\/td>/;
     expect(page(`/rules/${NET}/`)).toMatch(badge);
     expect(page('/tests/0940a971-809a-48f1-9c4d-b1d785e96ee5/')).toMatch(badge);
     expect(page('/techniques/T1049/')).toMatch(badge);
-    expect(page(`/rules/${NET}/`)).toContain('<abbr title="The rule references this Atomic test explicitly (a link to the test)."><span class="tier tier-1">test ref</span></abbr>');
+    expect(page(`/rules/${NET}/`)).toContain('<abbr title="The rule references this Atomic test explicitly (a link to the test)."><span class="tier tier-2">test ref</span></abbr>');
     const legend = text('/confidence/');
-    expect(legend).toContain('1 test ref The rule references this Atomic test explicitly');
-    expect(legend).toContain('4 tag only The rule and the test only share an ATT&CK technique tag. 5 5');
+    expect(legend).toContain('2 test ref The rule references this Atomic test explicitly');
+    expect(legend).toContain("5 tag only The rule and the test only share an ATT&CK technique tag, on a platform the rule's log source can see. 3 5");
+    expect(legend).toContain("6 other platform Same technique (tag or technique reference), but the rule's log source cannot see the test's platforms: not coverage. 2 0");
     expect(page('/confidence/')).toContain('id="tier-3"');
   });
 
   it('lists the tests of a rule by tier, the predicted ones with why', () => {
     const html = text(`/rules/${VSS}/`);
     expect(html).toMatch(/test ref T1490 #1 Windows - Delete Volume Shadow Copies .* predicted T1490 #2 Windows - Delete Volume Shadow Copies via WMI condition "selection" held on cmd.exe \/c line 1: wmic.exe shadowcopy delete/);
-    expect(text(`/rules/d0d0d0d0-1111-4222-8333-444455556666-lsass-access/`)).toContain('technique ref all 1 test of T1003.001 : the rule references its Atomic page.');
-    expect(text(`/rules/${NET}/`)).toContain("tag only 1 test of T1049 only shares the rule's ATT&CK tag.");
+    expect(text(`/rules/d0d0d0d0-1111-4222-8333-444455556666-lsass-access/`)).toContain('technique ref 1 test of T1003.001 : the rule references its Atomic page #3 Dump LSASS.exe Memory using Windows Task Manager');
+    // The other T1049 test runs on Linux and macOS: a separate group, not a tag-only link of this Windows rule.
+    const net = text(`/rules/${NET}/`);
+    expect(net).not.toContain('tag only 1 test of T1049');
+    expect(net).toContain('Same technique, other platform (1)');
+    expect(net).toContain("other platform 1 test of T1049 #4 System Network Connections Discovery via ss or lsof (Linux/MacOS) Linux, macOS");
   });
 
   it('lists the rules of a test by tier and says how well it is covered', () => {

@@ -30,22 +30,22 @@ describe('confidence tiers', () => {
   test('rule ↔ test: one link per pair, its tier the strongest evidence, every basis kept', () => {
     const links = linkRulesToTests(rules, tests, (r, t) => (r === 'encoded' && t === 'ps-1' ? 'CommandLine contains "-enc"' : undefined));
     expect(links).toEqual([
-      { rule: 'both', test: 'net-2', tier: 1, basis: ['test-reference', 'predicted'] },
+      { rule: 'both', test: 'net-2', tier: 2, basis: ['test-reference', 'predicted'] },
       { rule: 'encoded', test: 'ps-1', tier: 3, basis: ['predicted'], explanation: 'CommandLine contains "-enc"' },
-      { rule: 'lsass', test: 'lsass-1', tier: 2, basis: ['technique-reference', 'shared-tag'] },
-      { rule: 'net', test: 'net-1', tier: 1, basis: ['test-reference', 'shared-tag'] },
-      { rule: 'net', test: 'net-2', tier: 4, basis: ['shared-tag'] },
+      { rule: 'lsass', test: 'lsass-1', tier: 4, basis: ['technique-reference', 'shared-tag'] },
+      { rule: 'net', test: 'net-1', tier: 2, basis: ['test-reference', 'shared-tag'] },
+      { rule: 'net', test: 'net-2', tier: 5, basis: ['shared-tag'] },
     ]);
-    expect(countByTier(links)).toEqual({ 1: 2, 2: 1, 3: 1, 4: 1 });
+    expect(countByTier(links)).toEqual({ 1: 0, 2: 2, 3: 1, 4: 1, 5: 1, 6: 0 });
   });
 
   test('rule ↔ technique: a referenced test or a predicted one links its technique, even untagged', () => {
     expect(linkRulesToTechniques(rules, tests)).toEqual([
-      { rule: 'both', technique: 'T1049', tier: 1, basis: ['test-reference', 'predicted'] },
-      { rule: 'encoded', technique: 'T1027', tier: 4, basis: ['shared-tag'] },
+      { rule: 'both', technique: 'T1049', tier: 2, basis: ['test-reference', 'predicted'] },
+      { rule: 'encoded', technique: 'T1027', tier: 5, basis: ['shared-tag'] },
       { rule: 'encoded', technique: 'T1059.001', tier: 3, basis: ['predicted'] },
-      { rule: 'lsass', technique: 'T1003.001', tier: 2, basis: ['technique-reference', 'shared-tag'] },
-      { rule: 'net', technique: 'T1049', tier: 1, basis: ['test-reference', 'shared-tag'] },
+      { rule: 'lsass', technique: 'T1003.001', tier: 4, basis: ['technique-reference', 'shared-tag'] },
+      { rule: 'net', technique: 'T1049', tier: 2, basis: ['test-reference', 'shared-tag'] },
     ]);
   });
 
@@ -54,12 +54,67 @@ describe('confidence tiers', () => {
     expect(links).toEqual([]);
   });
 
-  test('the legend: four tiers, strongest first', () => {
+  test('a technique-level link to a test of a platform the rule cannot see is tier 6, evidence about the test itself is not', () => {
+    const cross = [
+      { guid: 'win', technique: 'T1049', platforms: ['windows'] },
+      { guid: 'nix', technique: 'T1049', platforms: ['linux', 'macos'] },
+      { guid: 'aad', technique: 'T1049', platforms: ['azure-ad'], predicted: ['registry'] },
+    ];
+    const rules = [
+      // A Windows registry rule tagged and referencing the technique page: Windows only.
+      { ...rule('registry', { techniques: ['T1049'], referencedTechniques: ['T1049'] }), logsource: { product: 'windows', category: 'registry_set' } },
+      // Linux: sees the Linux/macOS test (one platform is enough), not the others.
+      { ...rule('auditd', { techniques: ['T1049'] }), logsource: { product: 'linux', service: 'auditd' } },
+      // Azure sign-in logs (Entra ID): the azure-ad test only.
+      { ...rule('signin', { techniques: ['T1049'] }), logsource: { product: 'azure', service: 'signinlogs' } },
+      // No product (a proxy): not tied to a platform, so linked everywhere.
+      { ...rule('proxy', { techniques: ['T1049'] }), logsource: { category: 'proxy' } },
+      // A router's own command log sees no host test at all.
+      { ...rule('router', { techniques: ['T1049'] }), logsource: { product: 'cisco', service: 'aaa' } },
+    ];
+    const tiers = Object.fromEntries(linkRulesToTests(rules, cross).map((l) => [`${l.rule} ${l.test}`, l.tier]));
+    expect(tiers).toEqual({
+      'registry win': 4,
+      'registry nix': 6,
+      // Predicted (the evaluator saw its events): evidence about the test, so not moved apart.
+      'registry aad': 3,
+      'auditd win': 6,
+      'auditd nix': 5,
+      'auditd aad': 6,
+      'signin win': 6,
+      'signin nix': 6,
+      'signin aad': 5,
+      'proxy win': 5,
+      'proxy nix': 5,
+      'proxy aad': 5,
+      'router win': 6,
+      'router nix': 6,
+      'router aad': 6,
+    });
+    // Rule ↔ technique links stay: the rule is about the technique whatever the test's platform.
+    expect(linkRulesToTechniques(rules, cross).every((l) => l.tier !== 6)).toBe(true);
+  });
+
+  test('observed firing is the strongest evidence, from either side', () => {
+    const observedTests = [{ guid: 'net-1', technique: 'T1049', platforms: ['windows'], observed: [{ rule: 'net', date: '2026-11-01' }] }];
+    const links = linkRulesToTests([rule('net', { tests: ['net-1'] }), { ...rule('other', {}), observedTests: ['net-1'] }], observedTests);
+    expect(links).toEqual([
+      { rule: 'net', test: 'net-1', tier: 1, basis: ['observed', 'test-reference'] },
+      { rule: 'other', test: 'net-1', tier: 1, basis: ['observed'] },
+    ]);
+    expect(linkRulesToTechniques([{ ...rule('other', {}), observedTests: ['net-1'] }], observedTests)).toEqual([
+      { rule: 'other', technique: 'T1049', tier: 1, basis: ['observed'] },
+    ]);
+  });
+
+  test('the legend: six tiers, strongest first', () => {
     expect(TIERS.map((t) => [t.tier, t.basis, t.label])).toEqual([
-      [1, 'test-reference', 'test ref'],
-      [2, 'technique-reference', 'technique ref'],
+      [1, 'observed', 'observed'],
+      [2, 'test-reference', 'test ref'],
       [3, 'predicted', 'predicted'],
-      [4, 'shared-tag', 'tag only'],
+      [4, 'technique-reference', 'technique ref'],
+      [5, 'shared-tag', 'tag only'],
+      [6, 'other-platform', 'other platform'],
     ]);
     expect(tierInfo(3).description).toMatch(/predicts/);
   });

@@ -27,7 +27,7 @@ export interface GapSet {
 export interface Gaps {
   /** Techniques with Atomic tests and no active rule linked to them at any tier. */
   techniques: GapSet;
-  /** Tests with no active rule linked (tiers 1–2) or predicted (tier 3). */
+  /** Tests with no active rule observed, linked (test or technique reference on its platform) or predicted: tiers 1–4. */
   tests: GapSet & { /** …nor even sharing their ATT&CK tag. */ noRuleAtAll: string[] };
   /** Active detection rules with no linked or predicted test. */
   rules: GapSet & { /** …nor even a test sharing one of their tags. */ noTestAtAll: string[] };
@@ -107,7 +107,7 @@ export function findGaps(catalog: Pick<Catalog, 'rules' | 'tests' | 'techniques'
     catalog.tests,
     (t: CatalogTest) => t.guid,
     (t) => ({ tactics: tacticsOf(t.technique), platforms: unique(t.platforms.map(platformKey)) }),
-    (t) => (bestByTest.get(t.guid) ?? 9) > 3,
+    (t) => (bestByTest.get(t.guid) ?? 9) > 4,
     tacticOrder,
   );
   const detectionRules = catalog.rules.filter((r) => r.active && r.kind === 'rule');
@@ -118,12 +118,12 @@ export function findGaps(catalog: Pick<Catalog, 'rules' | 'tests' | 'techniques'
       tactics: r.tactics.length ? r.tactics : unique(r.techniques.flatMap(tacticsOf)),
       platforms: r.logsource.product ? [platformKey(r.logsource.product)] : [],
     }),
-    (r) => (bestByRule.get(r.slug) ?? 9) > 3,
+    (r) => (bestByRule.get(r.slug) ?? 9) > 4,
     tacticOrder,
   );
   return {
     techniques,
-    tests: { ...tests, noRuleAtAll: tests.items.filter((g) => !bestByTest.has(g)) },
-    rules: { ...rules, noTestAtAll: rules.items.filter((s) => !bestByRule.has(s)) },
+    tests: { ...tests, noRuleAtAll: tests.items.filter((g) => (bestByTest.get(g) ?? 9) > 5) },
+    rules: { ...rules, noTestAtAll: rules.items.filter((s) => (bestByRule.get(s) ?? 9) > 5) },
   };
 }

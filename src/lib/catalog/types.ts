@@ -59,6 +59,8 @@ export interface CatalogRule extends Omit<SigmaRule, 'file' | 'related'> {
   url: string;
   /** Atomic Test guids predicted to trigger this rule (static evaluation). */
   predictedTests?: string[];
+  /** Atomic Test guids the rule was observed firing on (imported run records, `--observed`). */
+  observedTests?: string[];
 }
 
 export interface InputArgument {
@@ -104,6 +106,21 @@ export interface CatalogTest {
   predicted?: string[];
   /** Per predicted rule: the synthesised event it matched and why. */
   predictions?: Omit<Prediction, 'test' | 'ruleId'>[];
+  /**
+   * Rules observed firing when the test really ran (imported with `--observed`). Present only for
+   * tests with run records; an empty list means the test ran and no rule fired.
+   */
+  observed?: ObservedFiring[];
+}
+
+/** One rule seen firing in a real run of a test, from an imported record. */
+export interface ObservedFiring {
+  /** Rule slug. */
+  rule: string;
+  /** YYYY-MM-DD of the run, when the record gives it. */
+  date?: string;
+  /** Who or what recorded it (lab, tool, file name). */
+  source?: string;
 }
 
 export interface CatalogTechnique {
@@ -187,4 +204,6 @@ export interface Catalog {
   stats: CatalogStats;
   /** What changed since the previous build, when one was given (`--previous`). */
   changes?: Changes;
+  /** Imported observed-run records (`--observed`): the files read and how many tests they cover. */
+  observed?: { files: string[]; records: number; tests: number };
 }

@@ -25,6 +25,7 @@ export function ruleSummary(r: CatalogRule) {
     ...(r.created ? { created: r.created } : {}),
     ...(r.lastModified ? { lastModified: r.lastModified } : {}),
     ...(r.predictedTests ? { predictedTests: r.predictedTests } : {}),
+    ...(r.observedTests ? { observedTests: r.observedTests } : {}),
     url: r.url,
   };
 }
@@ -39,6 +40,7 @@ export function testSummary(t: CatalogTest) {
     executor: t.executor,
     rules: t.rules,
     ...(t.predicted ? { predicted: t.predicted } : {}),
+    ...(t.observed ? { observed: t.observed } : {}),
     url: t.url,
   };
 }

@@ -22,39 +22,50 @@ export interface RuleRow {
   link: TestLink;
 }
 
-/** Above this many, a rule page lists the first tier-1/3 tests and counts the rest. */
-export const RULE_TESTS_SHOWN = 15;
+/** Above this many rows, a list shows the first ones and folds the rest into a `<details>`. */
+export const ROWS_OPEN = 15;
 
 const compareTests = (a: CatalogTest, b: CatalogTest) => compareTechniqueIds(a.technique, b.technique) || a.number - b.number;
 
-export interface RuleTestsView {
-  /** Tests the rule references or is predicted for (tiers 1 and 3), strongest first. */
-  rows: TestRow[];
-  /** How many more there are than `rows` shows. */
-  more: number;
-  /** Techniques whose Atomic page the rule references (tier 2): all their tests. */
-  techniquePages: Array<{ technique: string; tests: number }>;
-  /** Techniques whose tests only share the rule's tag (tier 4), with how many such tests. */
-  sharedTag: Array<{ technique: string; tests: number }>;
+/** Technique-level links of one technique: all its tests the rule is linked to at one tier. */
+export interface TechniqueTests {
+  tier: Tier;
+  technique: string;
+  tests: CatalogTest[];
 }
 
+export interface RuleTestsView {
+  /** Tests the rule was observed on, references or is predicted for (tiers 1–3), strongest first: every one. */
+  rows: TestRow[];
+  /** Technique reference (tier 4) and shared tag (tier 5) on a platform the rule sees, per technique, every test. */
+  techniques: TechniqueTests[];
+  /** The same technique-level links to tests of platforms the rule cannot see (tier 6): not coverage. */
+  otherPlatform: TechniqueTests[];
+}
+
+/** Every test linked to the rule, at every tier: nothing is cut, long lists fold on the page. */
 export function ruleTests(model: SiteModel, rule: CatalogRule): RuleTestsView {
   const links = model.trust.testLinksOfRule(rule.slug);
-  const all = links
-    .filter((l) => l.tier === 1 || l.tier === 3)
+  const rows = links
+    .filter((l) => l.tier <= 3)
     .map((link) => ({ link, test: model.test(link.test)! }))
     .filter((r) => r.test)
     .sort((a, b) => a.link.tier - b.link.tier || compareTests(a.test, b.test));
-  const perTechnique = (tier: Tier) => {
-    const counts = new Map<string, number>();
+  const perTechnique = (tiers: Tier[]): TechniqueTests[] => {
+    const groups = new Map<string, TechniqueTests>();
     for (const l of links) {
-      if (l.tier !== tier) continue;
-      const t = model.test(l.test)?.technique;
-      if (t) counts.set(t, (counts.get(t) ?? 0) + 1);
+      if (!tiers.includes(l.tier)) continue;
+      const test = model.test(l.test);
+      if (!test) continue;
+      const key = `${l.tier}\u0000${test.technique}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { tier: l.tier, technique: test.technique, tests: [] }));
+      g.tests.push(test);
     }
-    return [...counts].map(([technique, tests]) => ({ technique, tests })).sort((a, b) => compareTechniqueIds(a.technique, b.technique));
+    for (const g of groups.values()) g.tests.sort(compareTests);
+    return [...groups.values()].sort((a, b) => a.tier - b.tier || compareTechniqueIds(a.technique, b.technique));
   };
-  return { rows: all.slice(0, RULE_TESTS_SHOWN), more: Math.max(0, all.length - RULE_TESTS_SHOWN), techniquePages: perTechnique(2), sharedTag: perTechnique(4) };
+  return { rows, techniques: perTechnique([4, 5]), otherPlatform: perTechnique([6]) };
 }
 
 /** Every rule linked to a test, strongest link first, then active and most severe first. */
@@ -225,8 +236,8 @@ export interface GapItems {
 
 /** The entities behind a list of gap ids, in reading order, with their tag-only link counts. */
 export function gapItems(model: SiteModel, kind: GapKind, ids: string[]): GapItems {
-  const activeTier4 = (links: TestLink[], side: 'rule' | 'test') =>
-    links.filter((l) => l.tier === 4 && (side === 'test' || model.rule(l.rule)?.active)).length;
+  const activeTagOnly = (links: TestLink[], side: 'rule' | 'test') =>
+    links.filter((l) => l.tier === 5 && (side === 'test' || model.rule(l.rule)?.active)).length;
   const items: GapItems = { techniques: [], tests: [], rules: [] };
   if (kind === 'techniques') {
     items.techniques = ids.map((id) => model.technique(id)!).filter(Boolean).sort((a, b) => compareTechniqueIds(a.id, b.id));
@@ -235,13 +246,13 @@ export function gapItems(model: SiteModel, kind: GapKind, ids: string[]): GapIte
       .map((g) => model.test(g)!)
       .filter(Boolean)
       .sort(compareTests)
-      .map((test) => ({ test, sharedTag: activeTier4(model.trust.testLinksOfTest(test.guid), 'rule') }));
+      .map((test) => ({ test, sharedTag: activeTagOnly(model.trust.testLinksOfTest(test.guid), 'rule') }));
   } else {
     items.rules = ids
       .map((s) => model.rule(s)!)
       .filter(Boolean)
       .sort(compareRules)
-      .map((rule) => ({ rule, sharedTag: activeTier4(model.trust.testLinksOfRule(rule.slug), 'test') }));
+      .map((rule) => ({ rule, sharedTag: activeTagOnly(model.trust.testLinksOfRule(rule.slug), 'test') }));
   }
   return items;
 }

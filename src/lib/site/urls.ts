@@ -72,6 +72,7 @@ export const urls = {
   diagnostics: () => href('diagnostics/'),
   confidence: () => href('confidence/'),
   tier: (tier: number) => href(`confidence/#tier-${tier}`),
+  calibration: () => href('calibration/'),
   referenceHealth: () => href('reference-health/'),
   gaps: () => href('gaps/'),
   gapKind: (kind: string) => href(`gaps/${kind}/`),

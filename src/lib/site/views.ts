@@ -217,6 +217,8 @@ export interface TechniqueView {
   attackUrl?: string;
   /** Confidence tier of each listed rule's link to the technique (or a sub-technique). */
   tiers: Map<string, Tier>;
+  /** Rules linked to it (observed or predicted on its tests) that neither tag nor reference it. */
+  linkedRules: CatalogRule[];
 }
 
 export function techniqueView(model: SiteModel, technique: CatalogTechnique): TechniqueView {
@@ -242,7 +244,14 @@ export function techniqueView(model: SiteModel, technique: CatalogTechnique): Te
       .filter((r): r is CatalogRule => !!r)
       .sort(byTier),
     tiers,
+    linkedRules: [],
   };
+  const listed = new Set([...technique.rules, ...technique.referencingRules]);
+  view.linkedRules = [...tiers.keys()]
+    .filter((slug) => !listed.has(slug))
+    .map((slug) => model.rule(slug))
+    .filter((r): r is CatalogRule => !!r)
+    .sort(byTier);
   // Gaps: tests that were evaluated (predicted is set) and that no rule is predicted to catch.
   view.unpredictedTests = view.tests.filter((t) => t.predicted?.length === 0);
   const parent = technique.parent ? model.technique(technique.parent) : undefined;

@@ -1,20 +1,27 @@
 /**
  * Confidence tiers of rule ↔ test and rule ↔ technique links. A link can rest on several kinds
- * of evidence; its tier is the strongest of them:
- *   1. the rule references the test (an Atomic link with the test's anchor);
- *   2. the rule references the technique (a technique-level Atomic link);
+ * of evidence; its tier is the strongest of them, in this order:
+ *   1. the rule was observed firing when the test really ran (records imported with --observed);
+ *   2. the rule references the test (an Atomic link with the test's anchor);
  *   3. the evaluator predicts the rule fires on the test;
- *   4. the rule and the test only share an ATT&CK technique tag.
+ *   4. the rule references the technique (a technique-level Atomic link);
+ *   5. the rule and the test only share an ATT&CK technique tag.
+ * Tiers 4 and 5 say nothing about the test itself, so they count only when the rule's log source
+ * can see one of the test's platforms (xref/platforms.ts); otherwise the link is tier 6, "same
+ * technique, other platform": listed apart, never coverage.
  */
 import type { CatalogRule, CatalogTest } from '../catalog/types.ts';
 import { compareStrings } from '../order.ts';
+import { platformOf, ruleSeesPlatforms, seesAny } from './platforms.ts';
 
-export type Tier = 1 | 2 | 3 | 4;
-export type LinkBasis = 'test-reference' | 'technique-reference' | 'predicted' | 'shared-tag';
+export type Tier = 1 | 2 | 3 | 4 | 5 | 6;
+export type LinkBasis = 'observed' | 'test-reference' | 'predicted' | 'technique-reference' | 'shared-tag';
+/** What a tier stands for: its strongest evidence, or a technique-level link to another platform. */
+export type TierKind = LinkBasis | 'other-platform';
 
 export interface TierInfo {
   tier: Tier;
-  basis: LinkBasis;
+  basis: TierKind;
   /** Short badge text. */
   label: string;
   /** One sentence for the legend and the badge's title. */
@@ -22,13 +29,18 @@ export interface TierInfo {
 }
 
 export const TIERS: readonly TierInfo[] = [
-  { tier: 1, basis: 'test-reference', label: 'test ref', description: 'The rule references this Atomic test explicitly (a link to the test).' },
-  { tier: 2, basis: 'technique-reference', label: 'technique ref', description: "The rule references the technique's Atomic page explicitly, not one test." },
-  { tier: 3, basis: 'predicted', label: 'predicted', description: "Evaluation predicts the rule fires on the events the test produces." },
-  { tier: 4, basis: 'shared-tag', label: 'tag only', description: 'The rule and the test only share an ATT&CK technique tag.' },
+  { tier: 1, basis: 'observed', label: 'observed', description: 'The rule was observed firing when the test really ran (imported run records).' },
+  { tier: 2, basis: 'test-reference', label: 'test ref', description: 'The rule references this Atomic test explicitly (a link to the test).' },
+  { tier: 3, basis: 'predicted', label: 'predicted', description: 'Evaluation predicts the rule fires on the events the test produces.' },
+  { tier: 4, basis: 'technique-reference', label: 'technique ref', description: "The rule references the technique's Atomic page (not one test), and its log source can see the test's platform." },
+  { tier: 5, basis: 'shared-tag', label: 'tag only', description: "The rule and the test only share an ATT&CK technique tag, on a platform the rule's log source can see." },
+  { tier: 6, basis: 'other-platform', label: 'other platform', description: "Same technique (tag or technique reference), but the rule's log source cannot see the test's platforms: not coverage." },
 ];
 
-const TIER_OF: Record<LinkBasis, Tier> = { 'test-reference': 1, 'technique-reference': 2, predicted: 3, 'shared-tag': 4 };
+const TIER_OF: Record<LinkBasis, Tier> = { observed: 1, 'test-reference': 2, predicted: 3, 'technique-reference': 4, 'shared-tag': 5 };
+
+/** Tiers that count as coverage of a test: observed, referenced, predicted, or a technique reference on a platform the rule sees. */
+export const COVERAGE_TIERS: readonly Tier[] = [1, 2, 3, 4];
 
 export function tierInfo(tier: Tier): TierInfo {
   return TIERS[tier - 1]!;
@@ -54,8 +66,9 @@ export interface TechniqueLink {
 /** Explanation of a predicted (rule, test) match, when the evaluator's data has one. */
 export type Explain = (rule: string, test: string) => string | undefined;
 
-type RuleInput = Pick<CatalogRule, 'slug' | 'tests' | 'referencedTechniques' | 'techniques' | 'predictedTests'>;
-type TestInput = Pick<CatalogTest, 'guid' | 'technique' | 'predicted'>;
+type RuleInput = Pick<CatalogRule, 'slug' | 'tests' | 'referencedTechniques' | 'techniques' | 'predictedTests'> &
+  Partial<Pick<CatalogRule, 'logsource' | 'observedTests'>>;
+type TestInput = Pick<CatalogTest, 'guid' | 'technique' | 'predicted'> & Partial<Pick<CatalogTest, 'platforms' | 'observed'>>;
 
 /** Collects evidence per (a, b) pair, then turns it into tiered links. */
 class Evidence {
@@ -86,13 +99,23 @@ function testsByTechnique(tests: TestInput[]): Map<string, string[]> {
   return map;
 }
 
-/** Predicted (rule, test) pairs from both sides of the catalog (rule.predictedTests, test.predicted), for rules it holds. */
-function predictedPairs(rules: RuleInput[], tests: TestInput[]): [string, string][] {
+/** Pairs from both sides of the catalog (rule.xTests, test.x), for rules it holds. */
+function pairsOf(rules: RuleInput[], tests: TestInput[], ofRule: (r: RuleInput) => string[] | undefined, ofTest: (t: TestInput) => string[] | undefined): [string, string][] {
   const known = new Set(rules.map((r) => r.slug));
   return [
-    ...rules.flatMap((r) => (r.predictedTests ?? []).map((g): [string, string] => [r.slug, g])),
-    ...tests.flatMap((t) => (t.predicted ?? []).filter((s) => known.has(s)).map((s): [string, string] => [s, t.guid])),
+    ...rules.flatMap((r) => (ofRule(r) ?? []).map((g): [string, string] => [r.slug, g])),
+    ...tests.flatMap((t) => (ofTest(t) ?? []).filter((s) => known.has(s)).map((s): [string, string] => [s, t.guid])),
   ];
+}
+
+/** Observed (rule, test) pairs from both sides of the catalog (rule.observedTests, test.observed). */
+function observedPairs(rules: RuleInput[], tests: TestInput[]): [string, string][] {
+  return pairsOf(rules, tests, (r) => r.observedTests, (t) => t.observed?.map((o) => o.rule));
+}
+
+/** Predicted (rule, test) pairs from both sides of the catalog (rule.predictedTests, test.predicted), for rules it holds. */
+function predictedPairs(rules: RuleInput[], tests: TestInput[]): [string, string][] {
+  return pairsOf(rules, tests, (r) => r.predictedTests, (t) => t.predicted);
 }
 
 /** Every rule ↔ test link with its tier, sorted by rule then test. */
@@ -106,8 +129,13 @@ export function linkRulesToTests(rules: RuleInput[], tests: TestInput[], explain
     for (const id of r.techniques) for (const g of byTechnique.get(id) ?? []) evidence.add(r.slug, g, 'shared-tag');
   }
   for (const [slug, g] of predictedPairs(rules, tests)) if (known.has(g)) evidence.add(slug, g, 'predicted');
+  for (const [slug, g] of observedPairs(rules, tests)) if (known.has(g)) evidence.add(slug, g, 'observed');
+  const seesOf = new Map(rules.map((r) => [r.slug, ruleSeesPlatforms(r.logsource ?? {})]));
+  const platformsOf = new Map(tests.map((t) => [t.guid, (t.platforms ?? []).map(platformOf)]));
   const links: TestLink[] = [];
-  for (const [rule, test, basis, tier] of evidence.entries()) {
+  for (const [rule, test, basis, strongest] of evidence.entries()) {
+    // Technique-level evidence only counts where the rule's log source can see the test's platform.
+    const tier: Tier = strongest >= 4 && !seesAny(seesOf.get(rule), platformsOf.get(test)!) ? 6 : strongest;
     const link: TestLink = { rule, test, tier, basis };
     const why = basis.includes('predicted') ? explain?.(rule, test) : undefined;
     if (why) link.explanation = why;
@@ -132,12 +160,16 @@ export function linkRulesToTechniques(rules: RuleInput[], tests: TestInput[]): T
     const id = techniqueOf.get(g);
     if (id) evidence.add(slug, id, 'predicted');
   }
+  for (const [slug, g] of observedPairs(rules, tests)) {
+    const id = techniqueOf.get(g);
+    if (id) evidence.add(slug, id, 'observed');
+  }
   return [...evidence.entries()].map(([rule, technique, basis, tier]) => ({ rule, technique, tier, basis }));
 }
 
-/** Links per tier: { 1: n, 2: n, 3: n, 4: n }. */
+/** Links per tier: { 1: n, …, 6: n }. */
 export function countByTier(links: { tier: Tier }[]): Record<Tier, number> {
-  const counts: Record<Tier, number> = { 1: 0, 2: 0, 3: 0, 4: 0 };
+  const counts: Record<Tier, number> = { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0, 6: 0 };
   for (const l of links) counts[l.tier] += 1;
   return counts;
 }
