@@ -81,9 +81,13 @@ export function buildCatalog(inputs: CatalogInputs): Catalog {
   const testByGuid = new Map(tests.map((t) => [t.guid, t]));
   for (const rule of rules) {
     for (const id of rule.techniques) {
-      const t = techniqueById.get(id)!;
-      t.rules.push(rule.slug);
-      if (t.parent) techniqueById.get(t.parent)!.rules.push(rule.slug);
+      const tagged = techniqueById.get(id)!;
+      // A rule tagged with a revoked technique counts for the one that replaced it too.
+      const replacement = tagged.revokedBy === undefined ? undefined : techniqueById.get(tagged.revokedBy);
+      for (const t of replacement ? [tagged, replacement] : [tagged]) {
+        t.rules.push(rule.slug);
+        if (t.parent) techniqueById.get(t.parent)!.rules.push(rule.slug);
+      }
     }
     for (const guid of rule.tests) {
       const test = testByGuid.get(guid)!;

@@ -42,6 +42,7 @@ export function buildTechniques({ attack, atomics, ruleTags }: TechniqueInputs):
       attackUrl: t.url,
       deprecated: t.deprecated,
       revoked: t.revoked,
+      ...(t.revokedBy !== undefined && { revokedBy: t.revokedBy }),
     });
   }
   for (const a of atomics) {
@@ -55,43 +56,107 @@ export function buildTechniques({ attack, atomics, ruleTags }: TechniqueInputs):
     entry.attackUrl = `https://attack.mitre.org/techniques/${a.id.replace('.', '/')}/`;
     byId.set(a.id, entry);
   }
-  // Without the bundle a technique's tactics are those its rules are tagged with.
-  const tagTactics = new Map<string, Set<string>>();
-  for (const { techniques, tactics } of ruleTags) {
-    for (const id of techniques) {
-      if (!byId.has(id)) byId.set(id, blank(id, 'tag'));
-      const set = tagTactics.get(id) ?? new Set<string>();
-      tactics.forEach((t) => set.add(t));
-      tagTactics.set(id, set);
-    }
-  }
+  const placement = placeByRuleTags(ruleTags, (id) => byId.has(id) || byId.set(id, blank(id, 'tag')));
   for (const id of [...byId.keys()]) {
     const parent = parentTechnique(id);
     if (parent && !byId.has(parent)) byId.set(parent, blank(parent, 'tag'));
   }
+  const bundleTactics = new Set(attack?.tactics.map((t) => t.id));
   for (const t of byId.values()) {
-    if (t.source !== 'attack' && t.tactics.length === 0) t.tactics = [...(tagTactics.get(t.id) ?? [])];
+    const placed = placement.get(t.id);
+    if (t.source !== 'attack') {
+      // Not in the bundle: its tactics are those its rules' tags state unambiguously.
+      t.tactics = placed?.unambiguous ?? [];
+      if (t.tactics.length > 0) t.tacticsFromRules = [...t.tactics];
+    } else if (placed) {
+      // A tactic newer than the bundle (Stealth) holds the bundle techniques of the tactic it was
+      // split from (Defense Evasion) that rules tag with it.
+      const extra = placed.split.filter((id) => !bundleTactics.has(id) && t.tactics.includes(SPLIT_FROM.get(id)!) && !t.tactics.includes(id));
+      if (extra.length > 0) {
+        t.tactics.push(...extra);
+        t.tacticsFromRules = extra;
+      }
+    }
     const parent = parentTechnique(t.id);
     if (parent) {
       t.parent = parent;
       byId.get(parent)!.subtechniques.push(t.id);
     }
   }
+  resolveRevocations(byId);
   const techniques = [...byId.values()].sort((a, b) => compareStrings(a.id, b.id));
   techniques.forEach((t) => t.subtechniques.sort(compareStrings));
   return techniques;
 }
 
+const SPLIT_FROM = new Map(NEWER_TACTICS.map((t) => [t.id, t.splitFrom]));
+
+interface Placement {
+  /** Tactics named by rules that tag exactly one tactic; else those every tagging rule names. */
+  unambiguous: string[];
+  /** Newer-than-bundle tactics (Stealth …) named by any rule tagging the technique. */
+  split: string[];
+}
+
+/**
+ * Where rule tags place each technique. A rule tagged with two tactics and two techniques does
+ * not say which goes with which, so co-occurrence alone places nothing: only a rule with a single
+ * tactic tag pairs it with its techniques; without such a rule, the tactics all its rules share.
+ */
+function placeByRuleTags(ruleTags: TechniqueInputs['ruleTags'], seen: (id: string) => void): Map<string, Placement> {
+  const single = new Map<string, Set<string>>();
+  const common = new Map<string, Set<string>>();
+  const split = new Map<string, Set<string>>();
+  for (const { techniques, tactics } of ruleTags) {
+    for (const id of techniques) {
+      seen(id);
+      if (tactics.length === 1) (single.get(id) ?? single.set(id, new Set()).get(id)!).add(tactics[0]!);
+      const before = common.get(id);
+      common.set(id, before ? new Set([...before].filter((t) => tactics.includes(t))) : new Set(tactics));
+      for (const t of tactics) if (SPLIT_FROM.has(t)) (split.get(id) ?? split.set(id, new Set()).get(id)!).add(t);
+    }
+  }
+  const out = new Map<string, Placement>();
+  for (const [id, shared] of common) {
+    const unambiguous = single.get(id) ?? shared;
+    out.set(id, { unambiguous: [...unambiguous].sort(compareStrings), split: [...(split.get(id) ?? [])].sort(compareStrings) });
+  }
+  return out;
+}
+
+/** A replacement that was itself revoked leads on to its own replacement; a loop or a missing one leads nowhere. */
+function resolveRevocations(byId: Map<string, CatalogTechnique>): void {
+  for (const t of byId.values()) {
+    if (t.revokedBy === undefined) continue;
+    const visited = new Set([t.id]);
+    let target: CatalogTechnique | undefined = byId.get(t.revokedBy);
+    while (target?.revokedBy !== undefined && !visited.has(target.id)) {
+      visited.add(target.id);
+      target = byId.get(target.revokedBy);
+    }
+    if (target && !target.revoked && !visited.has(target.id)) t.revokedBy = target.id;
+    else delete t.revokedBy;
+  }
+}
+
 /** Tactics in matrix order: the bundle's, then the built-in tables, then any others seen in tags. */
 export function buildTactics(attack: AttackData | undefined, seen: Iterable<string>): CatalogTactic[] {
   const byId = new Map<string, CatalogTactic>();
-  const add = (id: string, name: string, order: number, externalId?: string) => {
-    if (!byId.has(id)) byId.set(id, { id, name, order, externalId, techniques: [], rules: [], url: tacticUrl(id) });
+  const add = (id: string, name: string, order: number, source: CatalogTactic['source'], externalId?: string) => {
+    if (!byId.has(id)) byId.set(id, { id, name, order, externalId, source, techniques: [], rules: [], url: tacticUrl(id) });
   };
-  for (const t of attack?.tactics ?? []) add(t.id, t.name, t.order, t.externalId);
-  for (const t of ENTERPRISE_TACTICS) add(t.id, t.name, attack ? 1000 + t.order : t.order, t.externalId);
-  for (const t of NEWER_TACTICS) add(t.id, t.name, (byId.get(t.after)?.order ?? 1500) + 0.1, t.externalId);
-  for (const id of seen) add(id, tacticNameFromId(id), 2000);
+  // Only the bundle vouches for an ATT&CK id when there is one; the built-in v18 table otherwise.
+  for (const t of attack?.tactics ?? []) add(t.id, t.name, t.order, 'attack', t.externalId);
+  for (const t of ENTERPRISE_TACTICS) add(t.id, t.name, attack ? 1000 + t.order : t.order, 'builtin', attack ? undefined : t.externalId);
+  for (const t of NEWER_TACTICS) add(t.id, t.name, (byId.get(t.after)?.order ?? 1500) + 0.1, 'builtin');
+  for (const id of seen) add(id, tacticNameFromId(id), 2000, 'tag');
+  // No two tactics share an ATT&CK id: a bundle naming one id twice keeps it on the first in matrix order.
+  const claimed = new Set<string>();
+  for (const t of [...byId.values()].sort((a, b) => a.order - b.order)) {
+    if (t.externalId === undefined) continue;
+    if (claimed.has(t.externalId)) delete t.externalId;
+    else claimed.add(t.externalId);
+  }
   const tactics = [...byId.values()].sort((a, b) => a.order - b.order || compareStrings(a.id, b.id));
   tactics.forEach((t, i) => (t.order = i));
   return tactics;

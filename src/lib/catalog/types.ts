@@ -112,6 +112,8 @@ export interface CatalogTechnique {
   /** Markdown (ATT&CK description; rendered through the sanitizing pipeline). */
   description?: string;
   tactics: string[];
+  /** Those of `tactics` placed by rules' tactic tags, not by the ATT&CK bundle (tactics newer than it). */
+  tacticsFromRules?: string[];
   platforms: string[];
   parent?: string;
   subtechniques: string[];
@@ -123,6 +125,8 @@ export interface CatalogTechnique {
   attackUrl?: string;
   deprecated: boolean;
   revoked: boolean;
+  /** A revoked technique's replacement (STIX `revoked-by`): its page redirects there, its rules count there. */
+  revokedBy?: string;
   /** Where the technique is known from: the ATT&CK bundle, the Atomic folder, or only a rule tag. */
   source: 'attack' | 'atomic' | 'tag';
   url: string;
@@ -132,8 +136,10 @@ export interface CatalogTactic {
   /** Short name as in tags and kill-chain phases: credential-access. */
   id: string;
   name: string;
-  /** TA0006, when known. */
+  /** TA0006, when known: from the bundle, or without one from the built-in v18 table. Unique. */
   externalId?: string;
+  /** Where the tactic is known from: the ATT&CK bundle, the built-in tables, or only rule tags. */
+  source?: 'attack' | 'builtin' | 'tag';
   /** Position in the Enterprise matrix, 0-based; unknown tactics sort last. */
   order: number;
   techniques: string[];
