@@ -12,7 +12,7 @@ import { indexTests } from '../xref/atomic-reference.ts';
 import { resolveReferences } from '../xref/references.ts';
 import { compareStrings } from '../order.ts';
 import { assignSlugs, safeSegment } from './slug.ts';
-import { buildTactics, buildTechniques } from './techniques.ts';
+import { buildTactics, buildTechniques, techniqueStates } from './techniques.ts';
 import { countBy, tally } from './stats.ts';
 import type { Catalog, CatalogIndicator, CatalogRule, CatalogTest, UnresolvedReference } from './types.ts';
 
@@ -128,6 +128,7 @@ export function buildCatalog(inputs: CatalogInputs): Catalog {
       testsByPlatform: tally(tests.flatMap((t) => t.platforms)),
       testsByExecutor: countBy(tests, (t) => t.executor),
       diagnosticsByCode: countBy(diagnostics, (d) => d.code),
+      techniqueStates: techniqueStates(techniques, inputs.attack !== undefined),
     },
   };
 }

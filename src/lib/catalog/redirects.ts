@@ -10,9 +10,9 @@
 import { compareStrings } from '../order.ts';
 import { safeSegment } from './slug.ts';
 import { REPLACING_TYPES, type Tombstone } from './tombstones.ts';
-import type { CatalogRule } from './types.ts';
+import type { CatalogRule, CatalogTechnique } from './types.ts';
 
-export type RedirectReason = 'file-name' | 'replaced-id';
+export type RedirectReason = 'file-name' | 'replaced-id' | 'revoked-technique';
 
 export interface Redirect {
   /** Site path, e.g. `/rules/file/proc_creation_win_net_use/`. */
@@ -66,4 +66,13 @@ export function redirects(rules: CatalogRule[], tombstones: Tombstone[]): Redire
     }
   }
   return [...out.values()].sort((a, b) => compareStrings(a.from, b.from));
+}
+
+/** A revoked technique's page leads to the technique that replaced it (STIX `revoked-by`). */
+export function techniqueRedirects(techniques: readonly CatalogTechnique[]): Redirect[] {
+  const byId = new Map(techniques.map((t) => [t.id, t]));
+  return techniques.flatMap((t) => {
+    const target = t.revokedBy === undefined ? undefined : byId.get(t.revokedBy);
+    return target ? [{ from: t.url, to: target.url, reason: 'revoked-technique' as const }] : [];
+  });
 }

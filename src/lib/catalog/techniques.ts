@@ -8,7 +8,7 @@ import { ENTERPRISE_TACTICS, NEWER_TACTICS, tacticNameFromId } from '../attack/t
 import { parentTechnique } from '../attack/technique-id.ts';
 import type { AtomicTechnique } from '../atomic/load.ts';
 import { compareStrings } from '../order.ts';
-import type { CatalogTactic, CatalogTechnique } from './types.ts';
+import type { CatalogTactic, CatalogTechnique, TechniqueStates } from './types.ts';
 
 export interface TechniqueInputs {
   attack?: AttackData;
@@ -160,4 +160,18 @@ export function buildTactics(attack: AttackData | undefined, seen: Iterable<stri
   const tactics = [...byId.values()].sort((a, b) => a.order - b.order || compareStrings(a.id, b.id));
   tactics.forEach((t, i) => (t.order = i));
   return tactics;
+}
+
+/** Active, revoked and deprecated techniques counted apart; with a bundle, the active ones it lacks. */
+export function techniqueStates(techniques: readonly CatalogTechnique[], withBundle: boolean): TechniqueStates {
+  const states: TechniqueStates = { active: 0, revoked: 0, deprecated: 0, notInBundle: 0 };
+  for (const t of techniques) {
+    if (t.revoked) states.revoked++;
+    else if (t.deprecated) states.deprecated++;
+    else {
+      states.active++;
+      if (withBundle && t.source !== 'attack') states.notInBundle++;
+    }
+  }
+  return states;
 }

@@ -2,6 +2,7 @@
  * The catalog: one serializable data set that the site reads and `api/` publishes.
  * Everything here is plain JSON (no Dates, Maps or class instances), sorted deterministically.
  */
+import type { Provenance } from './provenance.ts';
 import type { Changes } from '../changes/types.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import type { SigmaRule } from '../sigma/rule.ts';
@@ -45,10 +46,12 @@ export interface CatalogRule extends Omit<SigmaRule, 'file' | 'related'> {
   /** Unique, URL-safe page key: the id when it is unique and safe, otherwise derived. */
   slug: string;
   related: RelatedRule[];
-  /** YYYY-MM-DD the rule's file was first committed (git, following renames), else its `date`. */
+  /** YYYY-MM-DD: the rule's own `date`, else when its file was first committed (git). */
   created?: string;
-  /** YYYY-MM-DD of the last commit touching the rule's file, else its `modified`, else its `date`. */
+  /** YYYY-MM-DD: the rule's own `modified`, else its `date`, else the last commit touching its file. */
   lastModified?: string;
+  /** Git dates of the rule's file (following renames); only when history tells the files apart. */
+  repository?: { created: string; lastModified: string };
   /** Guids of Atomic tests the rule references explicitly, sorted. */
   tests: string[];
   /** Technique ids the rule references explicitly through a technique-level Atomic link. */
@@ -178,6 +181,16 @@ export interface CatalogStats {
   testsByPlatform: Record<string, number>;
   testsByExecutor: Record<string, number>;
   diagnosticsByCode: Record<string, number>;
+  /** Techniques by state (see `techniqueStates`). */
+  techniqueStates?: TechniqueStates;
+}
+
+/** Active techniques are neither revoked nor deprecated; `notInBundle` (active ones the ATT&CK bundle lacks) is part of `active`. */
+export interface TechniqueStates {
+  active: number;
+  revoked: number;
+  deprecated: number;
+  notInBundle: number;
 }
 
 export interface Catalog {
@@ -193,4 +206,6 @@ export interface Catalog {
   stats: CatalogStats;
   /** What changed since the previous build, when one was given (`--previous`). */
   changes?: Changes;
+  /** What the build was made from (tool, ATT&CK release, source commits). */
+  provenance?: Provenance;
 }
