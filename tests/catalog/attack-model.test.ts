@@ -55,8 +55,12 @@ function catalog() {
     rule(['attack.stealth', 'attack.t1027']),
     rule(['attack.stealth', 'attack.execution', 'attack.t1027', 'attack.t1059']),
     rule(['attack.defense-impairment', 'attack.t1685']),
-    rule(['attack.defense-impairment', 'attack.execution', 'attack.persistence', 'attack.t1685']),
+    // Execution is explained by T1059 (the bundle files it there): only Defense Impairment is left for T1685.
+    rule(['attack.defense-impairment', 'attack.execution', 'attack.t1685', 'attack.t1059']),
+    // One technique carries all the rule's tactics.
     rule(['attack.execution', 'attack.persistence', 'attack.t1690']),
+    // Two tactics, two unknown techniques: which goes with which is not said.
+    rule(['attack.persistence', 'attack.impact', 'attack.t1691', 'attack.t1692']),
     rule(['attack.defense-evasion', 'attack.t1085']),
   ];
   return { release: data!.release, catalog: buildCatalog({ rules, atomics: [], attack: data, diagnostics: [], files: { sigma: rules.length, atomics: 0, attack: 1 } }) };
@@ -92,9 +96,12 @@ describe('ATT&CK model against an older bundle', () => {
   test('a technique newer than the bundle is placed by unambiguous rule tags, never by every co-occurring tag', () => {
     expect(technique('T1685').source).toBe('tag');
     expect(technique('T1685').tactics).toEqual(['defense-impairment']);
-    // Only a rule with two tactics: the tactics every such rule shares.
+    expect(technique('T1685').tacticsFromRules).toEqual(['defense-impairment']);
     expect(technique('T1690').tactics).toEqual(['execution', 'persistence']);
+    expect(technique('T1691').tactics).toEqual([]);
+    expect(technique('T1692').tactics).toEqual([]);
     expect(tactic('defense-impairment').techniques).toEqual(['T1685']);
+    expect(tactic('impact').techniques).toEqual([]);
   });
 
   test('a revoked technique leads to its replacement, whose rules it counts', () => {

@@ -56,7 +56,11 @@ export function buildTechniques({ attack, atomics, ruleTags }: TechniqueInputs):
     entry.attackUrl = `https://attack.mitre.org/techniques/${a.id.replace('.', '/')}/`;
     byId.set(a.id, entry);
   }
-  const placement = placeByRuleTags(ruleTags, (id) => byId.has(id) || byId.set(id, blank(id, 'tag')));
+  for (const { techniques } of ruleTags) for (const id of techniques) if (!byId.has(id)) byId.set(id, blank(id, 'tag'));
+  const placement = placeByRuleTags(ruleTags, (id) => {
+    const t = byId.get(id);
+    return t?.source === 'attack' ? t.tactics : undefined;
+  });
   for (const id of [...byId.keys()]) {
     const parent = parentTechnique(id);
     if (parent && !byId.has(parent)) byId.set(parent, blank(parent, 'tag'));
@@ -92,34 +96,44 @@ export function buildTechniques({ attack, atomics, ruleTags }: TechniqueInputs):
 const SPLIT_FROM = new Map(NEWER_TACTICS.map((t) => [t.id, t.splitFrom]));
 
 interface Placement {
-  /** Tactics named by rules that tag exactly one tactic; else those every tagging rule names. */
+  /** Tactics the tags of some rule give this technique unambiguously (see `placeByRuleTags`). */
   unambiguous: string[];
   /** Newer-than-bundle tactics (Stealth …) named by any rule tagging the technique. */
   split: string[];
 }
 
 /**
- * Where rule tags place each technique. A rule tagged with two tactics and two techniques does
- * not say which goes with which, so co-occurrence alone places nothing: only a rule with a single
- * tactic tag pairs it with its techniques; without such a rule, the tactics all its rules share.
+ * Where rule tags place techniques the bundle does not know. A rule's tags list tactics and
+ * techniques without saying which goes with which, so co-occurrence alone places nothing. Per
+ * rule, the tactics its bundle techniques already hold are explained by them (a tactic split from
+ * one they hold, too); what is left belongs to its other techniques, and is placed only when it
+ * is unambiguous: one tactic left, or one technique to carry them.
  */
-function placeByRuleTags(ruleTags: TechniqueInputs['ruleTags'], seen: (id: string) => void): Map<string, Placement> {
-  const single = new Map<string, Set<string>>();
-  const common = new Map<string, Set<string>>();
+function placeByRuleTags(
+  ruleTags: TechniqueInputs['ruleTags'],
+  /** A technique's tactics in the bundle; undefined when the bundle does not know it. */
+  bundleTacticsOf: (id: string) => string[] | undefined,
+): Map<string, Placement> {
+  const placed = new Map<string, Set<string>>();
   const split = new Map<string, Set<string>>();
+  const add = (map: Map<string, Set<string>>, id: string, tactic: string) => (map.get(id) ?? map.set(id, new Set()).get(id)!).add(tactic);
   for (const { techniques, tactics } of ruleTags) {
+    const explained = new Set<string>();
+    const unknown: string[] = [];
     for (const id of techniques) {
-      seen(id);
-      if (tactics.length === 1) (single.get(id) ?? single.set(id, new Set()).get(id)!).add(tactics[0]!);
-      const before = common.get(id);
-      common.set(id, before ? new Set([...before].filter((t) => tactics.includes(t))) : new Set(tactics));
-      for (const t of tactics) if (SPLIT_FROM.has(t)) (split.get(id) ?? split.set(id, new Set()).get(id)!).add(t);
+      const held = bundleTacticsOf(id);
+      if (held === undefined) unknown.push(id);
+      else held.forEach((t) => explained.add(t));
+      for (const t of tactics) if (SPLIT_FROM.has(t)) add(split, id, t);
     }
+    for (const [newer, from] of SPLIT_FROM) if (explained.has(from)) explained.add(newer);
+    const left = tactics.filter((t) => !explained.has(t));
+    if (left.length === 0 || (left.length > 1 && unknown.length > 1)) continue;
+    for (const id of unknown) for (const t of left) add(placed, id, t);
   }
   const out = new Map<string, Placement>();
-  for (const [id, shared] of common) {
-    const unambiguous = single.get(id) ?? shared;
-    out.set(id, { unambiguous: [...unambiguous].sort(compareStrings), split: [...(split.get(id) ?? [])].sort(compareStrings) });
+  for (const id of new Set([...placed.keys(), ...split.keys()])) {
+    out.set(id, { unambiguous: [...(placed.get(id) ?? [])].sort(compareStrings), split: [...(split.get(id) ?? [])].sort(compareStrings) });
   }
   return out;
 }
