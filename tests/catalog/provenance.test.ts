@@ -57,3 +57,18 @@ test('"not in ATT&CK v18.1 (the bundle used)" only when a bundle was used', () =
   expect(notInBundleNote(catalog(1))).toBe('not in the ATT&CK bundle used');
   expect(notInBundleNote(catalog(0))).toBeUndefined();
 });
+
+test('a revoked technique without revoked-by gets a same-name hint only when one live technique has its name', async () => {
+  const { sameNameSuccessor } = await import('../../src/lib/site/provenance.ts');
+  const techniques = [
+    technique('T1085', { name: 'Rundll32', revoked: true }),
+    technique('T1218.011', { name: 'Rundll32' }),
+    technique('T1156', { name: 'Malicious Shell Modification', revoked: true }),
+    technique('T1999', { name: 'Rundll32', revoked: true, revokedBy: 'T1218.011' }),
+  ];
+  const catalog = { techniques } as unknown as Catalog;
+  expect(sameNameSuccessor(catalog, techniques[0]!)?.id).toBe('T1218.011');
+  expect(sameNameSuccessor(catalog, techniques[2]!)).toBeUndefined();
+  expect(sameNameSuccessor(catalog, techniques[3]!)).toBeUndefined();
+  expect(sameNameSuccessor(catalog, techniques[1]!)).toBeUndefined();
+});

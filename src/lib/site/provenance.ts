@@ -1,6 +1,6 @@
 /** The provenance line of every page's footer, as plain text parts (Astro escapes them). */
 import type { Provenance, SourceProvenance } from '../catalog/provenance.ts';
-import type { Catalog } from '../catalog/types.ts';
+import type { Catalog, CatalogTechnique } from '../catalog/types.ts';
 
 const KIND_LABEL: Record<SourceProvenance['kind'], string> = { sigma: 'Sigma', atomics: 'Atomic Red Team' };
 
@@ -41,4 +41,16 @@ export function notInBundleNote(catalog: Catalog): string | undefined {
 /** Whether a tactic or technique is outside the bundle the build used. */
 export function outsideBundle(catalog: Catalog, entity: { source?: string }): boolean {
   return !!catalog.stats.files.attack && entity.source !== undefined && entity.source !== 'attack';
+}
+
+/**
+ * For a revoked technique whose bundle has no `revoked-by` relationship (the corpus bundle keeps
+ * only techniques, tactics and the matrix): the one live technique with the same name, offered
+ * as a hint only — it neither redirects nor counts rules.
+ */
+export function sameNameSuccessor(catalog: Catalog, technique: CatalogTechnique): CatalogTechnique | undefined {
+  if (!technique.revoked || technique.revokedBy !== undefined) return undefined;
+  const name = technique.name.toLowerCase();
+  const live = catalog.techniques.filter((t) => !t.revoked && !t.deprecated && t.id !== technique.id && t.name.toLowerCase() === name);
+  return live.length === 1 ? live[0] : undefined;
 }
