@@ -72,3 +72,22 @@ test('a revoked technique without revoked-by gets a same-name hint only when one
   expect(sameNameSuccessor(catalog, techniques[3]!)).toBeUndefined();
   expect(sameNameSuccessor(catalog, techniques[1]!)).toBeUndefined();
 });
+
+test("the old page of a 'contains|all' indicator used by two rules leads to the merged indicator", async () => {
+  const { allModifierRedirects } = await import('../../src/lib/catalog/redirects.ts');
+  const { indicatorId, indicatorKey } = await import('../../src/lib/indicators/extract.ts');
+  const { rule } = await import('./entities.ts');
+  const detection = (modifiers: string[], values: string[]) => ({
+    identifiers: [{ name: 'sel', groups: [[{ kind: 'field' as const, field: 'CommandLine', modifiers, values }]] }], conditions: [],
+  });
+  const rules = [
+    rule('a', { detection: detection(['contains', 'all'], ['http', '-o']) }),
+    rule('b', { detection: detection(['contains', 'all'], ['http', '-x']) }),
+    rule('c', { detection: detection(['contains'], ['http']) }),
+  ];
+  const key = indicatorKey('CommandLine', ['contains'], 'http');
+  const merged = { id: indicatorId(key), key, field: 'CommandLine', operator: 'contains', value: 'http', count: 3, rules: ['a', 'b', 'c'], url: `/indicators/${indicatorId(key)}/` };
+  const oldId = indicatorId(['commandline', 'contains|all', 'http'].join('\u0000'));
+  // '-o' and '-x' were used by one rule each: they had no page of their own, so no redirect.
+  expect(allModifierRedirects(rules, [merged])).toEqual([{ from: `/indicators/${oldId}/`, to: merged.url, reason: 'all-modifier' }]);
+});
