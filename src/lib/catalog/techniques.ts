@@ -105,9 +105,9 @@ interface Placement {
 /**
  * Where rule tags place techniques the bundle does not know. A rule's tags list tactics and
  * techniques without saying which goes with which, so co-occurrence alone places nothing. Per
- * rule, the tactics its bundle techniques already hold are explained by them (a tactic split from
- * one they hold, too); what is left belongs to its other techniques, and is placed only when it
- * is unambiguous: one tactic left, or one technique to carry them.
+ * rule, the tactics its bundle techniques hold in the bundle are explained by them (not the
+ * tactics newer than the bundle: those are where the newer techniques live); what is left belongs
+ * to its other techniques, and is placed only when it is unambiguous: exactly one tactic left.
  */
 function placeByRuleTags(
   ruleTags: TechniqueInputs['ruleTags'],
@@ -126,9 +126,10 @@ function placeByRuleTags(
       else held.forEach((t) => explained.add(t));
       for (const t of tactics) if (SPLIT_FROM.has(t)) add(split, id, t);
     }
-    for (const [newer, from] of SPLIT_FROM) if (explained.has(from)) explained.add(newer);
     const left = tactics.filter((t) => !explained.has(t));
-    if (left.length === 0 || (left.length > 1 && unknown.length > 1)) continue;
+    // Two tactics left say nothing about which technique each belongs to, even with one technique
+    // left: a rule tagged execution + defense-impairment + T1685 does not put T1685 in Execution.
+    if (left.length !== 1) continue;
     for (const id of unknown) for (const t of left) add(placed, id, t);
   }
   const out = new Map<string, Placement>();
