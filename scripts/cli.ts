@@ -21,6 +21,8 @@ Options:
   --sigma DIR      Sigma rule root (repeatable; default: rules)
   --atomics DIR    Atomic Red Team atomics folder (default: atomics, when --sigma is not given)
   --attack FILE    ATT&CK STIX 2.1 bundle (optional)
+  --attack-version V  the bundle's ATT&CK version (e.g. 18.1) when it does not state it
+                   (no x-mitre-collection object); shown in provenance and "not in ATT&CK vV"
   --out DIR        output folder (default: dist)
   --title TEXT     site title
   --repo-url URL   repository URL for "view source" links
@@ -48,6 +50,7 @@ export async function main(argv: string[]): Promise<number> {
         sigma: { type: 'string', multiple: true },
         atomics: { type: 'string' },
         attack: { type: 'string' },
+        'attack-version': { type: 'string' },
         out: { type: 'string' },
         title: { type: 'string' },
         'repo-url': { type: 'string' },
@@ -101,6 +104,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
+  if (values['attack-version'] !== undefined && !/^\d+(\.\d+)*$/.test(values['attack-version'])) {
+    console.error(`--attack-version: "${values['attack-version']}" is not a version like 18.1`);
+    return 2;
+  }
   if (values['site-url'] !== undefined && !/^https?:\/\/[^/]/i.test(values['site-url'])) {
     console.error(`--site-url: "${values['site-url']}" is not an http(s) URL`);
     return 2;
@@ -111,6 +118,7 @@ export async function main(argv: string[]): Promise<number> {
     gitDates: !values['no-git'],
     previous: values.previous,
     siteUrl: values['site-url'],
+    attackVersion: values['attack-version'],
   };
   try {
     return await (command === 'catalog' ? catalogCommand(build) : buildCommand(build));

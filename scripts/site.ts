@@ -64,7 +64,7 @@ function seconds(start: number): string {
 
 /** Old file-name URLs and other forms of ids → the rules' permalinks (static pages, written after Astro's). */
 async function writeRedirectPages(catalogFile: string, outDir: string, base: string | undefined): Promise<{ written: number; skipped: number }> {
-  const [{ loadCatalog }, { tombstones }, { redirects }, { writeRedirects }, { normalizeBase }] = await Promise.all([
+  const [{ loadCatalog }, { tombstones }, { redirects, techniqueRedirects, allModifierRedirects }, { writeRedirects }, { normalizeBase }] = await Promise.all([
     import('../src/lib/site/catalog.ts'),
     import('../src/lib/catalog/tombstones.ts'),
     import('../src/lib/catalog/redirects.ts'),
@@ -72,7 +72,8 @@ async function writeRedirectPages(catalogFile: string, outDir: string, base: str
     import('../src/lib/site/urls.ts'),
   ]);
   const catalog = loadCatalog(catalogFile);
-  return writeRedirects(outDir, redirects(catalog.rules, tombstones(catalog)), normalizeBase(base ?? process.env.ATLAS_BASE));
+  const all = [...redirects(catalog.rules, tombstones(catalog)), ...techniqueRedirects(catalog.techniques), ...allModifierRedirects(catalog.rules, catalog.indicators)];
+  return writeRedirects(outDir, all, normalizeBase(base ?? process.env.ATLAS_BASE));
 }
 
 async function renderPages(catalogFile: string, outDir: string, base: string | undefined): Promise<{ written: number; skipped: number }> {

@@ -10,6 +10,7 @@ import { loadGitDates, type GitDates, type GitEntry } from './cache/git.ts';
 import { modelSigma, scanSigma, type SigmaFileEntry } from './cache/sigma.ts';
 import { BuildCache } from './cache/store.ts';
 import { buildCatalog, ruleIndicators } from './catalog/build.ts';
+import { attackProvenance, sourceProvenance, toolVersion } from './catalog/provenance.ts';
 import { applyPredictions } from './catalog/predictions.ts';
 import { predictDetections } from './evaluate/predict.ts';
 import { applyObserved } from './observed/apply.ts';
@@ -37,6 +38,8 @@ export interface PipelineOptions {
   previous?: string;
   /** Observed-run record files or folders (`--observed`): tests then carry `observed`. */
   observed?: string[];
+  /** The ATT&CK version of a bundle that does not state it (no x-mitre-collection object). */
+  attackVersion?: string;
 }
 
 export type Log = (line: string) => void;
@@ -57,6 +60,10 @@ export async function runCatalog(options: PipelineOptions, log: Log = () => {}, 
   // git runs in its own process while the files load; the `git` stage waits for what is left.
   const history = options.gitDates ? cache.section<GitEntry>('git').then((s) => loadGitDates(options.sigma, s)) : undefined;
   history?.catch(() => {}); // awaited in its stage; this only stops an early failure counting as unhandled
+  const sources = Promise.all([
+    ...options.sigma.map((root) => sourceProvenance('sigma', root)),
+    ...(options.atomics ? [sourceProvenance('atomics', options.atomics)] : []),
+  ]);
 
   const sigma = await stage(
     'sigma',
@@ -106,6 +113,11 @@ export async function runCatalog(options: PipelineOptions, log: Log = () => {}, 
       return `${c.techniques.length} techniques, ${c.tests.length} tests, ${c.indicators.length} indicators, ${links} links made`;
     },
   );
+  catalog.provenance = {
+    tool: toolVersion(),
+    ...(options.attack && attack.data && { attack: attackProvenance(options.attack, attack.data.release, options.attackVersion) }),
+    sources: await sources,
+  };
   timings.catalogTotal = (performance.now() - begin) / 1000;
   // Saved before the stages that may fail on outside input (--previous), so their failure costs no cache.
   if (options.cache) await stage('cache', () => cache.save(), (r) => `${count(r.updated, 'entry', 'entries')} stored, ${r.dropped} dropped, ${count(r.written, 'file')} written in ${options.cache}`);

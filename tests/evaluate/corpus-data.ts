@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
+import { SIGMA_YAML_SCHEMA } from '../../src/lib/sigma/yaml-schema.ts';
 import type { CatalogRule, CatalogTest } from '../../src/lib/catalog/types.ts';
 import { parseDetection } from '../../src/lib/sigma/detection.ts';
 import { substituteArguments } from '../../src/lib/atomic/arguments.ts';
@@ -27,7 +28,7 @@ export function loadCorpusRules(root: string): CatalogRule[] {
     const rel = path.relative(root, file).split(path.sep).join('/');
     let docs: unknown[];
     try {
-      docs = yaml.loadAll(readFileSync(file, 'utf8'), undefined, { schema: yaml.JSON_SCHEMA });
+      docs = yaml.loadAll(readFileSync(file, 'utf8'), undefined, { schema: SIGMA_YAML_SCHEMA });
     } catch {
       continue;
     }

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import yaml from 'js-yaml';
+import { SIGMA_YAML_SCHEMA } from '../../src/lib/sigma/yaml-schema.ts';
 import type { CatalogRule, CatalogTest } from '../../src/lib/catalog/types.ts';
 import { parseDetection } from '../../src/lib/sigma/detection.ts';
 import { predictDetections, predictedRulesByTest, predictedTestsByRule } from '../../src/lib/evaluate/predict.ts';
 
 function rule(slug: string, logsource: CatalogRule['logsource'], detection: string, extra: Partial<CatalogRule> = {}): CatalogRule {
-  const parsed = parseDetection(yaml.load(detection, { schema: yaml.JSON_SCHEMA }) as Record<string, unknown>, `${slug}.yml`).detection;
+  const parsed = parseDetection(yaml.load(detection, { schema: SIGMA_YAML_SCHEMA }) as Record<string, unknown>, `${slug}.yml`).detection;
   return {
     id: slug, slug, kind: 'rule', title: slug, path: `${slug}.yml`, document: 0, collection: 'rules', references: [], falsepositives: [], fields: [], tags: [],
     logsource, related: [], techniques: [], tactics: [], tests: [], referencedTechniques: [], active: true, detection: parsed, indicators: [], relatedFrom: [], source: '', url: '',

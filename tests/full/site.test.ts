@@ -24,7 +24,7 @@ describe.skipIf(!hasCorpus)('full-corpus site', () => {
   beforeAll(() => {
     const result = spawnSync(
       process.execPath,
-      ['scripts/atlas.mjs', 'build', '--sigma', corpusPaths.sigma, '--atomics', corpusPaths.atomics, '--attack', corpusPaths.attack, '--out', out],
+      ['scripts/atlas.mjs', 'build', '--sigma', corpusPaths.sigma, '--atomics', corpusPaths.atomics, '--attack', corpusPaths.attack, '--attack-version', '18.1', '--out', out],
       { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
     );
     console.log(result.stdout);
@@ -44,6 +44,16 @@ describe.skipIf(!hasCorpus)('full-corpus site', () => {
     expect(urls.length).toBeGreaterThan(40_000);
     const missing = urls.filter((url) => !fileForPath(url.split('#')[0]).some((f) => existsSync(path.join(out, f))));
     expect(missing.slice(0, 20)).toEqual([]);
+  });
+
+  test('an honest ATT&CK model: no two tactics share an id, the footer names ATT&CK v18.1', () => {
+    const ids = api<{ externalId?: string }[]>('tactics.json').flatMap((t) => (t.externalId ? [t.externalId] : []));
+    expect(ids.length).toBe(new Set(ids).size);
+    expect(api<{ attack: { name: string; version: string } }>('provenance.json').attack).toMatchObject({ name: 'Enterprise ATT&CK', version: '18.1' });
+    const home = readFileSync(path.join(out, 'index.html'), 'utf8');
+    expect(home).toContain('Enterprise ATT&amp;CK v18.1');
+    const stealth = readFileSync(path.join(out, 'tactics/stealth/index.html'), 'utf8');
+    expect(stealth).toContain('not in ATT&amp;CK v18.1 (the bundle used)');
   });
 
   test('no broken internal links', async () => {

@@ -34,6 +34,10 @@ beforeAll(() => {
   git(['add', '-A']);
   // 23:30 at UTC-5 is the next day in UTC.
   git(['commit', '-q', '-m', 'two'], '2024-03-04T23:30:00-05:00');
+  // A rule added later: history tells the files apart, so repository dates are shown.
+  write('sigma/rules/d.yml', yml('dddddddd-0000-4000-8000-000000000004', 'D'));
+  git(['add', '-A']);
+  git(['commit', '-q', '-m', 'three'], '2024-05-06T10:00:00Z');
   // Not committed: its dates come from the rule itself.
   write('sigma/rules/c.yml', yml('cccccccc-0000-4000-8000-000000000003', 'C', { date: '2023/07/08', modified: '2023-09-10' }));
   sigma = path.join(repo, 'sigma');
@@ -50,6 +54,7 @@ describe('git history', () => {
     expect(Object.fromEntries(await gitFileDates(sigma))).toEqual({
       'rules/a.yml': { created: '2024-01-02', lastModified: '2024-03-05' },
       'rules/moved/b.yml': { created: '2024-01-02', lastModified: '2024-03-05' },
+      'rules/d.yml': { created: '2024-05-06', lastModified: '2024-05-06' },
     });
   });
 
@@ -75,23 +80,27 @@ describe('rule dates', () => {
     expect(ruleDay('yesterday')).toBeUndefined();
     expect(datesOf({ date: '2023/07/08' }, undefined)).toEqual({ created: '2023-07-08', lastModified: '2023-07-08' });
     expect(datesOf({}, undefined)).toEqual({});
+    const git = { created: '2024-01-02', lastModified: '2024-03-05' };
+    expect(datesOf({ date: '2023/07/08' }, git)).toEqual({ created: '2023-07-08', lastModified: '2023-07-08', repository: git });
+    expect(datesOf({}, git)).toEqual({ created: '2024-01-02', lastModified: '2024-03-05', repository: git });
   });
 
-  it('come from git in a checkout and from the rule otherwise, on the catalog rules', async () => {
+  it("come from the rule's own date/modified first; git dates of a checkout are kept apart, on the catalog rules", async () => {
     const cache = mkdtempSync(path.join(tmpdir(), 'atlas-git-cache-'));
     try {
       const lines: string[] = [];
       const catalog = await runCatalog({ sigma: [sigma], gitDates: true, cache }, (l) => lines.push(l));
-      const dates = Object.fromEntries(catalog.rules.map((r) => [r.path, [r.created, r.lastModified]]));
+      const dates = Object.fromEntries(catalog.rules.map((r) => [r.path, [r.created, r.lastModified, r.repository]]));
       expect(dates).toEqual({
-        'rules/a.yml': ['2024-01-02', '2024-03-05'],
-        'rules/moved/b.yml': ['2024-01-02', '2024-03-05'],
-        'rules/c.yml': ['2023-07-08', '2023-09-10'],
+        'rules/a.yml': ['2020-01-01', '2020-01-01', { created: '2024-01-02', lastModified: '2024-03-05' }],
+        'rules/moved/b.yml': ['2020-01-01', '2020-01-01', { created: '2024-01-02', lastModified: '2024-03-05' }],
+        'rules/c.yml': ['2023-07-08', '2023-09-10', undefined],
+        'rules/d.yml': ['2020-01-01', '2020-01-01', { created: '2024-05-06', lastModified: '2024-05-06' }],
       });
-      expect(lines.find((l) => l.startsWith('git '))).toMatch(/^git +dates for 2 files from 1 history pass \(/);
+      expect(lines.find((l) => l.startsWith('git '))).toMatch(/^git +dates for 3 files from 1 history pass \(/);
       const again: string[] = [];
       await runCatalog({ sigma: [sigma], gitDates: true, cache }, (l) => again.push(l));
-      expect(again.find((l) => l.startsWith('git '))).toMatch(/^git +dates for 2 files from the cache \(HEAD unchanged\)/);
+      expect(again.find((l) => l.startsWith('git '))).toMatch(/^git +dates for 3 files from the cache \(HEAD unchanged\)/);
     } finally {
       rmSync(cache, { recursive: true, force: true });
     }

@@ -39,9 +39,25 @@ test('keywords have no field and the modifier chain is the operator', () => {
   );
   expect(found.map(({ field, operator, value }) => [field, operator, value])).toEqual([
     [null, 'equals', 'mimikatz'],
-    ['CommandLine', 'contains|all', ' -w '],
-    ['CommandLine', 'contains|all', 'hidden'],
+    ['CommandLine', 'contains', ' -w '],
+    ['CommandLine', 'contains', 'hidden'],
   ]);
+});
+
+test('contains|all and contains on the same value are one indicator, counted over both rules', () => {
+  const withAll = extractIndicators(detection([[{ kind: 'field', field: 'CommandLine', modifiers: ['contains', 'all'], values: ['http', '-o'] }]]));
+  const plain = extractIndicators(detection([[{ kind: 'field', field: 'CommandLine', modifiers: ['contains'], values: ['http'] }]]));
+  expect(withAll[0]!.key).toBe(plain[0]!.key);
+  expect(withAll[0]!.id).toBe(plain[0]!.id);
+  const counted = countIndicators([
+    { rule: 'a', active: true, indicators: withAll },
+    { rule: 'b', active: true, indicators: plain },
+  ]);
+  const http = [...counted.values()].find((c) => c.value === 'http')!;
+  expect([http.operator, http.count, http.rules]).toEqual(['contains', 2, ['a', 'b']]);
+  // Other modifiers still tell values apart.
+  const startswith = extractIndicators(detection([[{ kind: 'field', field: 'CommandLine', modifiers: ['startswith', 'all'], values: ['http'] }]]));
+  expect(startswith[0]!.key).not.toBe(plain[0]!.key);
 });
 
 test('counts distinct active rules only', () => {

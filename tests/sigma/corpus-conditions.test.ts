@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
+import { SIGMA_YAML_SCHEMA } from '../../src/lib/sigma/yaml-schema.ts';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/lib/diagnostics.ts';
 import { formatParsedCondition, parseCondition, type ParsedCondition } from '../../src/lib/sigma/condition.ts';
@@ -76,7 +77,7 @@ function sweep(): Sweep {
   for (const file of yamlFiles(CORPUS)) {
     result.files++;
     const relative = path.relative(CORPUS, file).split(path.sep).join('/');
-    const documents = yaml.loadAll(readFileSync(file, 'utf8'), undefined, { schema: yaml.JSON_SCHEMA });
+    const documents = yaml.loadAll(readFileSync(file, 'utf8'), undefined, { schema: SIGMA_YAML_SCHEMA });
     for (const document of expandCollection(documents)) {
       if (!('detection' in document)) continue;
       result.documents++;

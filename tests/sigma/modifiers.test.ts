@@ -137,7 +137,9 @@ describe('operatorOf', () => {
 
   it('joins the chain with |', () => {
     expect(operatorOf(['endswith'])).toBe('endswith');
-    expect(operatorOf(['contains', 'all'])).toBe('contains|all');
+    expect(operatorOf(['contains', 'all'])).toBe('contains');
+    expect(operatorOf(['all'])).toBe('equals');
+    expect(operatorOf(['base64offset', 'All', 'contains'])).toBe('base64offset|contains');
     expect(operatorOf(['base64offset', 'contains'])).toBe('base64offset|contains');
     expect(operatorOf(['re'])).toBe('re');
   });

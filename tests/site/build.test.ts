@@ -157,3 +157,13 @@ describe('fixture site', () => {
     expect(broken).toEqual([]);
   });
 });
+
+describe('values with significant spaces', () => {
+  it("shows ' use' quoted and named on the rule page and the field's indicator page", () => {
+    for (const url of ['/rules/1c67a717-32ba-409b-a45d-0fb704a73a81/', '/indicators/fields/commandline/']) {
+      const html = page(url);
+      expect(html).toMatch(/<code class="val edge-space"[^>]* title="starts with a space"[^>]*>&#39; use&#39;<\/code><span class="sr-only"> \(value starts with a space\)<\/span>/);
+      expect(html).not.toMatch(/<code class="val"[^>]*> use<\/code>/);
+    }
+  });
+});

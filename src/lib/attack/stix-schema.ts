@@ -48,6 +48,24 @@ export const matrixSchema = z.looseObject({
   tactic_refs: z.array(z.string()),
 });
 
+/** `revoked-by` links a revoked technique to the one that replaced it; other relationships are skipped. */
+export const relationshipSchema = z.looseObject({
+  type: z.literal('relationship'),
+  id: z.string().min(1),
+  relationship_type: z.string(),
+  source_ref: z.string(),
+  target_ref: z.string(),
+});
+
+/** The bundle's own name and ATT&CK version (mitre/cti bundles hold one: "Enterprise ATT&CK", "18.1"). */
+export const collectionSchema = z.looseObject({
+  type: z.literal('x-mitre-collection'),
+  id: z.string().min(1),
+  name: z.string().min(1),
+  x_mitre_version: z.string().optional(),
+  modified: z.string().optional(),
+});
+
 /** The envelope only: objects are checked one by one so that one bad object costs one diagnostic. */
 export const bundleSchema = z.looseObject({
   type: z.literal('bundle'),
@@ -58,6 +76,8 @@ export type ExternalReference = z.infer<typeof externalReferenceSchema>;
 export type StixAttackPattern = z.infer<typeof attackPatternSchema>;
 export type StixTactic = z.infer<typeof tacticSchema>;
 export type StixMatrix = z.infer<typeof matrixSchema>;
+export type StixRelationship = z.infer<typeof relationshipSchema>;
+export type StixCollection = z.infer<typeof collectionSchema>;
 
 /** The reference that carries an object's ATT&CK id (T1003, TA0006, enterprise-attack) and page. */
 export function attackReference(references: readonly ExternalReference[]): ExternalReference | undefined {

@@ -17,7 +17,10 @@ export function buildTechniques(
   /** Tactics in matrix order, to order each technique's tactics. */
   known: readonly AttackTactic[],
   report: Report,
+  /** Revoked attack-pattern STIX id → the STIX id of its replacement (`revoked-by` relationships). */
+  revokedBy: ReadonlyMap<string, string> = new Map(),
 ): AttackTechnique[] {
+  const attackIdOf = new Map<string, string>();
   const byId = new Map<string, Candidate[]>();
   for (const pattern of patterns) {
     const reference = attackReference(pattern.external_references);
@@ -34,6 +37,7 @@ export function buildTechniques(
       if (isTacticId(phase)) phases.push(phase);
       else report(`attack-pattern ${pattern.id} (${id}) names an invalid tactic "${phase}"; ignored`);
     }
+    attackIdOf.set(pattern.id, id);
     const parent = parentTechnique(id);
     const technique: AttackTechnique = {
       id,
@@ -56,6 +60,8 @@ export function buildTechniques(
       const stixIds = candidates.map((candidate) => candidate.pattern.id).join(', ');
       report(`${id} is used by ${candidates.length} attack-patterns (${stixIds}); kept ${best.pattern.id}`, 'warning');
     }
+    const replacement = best.technique.revoked ? attackIdOf.get(revokedBy.get(best.pattern.id) ?? '') : undefined;
+    if (replacement !== undefined && replacement !== id) best.technique.revokedBy = replacement;
     techniques.push(best.technique);
   }
   return techniques.sort((a, b) => compareIds(a.id, b.id));

@@ -10,11 +10,14 @@ import { diagnostic, type Diagnostic } from '../diagnostics.ts';
 import {
   attackPatternSchema,
   bundleSchema,
+  collectionSchema,
+  relationshipSchema,
   matrixSchema,
   tacticSchema,
   type Report,
   type StixAttackPattern,
   type StixMatrix,
+  type StixCollection,
   type StixTactic,
 } from './stix-schema.ts';
 import { buildTactics } from './stix-tactics.ts';
@@ -34,6 +37,7 @@ const SCHEMAS = {
   'attack-pattern': attackPatternSchema,
   'x-mitre-tactic': tacticSchema,
   'x-mitre-matrix': matrixSchema,
+  'x-mitre-collection': collectionSchema,
 } as const;
 
 export async function loadAttackBundle(file: string): Promise<AttackLoadResult> {
@@ -63,16 +67,34 @@ export function parseAttackBundle(json: unknown, file: string): AttackLoadResult
   const patterns: StixAttackPattern[] = [];
   const tactics: StixTactic[] = [];
   const matrices: StixMatrix[] = [];
+  const collections: StixCollection[] = [];
+  /** Revoked attack-pattern STIX id → the STIX id that replaced it. */
+  const revokedBy = new Map<string, string>();
+  let modified: string | undefined;
   bundle.data.objects.forEach((object, index) => {
     const type = typeOf(object);
     if (type === undefined) {
       report(`objects[${index}] is not a STIX object (no "type")`);
       return;
     }
+    if (type === 'relationship') {
+      // Thousands of `uses`/`mitigates` … relationships: only `revoked-by` is read (and checked).
+      if ((object as { relationship_type?: unknown }).relationship_type !== 'revoked-by') return;
+      const relationship = relationshipSchema.safeParse(object);
+      if (relationship.success) revokedBy.set(relationship.data.source_ref, relationship.data.target_ref);
+      else report(`objects[${index}] (${describe(object)}): ${formatIssues(relationship.error)}`);
+      return;
+    }
     if (!Object.hasOwn(SCHEMAS, type)) return;
     const parsed = SCHEMAS[type as keyof typeof SCHEMAS].safeParse(object);
     if (!parsed.success) {
       report(`objects[${index}] (${describe(object)}): ${formatIssues(parsed.error)}`);
+      return;
+    }
+    const stamp = (parsed.data as { modified?: string }).modified;
+    if (stamp && (!modified || stamp > modified)) modified = stamp;
+    if (parsed.data.type === 'x-mitre-collection') {
+      collections.push(parsed.data);
     } else if (parsed.data.type === 'attack-pattern') {
       patterns.push(parsed.data);
     } else if (parsed.data.type === 'x-mitre-tactic') {
@@ -85,8 +107,16 @@ export function parseAttackBundle(json: unknown, file: string): AttackLoadResult
   const orderedTactics = buildTactics(tactics, matrices, report);
   // A bundle without tactic objects still orders technique tactics by the built-in matrix.
   const known = orderedTactics.length > 0 ? orderedTactics : ENTERPRISE_TACTICS;
-  const techniques = buildTechniques(patterns, known, report);
-  return { data: { techniques, tactics: orderedTactics }, diagnostics };
+  const techniques = buildTechniques(patterns, known, report, revokedBy);
+  const [collection] = collections;
+  if (collections.length > 1) report(`${collections.length} x-mitre-collection objects; the version is read from the first`, 'warning');
+  const name = collection?.name ?? matrices.find((m) => !m.revoked)?.name;
+  const release = {
+    ...(name !== undefined && { name }),
+    ...(collection?.x_mitre_version !== undefined && { version: collection.x_mitre_version }),
+    ...(modified !== undefined && { modified }),
+  };
+  return { data: { ...(Object.keys(release).length > 0 && { release }), techniques, tactics: orderedTactics }, diagnostics };
 }
 
 function typeOf(object: unknown): string | undefined {

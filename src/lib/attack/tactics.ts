@@ -33,12 +33,15 @@ export const ENTERPRISE_TACTICS: readonly AttackTactic[] = Object.freeze([
 ]);
 
 /**
- * Tactics newer than the bundle that the corpus already uses (ATT&CK split Defense Evasion into
- * Stealth, which kept TA0005, and Defense Impairment). Placed right after the tactic they follow.
+ * Tactics newer than the bundle that the corpus already uses: ATT&CK v19 split Defense Evasion
+ * into Stealth and Defense Impairment. No ATT&CK id is given here: only a bundle that defines a
+ * tactic can say which id it has, so a column never claims an id the bundle gives another tactic.
+ * `splitFrom`: the bundle tactic they came from; a technique the bundle files under it goes
+ * under them too when a rule tags it together with them. Placed right after the tactic in `after`.
  */
-export const NEWER_TACTICS: readonly (AttackTactic & { after: string })[] = Object.freeze([
-  { id: 'stealth', name: 'Stealth', externalId: 'TA0005', order: 0, after: 'defense-evasion' },
-  { id: 'defense-impairment', name: 'Defense Impairment', externalId: 'TA0109', order: 0, after: 'stealth' },
+export const NEWER_TACTICS: readonly (Omit<AttackTactic, 'externalId'> & { after: string; splitFrom: string })[] = Object.freeze([
+  { id: 'stealth', name: 'Stealth', order: 0, after: 'defense-evasion', splitFrom: 'defense-evasion' },
+  { id: 'defense-impairment', name: 'Defense Impairment', order: 0, after: 'stealth', splitFrom: 'defense-evasion' },
 ]);
 
 /** A tactic short name: lower-case words joined by single hyphens. */

@@ -13,6 +13,8 @@ export interface AttackTechnique {
   parent?: string;
   deprecated: boolean;
   revoked: boolean;
+  /** For a revoked technique: the ATT&CK id of the one that replaced it (STIX `revoked-by`). */
+  revokedBy?: string;
   url?: string;
 }
 
@@ -26,7 +28,18 @@ export interface AttackTactic {
   order: number;
 }
 
+/** What the bundle says about itself, for provenance and "not in ATT&CK v18.1" notes. */
+export interface AttackRelease {
+  /** The collection's name ("Enterprise ATT&CK"), else the matrix's. */
+  name?: string;
+  /** The ATT&CK version ("18.1") from the bundle's x-mitre-collection; absent when it has none. */
+  version?: string;
+  /** The newest `modified` of any object read: a date the bundle itself carries. */
+  modified?: string;
+}
+
 export interface AttackData {
+  release?: AttackRelease;
   techniques: AttackTechnique[];
   /** Sorted by `order`. */
   tactics: AttackTactic[];

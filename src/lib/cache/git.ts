@@ -42,7 +42,20 @@ export async function loadGitDates(roots: string[], cache: CacheSection<GitEntry
       result.passes++;
       cache.set(key, entry);
     }
+    const uniform = sameFirstCommitDay(entry.dates);
+    if (uniform) {
+      // One import commit dates every file alike: that says when the copy was made, not the rules.
+      result.notes.push(`every file under ${root} was first committed on ${uniform}, so git history does not tell them apart and repository dates are not shown`);
+      continue;
+    }
     for (const [rel, dates] of entry.dates) result.dates.set(path.join(root, rel), dates);
   }
   return result;
+}
+
+/** The day every file was first committed on, when there are two or more files and they all share one. */
+export function sameFirstCommitDay(dates: Map<string, FileDates>): string | undefined {
+  if (dates.size < 2) return undefined;
+  const days = new Set([...dates.values()].map((d) => d.created));
+  return days.size === 1 ? [...days][0] : undefined;
 }

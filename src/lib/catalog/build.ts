@@ -12,7 +12,7 @@ import { indexTests } from '../xref/atomic-reference.ts';
 import { resolveReferences } from '../xref/references.ts';
 import { compareStrings } from '../order.ts';
 import { assignSlugs, safeSegment } from './slug.ts';
-import { buildTactics, buildTechniques } from './techniques.ts';
+import { buildTactics, buildTechniques, techniqueStates } from './techniques.ts';
 import { countBy, tally } from './stats.ts';
 import type { Catalog, CatalogIndicator, CatalogRule, CatalogTest, UnresolvedReference } from './types.ts';
 
@@ -81,9 +81,13 @@ export function buildCatalog(inputs: CatalogInputs): Catalog {
   const testByGuid = new Map(tests.map((t) => [t.guid, t]));
   for (const rule of rules) {
     for (const id of rule.techniques) {
-      const t = techniqueById.get(id)!;
-      t.rules.push(rule.slug);
-      if (t.parent) techniqueById.get(t.parent)!.rules.push(rule.slug);
+      const tagged = techniqueById.get(id)!;
+      // A rule tagged with a revoked technique counts for the one that replaced it too.
+      const replacement = tagged.revokedBy === undefined ? undefined : techniqueById.get(tagged.revokedBy);
+      for (const t of replacement ? [tagged, replacement] : [tagged]) {
+        t.rules.push(rule.slug);
+        if (t.parent) techniqueById.get(t.parent)!.rules.push(rule.slug);
+      }
     }
     for (const guid of rule.tests) {
       const test = testByGuid.get(guid)!;
@@ -124,6 +128,7 @@ export function buildCatalog(inputs: CatalogInputs): Catalog {
       testsByPlatform: tally(tests.flatMap((t) => t.platforms)),
       testsByExecutor: countBy(tests, (t) => t.executor),
       diagnosticsByCode: countBy(diagnostics, (d) => d.code),
+      techniqueStates: techniqueStates(techniques, inputs.attack !== undefined),
     },
   };
 }

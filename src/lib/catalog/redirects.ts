@@ -10,9 +10,10 @@
 import { compareStrings } from '../order.ts';
 import { safeSegment } from './slug.ts';
 import { REPLACING_TYPES, type Tombstone } from './tombstones.ts';
-import type { CatalogRule } from './types.ts';
+import type { CatalogIndicator, CatalogRule, CatalogTechnique } from './types.ts';
+import { indicatorId, indicatorKey } from '../indicators/extract.ts';
 
-export type RedirectReason = 'file-name' | 'replaced-id';
+export type RedirectReason = 'file-name' | 'replaced-id' | 'revoked-technique' | 'all-modifier';
 
 export interface Redirect {
   /** Site path, e.g. `/rules/file/proc_creation_win_net_use/`. */
@@ -66,4 +67,44 @@ export function redirects(rules: CatalogRule[], tombstones: Tombstone[]): Redire
     }
   }
   return [...out.values()].sort((a, b) => compareStrings(a.from, b.from));
+}
+
+/** A revoked technique's page leads to the technique that replaced it (STIX `revoked-by`). */
+export function techniqueRedirects(techniques: readonly CatalogTechnique[]): Redirect[] {
+  const byId = new Map(techniques.map((t) => [t.id, t]));
+  return techniques.flatMap((t) => {
+    const target = t.revokedBy === undefined ? undefined : byId.get(t.revokedBy);
+    return target ? [{ from: t.url, to: target.url, reason: 'revoked-technique' as const }] : [];
+  });
+}
+
+/**
+ * Indicator pages of `…|all` checks from before `all` left the indicator identity: each old
+ * address (an indicator used by two or more rules had a page) leads to the merged indicator.
+ */
+export function allModifierRedirects(rules: readonly CatalogRule[], indicators: readonly CatalogIndicator[]): Redirect[] {
+  const byKey = new Map(indicators.map((i) => [i.key, i]));
+  const old = new Map<string, { rules: Set<string>; target: CatalogIndicator }>();
+  for (const rule of rules) {
+    for (const identifier of rule.detection?.identifiers ?? []) {
+      for (const predicate of identifier.groups.flat()) {
+        const modifiers = predicate.modifiers.map((m) => m.toLowerCase());
+        if (!modifiers.includes('all')) continue;
+        const field = predicate.kind === 'field' ? predicate.field : null;
+        for (const value of predicate.values) {
+          const key = indicatorKey(field, modifiers, value);
+          const target = byKey.get(key);
+          if (!target) continue;
+          const [f, , ...rest] = key.split('\u0000');
+          const oldId = indicatorId([f, modifiers.join('|'), ...rest].join('\u0000'));
+          const entry = old.get(oldId) ?? old.set(oldId, { rules: new Set(), target }).get(oldId)!;
+          entry.rules.add(rule.slug);
+        }
+      }
+    }
+  }
+  return [...old]
+    .filter(([id, { rules: using, target }]) => using.size >= 2 && id !== target.id)
+    .map(([id, { target }]) => ({ from: `/indicators/${id}/`, to: target.url, reason: 'all-modifier' as const }))
+    .sort((a, b) => compareStrings(a.from, b.from));
 }

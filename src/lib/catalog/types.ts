@@ -2,6 +2,7 @@
  * The catalog: one serializable data set that the site reads and `api/` publishes.
  * Everything here is plain JSON (no Dates, Maps or class instances), sorted deterministically.
  */
+import type { Provenance } from './provenance.ts';
 import type { Changes } from '../changes/types.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import type { SigmaRule } from '../sigma/rule.ts';
@@ -45,10 +46,12 @@ export interface CatalogRule extends Omit<SigmaRule, 'file' | 'related'> {
   /** Unique, URL-safe page key: the id when it is unique and safe, otherwise derived. */
   slug: string;
   related: RelatedRule[];
-  /** YYYY-MM-DD the rule's file was first committed (git, following renames), else its `date`. */
+  /** YYYY-MM-DD: the rule's own `date`, else when its file was first committed (git). */
   created?: string;
-  /** YYYY-MM-DD of the last commit touching the rule's file, else its `modified`, else its `date`. */
+  /** YYYY-MM-DD: the rule's own `modified`, else its `date`, else the last commit touching its file. */
   lastModified?: string;
+  /** Git dates of the rule's file (following renames); only when history tells the files apart. */
+  repository?: { created: string; lastModified: string };
   /** Guids of Atomic tests the rule references explicitly, sorted. */
   tests: string[];
   /** Technique ids the rule references explicitly through a technique-level Atomic link. */
@@ -129,6 +132,8 @@ export interface CatalogTechnique {
   /** Markdown (ATT&CK description; rendered through the sanitizing pipeline). */
   description?: string;
   tactics: string[];
+  /** Those of `tactics` placed by rules' tactic tags, not by the ATT&CK bundle (tactics newer than it). */
+  tacticsFromRules?: string[];
   platforms: string[];
   parent?: string;
   subtechniques: string[];
@@ -140,6 +145,8 @@ export interface CatalogTechnique {
   attackUrl?: string;
   deprecated: boolean;
   revoked: boolean;
+  /** A revoked technique's replacement (STIX `revoked-by`): its page redirects there, its rules count there. */
+  revokedBy?: string;
   /** Where the technique is known from: the ATT&CK bundle, the Atomic folder, or only a rule tag. */
   source: 'attack' | 'atomic' | 'tag';
   url: string;
@@ -149,8 +156,10 @@ export interface CatalogTactic {
   /** Short name as in tags and kill-chain phases: credential-access. */
   id: string;
   name: string;
-  /** TA0006, when known. */
+  /** TA0006, when known: from the bundle, or without one from the built-in v18 table. Unique. */
   externalId?: string;
+  /** Where the tactic is known from: the ATT&CK bundle, the built-in tables, or only rule tags. */
+  source?: 'attack' | 'builtin' | 'tag';
   /** Position in the Enterprise matrix, 0-based; unknown tactics sort last. */
   order: number;
   techniques: string[];
@@ -189,6 +198,16 @@ export interface CatalogStats {
   testsByPlatform: Record<string, number>;
   testsByExecutor: Record<string, number>;
   diagnosticsByCode: Record<string, number>;
+  /** Techniques by state (see `techniqueStates`). */
+  techniqueStates?: TechniqueStates;
+}
+
+/** Active techniques are neither revoked nor deprecated; `notInBundle` (active ones the ATT&CK bundle lacks) is part of `active`. */
+export interface TechniqueStates {
+  active: number;
+  revoked: number;
+  deprecated: number;
+  notInBundle: number;
 }
 
 export interface Catalog {
@@ -206,4 +225,6 @@ export interface Catalog {
   changes?: Changes;
   /** Imported observed-run records (`--observed`): the files read and how many tests they cover. */
   observed?: { files: string[]; records: number; tests: number };
+  /** What the build was made from (tool, ATT&CK release, source commits). */
+  provenance?: Provenance;
 }

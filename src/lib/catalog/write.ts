@@ -68,6 +68,7 @@ export async function writeApi(catalog: Catalog, outDir: string): Promise<number
     ['diagnostics.json', catalog.diagnostics],
     ['unresolved-references.json', catalog.unresolvedReferences],
     ['stats.json', catalog.stats],
+    ...(catalog.provenance ? [['provenance.json', catalog.provenance] as [string, unknown]] : []),
   ];
   for (const r of catalog.rules) files.push([`rules/${segment(r.url)}.json`, r]);
   for (const t of catalog.tests) files.push([`tests/${segment(t.url)}.json`, t]);

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import yaml from 'js-yaml';
+import { SIGMA_YAML_SCHEMA } from '../sigma/yaml-schema.ts';
 import type { Catalog, CatalogRule, CatalogTest } from '../catalog/types.ts';
 import { compareStrings } from '../order.ts';
 import type { PreviousBuild, PreviousRule, PreviousTest } from './previous.ts';
@@ -128,7 +129,7 @@ export function changedKeys(before: string, after: string): string[] {
 /** A rule's YAML as one mapping (a legacy collection's documents are merged, later keys win). */
 function parseKeys(source: string): Record<string, unknown> | undefined {
   try {
-    const docs = yaml.loadAll(source, undefined, { schema: yaml.JSON_SCHEMA });
+    const docs = yaml.loadAll(source, undefined, { schema: SIGMA_YAML_SCHEMA });
     return Object.assign({}, ...docs.filter((d) => d && typeof d === 'object' && !Array.isArray(d)));
   } catch {
     return undefined;

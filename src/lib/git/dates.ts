@@ -1,12 +1,14 @@
 /**
- * A rule's created and last-modified days: from git history when its file has any, else from its
- * own `date` and `modified`. Never from the clock, so a build is reproducible.
+ * A rule's created and last-modified days: from its own `date` and `modified`, else from git
+ * history. Never from the clock, so a build is reproducible.
  */
 import type { FileDates } from './history.ts';
 
 export interface Dated {
   created?: string;
   lastModified?: string;
+  /** When the rule's file was first committed and last changed, from git. */
+  repository?: FileDates;
 }
 
 const DAY = /^(\d{4})[-/](\d{2})[-/](\d{2})$/;
@@ -21,12 +23,16 @@ export function ruleDay(value: string | undefined): string | undefined {
   return date.toISOString().slice(0, 10) === day ? day : undefined;
 }
 
-/** The dates of one rule; `fromGit` is its file's entry in history, keyed by the rule's `file`. */
+/**
+ * The dates of one rule: its own `date`/`modified` first, since they say when its author wrote
+ * and changed it; its file's git history only where the rule states none. `fromGit` is its
+ * file's entry in history (absent when history does not tell files apart), kept as `repository`.
+ */
 export function datesOf(rule: { date?: string; modified?: string }, fromGit: FileDates | undefined): Dated {
-  if (fromGit) return { created: fromGit.created, lastModified: fromGit.lastModified };
-  const created = ruleDay(rule.date);
-  const lastModified = ruleDay(rule.modified) ?? created;
-  return { ...(created && { created }), ...(lastModified && { lastModified }) };
+  const own = ruleDay(rule.date);
+  const created = own ?? fromGit?.created;
+  const lastModified = ruleDay(rule.modified) ?? own ?? fromGit?.lastModified;
+  return { ...(created && { created }), ...(lastModified && { lastModified }), ...(fromGit && { repository: { ...fromGit } }) };
 }
 
 /**

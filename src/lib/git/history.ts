@@ -34,6 +34,21 @@ export async function gitHead(dir: string): Promise<GitHead | undefined> {
   return { head, shallow: shallow === 'true' };
 }
 
+export interface GitCommit {
+  /** The commit checked out (full hash). */
+  commit: string;
+  /** Its committer date, ISO 8601 with the committer's offset, as git prints it. */
+  date: string;
+}
+
+/** The checked-out commit of the work tree holding `dir` and its date, or undefined when there is none. */
+export async function gitCommit(dir: string): Promise<GitCommit | undefined> {
+  const out = await git(dir, ['-c', 'log.showSignature=false', 'log', '-1', '--format=%H%x00%cI', 'HEAD']);
+  const [commit, date] = out?.trim().split('\u0000') ?? [];
+  if (!commit || !/^[0-9a-f]{40,64}$/.test(commit) || !date) return undefined;
+  return { commit, date };
+}
+
 /** Dates for every file under `dir` that history knows, keyed by path relative to `dir` (forward slashes). */
 export async function gitFileDates(dir: string): Promise<Map<string, FileDates>> {
   const out = await git(dir, [

@@ -9,6 +9,7 @@ import yaml from 'js-yaml';
 import { diagnostic, type Diagnostic } from '../diagnostics.ts';
 import { compareStrings } from '../order.ts';
 import { mapLimit } from '../parallel.ts';
+import { SIGMA_YAML_SCHEMA } from './yaml-schema.ts';
 
 export interface RawSigmaDocument {
   /** Path as the caller gave the root, joined with the file's relative path (used in diagnostics). */
@@ -141,7 +142,7 @@ export function parseSigmaYaml(
   if (text.trim() === '') return fail(file, 'empty-file', 'file is empty');
   let values: unknown[];
   try {
-    values = yaml.loadAll(text, undefined, { schema: yaml.JSON_SCHEMA, filename: file });
+    values = yaml.loadAll(text, undefined, { schema: SIGMA_YAML_SCHEMA, filename: file });
   } catch (error) {
     const mark = (error as { mark?: { line: number; column: number } }).mark;
     const reason = (error as { reason?: string }).reason ?? (error as Error).message;

@@ -173,7 +173,11 @@ function quoteList(infos: ModifierInfo[]): string {
   return infos.map((info) => `'${info.name}'`).join(', ');
 }
 
-/** The indicator "operator": the modifier chain as written, lower-cased; plain equality is 'equals'. */
+/**
+ * The indicator "operator": what one value matches — the modifier chain as written, lower-cased,
+ * without `all` (that only says how a list of values combines); plain equality is 'equals'.
+ * So `CommandLine|contains|all: http` and `CommandLine|contains: http` are one indicator.
+ */
 export function operatorOf(mods: string[]): string {
-  return mods.map((mod) => mod.toLowerCase()).join('|') || 'equals';
+  return mods.map((mod) => mod.toLowerCase()).filter((mod) => mod !== 'all').join('|') || 'equals';
 }

@@ -15,6 +15,8 @@ export interface MatrixCell {
   /** Predicted coverage of the tests: 0 (none or no tests) to 4 (all). */
   predictedShade: number;
   subs: MatrixCell[];
+  /** Known from Atomic folders or rule tags only, not from the ATT&CK bundle. */
+  outsideBundle?: boolean;
 }
 
 export interface MatrixColumn {
@@ -62,7 +64,10 @@ export function buildMatrix(
     const rules = t.rules.filter(activeRule).length;
     const tests = t.tests.length + subs.reduce((n, s) => n + s.tests, 0);
     const predicted = predictedTests(t) + subs.reduce((n, s) => n + s.predicted, 0);
-    return { id: t.id, name: t.name, rules, tests, shade: shade(rules), predicted, predictedShade: predictedShade(predicted, tests), subs };
+    return {
+      id: t.id, name: t.name, rules, tests, shade: shade(rules), predicted, predictedShade: predictedShade(predicted, tests), subs,
+      ...(t.source !== 'attack' && { outsideBundle: true }),
+    };
   };
   return sortTactics(tactics)
     .map((tactic) => ({

@@ -1,0 +1,32 @@
+/**
+ * How a rule value is shown. Leading and trailing white space is part of what a value matches
+ * (`CommandLine|endswith: ' use'` is not a match on "use" or "user"), and HTML hides it: such a
+ * value is shown quoted, with a note for hover and screen readers saying where the spaces are.
+ */
+export interface ValueView {
+  /** The text to show: the value, quoted when it starts or ends with white space. */
+  text: string;
+  /** "starts with a space", "ends with 2 spaces" …, when it does. */
+  note?: string;
+}
+
+export function valueView(value: string): ValueView {
+  const note = edgeSpaceNote(value);
+  return note ? { text: `'${value}'`, note } : { text: value };
+}
+
+/** Where a value has significant white space at its edges, in words; undefined when it has none. */
+export function edgeSpaceNote(value: string): string | undefined {
+  if (value.trim() === '') return value === '' ? undefined : `only ${spaces(value)}`;
+  const lead = /^\s*/.exec(value)![0];
+  const trail = /\s*$/.exec(value)![0];
+  const parts = [lead && `starts with ${spaces(lead)}`, trail && `ends with ${spaces(trail)}`].filter(Boolean);
+  return parts.length > 0 ? parts.join(' and ') : undefined;
+}
+
+function spaces(run: string): string {
+  const n = [...run].length;
+  if (/^ +$/.test(run)) return n === 1 ? 'a space' : `${n} spaces`;
+  if (/^\t+$/.test(run)) return n === 1 ? 'a tab' : `${n} tabs`;
+  return `${n} white-space characters`;
+}
