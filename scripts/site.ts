@@ -58,6 +58,12 @@ function seconds(start: number): string {
   return `${((performance.now() - start) / 1000).toFixed(1)}s`;
 }
 
+/** Extra search text of each rule page (its indicator values, whole and normalised), by catalog URL. */
+async function ruleSearchTerms(catalogFile: string): Promise<Map<string, string>> {
+  const [{ loadCatalog }, { ruleSearchTerms: termsOf }] = await Promise.all([import('../src/lib/site/catalog.ts'), import('../src/lib/site/search.ts')]);
+  return new Map(loadCatalog(catalogFile).rules.map((rule) => [rule.url, termsOf(rule)]));
+}
+
 /** Old file-name URLs and other forms of ids → the rules' permalinks (static pages, written after Astro's). */
 async function writeRedirectPages(catalogFile: string, outDir: string, base: string | undefined): Promise<{ written: number; skipped: number }> {
   const [{ loadCatalog }, { tombstones }, { redirects }, { writeRedirects }, { normalizeBase }] = await Promise.all([
@@ -71,7 +77,7 @@ async function writeRedirectPages(catalogFile: string, outDir: string, base: str
   return writeRedirects(outDir, redirects(catalog.rules, tombstones(catalog)), normalizeBase(base ?? process.env.ATLAS_BASE));
 }
 
-async function renderPages(catalogFile: string, outDir: string, base: string | undefined): Promise<{ written: number; skipped: number }> {
+async function renderPages(catalogFile: string, outDir: string, base: string | undefined): Promise<{ written: number; skipped: number; terms: Map<string, string> }> {
   const saved = { ATLAS_CATALOG: process.env.ATLAS_CATALOG, ATLAS_BASE: process.env.ATLAS_BASE };
   process.env.ATLAS_CATALOG = catalogFile;
   if (base !== undefined) process.env.ATLAS_BASE = base;
@@ -87,7 +93,7 @@ async function renderPages(catalogFile: string, outDir: string, base: string | u
     } finally {
       process.chdir(cwd);
     }
-    return await writeRedirectPages(catalogFile, outDir, base);
+    return { ...(await writeRedirectPages(catalogFile, outDir, base)), terms: await ruleSearchTerms(catalogFile) };
   } finally {
     // Let the parsed catalog and site model go before Pagefind runs beside this process.
     const memo = globalThis as { __atlasCatalog?: unknown; __atlasModel?: unknown };
@@ -100,17 +106,33 @@ async function renderPages(catalogFile: string, outDir: string, base: string | u
   }
 }
 
-async function indexSearch(outDir: string): Promise<{ pages: number }> {
+/**
+ * Indexes the rendered site. Rule pages go in through addHTMLFile with their indicator values,
+ * whole and normalised, appended to the indexed copy (not to the published page: a rule with
+ * 4,000 hashes shows a hundred of them, yet search finds it by any); every other page through
+ * addDirectory. Breadcrumbs are left out of the index (they made every rule excerpt start "Rules ›").
+ */
+async function indexSearch(outDir: string, ruleTerms: Map<string, string>): Promise<{ pages: number }> {
   const pagefind = await import('pagefind');
   const fail = (step: string, errors: string[]) => {
     if (errors.length) throw new Error(`Pagefind ${step} failed: ${errors.join('; ')}`);
   };
   try {
-    const { index, errors } = await pagefind.createIndex({ forceLanguage: 'en' });
+    const { index, errors } = await pagefind.createIndex({ forceLanguage: 'en', excludeSelectors: ['.crumbs'] });
     fail('createIndex', errors);
     if (!index) throw new Error('Pagefind createIndex returned no index');
-    const added = await index.addDirectory({ path: outDir });
+    const [{ escapeHtml }, entries] = await Promise.all([import('../src/lib/site/html.ts'), readdir(outDir, { withFileTypes: true })]);
+    const dirs = entries.filter((e) => e.isDirectory() && e.name !== 'rules' && e.name !== 'pagefind' && !e.name.startsWith('.')).map((e) => e.name);
+    const added = await index.addDirectory({ path: outDir, glob: `{*.html,{${dirs.join(',')}}/**/*.html}` });
     fail('addDirectory', added.errors);
+    for (const [url, terms] of ruleTerms) {
+      const html = await readFile(path.join(outDir, url, 'index.html'), 'utf8').catch(() => undefined);
+      if (!html?.includes('data-pagefind-body')) continue;
+      const at = html.lastIndexOf('</main>');
+      const content = `${html.slice(0, at)}<div>${escapeHtml(terms)}</div>${html.slice(at)}`;
+      const file = await index.addHTMLFile({ url, content });
+      fail('addHTMLFile', file.errors);
+    }
     const bundle = path.join(outDir, 'pagefind');
     const written = await index.writeFiles({ outputPath: bundle });
     fail('writeFiles', written.errors);
@@ -168,7 +190,7 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     }
 
     start = performance.now();
-    const indexed = await indexSearch(staging);
+    const indexed = await indexSearch(staging, moved.terms);
     const searchIndexBytes = await dirBytes(path.join(staging, 'pagefind'));
     log(`site: indexed ${indexed.pages} pages for search (${(searchIndexBytes / 1048576).toFixed(1)} MiB) in ${seconds(start)}`);
     await publish(staging, outDir);

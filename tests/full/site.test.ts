@@ -4,7 +4,7 @@
  * and that search in a real browser finds a rule by an indicator.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -43,6 +43,22 @@ describe.skipIf(!hasCorpus)('full-corpus site', () => {
     expect(urls.length).toBeGreaterThan(40_000);
     const missing = urls.filter((url) => !fileForPath(url.split('#')[0]).some((f) => existsSync(path.join(out, f))));
     expect(missing.slice(0, 20)).toEqual([]);
+  });
+
+  test('no page is over 200 KB of HTML', () => {
+    const sizes: Array<[string, number]> = [];
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else if (entry.name.endsWith('.html')) sizes.push([path.relative(out, full), statSync(full).size]);
+      }
+    };
+    walk(out);
+    sizes.sort((a, b) => b[1] - a[1]);
+    console.log(`largest pages: ${sizes.slice(0, 5).map(([f, n]) => `${f} ${Math.round(n / 1024)} KiB`).join(', ')}`);
+    expect(sizes.length).toBeGreaterThan(10_000);
+    expect(sizes.filter(([, n]) => n > 200_000)).toEqual([]);
   });
 
   test('no broken internal links', async () => {
@@ -93,6 +109,75 @@ describe.skipIf(!hasCorpus)('full-corpus site', () => {
         return Promise.all(found.results.map(async (r) => (await r.data()).url));
       })()`)) as string[];
       expect(urls).toContain(expected);
+    });
+
+    /** Result links of the search page opened at `query` (a URL query string), once they stop arriving. */
+    async function searchPage(query: string): Promise<{ page: import('playwright-core').Page; hrefs: string[] }> {
+      const page = await browser.newPage();
+      await page.goto(`${server.url}/search/?${query}`);
+      const links = page.locator('.pagefind-ui__result-link');
+      await links.first().waitFor({ timeout: 30_000 });
+      let count = -1;
+      while (count !== (await links.count())) {
+        count = await links.count();
+        await page.waitForTimeout(400);
+      }
+      const hrefs = await links.evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+      return { page, hrefs };
+    }
+
+    test('a hash taken from a rule finds that rule', async () => {
+      const rule = api<{ url: string; path: string }[]>('rules.json').find((r) => r.path === 'rules/windows/driver_load/driver_load_win_vuln_drivers.yml')!;
+      const source = readFileSync(path.join(corpusPaths.sigma, rule.path), 'utf8');
+      // One from the middle of the list: the page prints only the first hundred values.
+      const hashes = [...source.matchAll(/MD5=([0-9a-f]{32})/g)].map((m) => m[1]!);
+      expect(hashes.length).toBeGreaterThan(1000);
+      for (const hash of [hashes[1500]!, `MD5=${hashes[1500]}`]) {
+        const { page, hrefs } = await searchPage(`q=${encodeURIComponent(hash)}`);
+        // Deprecated copies of the list may carry the same hash; the rule is among the first.
+        expect(hrefs.slice(0, 3)).toContain(rule.url);
+        await page.close();
+      }
+    });
+
+    test('a technique id finds its technique page first', async () => {
+      const { page, hrefs } = await searchPage('q=T1003.001');
+      expect(hrefs[0]).toBe('/techniques/T1003.001/');
+      await page.close();
+    });
+
+    test.each([
+      ['mimikatz', /mimikatz/i],
+      ['rundll32', /rundll32/i],
+    ])('%j finds a rule about it in the top 5', async (query, about) => {
+      const { page, hrefs } = await searchPage(`q=${query}`);
+      const rules = api<{ url: string; title: string }[]>('rules.json');
+      const top = hrefs.slice(0, 5).map((href) => rules.find((r) => r.url === href)).filter((r) => r !== undefined);
+      expect(top.map((r) => r.title).filter((t) => about.test(t)).length).toBeGreaterThan(0);
+      await page.close();
+    });
+
+    test('results show their kind, and level and status for rules', async () => {
+      const { page } = await searchPage('q=mimikatz&kind=rule');
+      const tags = await page.locator('.pagefind-ui__result').first().locator('.pagefind-ui__result-tag').allTextContents();
+      expect(tags.join(' | ')).toMatch(/kind: rule/i);
+      expect(tags.join(' | ')).toMatch(/level: \w+/i);
+      expect(tags.join(' | ')).toMatch(/status: \w+/i);
+      await page.close();
+    });
+
+    test('the query and filters are restored from the URL and written back to it', async () => {
+      const { page, hrefs } = await searchPage('q=lsass&kind=rule&technique=T1003.001');
+      expect(await page.locator('.pagefind-ui__search-input').inputValue()).toBe('lsass');
+      expect(await page.locator('.pagefind-ui__filter-checkbox[name="kind"][value="rule"]').isChecked()).toBe(true);
+      expect(hrefs.length).toBeGreaterThan(0);
+      expect(hrefs.every((h) => h.startsWith('/rules/'))).toBe(true);
+      await page.fill('.pagefind-ui__search-input', 'procdump');
+      await page.waitForFunction(() => location.search.includes('q=procdump'));
+      const params = new URL(page.url()).searchParams;
+      expect(params.getAll('kind')).toEqual(['rule']);
+      expect(params.getAll('technique')).toEqual(['T1003.001']);
+      await page.close();
     });
   });
 });
