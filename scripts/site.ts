@@ -109,8 +109,8 @@ async function renderPages(catalogFile: string, outDir: string, base: string | u
 /**
  * Indexes the rendered site. Rule pages go in through addHTMLFile with their indicator values,
  * whole and normalised, appended to the indexed copy (not to the published page: a rule with
- * 4,000 hashes shows a hundred of them, yet search finds it by any); every other page through
- * addDirectory. Breadcrumbs are left out of the index (they made every rule excerpt start "Rules ›").
+ * 4,000 hashes shows a hundred of them, yet search finds it by any); the other indexed pages
+ * through addDirectory, limited to the routes that have any (INDEXED_PAGE_GLOBS). Breadcrumbs are left out of the index (they made every rule excerpt start "Rules ›").
  */
 async function indexSearch(outDir: string, ruleTerms: Map<string, string>): Promise<{ pages: number }> {
   const pagefind = await import('pagefind');
@@ -121,9 +121,8 @@ async function indexSearch(outDir: string, ruleTerms: Map<string, string>): Prom
     const { index, errors } = await pagefind.createIndex({ forceLanguage: 'en', excludeSelectors: ['.crumbs'] });
     fail('createIndex', errors);
     if (!index) throw new Error('Pagefind createIndex returned no index');
-    const [{ escapeHtml }, entries] = await Promise.all([import('../src/lib/site/html.ts'), readdir(outDir, { withFileTypes: true })]);
-    const dirs = entries.filter((e) => e.isDirectory() && e.name !== 'rules' && e.name !== 'pagefind' && !e.name.startsWith('.')).map((e) => e.name);
-    const added = await index.addDirectory({ path: outDir, glob: `{*.html,{${dirs.join(',')}}/**/*.html}` });
+    const [{ escapeHtml }, { INDEXED_PAGE_GLOBS }] = await Promise.all([import('../src/lib/site/html.ts'), import('../src/lib/site/search.ts')]);
+    const added = await index.addDirectory({ path: outDir, glob: `{${INDEXED_PAGE_GLOBS.join(',')}}` });
     fail('addDirectory', added.errors);
     for (const [url, terms] of ruleTerms) {
       const html = await readFile(path.join(outDir, url, 'index.html'), 'utf8').catch(() => undefined);
