@@ -110,7 +110,9 @@ async function renderPages(catalogFile: string, outDir: string, base: string | u
  * Indexes the rendered site. Rule pages go in through addHTMLFile with their indicator values,
  * whole and normalised, appended to the indexed copy (not to the published page: a rule with
  * 4,000 hashes shows a hundred of them, yet search finds it by any); the other indexed pages
- * through addDirectory, limited to the routes that have any (INDEXED_PAGE_GLOBS). Breadcrumbs are left out of the index (they made every rule excerpt start "Rules ›").
+ * through addDirectory, limited to the routes that have any (INDEXED_PAGE_GLOBS). Breadcrumbs are left out of the index (they made every rule excerpt start "Rules ›"), and so are
+ * the copies of other pages' text (a technique page's tests in full, a rule page's indicator tables,
+ * whose values the appended terms carry), which kept the index larger and the ranking noisier.
  */
 async function indexSearch(outDir: string, ruleTerms: Map<string, string>): Promise<{ pages: number }> {
   const pagefind = await import('pagefind');
