@@ -52,8 +52,14 @@
       var next = new URLSearchParams();
       var input = el.querySelector('.pagefind-ui__search-input');
       if (input && input.value) next.set('q', input.value);
-      el.querySelectorAll('.pagefind-ui__filter-checkbox:checked').forEach(function (box) {
-        next.append(box.name, box.value);
+      var shown = {};
+      el.querySelectorAll('.pagefind-ui__filter-checkbox').forEach(function (box) {
+        shown[box.name] = true;
+        if (box.checked) next.append(box.name, box.value);
+      });
+      // A filter the UI has not drawn (yet) keeps what the URL asked for.
+      Object.keys(filters).forEach(function (name) {
+        if (!shown[name]) filters[name].forEach(function (value) { next.append(name, value); });
       });
       var query = next.toString();
       history.replaceState(null, '', location.pathname + (query ? '?' + query : ''));
