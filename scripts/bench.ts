@@ -4,8 +4,8 @@
  * table and writes bench-results/bench.json. `catalog` and `site` are cold (no cache);
  * `incremental` measures the cache: cold, warm with no change, and one rule changed (in a copy of
  * the corpus's Sigma folder, so ../shared is never modified). `scaling` runs synthetic corpora of
- * 5k, 20k and 50k rules to show how time and memory grow. `npm run bench -- incremental` runs
- * one of them.
+ * 5k, 20k and 50k rules to show how time and memory grow. `regeneration` runs the whole
+ * `atlas build` cold and after a one-rule change. `npm run bench -- incremental` runs one of them.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -99,14 +99,18 @@ function main(): void {
       outputFiles: size.files,
       searchIndexMiB: search.bytes / 1024 / 1024,
       rulePageKiB: ruleSizes.length ? { median: median(ruleSizes) / 1024, max: Math.max(...ruleSizes) / 1024 } : null,
+      pageSizes: pageSizes(out),
     };
     results.site = site;
     console.log(`site     cold build ${site.wallSeconds.toFixed(1)} s wall, peak RSS ${site.maxRssMiB.toFixed(0)} MiB, ${site.pages} pages, ${site.outputMiB.toFixed(1)} MiB output (${site.outputFiles} files), search index ${site.searchIndexMiB.toFixed(1)} MiB`);
     if (site.rulePageKiB) console.log(`         rule page HTML: median ${site.rulePageKiB.median.toFixed(1)} KiB, max ${site.rulePageKiB.max.toFixed(1)} KiB`);
+    const ps = site.pageSizes;
+    console.log(`         page HTML: median ${ps.medianKiB.toFixed(1)} KiB, max ${ps.maxKiB.toFixed(1)} KiB (${ps.largest}); over 50 KB ${ps.over50k}, 100 KB ${ps.over100k}, 200 KB ${ps.over200k}, 500 KB ${ps.over500k}`);
     console.log(`         stages: ${Object.entries(run.stages).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join(', ')}`);
   }
 
   if (want('incremental')) results.incremental = incremental(out);
+  if (want('regeneration')) results.regeneration = regeneration(out);
   if (want('scaling')) results.scaling = scaling(out);
 
   rmSync(out, { recursive: true, force: true });
@@ -145,6 +149,51 @@ function incremental(out: string) {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The whole `atlas build` (catalog, site and search) cold, then again after one rule's title
+ * changed, with the cache and the previous output in place: what a rule repository's CI pays per
+ * commit. Reports both wall times and their ratio.
+ */
+function regeneration(out: string) {
+  const work = mkdtempSync(path.join(tmpdir(), 'atlas-bench-regeneration-'));
+  const sigma = path.join(work, 'sigma');
+  cpSync(path.join(corpus, 'sigma'), sigma, { recursive: true });
+  rmSync(out, { recursive: true, force: true });
+  const args = ['build', '--sigma', sigma, ...corpusArgs.slice(2), '--out', out, '--cache', path.join(work, 'cache')];
+  const rules = readdirSync(path.join(sigma, 'rules'), { recursive: true }).map(String).filter((f) => f.endsWith('.yml')).sort();
+  const edited = path.join(sigma, 'rules', rules[Math.floor(rules.length / 2)]);
+  try {
+    const cold = runAtlas(args);
+    writeFileSync(edited, readFileSync(edited, 'utf8').replace(/^title: (.*)$/m, 'title: $1 (bench edit)'));
+    const changed = runAtlas(args);
+    const ratio = changed.wallSeconds / cold.wallSeconds;
+    console.log(`regeneration cold build ${cold.wallSeconds.toFixed(1)} s wall (site ${(cold.stages.site ?? 0).toFixed(1)} s), peak RSS ${cold.maxRssMiB.toFixed(0)} MiB`);
+    console.log(`             one rule changed ${changed.wallSeconds.toFixed(1)} s wall (site ${(changed.stages.site ?? 0).toFixed(1)} s), peak RSS ${changed.maxRssMiB.toFixed(0)} MiB`);
+    console.log(`             ratio ${(ratio * 100).toFixed(0)}% of cold (site and search included)`);
+    return { cold, oneRuleChanged: changed, ratio, editedRule: path.relative(sigma, edited) };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Size distribution of the HTML pages of a built site. */
+function pageSizes(dir: string) {
+  const sizes = readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.html'))
+    .map((e) => ({ file: path.relative(dir, path.join(e.parentPath, e.name)), bytes: statSync(path.join(e.parentPath, e.name)).size }))
+    .sort((a, b) => b.bytes - a.bytes);
+  const over = (n: number) => sizes.filter((s) => s.bytes > n).length;
+  return {
+    medianKiB: median(sizes.map((s) => s.bytes)) / 1024,
+    maxKiB: (sizes[0]?.bytes ?? 0) / 1024,
+    largest: sizes[0]?.file ?? '',
+    over50k: over(50_000),
+    over100k: over(100_000),
+    over200k: over(200_000),
+    over500k: over(500_000),
+  };
 }
 
 /**

@@ -62,6 +62,12 @@ function seconds(start: number): string {
   return `${((performance.now() - start) / 1000).toFixed(1)}s`;
 }
 
+/** Extra search text of each rule page (its indicator values, whole and normalised), by catalog URL. */
+async function ruleSearchTerms(catalogFile: string): Promise<Map<string, string>> {
+  const [{ loadCatalog }, { ruleSearchTerms: termsOf }] = await Promise.all([import('../src/lib/site/catalog.ts'), import('../src/lib/site/search.ts')]);
+  return new Map(loadCatalog(catalogFile).rules.map((rule) => [rule.url, termsOf(rule)]));
+}
+
 /** Old file-name URLs and other forms of ids → the rules' permalinks (static pages, written after Astro's). */
 async function writeRedirectPages(catalogFile: string, outDir: string, base: string | undefined): Promise<{ written: number; skipped: number }> {
   const [{ loadCatalog }, { tombstones }, { redirects, techniqueRedirects, allModifierRedirects }, { writeRedirects }, { normalizeBase }] = await Promise.all([
@@ -76,7 +82,7 @@ async function writeRedirectPages(catalogFile: string, outDir: string, base: str
   return writeRedirects(outDir, all, normalizeBase(base ?? process.env.ATLAS_BASE));
 }
 
-async function renderPages(catalogFile: string, outDir: string, base: string | undefined): Promise<{ written: number; skipped: number }> {
+async function renderPages(catalogFile: string, outDir: string, base: string | undefined): Promise<{ written: number; skipped: number; terms: Map<string, string> }> {
   const saved = { ATLAS_CATALOG: process.env.ATLAS_CATALOG, ATLAS_BASE: process.env.ATLAS_BASE };
   process.env.ATLAS_CATALOG = catalogFile;
   if (base !== undefined) process.env.ATLAS_BASE = base;
@@ -92,7 +98,7 @@ async function renderPages(catalogFile: string, outDir: string, base: string | u
     } finally {
       process.chdir(cwd);
     }
-    return await writeRedirectPages(catalogFile, outDir, base);
+    return { ...(await writeRedirectPages(catalogFile, outDir, base)), terms: await ruleSearchTerms(catalogFile) };
   } finally {
     // Let the parsed catalog and site model go before Pagefind runs beside this process.
     const memo = globalThis as { __atlasCatalog?: unknown; __atlasModel?: unknown };
@@ -105,17 +111,34 @@ async function renderPages(catalogFile: string, outDir: string, base: string | u
   }
 }
 
-async function indexSearch(outDir: string): Promise<{ pages: number }> {
+/**
+ * Indexes the rendered site. Rule pages go in through addHTMLFile with their indicator values,
+ * whole and normalised, appended to the indexed copy (not to the published page: a rule with
+ * 4,000 hashes shows a hundred of them, yet search finds it by any); the other indexed pages
+ * through addDirectory, limited to the routes that have any (INDEXED_PAGE_GLOBS). Breadcrumbs are left out of the index (they made every rule excerpt start "Rules ›"), and so are
+ * the copies of other pages' text (a technique page's tests in full, a rule page's indicator tables,
+ * whose values the appended terms carry), which kept the index larger and the ranking noisier.
+ */
+async function indexSearch(outDir: string, ruleTerms: Map<string, string>): Promise<{ pages: number }> {
   const pagefind = await import('pagefind');
   const fail = (step: string, errors: string[]) => {
     if (errors.length) throw new Error(`Pagefind ${step} failed: ${errors.join('; ')}`);
   };
   try {
-    const { index, errors } = await pagefind.createIndex({ forceLanguage: 'en' });
+    const { index, errors } = await pagefind.createIndex({ forceLanguage: 'en', excludeSelectors: ['.crumbs'] });
     fail('createIndex', errors);
     if (!index) throw new Error('Pagefind createIndex returned no index');
-    const added = await index.addDirectory({ path: outDir });
+    const [{ escapeHtml }, { INDEXED_PAGE_GLOBS }] = await Promise.all([import('../src/lib/site/html.ts'), import('../src/lib/site/search.ts')]);
+    const added = await index.addDirectory({ path: outDir, glob: `{${INDEXED_PAGE_GLOBS.join(',')}}` });
     fail('addDirectory', added.errors);
+    for (const [url, terms] of ruleTerms) {
+      const html = await readFile(path.join(outDir, url, 'index.html'), 'utf8').catch(() => undefined);
+      if (!html?.includes('data-pagefind-body')) continue;
+      const at = html.lastIndexOf('</main>');
+      const content = `${html.slice(0, at)}<div>${escapeHtml(terms)}</div>${html.slice(at)}`;
+      const file = await index.addHTMLFile({ url, content });
+      fail('addHTMLFile', file.errors);
+    }
     const bundle = path.join(outDir, 'pagefind');
     const written = await index.writeFiles({ outputPath: bundle });
     fail('writeFiles', written.errors);
@@ -173,7 +196,7 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     }
 
     start = performance.now();
-    const indexed = await indexSearch(staging);
+    const indexed = await indexSearch(staging, moved.terms);
     const searchIndexBytes = await dirBytes(path.join(staging, 'pagefind'));
     log(`site: indexed ${indexed.pages} pages for search (${(searchIndexBytes / 1048576).toFixed(1)} MiB) in ${seconds(start)}`);
     await publish(staging, outDir);

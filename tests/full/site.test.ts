@@ -4,7 +4,7 @@
  * and that search in a real browser finds a rule by an indicator.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -54,6 +54,22 @@ describe.skipIf(!hasCorpus)('full-corpus site', () => {
     expect(home).toContain('Enterprise ATT&amp;CK v18.1');
     const stealth = readFileSync(path.join(out, 'tactics/stealth/index.html'), 'utf8');
     expect(stealth).toContain('not in ATT&amp;CK v18.1 (the bundle used)');
+  });
+
+  test('no page is over 200 KB of HTML', () => {
+    const sizes: Array<[string, number]> = [];
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else if (entry.name.endsWith('.html')) sizes.push([path.relative(out, full), statSync(full).size]);
+      }
+    };
+    walk(out);
+    sizes.sort((a, b) => b[1] - a[1]);
+    console.log(`largest pages: ${sizes.slice(0, 5).map(([f, n]) => `${f} ${Math.round(n / 1024)} KiB`).join(', ')}`);
+    expect(sizes.length).toBeGreaterThan(10_000);
+    expect(sizes.filter(([, n]) => n > 200_000)).toEqual([]);
   });
 
   test('no broken internal links', async () => {
@@ -124,6 +140,75 @@ describe.skipIf(!hasCorpus)('full-corpus site', () => {
         return Promise.all(found.results.map(async (r) => (await r.data()).url));
       })()`)) as string[];
       expect(urls).toContain(expected);
+    });
+
+    /** Result links of the search page opened at `query` (a URL query string), once they stop arriving. */
+    async function searchPage(query: string): Promise<{ page: import('playwright-core').Page; hrefs: string[] }> {
+      const page = await browser.newPage();
+      await page.goto(`${server.url}/search/?${query}`);
+      const links = page.locator('.pagefind-ui__result-link');
+      await links.first().waitFor({ timeout: 30_000 });
+      let count = -1;
+      while (count !== (await links.count())) {
+        count = await links.count();
+        await page.waitForTimeout(400);
+      }
+      const hrefs = await links.evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+      return { page, hrefs };
+    }
+
+    test('a hash taken from a rule finds that rule', async () => {
+      const rule = api<{ url: string; path: string }[]>('rules.json').find((r) => r.path === 'rules/windows/driver_load/driver_load_win_vuln_drivers.yml')!;
+      const source = readFileSync(path.join(corpusPaths.sigma, rule.path), 'utf8');
+      // One far down the list (the page prints only the first hundred values), in no other rule.
+      const hashes = [...source.matchAll(/MD5=([0-9a-f]{32})/g)].map((m) => m[1]!);
+      expect(hashes.length).toBeGreaterThan(1000);
+      const hash = hashes[Math.floor(hashes.length * 0.8)]!;
+      for (const query of [hash, `MD5=${hash}`]) {
+        const { page, hrefs } = await searchPage(`q=${encodeURIComponent(query)}`);
+        expect(hrefs[0]).toBe(rule.url);
+        await page.close();
+      }
+    });
+
+    test('a technique id finds its technique page first', async () => {
+      const { page, hrefs } = await searchPage('q=T1003.001');
+      expect(hrefs[0]).toBe('/techniques/T1003.001/');
+      await page.close();
+    });
+
+    test.each([
+      ['mimikatz', /mimikatz/i],
+      ['rundll32', /rundll32/i],
+    ])('%j finds a rule about it in the top 5', async (query, about) => {
+      const { page, hrefs } = await searchPage(`q=${query}`);
+      const rules = api<{ url: string; title: string }[]>('rules.json');
+      const top = hrefs.slice(0, 5).map((href) => rules.find((r) => r.url === href)).filter((r) => r !== undefined);
+      expect(top.map((r) => r.title).filter((t) => about.test(t)).length).toBeGreaterThan(0);
+      await page.close();
+    });
+
+    test('results show their kind, and level and status for rules', async () => {
+      const { page } = await searchPage('q=mimikatz&kind=rule');
+      const tags = await page.locator('.pagefind-ui__result').first().locator('.pagefind-ui__result-tag').allTextContents();
+      expect(tags.join(' | ')).toMatch(/kind: rule/i);
+      expect(tags.join(' | ')).toMatch(/level: \w+/i);
+      expect(tags.join(' | ')).toMatch(/status: \w+/i);
+      await page.close();
+    });
+
+    test('the query and filters are restored from the URL and written back to it', async () => {
+      const { page, hrefs } = await searchPage('q=lsass&kind=rule&technique=T1003.001');
+      expect(await page.locator('.pagefind-ui__search-input').inputValue()).toBe('lsass');
+      expect(await page.locator('.pagefind-ui__filter-checkbox[name="kind"][value="rule"]').isChecked()).toBe(true);
+      expect(hrefs.length).toBeGreaterThan(0);
+      expect(hrefs.every((h) => h.startsWith('/rules/'))).toBe(true);
+      await page.fill('.pagefind-ui__search-input', 'procdump');
+      await page.waitForFunction(() => location.search.includes('q=procdump'));
+      const params = new URL(page.url()).searchParams;
+      expect(params.getAll('kind')).toEqual(['rule']);
+      expect(params.getAll('technique')).toEqual(['T1003.001']);
+      await page.close();
     });
   });
 });

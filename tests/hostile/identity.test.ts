@@ -57,10 +57,10 @@ describe('URLs in the catalog', { timeout: BOUND_MS }, () => {
     expect(new Set(ids).size).toBe(ids.length); // no two techniques differ only by case
   });
 
-  test('indicator URLs are hashes or a field page with an anchor', () => {
+  test('indicator URLs are hashes or a field page (or a numbered slice of it) with an anchor', () => {
     const urls = [...run.catalog.indicators.map((i) => i.url), ...run.catalog.rules.flatMap((r) => r.indicators.map((i) => i.url))];
     for (const url of urls) {
-      if (url.startsWith('/indicators/fields/')) expect(segmentOf(url, 'indicators/fields')).toMatch(/^(-keywords|[a-z0-9][a-z0-9._-]*)$/);
+      if (url.startsWith('/indicators/fields/')) expect(url).toMatch(/^\/indicators\/fields\/(-keywords|[a-z0-9][a-z0-9._-]*)\/([1-9][0-9]*\/)?#i-[0-9a-f]{16}$/);
       else expect(segmentOf(url, 'indicators')).toMatch(/^[0-9a-f]{16}$/);
     }
   });

@@ -134,6 +134,18 @@ describe('fixture site', () => {
     }
   });
 
+  it('gives Pagefind every indexed page: rule pages and the INDEXED_PAGE_GLOBS routes', async () => {
+    const { INDEXED_PAGE_GLOBS } = await import('../../src/lib/site/search.ts');
+    const fg = (await import('fast-glob')).default;
+    const globbed = new Set(await fg([...INDEXED_PAGE_GLOBS], { cwd: dir }));
+    const rulePages = new Set(catalog.rules.map((r) => `${r.url.replace(/^\//, '')}index.html`));
+    const indexed = htmlFiles(dir)
+      .filter((file) => readFileSync(file, 'utf8').includes('data-pagefind-body'))
+      .map((file) => path.relative(dir, file).split(path.sep).join('/'));
+    expect(indexed.length).toBeGreaterThan(20);
+    expect(indexed.filter((f) => !globbed.has(f) && !rulePages.has(f))).toEqual([]);
+  });
+
   it('has no broken internal links', () => {
     const broken: string[] = [];
     for (const file of htmlFiles(dir)) {

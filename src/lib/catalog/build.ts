@@ -7,6 +7,7 @@ import type { AtomicTechnique } from '../atomic/load.ts';
 import { compareDiagnostics, diagnostic, type Diagnostic } from '../diagnostics.ts';
 import { extractIndicators, type Indicator } from '../indicators/extract.ts';
 import { countIndicators } from '../indicators/count.ts';
+import { fieldSliceBits, sliceOf } from '../indicators/slices.ts';
 import type { SigmaRule } from '../sigma/rule.ts';
 import { indexTests } from '../xref/atomic-reference.ts';
 import { resolveReferences } from '../xref/references.ts';
@@ -36,9 +37,13 @@ export function testUrl(slug: string): string {
   return `/tests/${slug}/`;
 }
 
-/** An indicator used by two or more rules has its own page; the others are listed on their field's page. */
-export function indicatorUrl(indicator: { id: string; field: string | null }, rules: number): string {
-  return rules >= 2 ? `/indicators/${indicator.id}/` : `${fieldUrl(indicator.field)}#i-${indicator.id}`;
+/**
+ * An indicator used by two or more rules has its own page; the others are rows of their field's
+ * page, or of one slice of it (`<field page><n>/`) when the field is cut into 2^sliceBits slices.
+ */
+export function indicatorUrl(indicator: { id: string; field: string | null }, rules: number, sliceBits = 0): string {
+  if (rules >= 2) return `/indicators/${indicator.id}/`;
+  return `${fieldUrl(indicator.field)}${sliceBits ? `${sliceOf(indicator.id, sliceBits)}/` : ''}#i-${indicator.id}`;
 }
 
 export function fieldUrl(field: string | null): string {
@@ -192,13 +197,15 @@ function linkIndicators(rules: CatalogRule[], sources: SigmaRule[], indicatorsOf
     indicators: indicatorsOf(sources[i]),
   }));
   const counted = countIndicators(perRule);
+  const bits = fieldSliceBits(counted.values(), (c) => fieldUrl(c.field));
+  const url = (c: { id: string; field: string | null; rules: string[] }) => indicatorUrl(c, c.rules.length, bits.get(fieldUrl(c.field)));
   const indicators: CatalogIndicator[] = [...counted.values()]
-    .map((c) => ({ ...c, url: indicatorUrl(c, c.rules.length) }))
+    .map((c) => ({ ...c, url: url(c) }))
     .sort((a, b) => compareStrings(a.key, b.key));
   perRule.forEach(({ indicators: own }, i) => {
     rules[i].indicators = own.map((ind) => {
       const c = counted.get(ind.key)!;
-      return { id: c.id, key: c.key, field: c.field, operator: c.operator, value: c.value, count: c.count, url: indicatorUrl(c, c.rules.length) };
+      return { id: c.id, key: c.key, field: c.field, operator: c.operator, value: c.value, count: c.count, url: url(c) };
     });
   });
   return indicators;

@@ -7,6 +7,7 @@
  */
 import type { CatalogIndicator } from '../catalog/types.ts';
 import { fieldSegment } from './urls.ts';
+import { fieldTableBytes, sliceBits, sliceOf } from '../indicators/slices.ts';
 
 export const KEYWORDS_LABEL = 'keywords (no field)';
 
@@ -26,7 +27,19 @@ export interface FieldGroup {
   rules: number;
   /** Indicators with a page of their own. */
   shared: number;
+  /** The page is cut into 2^sliceBits slices (0: one page), as the catalog's URLs say. */
+  sliceBits: number;
 }
+
+/** The indicators of each slice of a field page (index 0 is slice 1), in the field's order. */
+export function fieldSlices(group: FieldGroup): CatalogIndicator[][] {
+  const slices: CatalogIndicator[][] = Array.from({ length: 2 ** group.sliceBits }, () => []);
+  for (const ind of group.indicators) slices[sliceOf(ind.id, group.sliceBits) - 1]!.push(ind);
+  return slices;
+}
+
+/** Shared indicators listed on a sliced field's own page (the most used). */
+export const FIELD_TOP_SHARED = 200;
 
 export function compareIndicators(a: CatalogIndicator, b: CatalogIndicator): number {
   return (
@@ -56,6 +69,7 @@ export function groupByField(indicators: readonly CatalogIndicator[]): FieldGrou
         indicators: list,
         rules: new Set(list.flatMap((i) => i.rules)).size,
         shared: list.filter(hasOwnPage).length,
+        sliceBits: sliceBits(fieldTableBytes(list.map((i) => i.value))),
       };
     })
     .sort((a, b) => b.indicators.length - a.indicators.length || a.label.localeCompare(b.label, 'en'));

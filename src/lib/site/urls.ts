@@ -55,6 +55,8 @@ export const urls = {
   downloads: () => href('downloads/'),
   rules: () => href('rules/'),
   rule: (slug: string) => href(`rules/${slug}/`),
+  /** The plain-text source of a rule too large to show inline (see RulePage.astro). */
+  ruleSource: (slug: string) => href(`rules/${slug}/source.txt`),
   ruleFacet: (facet: string) => href(`rules/by/${facet}/`),
   ruleFacetValue: (facet: string, valueSlug: string) => href(`rules/by/${facet}/${valueSlug}/`),
   techniques: () => href('techniques/'),

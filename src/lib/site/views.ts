@@ -23,7 +23,7 @@ import {
 } from './trust-views.ts';
 import type { Replaced } from '../catalog/tombstones.ts';
 import type { Tier } from '../xref/confidence.ts';
-import { link } from './urls.ts';
+import { fieldSegment, link, urls } from './urls.ts';
 
 export interface CoverageRow {
   tactic?: CatalogTactic;
@@ -46,9 +46,20 @@ export interface UniqueIndicatorGroup {
   field: string | null;
   operator: string;
   values: string[];
+  /** Each value's row (on the field page or one of its slices), parallel to `values`. */
+  hrefs: string[];
   /** The field page, where each of them has a row. */
   href: string;
 }
+
+/** Values of a unique-indicator group printed on a rule page; the rest are reached through the field pages and the rule source. */
+export const UNIQUE_VALUES_SHOWN = 100;
+
+/** Rows of a rule page's indicator table; the rest are counted, and listed in the rule source. */
+export const INDICATOR_ROWS_SHOWN = 300;
+
+/** Rule sources larger than this get a plain-text file of their own (`urls.ruleSource`); the page shows their head, collapsed. */
+export const INLINE_SOURCE_LIMIT = 40_000;
 
 /** Above this many indicators, a rule page lists its unique ones compactly. */
 export const COMPACT_INDICATORS = 60;
@@ -136,8 +147,9 @@ function splitIndicators(rows: IndicatorRow[]): Pick<RuleView, 'indicators' | 'u
     if (row.shared) continue;
     const key = `${row.field ?? ''}\u0000${row.operator}`;
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { field: row.field, operator: row.operator, values: [], href: row.href.split('#')[0]! }));
+    if (!group) groups.set(key, (group = { field: row.field, operator: row.operator, values: [], hrefs: [], href: urls.indicatorField(fieldSegment(row.field)) }));
     group.values.push(row.value);
+    group.hrefs.push(row.href);
   }
   return { indicators: rows.filter((r) => r.shared), uniqueIndicators: [...groups.values()] };
 }
