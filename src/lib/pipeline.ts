@@ -14,7 +14,7 @@ import { applyPredictions } from './catalog/predictions.ts';
 import { predictDetections } from './evaluate/predict.ts';
 import type { Catalog } from './catalog/types.ts';
 import { diffBuilds } from './changes/diff.ts';
-import { readPreviousBuild } from './changes/previous.ts';
+import { readPreviousBuild, type PreviousLimits } from './changes/previous.ts';
 import type { Changes } from './changes/types.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import { withDates } from './git/dates.ts';
@@ -33,6 +33,8 @@ export interface PipelineOptions {
   gitDates?: boolean;
   /** The previous build's api/ folder (or its URL): the catalog then carries `changes`. */
   previous?: string;
+  /** Time and size bounds for reading `previous` from a URL. */
+  previousLimits?: PreviousLimits;
 }
 
 export type Log = (line: string) => void;
@@ -116,7 +118,7 @@ export async function runCatalog(options: PipelineOptions, log: Log = () => {}, 
     const changes = await stage(
       'changes',
       async () => {
-        const read = await readPreviousBuild(previous);
+        const read = await readPreviousBuild(previous, options.previousLimits);
         return 'build' in read ? diffBuilds(read.build, catalog) : read;
       },
       (r) => ('missing' in r ? `no previous build (${r.missing}): no change list` : describeChanges(r)),

@@ -4,10 +4,15 @@
  * written by other code (see fingerprint.ts) or unreadable counts as empty. Entries not used by a
  * build are dropped when it saves, so a deleted input leaves nothing behind.
  *
+ * A section file is a SHA-256 checksum of its payload followed by the payload: a file whose
+ * checksum fails (a flipped byte, garbage, a truncated write), that cannot be decoded, or that is
+ * not a file at all is dropped with one warning line, and its entries are rebuilt from the sources.
+ *
  * Each entry is serialized on its own when it is set: the stored bytes are a snapshot that later
  * stages cannot alter by mutating the objects they were given, saving copies bytes rather than
  * re-serializing every entry, and an entry is only deserialized when a build asks for it.
  */
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import v8 from 'node:v8';
@@ -90,16 +95,18 @@ export class BuildCache {
 
   private async read(name: SectionName): Promise<Map<string, Buffer>> {
     if (!this.dir) return new Map();
+    const file = path.join(this.dir, `${name}.v8`);
+    let bytes: Buffer;
     try {
-      const stored = v8.deserialize(await readFile(path.join(this.dir, `${name}.v8`))) as {
-        fingerprint?: string;
-        entries?: unknown;
-      };
-      if (stored.fingerprint === this.fingerprint && stored.entries instanceof Map) return stored.entries;
-    } catch {
-      // Missing, truncated or from another Node version: start this section afresh.
+      bytes = await readFile(file);
+    } catch (error) {
+      // Missing is the first build; anything else (a folder in its place …) is worth a line.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') warn(file, (error as NodeJS.ErrnoException).code ?? 'unreadable');
+      return new Map();
     }
-    return new Map();
+    const entries = decodeSection(bytes, this.fingerprint);
+    if (entries === 'damaged') warn(file, 'checksum mismatch or undecodable');
+    return entries instanceof Map ? entries : new Map();
   }
 
   /** Writes the sections that changed (atomically: a crash leaves the previous file). */
@@ -110,17 +117,53 @@ export class BuildCache {
       report.updated += updated;
       report.dropped += dropped;
       if (!this.dir || (updated === 0 && dropped === 0)) continue;
-      await mkdir(this.dir, { recursive: true });
       const file = path.join(this.dir, `${name}.v8`);
       const temporary = `${file}.${process.pid}.tmp`;
       try {
-        await writeFile(temporary, section.serialize(this.fingerprint));
+        await mkdir(this.dir, { recursive: true });
+        await writeFile(temporary, encodeSection(section.serialize(this.fingerprint)));
         await rename(temporary, file);
+        report.written++;
+      } catch (error) {
+        // A cache that cannot be written costs the next build time, never this build its output.
+        console.warn(`cache: cannot write ${file} (${(error as Error).message}); the next build reads its inputs again`);
       } finally {
-        await rm(temporary, { force: true });
+        await rm(temporary, { force: true }).catch(() => {});
       }
-      report.written++;
     }
     return report;
   }
+}
+
+const SUM_BYTES = 32;
+
+function sha256(bytes: Buffer): Buffer {
+  return createHash('sha256').update(bytes).digest();
+}
+
+/** Checksum, then payload. */
+export function encodeSection(payload: Buffer): Buffer {
+  return Buffer.concat([sha256(payload), payload]);
+}
+
+/**
+ * A section file's entries; `stale` when it was written by other code (expected after an
+ * upgrade: silently rebuilt), `damaged` when its checksum fails or it does not decode.
+ */
+export function decodeSection(bytes: Buffer, fingerprint: string): Map<string, Buffer> | 'stale' | 'damaged' {
+  if (bytes.length < SUM_BYTES) return 'damaged';
+  const payload = bytes.subarray(SUM_BYTES);
+  if (!sha256(payload).equals(bytes.subarray(0, SUM_BYTES))) return 'damaged';
+  try {
+    const stored = v8.deserialize(payload) as { fingerprint?: unknown; entries?: unknown };
+    if (stored?.fingerprint !== fingerprint) return 'stale';
+    if (!(stored.entries instanceof Map) || [...stored.entries.values()].some((v) => !(v instanceof Uint8Array))) return 'damaged';
+    return stored.entries as Map<string, Buffer>;
+  } catch {
+    return 'damaged';
+  }
+}
+
+function warn(file: string, reason: string): void {
+  console.warn(`cache: ${file} is damaged (${reason}): dropped; its entries are rebuilt from the sources`);
 }
