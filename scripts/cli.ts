@@ -191,7 +191,7 @@ async function produce(command: 'build' | 'catalog', options: Build): Promise<nu
   await checkInputs(options);
   const out = await checkOut(options.out, await protectedPaths(options));
   for (const line of await recoverLeftovers(out)) log(`output   ${line}`);
-  const staging = await createStaging(out);
+  const staging = createStaging(out);
   const release = cleanUpOnSignal(staging);
   try {
     const catalog = await runCatalog(options, log, timings);
@@ -206,8 +206,8 @@ async function produce(command: 'build' | 'catalog', options: Build): Promise<nu
     log(`publish  ${out}`);
     return finish(catalog, options, start);
   } finally {
-    release();
     await removeStaging(staging);
+    release();
   }
 }
 

@@ -11,7 +11,7 @@ import { inspectOut } from './guard.ts';
 import { listFiles, MARKER_FILE, markerText } from './marker.ts';
 import { prefixFor, removeStaging, type Staging } from './staging.ts';
 
-/** Set while the output is between the two renames: a signal then waits for the swap to finish. */
+/** Set from the swap until the old output is removed: a signal then waits for it to finish. */
 let swapping: Promise<void> | undefined;
 
 export function publishing(): Promise<void> | undefined {
@@ -25,22 +25,24 @@ export async function publish(staging: Staging, version: string): Promise<void> 
   const state = await inspectOut(staging.out);
   let release!: () => void;
   swapping = new Promise((resolve) => (release = resolve));
-  let aside: string | undefined;
   try {
-    if (state.kind !== 'missing') {
-      // A fresh name for the old output (mkdtemp reserves it; the rename replaces the empty folder).
-      aside = await mkdtemp(path.join(path.dirname(staging.out), prefixFor('old', staging.out)));
-      await rmdir(aside);
-      await rename(staging.out, aside);
+    let aside: string | undefined;
+    try {
+      if (state.kind !== 'missing') {
+        // A fresh name for the old output (mkdtemp reserves it; the rename replaces the empty folder).
+        aside = await mkdtemp(path.join(path.dirname(staging.out), prefixFor('old', staging.out)));
+        await rmdir(aside);
+        await rename(staging.out, aside);
+      }
+      await rename(staging.site, staging.out);
+    } catch (error) {
+      if (aside) await rename(aside, staging.out).catch(() => {});
+      throw error;
     }
-    await rename(staging.site, staging.out);
-  } catch (error) {
-    if (aside) await rename(aside, staging.out).catch(() => {});
-    throw error;
+    if (aside) await rm(aside, { recursive: true, force: true });
   } finally {
     swapping = undefined;
     release();
   }
-  if (aside) await rm(aside, { recursive: true, force: true });
   await removeStaging(staging);
 }

@@ -4,7 +4,8 @@
  * will be published — and `work/` — the catalog the pages read and other intermediate files,
  * which are never published and never shared with another build.
  */
-import { mkdir, mkdtemp, readdir, rename, rm, rmdir } from 'node:fs/promises';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { readdir, rename, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { readMarker } from './marker.ts';
 
@@ -47,13 +48,17 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-export async function createStaging(out: string): Promise<Staging> {
+/**
+ * Synchronous, so the caller installs its signal handlers (signals.ts) before the event loop
+ * turns again: no signal can leave a staging folder behind that nobody removes.
+ */
+export function createStaging(out: string): Staging {
   const parent = path.dirname(out);
-  await mkdir(parent, { recursive: true });
-  const dir = await mkdtemp(path.join(parent, prefixFor(STAGING, out)));
+  mkdirSync(parent, { recursive: true });
+  const dir = mkdtempSync(path.join(parent, prefixFor(STAGING, out)));
   const staging = { out, dir, site: path.join(dir, 'site'), work: path.join(dir, 'work') };
-  await mkdir(staging.site);
-  await mkdir(staging.work);
+  mkdirSync(staging.site);
+  mkdirSync(staging.work);
   return staging;
 }
 
