@@ -68,6 +68,8 @@ export interface SaveReport {
 
 export class BuildCache {
   private sections = new Map<SectionName, CacheSection<unknown>>();
+  /** Sections already reported damaged: one line each. */
+  private damaged = new Set<SectionName>();
 
   private constructor(
     /** Folder of the section files; undefined for a cache that lives only in memory. */
@@ -101,11 +103,11 @@ export class BuildCache {
       bytes = await readFile(file);
     } catch (error) {
       // Missing is the first build; anything else (a folder in its place …) is worth a line.
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') warn(file, (error as NodeJS.ErrnoException).code ?? 'unreadable');
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.warn(name, file, (error as NodeJS.ErrnoException).code ?? 'unreadable');
       return new Map();
     }
     const entries = decodeSection(bytes, this.fingerprint);
-    if (entries === 'damaged') warn(file, 'checksum mismatch or undecodable');
+    if (entries === 'damaged') this.warn(name, file, 'checksum mismatch or undecodable');
     return entries instanceof Map ? entries : new Map();
   }
 
@@ -126,12 +128,17 @@ export class BuildCache {
         report.written++;
       } catch (error) {
         // A cache that cannot be written costs the next build time, never this build its output.
-        console.warn(`cache: cannot write ${file} (${(error as Error).message}); the next build reads its inputs again`);
+        if (!this.damaged.has(name)) console.warn(`cache: cannot write ${file} (${(error as Error).message}); the next build reads its inputs again`);
       } finally {
         await rm(temporary, { force: true }).catch(() => {});
       }
     }
     return report;
+  }
+
+  private warn(name: SectionName, file: string, reason: string): void {
+    this.damaged.add(name);
+    console.warn(`cache: ${file} is damaged (${reason}): dropped; its entries are rebuilt from the sources`);
   }
 }
 
@@ -162,8 +169,4 @@ export function decodeSection(bytes: Buffer, fingerprint: string): Map<string, B
   } catch {
     return 'damaged';
   }
-}
-
-function warn(file: string, reason: string): void {
-  console.warn(`cache: ${file} is damaged (${reason}): dropped; its entries are rebuilt from the sources`);
 }
