@@ -76,6 +76,15 @@ export function atlasAsync(args: string[], options: RunOptions) {
   return spawn(process.execPath, [atlasBin, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+/** Waits for a child from `atlasAsync` to end; its exit code and output. */
+export function exited(child: ReturnType<typeof atlasAsync>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
 /** Every file under a folder (links listed, not followed), relative, sorted. */
 export function filesUnder(dir: string, prefix = ''): string[] {
   if (!existsSync(path.join(dir, prefix))) return [];

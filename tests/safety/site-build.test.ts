@@ -7,21 +7,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { atlas, atlasAsync, projectRoot, removeTemp, tempDir, treeHashes, writeRules } from './helpers.ts';
+import { atlas, atlasAsync, exited, projectRoot, removeTemp, tempDir, treeHashes, writeRules } from './helpers.ts';
 
 let root: string;
 const titlesA = ['Alpha Rule One', 'Alpha Rule Two'];
 const titlesB = ['Bravo Rule One', 'Bravo Rule Two', 'Bravo Rule Three'];
 
 const args = (sigma: string, out: string) => ['build', '--sigma', sigma, '--out', out, '--no-cache', '--no-git'];
-
-function exited(child: ReturnType<typeof atlasAsync>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
 
 function ruleTitles(site: string): string[] {
   return (JSON.parse(readFileSync(path.join(site, 'api/rules.json'), 'utf8')) as { title: string }[]).map((r) => r.title).sort();
