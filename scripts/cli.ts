@@ -171,7 +171,9 @@ const timings: Timings = {};
 
 /** What the output may not overlap: every input, the cache, and the tool itself. */
 async function protectedPaths(options: Build): Promise<Protected[]> {
-  const keep: Protected[] = options.sigma.map((p) => ({ what: `--sigma folder`, path: p, inside: true }));
+  // An output inside a Sigma root is allowed: GitLab Pages publishes `public/` of the rule
+  // repository's own checkout (docs/ci.md), and the scan reads only .yml files, which no output holds.
+  const keep: Protected[] = options.sigma.map((p) => ({ what: `--sigma folder`, path: p, inside: false }));
   if (options.atomics) keep.push({ what: '--atomics folder', path: options.atomics, inside: true });
   if (options.attack) keep.push({ what: '--attack file', path: options.attack, inside: true });
   if (options.cache) keep.push({ what: 'cache folder', path: options.cache, inside: true });

@@ -39,13 +39,24 @@ describe('atlas refuses an --out it does not own', () => {
     expect(treeHashes(root)).toEqual(before);
   });
 
-  test('the parent of the rule folder, and a folder inside it', () => {
+  test('the parent of the rule folder, a folder inside the atomics', () => {
     const root = tempDir('out-parent');
     writeRules(path.join(root, 'repo', 'rules'), ['Rule A']);
+    mkdirSync(path.join(root, 'atomics'));
     const before = treeHashes(root);
     refused(atlas(['catalog', '--sigma', 'repo/rules', '--out', 'repo', '--no-cache', '--no-git'], { cwd: root }), /contains the --sigma folder/);
-    refused(atlas(['catalog', '--sigma', 'repo/rules', '--out', 'repo/rules/site', '--no-cache', '--no-git'], { cwd: root }), /lies inside the --sigma folder/);
+    refused(atlas(['catalog', '--sigma', 'repo/rules', '--atomics', 'atomics', '--out', 'atomics/site', '--no-cache', '--no-git'], { cwd: root }), /lies inside the --atomics folder/);
     expect(treeHashes(root)).toEqual(before);
+  });
+
+  test('inside the rule repository (GitLab Pages: public/ of the checkout): built, and the next build reads no output file as a rule', () => {
+    const root = tempDir('out-inside');
+    writeRules(path.join(root, 'repo'), ['Rule A', 'Rule B']);
+    for (let i = 0; i < 2; i++) {
+      const run = atlas(['catalog', '--sigma', 'repo', '--out', 'repo/public', '--no-cache', '--no-git'], { cwd: root });
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/^sigma +2 files/m);
+    }
   });
 
   test('a folder of user files (tests/, tags/, rules/, index.html)', () => {
