@@ -193,7 +193,7 @@ async function produce(command: 'build' | 'catalog', options: Build): Promise<nu
   await checkInputs(options);
   const out = await checkOut(options.out, await protectedPaths(options));
   for (const line of await recoverLeftovers(out)) log(`output   ${line}`);
-  const staging = createStaging(out);
+  const staging = stagingBeside(out);
   const release = cleanUpOnSignal(staging);
   try {
     const catalog = await runCatalog(options, log, timings);
@@ -210,6 +210,15 @@ async function produce(command: 'build' | 'catalog', options: Build): Promise<nu
   } finally {
     await removeStaging(staging);
     release();
+  }
+}
+
+/** The staging folder, or a refusal when the folder that would hold it cannot be written. */
+function stagingBeside(out: string): Staging {
+  try {
+    return createStaging(out);
+  } catch (error) {
+    throw new OutputError(`--out ${out}: cannot create the build's staging folder beside it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the folder holding --out must be writable`);
   }
 }
 

@@ -50,10 +50,18 @@ describe('inputs', () => {
     expect(existsSync(path.join(root, 'o2'))).toBe(false);
   });
 
-  test('runs from a folder it cannot write (/proc), with --no-cache', () => {
+  test('runs from a folder it cannot write (/proc): with --no-cache silently, with the default cache with a warning', () => {
     const out = path.join(root, 'from-proc');
     const r = atlas(['catalog', '--sigma', path.join(root, 'rules'), '--out', out, '--no-cache', '--no-git'], { cwd: '/proc' });
     expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
     expect(existsSync(path.join(out, 'api', 'rules.json'))).toBe(true);
+    const cached = atlas(['catalog', '--sigma', path.join(root, 'rules'), '--out', out, '--no-git'], { cwd: '/proc' });
+    expect(cached.status, cached.stderr).toBe(0);
+    expect(cached.stderr).toMatch(/^cache: cannot write \/proc\/\.cache\/atlas\/sigma\.v8 .*the next build reads its inputs again$/m);
+  });
+
+  test('an --out whose folder cannot be made: exit 2, one line', () => {
+    fails(run('catalog', '--sigma', 'rules', '--out', '/proc/no/site'), /^--out \/proc\/no\/site: cannot create the build's staging folder beside it \(ENOENT\)/);
   });
 });

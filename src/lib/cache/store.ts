@@ -13,10 +13,11 @@
  * stages cannot alter by mutating the objects they were given, saving copies bytes rather than
  * re-serializing every entry, and an entry is only deserialized when a build asks for it.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { crc32 } from 'node:zlib';
+import { makeFolders } from '../folders.ts';
 import { codeFingerprint } from './fingerprint.ts';
 
 export type SectionName = 'sigma' | 'atomics' | 'attack' | 'git';
@@ -123,7 +124,7 @@ export class BuildCache {
       const file = path.join(this.dir, `${name}.v8`);
       const temporary = `${file}.${process.pid}.tmp`;
       try {
-        await mkdir(this.dir, { recursive: true });
+        makeFolders(this.dir);
         await writeFile(temporary, encodeSection(section.serialize(this.fingerprint)));
         await rename(temporary, file);
         report.written++;

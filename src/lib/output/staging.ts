@@ -7,6 +7,7 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { readdir, rename, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
+import { makeFolders } from '../folders.ts';
 import { readMarker } from './marker.ts';
 
 export interface Staging {
@@ -54,7 +55,7 @@ export function isAlive(pid: number): boolean {
  */
 export function createStaging(out: string): Staging {
   const parent = path.dirname(out);
-  mkdirSync(parent, { recursive: true });
+  makeFolders(parent);
   const dir = mkdtempSync(path.join(parent, prefixFor(STAGING, out)));
   const staging = { out, dir, site: path.join(dir, 'site'), work: path.join(dir, 'work') };
   mkdirSync(staging.site);
