@@ -121,7 +121,9 @@ async function run(argv: string[]): Promise<number> {
     console.error(`Unexpected argument "${positionals[1]}" (flags take the form --name value).\n\n${USAGE}`);
     return 2;
   }
-  const options = resolveOptions(
+  let options: BuildOptions;
+  try {
+    options = resolveOptions(
       {
         sigma: values.sigma,
         atomics: values.atomics,
@@ -135,6 +137,13 @@ async function run(argv: string[]): Promise<number> {
       },
       process.cwd(),
     );
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 2;
+    }
+    throw error;
+  }
   if (values['site-url'] !== undefined && !/^https?:\/\/[^/]/i.test(values['site-url'])) {
     console.error(`--site-url: "${values['site-url']}" is not an http(s) URL`);
     return 2;
@@ -145,9 +154,9 @@ async function run(argv: string[]): Promise<number> {
     gitDates: !values['no-git'],
     previous: values.previous,
     previousLimits: {
-      connectMs: seconds(values['previous-connect-timeout'], '--previous-connect-timeout', DEFAULT_PREVIOUS_LIMITS.connectMs / 1000) * 1000,
-      totalMs: seconds(values['previous-timeout'], '--previous-timeout', DEFAULT_PREVIOUS_LIMITS.totalMs / 1000) * 1000,
-      maxBytes: seconds(values['previous-max-mb'], '--previous-max-mb', DEFAULT_PREVIOUS_LIMITS.maxBytes / 1048576) * 1048576,
+      connectMs: positive(values['previous-connect-timeout'], '--previous-connect-timeout', DEFAULT_PREVIOUS_LIMITS.connectMs / 1000) * 1000,
+      totalMs: positive(values['previous-timeout'], '--previous-timeout', DEFAULT_PREVIOUS_LIMITS.totalMs / 1000) * 1000,
+      maxBytes: positive(values['previous-max-mb'], '--previous-max-mb', DEFAULT_PREVIOUS_LIMITS.maxBytes / 1048576) * 1048576,
     },
     siteUrl: values['site-url'],
     allowEmpty: values['allow-empty'] ?? false,
@@ -156,7 +165,7 @@ async function run(argv: string[]): Promise<number> {
 }
 
 /** A positive number flag (seconds, megabytes), or its default. */
-function seconds(value: string | undefined, flag: string, fallback: number): number {
+function positive(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!(n > 0)) throw new InputError(`${flag}: "${value}" is not a positive number`);
