@@ -213,8 +213,10 @@ async function produce(command: 'build' | 'catalog', options: Build): Promise<nu
     }
     const catalogJson = command === 'build' ? await renderSite(catalog, staging) : undefined;
     await writeOutputs(catalog, options, staging.site, catalogJson);
+    const t = performance.now();
     await publish(staging, VERSION);
-    log(`publish  ${out}`);
+    timings.publish = (performance.now() - t) / 1000;
+    log(`publish  ${out} (${timings.publish.toFixed(2)} s)`);
     return finish(catalog, options, start);
   } finally {
     await removeStaging(staging);
