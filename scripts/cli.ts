@@ -2,15 +2,26 @@
  * `atlas` command line: parse flags, then run the stages in order. Sets an exit code instead of
  * exiting, so output is flushed and the caller decides.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, resolveOptions, type BuildOptions } from '../src/lib/config.ts';
 import { writeApi, writeCatalogFile } from '../src/lib/catalog/write.ts';
 import type { Catalog } from '../src/lib/catalog/types.ts';
-import { PreviousBuildError } from '../src/lib/changes/previous.ts';
+import { DEFAULT_PREVIOUS_LIMITS, PreviousBuildError } from '../src/lib/changes/previous.ts';
 import { writeExports } from '../src/lib/exports/write.ts';
 import { writeFileSync } from 'node:fs';
+import { checkInputs, InputError } from '../src/lib/inputs/check.ts';
+import { checkOut, OutputError, toolFolders, type Protected } from '../src/lib/output/guard.ts';
+import { readMarker } from '../src/lib/output/marker.ts';
+import { publish } from '../src/lib/output/publish.ts';
+import { cleanUpOnSignal } from '../src/lib/output/signals.ts';
+import { createStaging, recoverLeftovers, removeStaging, type Staging } from '../src/lib/output/staging.ts';
 import { runCatalog, type PipelineOptions, type Timings } from '../src/lib/pipeline.ts';
+
+const toolRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const VERSION = (JSON.parse(readFileSync(path.join(toolRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
 const USAGE = `Usage: atlas <build|catalog> [options]
 
@@ -23,7 +34,7 @@ Options:
   --attack FILE    ATT&CK STIX 2.1 bundle (optional)
   --attack-version V  the bundle's ATT&CK version (e.g. 18.1) when it does not state it
                    (no x-mitre-collection object); shown in provenance and "not in ATT&CK vV"
-  --out DIR        output folder (default: dist)
+  --out DIR        output folder (default: dist): new, empty, or made by an earlier atlas build
   --title TEXT     site title
   --repo-url URL   repository URL for "view source" links
   --repo-ref REF   branch or commit for "view source" links (default: main)
@@ -37,10 +48,37 @@ Options:
   --no-git         no dates from git history (use the rules' date/modified)
   --observed PATH  observed-run records: a .csv/.json file, a sigma_redcanaryco yml/ folder,
                    or a folder of them (repeatable)
+  --allow-empty    publish even when no rule is found (else exit 2)
+  --previous-connect-timeout S   seconds to wait for the --previous server (default 10)
+  --previous-timeout S           seconds for the whole --previous download (default 60)
+  --previous-max-mb N            size limit of the --previous download and of its gunzipped JSON (default 512)
+  --debug          print the stack of an internal error
   -h, --help       this help
+
+Exit codes: 0 ok, 1 --strict and diagnostics, 2 usage or input error (nothing published),
+3 internal error.
 `;
 
 export async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes('--debug');
+  try {
+    return await run(argv);
+  } catch (error) {
+    if (error instanceof InputError || error instanceof OutputError || error instanceof ConfigError) {
+      console.error(error.message);
+      return 2;
+    }
+    if (error instanceof PreviousBuildError) {
+      console.error(`--previous: ${error.message}`);
+      return 2;
+    }
+    const message = (error as Error)?.message ?? String(error);
+    console.error(debug ? (error as Error)?.stack ?? message : `internal error: ${message.split('\n')[0]} (run with --debug for the stack)`);
+    return 3;
+  }
+}
+
+async function run(argv: string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -63,6 +101,11 @@ export async function main(argv: string[]): Promise<number> {
         'no-cache': { type: 'boolean' },
         'no-git': { type: 'boolean' },
         observed: { type: 'string', multiple: true },
+        'allow-empty': { type: 'boolean' },
+        'previous-connect-timeout': { type: 'string' },
+        'previous-timeout': { type: 'string' },
+        'previous-max-mb': { type: 'string' },
+        debug: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -78,6 +121,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (!['build', 'catalog'].includes(command)) {
     console.error(`Unknown command "${command}".\n\n${USAGE}`);
+    return 2;
+  }
+  if (positionals.length > 1) {
+    console.error(`Unexpected argument "${positionals[1]}" (flags take the form --name value).\n\n${USAGE}`);
     return 2;
   }
   let options: BuildOptions;
@@ -117,55 +164,106 @@ export async function main(argv: string[]): Promise<number> {
     cache: values['no-cache'] ? undefined : (values.cache ?? path.join('.cache', 'atlas')),
     gitDates: !values['no-git'],
     previous: values.previous,
+    previousLimits: {
+      connectMs: positive(values['previous-connect-timeout'], '--previous-connect-timeout', DEFAULT_PREVIOUS_LIMITS.connectMs / 1000) * 1000,
+      totalMs: positive(values['previous-timeout'], '--previous-timeout', DEFAULT_PREVIOUS_LIMITS.totalMs / 1000) * 1000,
+      maxBytes: positive(values['previous-max-mb'], '--previous-max-mb', DEFAULT_PREVIOUS_LIMITS.maxBytes / 1048576) * 1048576,
+    },
     siteUrl: values['site-url'],
     attackVersion: values['attack-version'],
+    allowEmpty: values['allow-empty'] ?? false,
   };
-  try {
-    return await (command === 'catalog' ? catalogCommand(build) : buildCommand(build));
-  } catch (error) {
-    if (error instanceof PreviousBuildError) {
-      console.error(`--previous: ${error.message}`);
-      return 2;
-    }
-    throw error;
-  }
+  return produce(command as 'build' | 'catalog', build);
+}
+
+/** A positive number flag (seconds, megabytes), or its default. */
+function positive(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!(n > 0)) throw new InputError(`${flag}: "${value}" is not a positive number`);
+  return n;
 }
 
 /** What one run does: the resolved options and the flags that only the command line sets. */
-type Build = BuildOptions & PipelineOptions & { siteUrl?: string };
+type Build = BuildOptions & PipelineOptions & { siteUrl?: string; allowEmpty: boolean };
 
 const log = (line: string) => console.log(line);
 const timings: Timings = {};
 
-async function catalogCommand(options: Build): Promise<number> {
-  const start = performance.now();
-  const catalog = await runCatalog(options, log, timings);
-  await writeOutputs(catalog, options);
-  return finish(catalog, options, start);
+/** What the output may not overlap: every input, the cache, and the tool itself. */
+async function protectedPaths(options: Build): Promise<Protected[]> {
+  // An output inside a Sigma root is allowed: GitLab Pages publishes `public/` of the rule
+  // repository's own checkout (docs/ci.md), and the scan reads only .yml files, which no output holds.
+  const keep: Protected[] = options.sigma.map((p) => ({ what: `--sigma folder`, path: p, inside: false }));
+  if (options.atomics) keep.push({ what: '--atomics folder', path: options.atomics, inside: true });
+  if (options.attack) keep.push({ what: '--attack file', path: options.attack, inside: true });
+  if (options.cache) keep.push({ what: 'cache folder', path: options.cache, inside: true });
+  // The previous build may be the output itself (`--previous dist --out dist`): it is read before it is replaced.
+  if (options.previous && !/^https?:\/\//i.test(options.previous) && !(await readMarker(options.out))) {
+    keep.push({ what: '--previous folder', path: options.previous, inside: true });
+  }
+  return [...keep, ...toolFolders(toolRoot)];
 }
 
-async function buildCommand(options: Build): Promise<number> {
+/**
+ * Checks, then builds the whole output in a staging folder beside --out and swaps it in
+ * (src/lib/output/): nothing is written into --out until the build has succeeded.
+ */
+async function produce(command: 'build' | 'catalog', options: Build): Promise<number> {
   const start = performance.now();
-  const catalog = await runCatalog(options, log, timings);
-  // Astro empties its output folder, so the catalog the pages read lives in a cache folder beside it.
-  const catalogFile = path.resolve('.cache', 'atlas', 'catalog.json');
+  await checkInputs(options);
+  const out = await checkOut(options.out, await protectedPaths(options));
+  for (const line of await recoverLeftovers(out)) log(`output   ${line}`);
+  const staging = stagingBeside(out);
+  const release = cleanUpOnSignal(staging);
+  try {
+    const catalog = await runCatalog(options, log, timings);
+    if (catalog.rules.length === 0 && !options.allowEmpty) {
+      throw new InputError(
+        `no rules found in ${options.sigma.join(', ')} (${catalog.diagnostics.length} diagnostics): nothing published; pass --allow-empty to publish an empty site`,
+      );
+    }
+    const catalogJson = command === 'build' ? await renderSite(catalog, staging) : undefined;
+    await writeOutputs(catalog, options, staging.site, catalogJson);
+    const t = performance.now();
+    await publish(staging, VERSION);
+    timings.publish = (performance.now() - t) / 1000;
+    log(`publish  ${out} (${timings.publish.toFixed(2)} s)`);
+    return finish(catalog, options, start);
+  } finally {
+    await removeStaging(staging);
+    release();
+  }
+}
+
+/** The staging folder, or a refusal when the folder that would hold it cannot be written. */
+function stagingBeside(out: string): Staging {
+  try {
+    return createStaging(out);
+  } catch (error) {
+    throw new OutputError(`--out ${out}: cannot create the build's staging folder beside it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the folder holding --out must be writable`);
+  }
+}
+
+/** The pages, rendered from the catalog written into the build's own work folder. */
+async function renderSite(catalog: Catalog, staging: Staging): Promise<string> {
+  const catalogFile = path.join(staging.work, 'catalog.json');
   const catalogJson = await writeCatalogFile(catalog, catalogFile);
   const { buildSite } = await import('./site.ts');
   const t = performance.now();
-  const site = await buildSite({ catalogFile, outDir: path.resolve(options.out), log });
+  const site = await buildSite({ catalogFile, outDir: staging.site, log });
   timings.site = (performance.now() - t) / 1000;
   log(`site     ${site.pages} pages (${timings.site.toFixed(2)} s)`);
-  await writeOutputs(catalog, options, catalogJson);
-  return finish(catalog, options, start);
+  return catalogJson;
 }
 
-async function writeOutputs(catalog: Catalog, options: Build, catalogJson?: string): Promise<void> {
+async function writeOutputs(catalog: Catalog, options: Build, dir: string, catalogJson?: string): Promise<void> {
   let t = performance.now();
-  const files = await writeApi(catalog, options.out);
+  const files = await writeApi(catalog, dir);
   timings.api = (performance.now() - t) / 1000;
   log(`api      ${files} JSON files in ${path.join(options.out, 'api')} (${timings.api.toFixed(2)} s)`);
   t = performance.now();
-  const exports = await writeExports(catalog, options.out, { siteUrl: options.siteUrl, catalogJson });
+  const exports = await writeExports(catalog, dir, { siteUrl: options.siteUrl, catalogJson });
   timings.exports = (performance.now() - t) / 1000;
   log(`exports  ${exports.join(', ')} (${timings.exports.toFixed(2)} s)`);
 }

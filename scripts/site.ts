@@ -10,8 +10,8 @@ export interface BuildSiteOptions {
   /** The catalog JSON file (type Catalog). */
   catalogFile: string;
   /**
-   * Output directory. The site's own top-level entries (index.html, rules/, pagefind/ …) are
-   * replaced; anything else there (the catalog engine's `api/`, the catalog file) is kept.
+   * Output directory (the CLI passes its staging folder). The site's entries (index.html, rules/,
+   * pagefind/ …) are added; anything already there is kept, and an entry of the same name is an error.
    */
   outDir: string;
   /** Deployment base path, e.g. `/sigma/` for a project page. Default `/`. */
@@ -159,6 +159,7 @@ async function indexSearch(outDir: string, ruleTerms: Map<string, string>): Prom
  * so it renders into a staging folder instead, which keeps `api/` (and a catalog file written
  * inside outDir) intact. The staging folder is inside the project: Astro's prerender chunks
  * import the project's packages, which only resolve from there, whatever the cwd and outDir.
+ * Nothing in outDir is removed or replaced: the CLI builds into a fresh folder of its own.
  */
 async function publish(staging: string, outDir: string): Promise<void> {
   await mkdir(outDir, { recursive: true });
@@ -166,7 +167,7 @@ async function publish(staging: string, outDir: string): Promise<void> {
     if (entry === '.prerender') continue;
     const from = path.join(staging, entry);
     const to = path.join(outDir, entry);
-    await rm(to, { recursive: true, force: true });
+    if (await stat(to).then(() => true, () => false)) throw new Error(`${to} already exists: the site is rendered into a folder of its own`);
     try {
       await rename(from, to);
     } catch (error) {
@@ -178,12 +179,29 @@ async function publish(staging: string, outDir: string): Promise<void> {
   await rm(staging, { recursive: true, force: true });
 }
 
+/** Render folders of builds that were killed (named by their process id, which is gone). */
+async function removeStaleStaging(dir: string): Promise<void> {
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  };
+  for (const name of await readdir(dir)) {
+    const pid = /^site-staging-(\d+)-\w{6}$/.exec(name)?.[1];
+    if (pid && !alive(Number(pid))) await rm(path.join(dir, name), { recursive: true, force: true });
+  }
+}
+
 export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult> {
   const log = opts.log ?? (() => {});
   const catalogFile = path.resolve(opts.catalogFile);
   const outDir = path.resolve(opts.outDir);
   await mkdir(path.join(projectRoot, '.cache'), { recursive: true });
-  const staging = await mkdtemp(path.join(projectRoot, '.cache', 'site-staging-'));
+  await removeStaleStaging(path.join(projectRoot, '.cache'));
+  const staging = await mkdtemp(path.join(projectRoot, '.cache', `site-staging-${process.pid}-`));
 
   try {
     let start = performance.now();

@@ -17,7 +17,7 @@ import { applyObserved } from './observed/apply.ts';
 import { loadObserved } from './observed/load.ts';
 import type { Catalog } from './catalog/types.ts';
 import { diffBuilds } from './changes/diff.ts';
-import { readPreviousBuild } from './changes/previous.ts';
+import { readPreviousBuild, type PreviousLimits } from './changes/previous.ts';
 import type { Changes } from './changes/types.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import { withDates } from './git/dates.ts';
@@ -40,6 +40,8 @@ export interface PipelineOptions {
   observed?: string[];
   /** The ATT&CK version of a bundle that does not state it (no x-mitre-collection object). */
   attackVersion?: string;
+  /** Time and size bounds for reading `previous` from a URL. */
+  previousLimits?: PreviousLimits;
 }
 
 export type Log = (line: string) => void;
@@ -139,7 +141,7 @@ export async function runCatalog(options: PipelineOptions, log: Log = () => {}, 
     const changes = await stage(
       'changes',
       async () => {
-        const read = await readPreviousBuild(previous);
+        const read = await readPreviousBuild(previous, options.previousLimits);
         return 'build' in read ? diffBuilds(read.build, catalog) : read;
       },
       (r) => ('missing' in r ? `no previous build (${r.missing}): no change list` : describeChanges(r)),

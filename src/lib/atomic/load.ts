@@ -9,6 +9,7 @@ import path from 'node:path';
 import fg from 'fast-glob';
 import { compareIds, isTechniqueId } from '../attack/technique-id.ts';
 import { compareDiagnostics, diagnostic, type Diagnostic } from '../diagnostics.ts';
+import { encodingDiagnostic } from '../encoding.ts';
 import { mapLimit } from '../parallel.ts';
 import { dropDuplicateGuids, type LocatedTest } from './guids.ts';
 import { checkHeadings } from './headings.ts';
@@ -98,7 +99,7 @@ async function loadFolder(root: string, folder: Folder): Promise<FolderResult> {
     return fail(diagnostic(md, 'missing-yaml', `${folder.name} has a markdown page but no ${folder.name}.yaml`));
   }
   const file = path.join(root, folder.yaml);
-  const text = await read(file);
+  const text = await read(file, diagnostics);
   if (typeof text !== 'string') return fail(text);
   const parsed = parseYaml(text, file);
   if ('error' in parsed) {
@@ -122,7 +123,7 @@ async function loadFolder(root: string, folder: Folder): Promise<FolderResult> {
   const mdFile = folder.md ? path.join(root, folder.md) : undefined;
   let markdown: AtomicMarkdown | undefined;
   if (mdFile) {
-    const mdText = await read(mdFile);
+    const mdText = await read(mdFile, diagnostics);
     if (typeof mdText === 'string') markdown = parseAtomicMarkdown(mdText);
     else diagnostics.push(mdText);
   }
@@ -159,9 +160,13 @@ function testName(raw: unknown): string {
   return typeof name === 'string' ? `: ${name}` : '';
 }
 
-async function read(file: string): Promise<string | Diagnostic> {
+/** The file's text; a file that is not valid UTF-8 adds a diagnostic to `diagnostics` and is still read. */
+async function read(file: string, diagnostics: Diagnostic[]): Promise<string | Diagnostic> {
   try {
-    return await readFile(file, 'utf8');
+    const bytes = await readFile(file);
+    const encoding = encodingDiagnostic(bytes, file);
+    if (encoding) diagnostics.push(encoding);
+    return bytes.toString('utf8');
   } catch (error) {
     return diagnostic(file, 'read-error', error instanceof Error ? error.message : String(error));
   }

@@ -1,5 +1,5 @@
 /**
- * Has a file changed since it was cached? Size and modification time answer first (one stat);
+ * Has a file changed since it was cached? Size, modification and change time and inode answer first (one stat);
  * the content hash confirms whenever they differ, so a fresh checkout (new mtimes, same bytes)
  * still reuses everything.
  */
@@ -9,6 +9,9 @@ import { statSync } from 'node:fs';
 export interface Stamp {
   size: number;
   mtimeMs: number;
+  /** Change time and inode: an edit whose mtime was set back (touch -r, some sync tools) still changes these. */
+  ctimeMs?: number;
+  ino?: number;
 }
 
 /**
@@ -22,7 +25,7 @@ const RACY_MS = 2000;
 export function stampOf(file: string): Stamp | undefined {
   try {
     const s = statSync(file, { throwIfNoEntry: false });
-    return s && { size: s.size, mtimeMs: s.mtimeMs };
+    return s && { size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: s.ino };
   } catch {
     return undefined;
   }
@@ -30,7 +33,7 @@ export function stampOf(file: string): Stamp | undefined {
 
 export function sameStamp(a: Stamp | undefined, b: Stamp | undefined): boolean {
   if (!a || !b) return a === b;
-  return a.size === b.size && a.mtimeMs === b.mtimeMs;
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
 }
 
 export function isRacy(stamp: Stamp | undefined): boolean {

@@ -4,13 +4,20 @@
  * written by other code (see fingerprint.ts) or unreadable counts as empty. Entries not used by a
  * build are dropped when it saves, so a deleted input leaves nothing behind.
  *
+ * A section file is a CRC-32 checksum of its payload followed by the payload (the threat is
+ * damage — a disk, a killed copy, a stray write — not forgery, and CRC-32 is 3× cheaper to check): a file whose
+ * checksum fails (a flipped byte, garbage, a truncated write), that cannot be decoded, or that is
+ * not a file at all is dropped with one warning line, and its entries are rebuilt from the sources.
+ *
  * Each entry is serialized on its own when it is set: the stored bytes are a snapshot that later
  * stages cannot alter by mutating the objects they were given, saving copies bytes rather than
  * re-serializing every entry, and an entry is only deserialized when a build asks for it.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import v8 from 'node:v8';
+import { crc32 } from 'node:zlib';
+import { makeFolders } from '../folders.ts';
 import { codeFingerprint } from './fingerprint.ts';
 
 export type SectionName = 'sigma' | 'atomics' | 'attack' | 'git';
@@ -63,6 +70,8 @@ export interface SaveReport {
 
 export class BuildCache {
   private sections = new Map<SectionName, CacheSection<unknown>>();
+  /** Sections already reported damaged: one line each. */
+  private damaged = new Set<SectionName>();
 
   private constructor(
     /** Folder of the section files; undefined for a cache that lives only in memory. */
@@ -90,16 +99,18 @@ export class BuildCache {
 
   private async read(name: SectionName): Promise<Map<string, Buffer>> {
     if (!this.dir) return new Map();
+    const file = path.join(this.dir, `${name}.v8`);
+    let bytes: Buffer;
     try {
-      const stored = v8.deserialize(await readFile(path.join(this.dir, `${name}.v8`))) as {
-        fingerprint?: string;
-        entries?: unknown;
-      };
-      if (stored.fingerprint === this.fingerprint && stored.entries instanceof Map) return stored.entries;
-    } catch {
-      // Missing, truncated or from another Node version: start this section afresh.
+      bytes = await readFile(file);
+    } catch (error) {
+      // Missing is the first build; anything else (a folder in its place …) is worth a line.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.warn(name, file, (error as NodeJS.ErrnoException).code ?? 'unreadable');
+      return new Map();
     }
-    return new Map();
+    const entries = decodeSection(bytes, this.fingerprint);
+    if (entries === 'damaged') this.warn(name, file, 'checksum mismatch or undecodable');
+    return entries instanceof Map ? entries : new Map();
   }
 
   /** Writes the sections that changed (atomically: a crash leaves the previous file). */
@@ -110,17 +121,56 @@ export class BuildCache {
       report.updated += updated;
       report.dropped += dropped;
       if (!this.dir || (updated === 0 && dropped === 0)) continue;
-      await mkdir(this.dir, { recursive: true });
       const file = path.join(this.dir, `${name}.v8`);
       const temporary = `${file}.${process.pid}.tmp`;
       try {
-        await writeFile(temporary, section.serialize(this.fingerprint));
+        makeFolders(this.dir);
+        await writeFile(temporary, encodeSection(section.serialize(this.fingerprint)));
         await rename(temporary, file);
+        report.written++;
+      } catch (error) {
+        // A cache that cannot be written costs the next build time, never this build its output.
+        if (!this.damaged.has(name)) console.warn(`cache: cannot write ${file} (${(error as Error).message}); the next build reads its inputs again`);
       } finally {
-        await rm(temporary, { force: true });
+        await rm(temporary, { force: true }).catch(() => {});
       }
-      report.written++;
     }
     return report;
+  }
+
+  private warn(name: SectionName, file: string, reason: string): void {
+    this.damaged.add(name);
+    console.warn(`cache: ${file} is damaged (${reason}): dropped; its entries are rebuilt from the sources`);
+  }
+}
+
+const SUM_BYTES = 4;
+
+function checksum(bytes: Buffer): Buffer {
+  const sum = Buffer.alloc(SUM_BYTES);
+  sum.writeUInt32BE(crc32(bytes));
+  return sum;
+}
+
+/** Checksum, then payload. */
+export function encodeSection(payload: Buffer): Buffer {
+  return Buffer.concat([checksum(payload), payload]);
+}
+
+/**
+ * A section file's entries; `stale` when it was written by other code (expected after an
+ * upgrade: silently rebuilt), `damaged` when its checksum fails or it does not decode.
+ */
+export function decodeSection(bytes: Buffer, fingerprint: string): Map<string, Buffer> | 'stale' | 'damaged' {
+  if (bytes.length < SUM_BYTES) return 'damaged';
+  const payload = bytes.subarray(SUM_BYTES);
+  if (!checksum(payload).equals(bytes.subarray(0, SUM_BYTES))) return 'damaged';
+  try {
+    const stored = v8.deserialize(payload) as { fingerprint?: unknown; entries?: unknown };
+    if (stored?.fingerprint !== fingerprint) return 'stale';
+    if (!(stored.entries instanceof Map) || [...stored.entries.values()].some((v) => !(v instanceof Uint8Array))) return 'damaged';
+    return stored.entries as Map<string, Buffer>;
+  } catch {
+    return 'damaged';
   }
 }

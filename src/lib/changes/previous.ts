@@ -7,6 +7,8 @@
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import http from 'node:http';
+import https from 'node:https';
 import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { mapLimit } from '../parallel.ts';
@@ -60,38 +62,95 @@ export interface PreviousBuild {
 
 export class PreviousBuildError extends Error {}
 
+/** Bounds on reading a previous build from a URL: a server that hangs, trickles or serves a gzip bomb must not stall the build. */
+export interface PreviousLimits {
+  /** Milliseconds to connect (and get the response headers). */
+  connectMs: number;
+  /** Milliseconds for the whole download. */
+  totalMs: number;
+  /** Bytes downloaded, and bytes after gunzip. */
+  maxBytes: number;
+}
+
+export const DEFAULT_PREVIOUS_LIMITS: PreviousLimits = { connectMs: 10_000, totalMs: 60_000, maxBytes: 512 * 1024 * 1024 };
+
 /** The previous build, or `missing` (a first build: nothing to compare with yet). Anything else unreadable throws. */
-export async function readPreviousBuild(location: string): Promise<{ build: PreviousBuild } | { missing: string }> {
-  if (/^https?:\/\//i.test(location)) return readFromUrl(location);
+export async function readPreviousBuild(location: string, limits: PreviousLimits = DEFAULT_PREVIOUS_LIMITS): Promise<{ build: PreviousBuild } | { missing: string }> {
+  if (/^https?:\/\//i.test(location)) return readFromUrl(location, limits);
   if (!existsSync(location)) return { missing: `${location} does not exist` };
   const dir = existsSync(path.join(location, 'api')) && !existsSync(path.join(location, 'rules.json')) ? path.join(location, 'api') : location;
   if (!(await stat(dir)).isDirectory()) throw new PreviousBuildError(`${location}: not a directory (pass the previous build's api/ folder)`);
-  if (existsSync(path.join(dir, 'catalog.json.gz'))) return { build: parse(await readFile(path.join(dir, 'catalog.json.gz')), dir) };
+  if (existsSync(path.join(dir, 'catalog.json.gz'))) return { build: parse(await readFile(path.join(dir, 'catalog.json.gz')), dir, limits.maxBytes) };
   if (existsSync(path.join(dir, 'rules.json'))) return { build: await readApiFiles(dir) };
   throw new PreviousBuildError(`${location}: no catalog.json.gz or rules.json here; pass the previous build's api/ folder`);
 }
 
-async function readFromUrl(location: string): Promise<{ build: PreviousBuild } | { missing: string }> {
+async function readFromUrl(location: string, limits: PreviousLimits): Promise<{ build: PreviousBuild } | { missing: string }> {
   const url = new URL('catalog.json.gz', location.endsWith('/') ? location : `${location}/`).href;
-  let response: Response;
-  try {
-    response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
-  } catch (error) {
-    const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
-    throw new PreviousBuildError(`cannot fetch the previous build from ${url}: ${cause}. Download its api/ folder and pass the directory instead.`);
-  }
-  if (response.status === 404) return { missing: `${url} was not found (404)` };
-  if (!response.ok) throw new PreviousBuildError(`cannot fetch the previous build from ${url}: HTTP ${response.status}`);
-  return { build: parse(Buffer.from(await response.arrayBuffer()), url) };
+  const fail = (reason: string) =>
+    new PreviousBuildError(`cannot fetch the previous build from ${url}: ${reason}. Download its api/ folder and pass the directory instead.`);
+  const got = await download(url, limits).catch((error: Error) => {
+    throw fail(error.message);
+  });
+  if (got.status === 404) return { missing: `${url} was not found (404)` };
+  if (got.status < 200 || got.status >= 300) throw fail(`HTTP ${got.status}`);
+  return { build: parse(got.body, url, limits.maxBytes) };
+}
+
+/** One GET with a connect timeout, a total timeout and a size limit; no redirects followed. */
+function download(url: string, limits: PreviousLimits): Promise<{ status: number; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const get = url.startsWith('https:') ? https.get : http.get;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const total = setTimeout(() => stop(`no complete answer within ${limits.totalMs / 1000} s (--previous-timeout)`), limits.totalMs);
+    const request = get(url, { headers: { 'accept-encoding': 'identity' } });
+    const stop = (reason: string) => {
+      clearTimeout(timer);
+      clearTimeout(total);
+      request.destroy();
+      reject(new Error(reason));
+    };
+    timer = setTimeout(() => stop(`no answer within ${limits.connectMs / 1000} s (--previous-connect-timeout)`), limits.connectMs);
+    request.on('error', (error: NodeJS.ErrnoException) => stop(error.code ?? error.message));
+    request.on('response', (response) => {
+      clearTimeout(timer);
+      const status = response.statusCode ?? 0;
+      const declared = Number(response.headers['content-length']);
+      if (declared > limits.maxBytes) return stop(`${declared} bytes, over the ${limits.maxBytes}-byte limit (--previous-max-mb)`);
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > limits.maxBytes) return stop(`more than ${limits.maxBytes} bytes (--previous-max-mb)`);
+        chunks.push(chunk);
+      });
+      response.on('error', (error: Error) => stop(error.message));
+      response.on('end', () => {
+        clearTimeout(total);
+        resolve({ status, body: Buffer.concat(chunks) });
+      });
+    });
+  });
 }
 
 /** catalog.json.gz → the previous build. A server may have undone the gzip already (Content-Encoding). */
-function parse(bytes: Buffer, where: string): PreviousBuild {
+function parse(bytes: Buffer, where: string, maxBytes: number): PreviousBuild {
   let json: unknown;
   try {
-    const text = (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('utf8');
+    let unzipped = bytes;
+    // Twice at most: a server may gzip the .gz file again on the way (Content-Encoding).
+    for (let round = 0; round < 2 && unzipped[0] === 0x1f && unzipped[1] === 0x8b; round++) {
+      try {
+        unzipped = gunzipSync(unzipped, { maxOutputLength: maxBytes });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') throw error;
+        throw new PreviousBuildError(`${where}: catalog.json.gz unzips to more than ${maxBytes} bytes (--previous-max-mb)`);
+      }
+    }
+    const text = unzipped.toString('utf8');
     json = JSON.parse(text);
   } catch (error) {
+    if (error instanceof PreviousBuildError) throw error;
     throw new PreviousBuildError(`${where}: catalog.json.gz is not gzipped JSON: ${(error as Error).message}`);
   }
   const catalog = validate(json, where);

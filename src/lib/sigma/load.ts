@@ -7,6 +7,7 @@ import path from 'node:path';
 import fg from 'fast-glob';
 import yaml from 'js-yaml';
 import { diagnostic, type Diagnostic } from '../diagnostics.ts';
+import { encodingDiagnostic } from '../encoding.ts';
 import { compareStrings } from '../order.ts';
 import { mapLimit } from '../parallel.ts';
 import { SIGMA_YAML_SCHEMA } from './yaml-schema.ts';
@@ -125,8 +126,9 @@ export function parseSigmaFile(
   collection: string,
 ): { documents: RawSigmaDocument[]; diagnostics: Diagnostic[] } {
   const parsed = parseSigmaYaml(bytes, file);
+  const encoding = bytes.includes(0) ? undefined : encodingDiagnostic(bytes, file);
   return {
-    diagnostics: parsed.diagnostics,
+    diagnostics: encoding ? [encoding, ...parsed.diagnostics] : parsed.diagnostics,
     documents: parsed.documents.map((d) => ({ ...d, file, path: relativePath.split(path.sep).join('/'), collection })),
   };
 }

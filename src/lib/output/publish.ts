@@ -1,0 +1,48 @@
+/**
+ * Publishing the staged output: the marker is written last into the staging copy, then the
+ * folders are swapped with two renames — the old output moved aside, the new one moved in — and
+ * the old one removed. A reader sees the complete old output or the complete new one; a build
+ * killed between the two renames leaves the old output complete beside it (`.atlas-old-…`),
+ * and the next build puts it back (staging.ts recoverLeftovers).
+ */
+import { mkdtemp, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { inspectOut } from './guard.ts';
+import { listFiles, MARKER_FILE, markerText } from './marker.ts';
+import { prefixFor, removeStaging, type Staging } from './staging.ts';
+
+/** Set from the swap until the old output is removed: a signal then waits for it to finish. */
+let swapping: Promise<void> | undefined;
+
+export function publishing(): Promise<void> | undefined {
+  return swapping;
+}
+
+export async function publish(staging: Staging, version: string): Promise<void> {
+  const files = await listFiles(staging.site);
+  await writeFile(path.join(staging.site, MARKER_FILE), markerText(version, files));
+  // Checked again now: files may have been put into the output while this build ran.
+  const state = await inspectOut(staging.out);
+  let release!: () => void;
+  swapping = new Promise((resolve) => (release = resolve));
+  try {
+    let aside: string | undefined;
+    try {
+      if (state.kind !== 'missing') {
+        // A fresh name for the old output (mkdtemp reserves it; the rename replaces the empty folder).
+        aside = await mkdtemp(path.join(path.dirname(staging.out), prefixFor('old', staging.out)));
+        await rmdir(aside);
+        await rename(staging.out, aside);
+      }
+      await rename(staging.site, staging.out);
+    } catch (error) {
+      if (aside) await rename(aside, staging.out).catch(() => {});
+      throw error;
+    }
+    if (aside) await rm(aside, { recursive: true, force: true });
+  } finally {
+    swapping = undefined;
+    release();
+  }
+  await removeStaging(staging);
+}
