@@ -18,10 +18,11 @@ import { readMarker } from '../src/lib/output/marker.ts';
 import { publish } from '../src/lib/output/publish.ts';
 import { cleanUpOnSignal } from '../src/lib/output/signals.ts';
 import { createStaging, recoverLeftovers, removeStaging, type Staging } from '../src/lib/output/staging.ts';
+import { packageRoot, toolPackage } from '../src/lib/package-root.ts';
 import { runCatalog, type PipelineOptions, type Timings } from '../src/lib/pipeline.ts';
 
-const toolRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const VERSION = (JSON.parse(readFileSync(path.join(toolRoot, 'package.json'), 'utf8')) as { version: string }).version;
+const toolRoot = packageRoot;
+const VERSION = toolPackage().version;
 
 const USAGE = `Usage: atlas <build|catalog> [options]
 

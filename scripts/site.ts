@@ -4,7 +4,7 @@
  */
 import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../src/lib/package-root.ts';
 
 export interface BuildSiteOptions {
   /** The catalog JSON file (type Catalog). */
@@ -35,8 +35,7 @@ export interface BuildSiteResult {
  * The project directory (holds astro.config.mjs and src/), whatever the cwd: the parent of
  * scripts/ in a checkout, of dist-cli/scripts/ when compiled into the installed package.
  */
-const scriptsDir = path.dirname(fileURLToPath(import.meta.url));
-export const projectRoot = path.resolve(scriptsDir, path.basename(path.dirname(scriptsDir)) === 'dist-cli' ? '../..' : '..');
+export const projectRoot = packageRoot;
 
 async function* walk(dir: string): AsyncGenerator<string> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {

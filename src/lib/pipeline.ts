@@ -10,7 +10,8 @@ import { loadGitDates, type GitDates, type GitEntry } from './cache/git.ts';
 import { modelSigma, scanSigma, type SigmaFileEntry } from './cache/sigma.ts';
 import { BuildCache } from './cache/store.ts';
 import { buildCatalog, ruleIndicators } from './catalog/build.ts';
-import { attackProvenance, sourceProvenance, toolVersion } from './catalog/provenance.ts';
+import { attackProvenance, sourceProvenance } from './catalog/provenance.ts';
+import { toolPackage } from './package-root.ts';
 import { applyPredictions } from './catalog/predictions.ts';
 import { predictDetections } from './evaluate/predict.ts';
 import { applyObserved } from './observed/apply.ts';
@@ -116,7 +117,7 @@ export async function runCatalog(options: PipelineOptions, log: Log = () => {}, 
     },
   );
   catalog.provenance = {
-    tool: toolVersion(),
+    tool: toolPackage(),
     ...(options.attack && attack.data && { attack: attackProvenance(options.attack, attack.data.release, options.attackVersion) }),
     sources: await sources,
   };

@@ -6,17 +6,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fg from 'fast-glob';
+import { packageRoot } from '../package-root.ts';
 import { contentHash } from './stamp.ts';
 
 /** Bump when the shape of a cache entry changes. */
 export const CACHE_VERSION = 1;
 
-// This file is src/lib/cache in a checkout and dist-cli/src/lib/cache when compiled into the
-// installed package, which still holds the TypeScript sources in src/lib (the site builds from them).
-const compiledRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const packageRoot = path.basename(compiledRoot) === 'dist-cli' ? path.dirname(compiledRoot) : compiledRoot;
 const libDir = path.join(packageRoot, 'src', 'lib');
 const packageJson = path.join(packageRoot, 'package.json');
 

@@ -4,9 +4,7 @@
  * that is a git checkout. Only facts the inputs carry: no wall-clock time, so builds stay
  * byte-identical.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { AttackRelease } from '../attack/types.ts';
 import { gitCommit } from '../git/history.ts';
 
@@ -30,12 +28,6 @@ export interface Provenance {
   sources: SourceProvenance[];
 }
 
-const packageJson = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'package.json');
-
-export function toolVersion(): { name: string; version: string } {
-  const { name, version } = JSON.parse(readFileSync(packageJson, 'utf8')) as { name: string; version: string };
-  return { name, version };
-}
 
 export async function sourceProvenance(kind: SourceProvenance['kind'], root: string): Promise<SourceProvenance> {
   const head = await gitCommit(root);

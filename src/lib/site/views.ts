@@ -50,6 +50,8 @@ export interface UniqueIndicatorGroup {
   hrefs: string[];
   /** The field page, where each of them has a row. */
   href: string;
+  /** The pages (the field page or its slices) that hold these rows, each once: linked even when the values are folded. */
+  pages: Array<{ href: string; label: string }>;
 }
 
 /** Values of a unique-indicator group printed on a rule page; the rest are reached through the field pages and the rule source. */
@@ -147,9 +149,13 @@ function splitIndicators(rows: IndicatorRow[]): Pick<RuleView, 'indicators' | 'u
     if (row.shared) continue;
     const key = `${row.field ?? ''}\u0000${row.operator}`;
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { field: row.field, operator: row.operator, values: [], hrefs: [], href: urls.indicatorField(fieldSegment(row.field)) }));
+    if (!group) groups.set(key, (group = { field: row.field, operator: row.operator, values: [], hrefs: [], pages: [], href: urls.indicatorField(fieldSegment(row.field)) }));
     group.values.push(row.value);
     group.hrefs.push(row.href);
+  }
+  for (const group of groups.values()) {
+    // A slice page's URL ends in its number (`…/fields/commandline/7/`); the field page itself has none.
+    group.pages = [...new Set(group.hrefs.map((href) => href.split('#')[0]!))].map((href) => ({ href, label: /\/(\d+)\/$/.exec(href)?.[1] ?? 'field page' }));
   }
   return { indicators: rows.filter((r) => r.shared), uniqueIndicators: [...groups.values()] };
 }
