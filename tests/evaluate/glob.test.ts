@@ -29,3 +29,21 @@ test('repeats of the same atom fold into one, escapes and groups stay', () => {
   expect(collapseRepeats('(.*)(.*)')).toBe('(.*)(.*)');
   expect(collapseRepeats('\\+.*\\+.*')).toBe('\\+.*\\+.*');
 });
+
+test('star-only values are matched piece by piece, the same as the two-pointer matcher', async () => {
+  const { globMatcher } = await import('../../src/lib/evaluate/glob.ts');
+  const cases: [string, string][] = [
+    ['*-Properties*TrustedForDelegation*', 'Get-ADComputer -Properties Name,TrustedForDelegation'],
+    ['*-Properties*TrustedForDelegation*', 'TrustedForDelegation -Properties x'],
+    ['net*sessions', 'net sessions'],
+    ['net*sessions', 'net sessions x'],
+    ['a*b*a', 'aba'],
+    ['a*b*a', 'ab'],
+    ['ab*ba', 'aba'],
+    ['*', ''],
+    ['x', 'x'],
+    ['', ''],
+    ['*\\net.exe', 'C:\\Windows\\net.exe'],
+  ];
+  for (const [value, text] of cases) expect(globMatcher(parseSigmaString(value))(text), `${value} on ${text}`).toBe(glob(value, text));
+});

@@ -7,7 +7,7 @@
 import type { SigmaScalar } from '../sigma/detection.ts';
 import { lookupModifier } from '../sigma/modifiers.ts';
 import { parseSigmaString, type SigmaStringPart } from '../sigma/value.ts';
-import { globMatch, globPattern } from './glob.ts';
+import { globMatcher } from './glob.ts';
 import { inNetwork, parseNetwork } from './cidr.ts';
 import { base64, base64offset, utf16, windash, type ValueForm } from './encoding.ts';
 import { fieldLower, fieldText, type PreparedEvent } from './event.ts';
@@ -198,10 +198,10 @@ export function compileParts(raw: SigmaStringPart[], cased: boolean): ValueCheck
     if (trail) return (t, l) => pick(t, l)?.startsWith(lit) ?? false;
     return (t, l) => pick(t, l) === lit;
   }
-  const pattern = globPattern(parts);
+  const match = globMatcher(parts);
   return (t, l) => {
     const v = pick(t, l);
-    return v !== undefined && globMatch(pattern, v);
+    return v !== undefined && match(v);
   };
 }
 
