@@ -8,6 +8,7 @@ import { ConfigError, resolveOptions, type BuildOptions } from '../src/lib/confi
 import { writeApi, writeCatalogFile } from '../src/lib/catalog/write.ts';
 import type { Catalog } from '../src/lib/catalog/types.ts';
 import { PreviousBuildError } from '../src/lib/changes/previous.ts';
+import { PayloadError } from '../src/lib/evaluate/simulate/payloads.ts';
 import { writeExports } from '../src/lib/exports/write.ts';
 import { writeFileSync } from 'node:fs';
 import { runCatalog, type PipelineOptions, type Timings } from '../src/lib/pipeline.ts';
@@ -27,6 +28,8 @@ Options:
   --repo-ref REF   branch or commit for "view source" links (default: main)
   --config FILE    config file (default: ./atlas.config.json when present)
   --strict         exit with code 1 when there are diagnostics
+  --payloads DIR   scripts and files tests load at run time (index.json + files, read
+                   offline) for predicted detections; see \`atlas payloads fetch\`
   --previous DIR   the previous build's api/ folder, or its URL: writes api/changes.json and
                    the Atom feed api/changes.xml, listing what changed since
   --site-url URL   the published site's address, for absolute links in the feed and layers
@@ -52,6 +55,7 @@ export async function main(argv: string[]): Promise<number> {
         'repo-ref': { type: 'string' },
         config: { type: 'string' },
         strict: { type: 'boolean' },
+        payloads: { type: 'string' },
         previous: { type: 'string' },
         'site-url': { type: 'string' },
         cache: { type: 'string' },
@@ -86,6 +90,7 @@ export async function main(argv: string[]): Promise<number> {
         repositoryUrl: values['repo-url'],
         repositoryRef: values['repo-ref'],
         strict: values.strict,
+        payloads: values.payloads,
         config: values.config,
       },
       process.cwd(),
@@ -113,6 +118,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof PreviousBuildError) {
       console.error(`--previous: ${error.message}`);
+      return 2;
+    }
+    if (error instanceof PayloadError) {
+      console.error(`--payloads: ${error.message}`);
       return 2;
     }
     throw error;

@@ -18,6 +18,8 @@ const configSchema = z.strictObject({
   /** Branch or commit used in "view source" links. */
   repositoryRef: z.string().optional(),
   strict: z.boolean().optional(),
+  /** Folder of run-time payloads (index.json + files) for predicted detections. */
+  payloads: z.string().optional(),
 });
 
 export type AtlasConfig = z.infer<typeof configSchema>;
@@ -31,6 +33,7 @@ export interface BuildOptions {
   repositoryUrl?: string;
   repositoryRef?: string;
   strict: boolean;
+  payloads?: string;
 }
 
 export class ConfigError extends Error {}
@@ -57,6 +60,7 @@ export function readConfig(file: string): AtlasConfig {
     atomics: at(c.atomics),
     attack: at(c.attack),
     out: at(c.out),
+    payloads: at(c.payloads),
   };
 }
 
@@ -75,5 +79,6 @@ export function resolveOptions(flags: Partial<AtlasConfig> & { config?: string }
     repositoryUrl: flags.repositoryUrl ?? config.repositoryUrl,
     repositoryRef: flags.repositoryRef ?? config.repositoryRef,
     strict: flags.strict ?? config.strict ?? false,
+    payloads: flags.payloads ?? config.payloads,
   };
 }

@@ -64,7 +64,7 @@ describe('cmd.exe', () => {
   });
   it('powershell -enc nested in cmd: the decoded script is a script block', () => {
     const encoded = Buffer.from('Get-Date', 'utf16le').toString('base64');
-    expect(ofCategory(run('command_prompt', `powershell.exe -nop -enc ${encoded}`), 'ps_script')).toEqual([{ EventID: 4104, ScriptBlockText: 'Get-Date', Path: '' }]);
+    expect(ofCategory(run('command_prompt', `powershell.exe -nop -enc ${encoded}`), 'ps_script')).toEqual([{ EventID: 4104, MessageNumber: 1, MessageTotal: 1, ScriptBlockText: 'Get-Date', Path: '' }]);
   });
   it('powershell -c nested in cmd', () => {
     expect(ofCategory(run('command_prompt', 'powershell -ep bypass -c "Get-Date"'), 'ps_script')[0]?.['ScriptBlockText']).toBe('Get-Date');

@@ -104,6 +104,8 @@ export interface CatalogTest {
   predicted?: string[];
   /** Per predicted rule: the synthesised event it matched and why. */
   predictions?: Omit<Prediction, 'test' | 'ruleId'>[];
+  /** What the test loads at run time that the payload store lacks ("payload not available: <url>"). */
+  payloadNotes?: string[];
 }
 
 export interface CatalogTechnique {

@@ -11,6 +11,7 @@ import { psStatements, type PsToken } from './pslex.ts';
 import { powershellRegistryWrite } from './registry.ts';
 import { engineStart, nested, pipelineExecution, registryValueSet, scriptBlock, type Proc, type Trace } from './trace.ts';
 import { quoteWindowsArg } from './winargs.ts';
+import { downloadAndRunUrls, noteMissing, payloadAt, runLoadedPowerShell } from './simulate/loaded.ts';
 
 /** Default aliases of Windows PowerShell 5.1 (the ones tests use), to their cmdlets. */
 const ALIASES: Record<string, string> = {
@@ -40,7 +41,39 @@ type Vars = Map<string, string>;
 export function runPowerShellArgs(trace: Trace, args: string[], proc: Proc, origin: string): void {
   engineStart(trace, proc, origin);
   const script = scriptFromArgs(args);
-  if (script !== undefined && script.trim() !== '') runPowerShell(trace, script, proc, origin);
+  if (script !== undefined && script.trim() !== '') return runPowerShell(trace, script, proc, origin);
+  const file = fileFromArgs(args);
+  if (file) runScriptFile(trace, file, proc, `${origin}: -File`);
+}
+
+/** The script of `-File <path>` (the arguments after it are the script's). */
+export function fileFromArgs(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!/^[-/\u2013\u2014\u2015]/.test(arg)) return undefined;
+    const name = arg.slice(1).toLowerCase();
+    if (name.length > 0 && 'file'.startsWith(name)) return args[i + 1];
+    if (VALUE_SWITCHES.some((v) => v.startsWith(name) || v === name) || name === 'w' || name === 'ex' || name === 'v') i++;
+  }
+  return undefined;
+}
+
+/** A script file run, dot-sourced or imported: its text from the payload store, or a note that it is missing. */
+function runScriptFile(trace: Trace, file: string, host: Proc, origin: string): void {
+  const found = payloadAt(trace, file);
+  if (found.missing) noteMissing(trace, found.missing);
+  if (found.payload) runLoadedPowerShell(trace, found.payload, host, origin, file, (script, where) => runStatements(trace, script, host, where, new Map()));
+}
+
+/** An installed module PowerShell imports (explicitly or to find one of its cmdlets): its loader, then each script it dot-sources. */
+function loadModule(trace: Trace, name: string, host: Proc, origin: string): void {
+  const module = trace.sim.payloads.module(name);
+  if (!module) return;
+  const base = `C:\\Program Files\\WindowsPowerShell\\Modules\\${module.name}\\`;
+  for (const payload of module.files) {
+    const inModule = payload.file.replace(/^payloads\/modules\/[^/]+\//, '').replace(/\//g, '\\');
+    runLoadedPowerShell(trace, payload, host, `${origin}: module ${module.name}`, base + inModule, (script, where) => runStatements(trace, script, host, where, new Map()));
+  }
 }
 
 const VALUE_SWITCHES = ['executionpolicy', 'ep', 'windowstyle', 'version', 'inputformat', 'outputformat', 'configurationname', 'psconsolefile', 'workingdirectory', 'wd', 'settingsfile', 'custompipename'];
@@ -69,9 +102,29 @@ function decodeEncoded(b64: string): string {
 export function runPowerShell(trace: Trace, script: string, host: Proc, origin: string, vars: Vars = new Map()): void {
   nested(trace, () => {
     scriptBlock(trace, script, origin);
-    startWmiProcesses(trace, script, vars, origin);
-    for (const statement of psStatements(script)) runStatement(trace, statement, host, origin, vars);
+    runStatements(trace, script, host, origin, vars);
   });
+}
+
+/** The statements of a script, run in `host` (the script block itself already logged). */
+function runStatements(trace: Trace, script: string, host: Proc, origin: string, vars: Vars): void {
+  startWmiProcesses(trace, script, vars, origin);
+  downloadAndRun(trace, script, host, origin);
+  for (const statement of psStatements(script)) runStatement(trace, statement, host, origin, vars);
+}
+
+/** `IEX (New-Object Net.WebClient).DownloadString(url)`, `iwr url | iex` …: the downloaded text runs in this session. */
+function downloadAndRun(trace: Trace, script: string, host: Proc, origin: string): void {
+  if (!/\b(iex|invoke-expression)\b/i.test(script)) return;
+  const urlVars = new Map<string, string>();
+  for (const m of script.matchAll(/\$(\w+)\s*=\s*["'](https?:\/\/[^"'\s]+)["']/gi)) urlVars.set(m[1]!.toLowerCase(), m[2]!);
+  for (const line of script.split(/\r?\n/)) {
+    for (const url of downloadAndRunUrls(line, urlVars)) {
+      const payload = trace.sim.payloads.url(url);
+      if (!payload) noteMissing(trace, url);
+      else runLoadedPowerShell(trace, payload, host, `${origin}: Invoke-Expression ${url}`, '', (text, where) => runStatements(trace, text, host, where, new Map()));
+    }
+  }
 }
 
 function runStatement(trace: Trace, tokens: PsToken[], host: Proc, origin: string, vars: Vars): void {
@@ -111,10 +164,15 @@ function runStatement(trace: Trace, tokens: PsToken[], host: Proc, origin: strin
     name = expandPs(commandToken.text, trace, vars);
   }
   const args = tokens.slice(k + 1);
+  // A script file (`.\x.ps1`, `& "…\x.ps1"`, `. x.ps1`) runs in this session.
+  if (/\.ps1$/i.test(name) && (call || /[\\/]/.test(name))) return runScriptFile(trace, name, host, `${origin}: ${name}`);
   // Resolution order of PowerShell: aliases, then functions/cmdlets, then programs on PATH.
   const alias = ALIASES[name.toLowerCase()];
   if (alias) return runCmdlet(trace, alias, args, host, origin, vars);
   if (isNative(name, trace)) return runNative(trace, name, args, host, origin, vars);
+  // A cmdlet of an installed module: PowerShell imports the module first (module auto-loading).
+  const module = trace.sim.payloads.moduleOf(name);
+  if (module) loadModule(trace, module, host, origin);
   if (/^[a-z]+-[a-z0-9_]+$/i.test(name)) return runCmdlet(trace, name, args, host, origin, vars);
   if (call) runNative(trace, name, args, host, origin, vars);
 }
@@ -246,6 +304,12 @@ const HANDLERS: Record<string, CmdletHandler> = {
   'invoke-expression': (trace, p, host, origin, vars) => {
     const command = param(p, ['command'], 0);
     if (command?.length === 1 && command[0]!.kind === 'string') runPowerShell(trace, tokenText(command[0]!, trace, vars), host, `${origin}: Invoke-Expression`, vars);
+  },
+  'import-module': (trace, p, host, origin, vars) => {
+    const name = param(p, ['name', 'fullyqualifiedname'], 0)?.map((t) => tokenText(t, trace, vars)).join('');
+    if (!name) return;
+    if (/\.(ps1|psm1)$/i.test(name) || /[\\/]/.test(name)) runScriptFile(trace, name, host, `${origin}: Import-Module ${name}`);
+    else loadModule(trace, name, host, origin);
   },
   'set-itemproperty': (trace, p, host, origin, vars) => registryWrite(trace, p, host, origin, vars, 2),
   'new-itemproperty': (trace, p, host, origin, vars) => registryWrite(trace, p, host, origin, vars, undefined),

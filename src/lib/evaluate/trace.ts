@@ -6,6 +6,9 @@
 import type { Host } from './host.ts';
 import type { SigmaEvent } from './event.ts';
 import { originalFileNameOf } from './binaries.ts';
+import { PayloadStore } from './simulate/payloads.ts';
+import { lineAt, scriptBlockParts } from './simulate/scriptblock.ts';
+import type { Simulation } from './simulate/loaded.ts';
 import { splitWindowsArgs } from './winargs.ts';
 
 export interface EventSource {
@@ -19,6 +22,8 @@ export interface SynthesisedEvent {
   fields: SigmaEvent;
   /** What produced it, for the explanation (e.g. "cmd.exe /c line 2: net use"). */
   origin: string;
+  /** For text loaded from a payload: its file and the line the event's text starts on. */
+  source?: { file: string; line: number };
 }
 
 export interface Proc {
@@ -38,12 +43,14 @@ export interface Trace {
   host: Host;
   events: SynthesisedEvent[];
   depth: number;
+  /** Payloads the run can load, and what it noted missing. */
+  sim: Simulation;
 }
 
 export const MAX_DEPTH = 8;
 
-export function newTrace(host: Host): Trace {
-  return { host, events: [], depth: 0 };
+export function newTrace(host: Host, sim?: Simulation): Trace {
+  return { host, events: [], depth: 0, sim: sim ?? { payloads: PayloadStore.empty(), downloads: new Map(), notes: [], loaded: new Set() } };
 }
 
 /** Runs `body` one nesting level deeper, or not at all past MAX_DEPTH. */
@@ -109,14 +116,27 @@ export function hostApplication(host: Proc): string {
   return splitWindowsArgs(host.commandLine).join(' ');
 }
 
-/** PowerShell Operational 4104: the text of a script block as it is compiled. */
-export function scriptBlock(trace: Trace, text: string, origin: string): void {
+/**
+ * PowerShell Operational 4104: the text of a script block as it is compiled, in parts when
+ * large (simulate/scriptblock.ts). `loaded`: the file it came from (Path on the host, and the
+ * payload file named in explanations).
+ */
+export function scriptBlock(trace: Trace, text: string, origin: string, loaded?: { path: string; file: string }): void {
   if (trace.host.os !== 'windows') return;
-  trace.events.push({
-    logsource: { product: 'windows', category: 'ps_script', service: 'powershell' },
-    fields: { EventID: 4104, ScriptBlockText: text, Path: '' },
-    origin,
-  });
+  let line = 1;
+  let counted = 0;
+  for (const part of scriptBlockParts(text)) {
+    if (loaded) {
+      line += lineAt(text.slice(counted, part.offset), part.offset - counted) - 1;
+      counted = part.offset;
+    }
+    trace.events.push({
+      logsource: { product: 'windows', category: 'ps_script', service: 'powershell' },
+      fields: { EventID: 4104, MessageNumber: part.number, MessageTotal: part.total, ScriptBlockText: part.text, Path: loaded?.path ?? '' },
+      origin: part.total > 1 ? `${origin} (part ${part.number} of ${part.total})` : origin,
+      ...(loaded ? { source: { file: loaded.file, line } } : {}),
+    });
+  }
 }
 
 /** Windows PowerShell 400: a PowerShell engine starting in `host` (HostApplication = its command line). */
