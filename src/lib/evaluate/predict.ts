@@ -62,10 +62,11 @@ export function predictAll(rules: CatalogRule[], tests: CatalogTest[], options: 
       for (const e of group) {
         const seen = first.get(e.test);
         if (seen && seen.order < e.order) continue;
-        let truth = e.event.source ? shared.get(e.prepared) : undefined;
+        const sharable = e.event.source && e.event.fields['EventID'] === 4104;
+        let truth = sharable ? shared.get(e.prepared) : undefined;
         if (truth === undefined) {
           truth = matcher.test(e.prepared);
-          if (e.event.source) shared.set(e.prepared, truth);
+          if (sharable) shared.set(e.prepared, truth);
         }
         if (truth === true) first.set(e.test, e);
       }
@@ -87,7 +88,8 @@ const EXCERPT = 240;
  * keeps only an excerpt of the long text around it (a part is up to 15,000 characters).
  */
 function fromPayload<P extends Prediction>(p: P, source: { file: string; line: number }): P {
-  const text = String(p.event.fields['ScriptBlockText'] ?? '');
+  if (p.event.fields['ScriptBlockText'] === undefined) return { ...p, payload: source };
+  const text = String(p.event.fields['ScriptBlockText']);
   const lower = text.toLowerCase();
   let at = -1;
   for (const m of p.explanation.matches) {
@@ -118,7 +120,7 @@ function synthesiseAll(tests: CatalogTest[], payloads: PayloadStore | undefined,
   // Payload text is the same in every test that loads it: prepared (lower-cased) once.
   const prepared = new Map<string, PreparedEvent>();
   const prepare = (event: SynthesisedEvent): PreparedEvent => {
-    if (!event.source) return prepareEvent(event.fields);
+    if (!event.source || event.fields['EventID'] !== 4104) return prepareEvent(event.fields);
     const f = event.fields;
     const key = `${event.source.file}\u0000${f['MessageNumber']}\u0000${f['Path']}`;
     let p = prepared.get(key);

@@ -45,6 +45,8 @@ export interface Trace {
   depth: number;
   /** Payloads the run can load, and what it noted missing. */
   sim: Simulation;
+  /** The payload file and line being run (a batch file's line), given to the events it causes. */
+  loading?: { file: string; line: number };
 }
 
 export const MAX_DEPTH = 8;
@@ -86,7 +88,7 @@ export function startProcess(trace: Trace, proc: Omit<Proc, 'user' | 'cwd'> & Pa
       ParentUser: full.parent?.user,
       ...(original ? MICROSOFT : {}),
     };
-    trace.events.push({ logsource: { product: 'windows', category: 'process_creation', service: 'sysmon' }, fields, origin });
+    trace.events.push({ logsource: { product: 'windows', category: 'process_creation', service: 'sysmon' }, fields, origin, ...(trace.loading ? { source: trace.loading } : {}) });
     return full;
   }
   const common: SigmaEvent = {
