@@ -106,7 +106,8 @@ export function locateProgram(program: string, os: Os): Binary {
   if (os === 'windows') {
     const dir = WINDOWS.get(name);
     const lower = program.toLowerCase();
-    const file = PATHEXT.some((e) => lower.endsWith(e)) ? program : `${program}.exe`;
+    // A name with another extension (eventvwr.msc, x.vbs) is a document found as named.
+    const file = PATHEXT.some((e) => lower.endsWith(e)) || /\.(msc|vbs|vbe|js|jse|wsf|hta|cpl|msi|scr|pif|ps1|lnk|url|html?)$/i.test(lower) ? program : `${program}.exe`;
     if (!dir) return { image: `${SYSTEM32}\\${file}`, known: false };
     const exe = `${name}.exe`;
     return { image: `${dir}\\${exe}`, originalFileName: ORIGINAL_NAMES[name] ?? exe, known: true };

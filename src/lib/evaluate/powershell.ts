@@ -5,13 +5,14 @@
  * (`sc` = Set-Content, `curl` = Invoke-WebRequest, `start`, `where`, `sort` …) are not programs.
  */
 import { isKnownProgram } from './binaries.ts';
-import { launchWindows, resolveWindowsImage, startViaWmi } from './launch.ts';
+import { launchCommandLine, launchWindows, resolveWindowsImage, startViaWmi } from './launch.ts';
 import { launchUnix } from './posix.ts';
 import { psStatements, type PsToken } from './pslex.ts';
 import { powershellRegistryWrite } from './registry.ts';
 import { engineStart, nested, pipelineExecution, registryValueSet, scriptBlock, type Proc, type Trace } from './trace.ts';
 import { quoteWindowsArg } from './winargs.ts';
 import { downloadAndRunUrls, noteMissing, payloadAt, runLoadedPowerShell } from './simulate/loaded.ts';
+import { addTypeCompiles, compileCSharp, serviceInstalled, servicesOf, startService } from './simulate/followers.ts';
 
 /** Default aliases of Windows PowerShell 5.1 (the ones tests use), to their cmdlets. */
 const ALIASES: Record<string, string> = {
@@ -310,6 +311,21 @@ const HANDLERS: Record<string, CmdletHandler> = {
     if (!name) return;
     if (/\.(ps1|psm1)$/i.test(name) || /[\\/]/.test(name)) runScriptFile(trace, name, host, `${origin}: Import-Module ${name}`);
     else loadModule(trace, name, host, origin);
+  },
+  'add-type': (trace, p, host, origin, vars) => {
+    if (addTypeCompiles(new Set(p.named.keys()), p.positional[0]?.map((t) => tokenText(t, trace, vars)).join(''))) compileCSharp(trace, host, `${origin}: Add-Type`);
+  },
+  'new-service': (trace, p, _host, origin, vars) => {
+    const name = param(p, ['name', 'servicename'], 0)?.map((t) => tokenText(t, trace, vars)).join('');
+    const binPath = param(p, ['binarypathname', 'path'], 1)?.map((t) => tokenText(t, trace, vars)).join('');
+    if (!name || !binPath) return;
+    servicesOf(trace).set(name.toLowerCase(), { binPath, kernel: false });
+    const auto = (param(p, ['startuptype']) ?? []).some((t) => /^automatic/i.test(tokenText(t, trace, vars)));
+    serviceInstalled(trace, name, binPath, 'user mode service', auto ? 'auto start' : 'demand start', `${origin}: New-Service`);
+  },
+  'start-service': (trace, p, _host, origin, vars) => {
+    const name = param(p, ['name', 'servicename'], 0)?.map((t) => tokenText(t, trace, vars)).join('');
+    if (name) startService(trace, name, origin, { launchCommandLine });
   },
   'set-itemproperty': (trace, p, host, origin, vars) => registryWrite(trace, p, host, origin, vars, 2),
   'new-itemproperty': (trace, p, host, origin, vars) => registryWrite(trace, p, host, origin, vars, undefined),

@@ -72,7 +72,8 @@ const MICROSOFT = { Company: 'Microsoft Corporation', Product: 'Microsoft® Wind
 export function startProcess(trace: Trace, proc: Omit<Proc, 'user' | 'cwd'> & Partial<Pick<Proc, 'user' | 'cwd'>>, origin: string): Proc {
   const host = trace.host;
   const given = Object.fromEntries(Object.entries(proc).filter(([, v]) => v !== undefined)) as typeof proc;
-  const full: Proc = { user: host.user, cwd: host.cwd, integrityLevel: host.integrityLevel, ...given };
+  // A child runs as its parent's user and integrity (a service's children as SYSTEM).
+  const full: Proc = { user: proc.parent?.user ?? host.user, cwd: host.cwd, integrityLevel: proc.parent?.integrityLevel ?? host.integrityLevel, ...given };
   if (host.os === 'windows') {
     const original = full.originalFileName ?? originalFileNameOf(full.image);
     const fields: SigmaEvent = {

@@ -20,6 +20,8 @@ export interface Simulation {
   notes: string[];
   /** Payload files already loaded in this run (PowerShell compiles and logs a script once). */
   loaded: Set<string>;
+  /** Services the test created or reconfigured (followers.ts). */
+  services?: Map<string, { binPath: string; kernel: boolean }>;
 }
 
 export function newSimulation(payloads: PayloadStore, downloads = new Map<string, string>()): Simulation {

@@ -1,0 +1,59 @@
+/** Programs that start children beyond their command line, each case taken from the Atomic test that needs it. */
+import { describe, expect, it } from 'vitest';
+import { commandLines, processes, ofCategory, run } from './synth-helpers.ts';
+
+const image = (f: Record<string, unknown>) => String(f['Image']).split('\\').pop()!.toLowerCase();
+
+describe('followers', () => {
+  it('query user starts quser.exe (T1087.001 #10)', () => {
+    const p = processes(run('command_prompt', 'query user'));
+    expect(p.map(image)).toEqual(['cmd.exe', 'query.exe', 'quser.exe']);
+    expect(p[2]!['ParentImage']).toBe('C:\\Windows\\System32\\query.exe');
+  });
+  it('Add-Type with C# source starts csc.exe, which starts cvtres.exe (T1113 #7); -AssemblyName does not', () => {
+    const p = processes(run('powershell', "Add-Type -MemberDefinition '[DllImport(\"user32.dll\")] public static extern void mouse_event(int flags, int dx, int dy, int cButtons, int info);' -Name U32 -Namespace W;"));
+    expect(p.map(image)).toEqual(['powershell.exe', 'csc.exe', 'cvtres.exe']);
+    expect(p[1]!['ParentImage']).toMatch(/powershell\.exe$/);
+    expect(String(p[1]!['CommandLine'])).toContain('\\AppData\\Local\\Temp\\');
+    expect(p[2]!['ParentImage']).toMatch(/csc\.exe$/);
+    expect(processes(run('powershell', 'Add-Type -AssemblyName System.Windows.Forms')).map(image)).toEqual(['powershell.exe']);
+  });
+  it('sc create then sc start runs the service binary as SYSTEM under services.exe, and the install is a 7045 (T1569.002 #1)', () => {
+    const events = run('command_prompt', 'sc.exe create ARTService binPath= "%COMSPEC% /c powershell.exe -nop -w hidden -command New-Item -ItemType File C:\\art-marker.txt"\nsc.exe start ARTService', { elevationRequired: true });
+    const service = processes(events).find((f) => f['ParentImage'] === 'C:\\Windows\\System32\\services.exe');
+    expect(String(service?.['Image']).toLowerCase()).toBe('c:\\windows\\system32\\cmd.exe');
+    expect(service).toMatchObject({ User: 'NT AUTHORITY\\SYSTEM', IntegrityLevel: 'System' });
+    expect(commandLines(events)).toContain('powershell.exe -nop -w hidden -command New-Item -ItemType File C:\\art-marker.txt');
+    expect(events.filter((e) => e.logsource.service === 'system').map((e) => e.fields)).toEqual([
+      { EventID: 7045, Provider_Name: 'Service Control Manager', ServiceName: 'ARTService', ImagePath: 'C:\\Windows\\system32\\cmd.exe /c powershell.exe -nop -w hidden -command New-Item -ItemType File C:\\art-marker.txt', ServiceType: 'user mode service', StartType: 'demand start', AccountName: 'LocalSystem' },
+    ]);
+  });
+  it('net start of a service the test created (T1563.002 #1); a driver starts no process (T1564.006 #1)', () => {
+    const p = processes(run('command_prompt', 'sc.exe create sesshijack binpath= "cmd.exe /k tscon 1337 /dest:rdp-tcp#55"\nnet start sesshijack', { elevationRequired: true }));
+    expect(p.filter((f) => f['User'] === 'NT AUTHORITY\\SYSTEM').map(image)).toEqual(['cmd.exe', 'tscon.exe']);
+    const driver = processes(run('command_prompt', 'sc create VBoxDRV binpath= "C:\\Program Files\\Oracle\\VirtualBox\\drivers\\VboxDrv.sys" type= kernel start= auto\nsc start VBoxDRV'));
+    expect(driver.filter((f) => f['User'] === 'NT AUTHORITY\\SYSTEM')).toEqual([]);
+  });
+  it('fodhelper runs the command planted under ms-settings, at High integrity (T1548.002 #3)', () => {
+    const p = processes(run('command_prompt', 'reg.exe add hkcu\\software\\classes\\ms-settings\\shell\\open\\command /ve /d "C:\\Windows\\System32\\cmd.exe" /f\nreg.exe add hkcu\\software\\classes\\ms-settings\\shell\\open\\command /v "DelegateExecute" /f\nfodhelper.exe'));
+    const child = p.find((f) => String(f['ParentImage']).toLowerCase().endsWith('fodhelper.exe'));
+    expect(child).toMatchObject({ Image: 'C:\\Windows\\System32\\cmd.exe', IntegrityLevel: 'High' });
+  });
+  it('eventvwr.msc opened through a planted mscfile verb runs the planted command (T1548.002 #1)', () => {
+    const p = processes(run('command_prompt', 'reg.exe add hkcu\\software\\classes\\mscfile\\shell\\open\\command /ve /d "C:\\Windows\\System32\\cmd.exe" /f\ncmd.exe /c eventvwr.msc'));
+    expect(p.map(image)).not.toContain('mmc.exe');
+    expect(p.map(image).filter((n) => n === 'cmd.exe').length).toBe(3);
+  });
+  it('mshta inline VBScript runs the command it passes to WScript.Shell.Run (T1218.005 #2)', () => {
+    const p = processes(run('command_prompt', 'mshta vbscript:Execute("CreateObject(""Wscript.Shell"").Run ""powershell -noexit -file C:\\AtomicRedTeam\\atomics\\T1218.005\\src\\powershell.ps1"":close")'));
+    const child = p.find((f) => String(f['ParentImage']).endsWith('mshta.exe'));
+    expect(child).toMatchObject({ Image: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', CommandLine: 'powershell -noexit -file C:\\AtomicRedTeam\\atomics\\T1218.005\\src\\powershell.ps1' });
+  });
+  it('SyncAppvPublishingServer.vbs runs its argument in powershell.exe (T1216.002 #1)', () => {
+    const events = run('command_prompt', 'C:\\windows\\system32\\SyncAppvPublishingServer.vbs "\\n;Start-Process calc"');
+    const p = processes(events);
+    expect(p.map(image)).toEqual(['cmd.exe', 'wscript.exe', 'powershell.exe', 'calc.exe']);
+    expect(String(p[2]!['CommandLine'])).toContain('Sync-AppvPublishingServer \\n;Start-Process calc}');
+    expect(ofCategory(events, 'ps_script').length).toBe(1);
+  });
+});
