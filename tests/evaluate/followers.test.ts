@@ -57,3 +57,24 @@ describe('followers', () => {
     expect(ofCategory(events, 'ps_script').length).toBe(1);
   });
 });
+
+describe('fields', () => {
+  it('a renamed copy of cmd.exe keeps its version information (cmd copy and Copy-Item)', () => {
+    const viaCmd = processes(run('command_prompt', 'copy %SystemRoot%\\System32\\cmd.exe %TEMP%\\lsass.exe\n%TEMP%\\lsass.exe /c whoami'));
+    const lsass = viaCmd.find((f) => String(f['Image']).endsWith('\\lsass.exe'));
+    expect(lsass).toMatchObject({ Image: 'C:\\Users\\atomic\\AppData\\Local\\Temp\\lsass.exe', OriginalFileName: 'Cmd.Exe', Description: 'Windows Command Processor', Company: 'Microsoft Corporation' });
+    const viaPs = processes(run('powershell', 'Copy-Item -Path C:\\Windows\\System32\\cmd.exe -Destination $env:TEMP\\svchost.exe\n& "$env:TEMP\\svchost.exe" /c whoami'));
+    expect(viaPs.find((f) => String(f['Image']).endsWith('\\svchost.exe'))?.['OriginalFileName']).toBe('Cmd.Exe');
+  });
+  it('a program that is not a copy has no borrowed metadata; a downloaded tool has its own', () => {
+    const p = processes(run('command_prompt', '%TEMP%\\lsass.exe\nC:\\AtomicRedTeam\\ExternalPayloads\\procdump.exe -accepteula -ma lsass.exe out.dmp'));
+    expect(p[1]!['OriginalFileName']).toBeUndefined();
+    expect(p[2]).toMatchObject({ OriginalFileName: 'procdump', Description: 'Sysinternals process dump utility' });
+  });
+  it('LogonId: the session of the test user (another for an elevated token), 0x3e7 for SYSTEM', () => {
+    expect(processes(run('command_prompt', 'whoami'))[1]!['LogonId']).toBe('0x2c5e1f');
+    expect(processes(run('command_prompt', 'whoami', { elevationRequired: true }))[1]).toMatchObject({ LogonId: '0x2c5e4a', IntegrityLevel: 'High' });
+    const service = processes(run('command_prompt', 'sc create x binPath= "C:\\x.exe"\nsc start x')).find((f) => f['User'] === 'NT AUTHORITY\\SYSTEM');
+    expect(service?.['LogonId']).toBe('0x3e7');
+  });
+});

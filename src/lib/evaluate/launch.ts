@@ -11,6 +11,7 @@ import { runPowerShellArgs } from './powershell.ts';
 import { parseRegAdd } from './registry.ts';
 import { nested, registryValueSet, startProcess, type Proc, type Trace } from './trace.ts';
 import { noteMissing, payloadAt } from './simulate/loaded.ts';
+import { copiedMetadata } from './simulate/copies.ts';
 import { followMsbuild, followMshta, followQuery, followSc, followSyncAppv, followUacHijack, mscHandler, startService, type Launcher } from './simulate/followers.ts';
 import { argumentsText, isAbsoluteWindowsPath, splitWindowsArgs } from './winargs.ts';
 
@@ -84,9 +85,10 @@ export function launchWindows(trace: Trace, launch: Launch): Proc | undefined {
     if (/\\SyncAppvPublishingServer\.vbs$/i.test(resolved.image)) nested(trace, () => followSyncAppv(trace, proc, splitWindowsArgs(args).join(' '), launch.origin, LAUNCHER));
     return proc;
   }
+  const pe = copiedMetadata(trace, resolved.image);
   const proc = startProcess(
     trace,
-    { image: resolved.image, originalFileName: resolved.originalFileName, commandLine: launch.commandLine, parent: launch.parent, user: launch.user, integrityLevel: launch.integrityLevel },
+    { image: resolved.image, originalFileName: resolved.originalFileName, pe, commandLine: launch.commandLine, parent: launch.parent, user: launch.user, integrityLevel: launch.integrityLevel },
     launch.origin,
   );
   nested(trace, () => followProgram(trace, proc, launch.origin));

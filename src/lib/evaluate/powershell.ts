@@ -12,6 +12,7 @@ import { powershellRegistryWrite } from './registry.ts';
 import { engineStart, nested, pipelineExecution, registryValueSet, scriptBlock, type Proc, type Trace } from './trace.ts';
 import { quoteWindowsArg } from './winargs.ts';
 import { downloadAndRunUrls, noteMissing, payloadAt, runLoadedPowerShell } from './simulate/loaded.ts';
+import { recordCopy } from './simulate/copies.ts';
 import { addTypeCompiles, compileCSharp, serviceInstalled, servicesOf, startService } from './simulate/followers.ts';
 
 /** Default aliases of Windows PowerShell 5.1 (the ones tests use), to their cmdlets. */
@@ -323,6 +324,8 @@ const HANDLERS: Record<string, CmdletHandler> = {
     const auto = (param(p, ['startuptype']) ?? []).some((t) => /^automatic/i.test(tokenText(t, trace, vars)));
     serviceInstalled(trace, name, binPath, 'user mode service', auto ? 'auto start' : 'demand start', `${origin}: New-Service`);
   },
+  'copy-item': (trace, p, _host, _origin, vars) => copyItem(trace, p, vars),
+  'move-item': (trace, p, _host, _origin, vars) => copyItem(trace, p, vars),
   'start-service': (trace, p, _host, origin, vars) => {
     const name = param(p, ['name', 'servicename'], 0)?.map((t) => tokenText(t, trace, vars)).join('');
     if (name) startService(trace, name, origin, { launchCommandLine });
@@ -336,6 +339,13 @@ const HANDLERS: Record<string, CmdletHandler> = {
     if (/win32_process/i.test(cls) && /^create$/i.test(method) && commandLine) startViaWmi(trace, tokenText(commandLine, trace, vars), origin);
   },
 };
+
+function copyItem(trace: Trace, p: Parameters, vars: Vars): void {
+  const text = (tokens: PsToken[] | undefined) => (tokens?.length === 1 ? tokenText(tokens[0]!, trace, vars) : undefined);
+  const from = text(param(p, ['path', 'literalpath'], 0));
+  const to = text(param(p, ['destination'], 1));
+  if (from && to && !/\$/.test(from + to)) recordCopy(trace, from, to, (name) => resolveWindowsImage(name, trace).image);
+}
 
 function registryWrite(trace: Trace, p: Parameters, host: Proc, origin: string, vars: Vars, valuePosition: number | undefined): void {
   const text = (tokens: PsToken[] | undefined) => tokens?.map((t) => tokenText(t, trace, vars)).join(',');

@@ -5,7 +5,7 @@
  */
 import type { Host } from './host.ts';
 import type { SigmaEvent } from './event.ts';
-import { originalFileNameOf } from './binaries.ts';
+import { peMetadataOf, type PeMetadata } from './binaries.ts';
 import { PayloadStore } from './simulate/payloads.ts';
 import { lineAt, scriptBlockParts } from './simulate/scriptblock.ts';
 import type { Simulation } from './simulate/loaded.ts';
@@ -32,6 +32,8 @@ export interface Proc {
   /** argv as the program receives it (Linux/macOS auditd records). */
   argv?: string[];
   originalFileName?: string;
+  /** Version information when it is not the image's own (a renamed copy of another program). */
+  pe?: PeMetadata;
   user: string;
   integrityLevel?: string;
   cwd: string;
@@ -66,7 +68,14 @@ export function nested(trace: Trace, body: () => void): void {
   }
 }
 
-const MICROSOFT = { Company: 'Microsoft Corporation', Product: 'Microsoft® Windows® Operating System' };
+/** Sysmon's LogonId: the well-known service logon sessions, and one session for the test's user (another for its elevated token). */
+function logonId(user: string, integrity: string | undefined): string {
+  const u = user.toUpperCase();
+  if (u === 'NT AUTHORITY\\SYSTEM') return '0x3e7';
+  if (u === 'NT AUTHORITY\\NETWORK SERVICE') return '0x3e4';
+  if (u === 'NT AUTHORITY\\LOCAL SERVICE') return '0x3e5';
+  return integrity === 'High' ? '0x2c5e4a' : '0x2c5e1f';
+}
 
 /** Records a process start: Sysmon 1 on Windows; Sysmon for Linux 1 + auditd EXECVE on Linux; ESF exec on macOS. */
 export function startProcess(trace: Trace, proc: Omit<Proc, 'user' | 'cwd'> & Partial<Pick<Proc, 'user' | 'cwd'>>, origin: string): Proc {
@@ -75,19 +84,22 @@ export function startProcess(trace: Trace, proc: Omit<Proc, 'user' | 'cwd'> & Pa
   // A child runs as its parent's user and integrity (a service's children as SYSTEM).
   const full: Proc = { user: proc.parent?.user ?? host.user, cwd: host.cwd, integrityLevel: proc.parent?.integrityLevel ?? host.integrityLevel, ...given };
   if (host.os === 'windows') {
-    const original = full.originalFileName ?? originalFileNameOf(full.image);
+    const pe = full.pe ?? peMetadataOf(full.image);
     const fields: SigmaEvent = {
       EventID: 1,
       Image: full.image,
-      OriginalFileName: original,
+      OriginalFileName: full.originalFileName && !full.pe ? full.originalFileName : pe?.OriginalFileName,
       CommandLine: full.commandLine,
       CurrentDirectory: `${full.cwd}\\`,
       User: full.user,
+      LogonId: logonId(full.user, full.integrityLevel),
       IntegrityLevel: full.integrityLevel,
       ParentImage: full.parent?.image,
       ParentCommandLine: full.parent?.commandLine,
       ParentUser: full.parent?.user,
-      ...(original ? MICROSOFT : {}),
+      Description: pe?.Description,
+      Product: pe?.Product,
+      Company: pe?.Company,
     };
     trace.events.push({ logsource: { product: 'windows', category: 'process_creation', service: 'sysmon' }, fields, origin, ...(trace.loading ? { source: trace.loading } : {}) });
     return full;

@@ -22,6 +22,8 @@ export interface Simulation {
   loaded: Set<string>;
   /** Services the test created or reconfigured (followers.ts). */
   services?: Map<string, { binPath: string; kernel: boolean }>;
+  /** Files copied or moved (copies.ts): normalised destination → source. */
+  copies?: Map<string, string>;
 }
 
 export function newSimulation(payloads: PayloadStore, downloads = new Map<string, string>()): Simulation {
