@@ -79,6 +79,9 @@ const WINDOWS = index(WINDOWS_DIRS);
 const LINUX = index(LINUX_DIRS);
 const MACOS = index(MACOS_DIRS);
 
+/** System32 programs that are .com files (chcp.com, more.com, tree.com, mode.com, format.com). */
+const COM_PROGRAMS = new Set(['chcp', 'more', 'tree', 'mode', 'format']);
+
 /** Windows extensions a bare command name may stand for (PATHEXT, the ones tests use). */
 const PATHEXT = ['.exe', '.com', '.bat', '.cmd'];
 
@@ -109,7 +112,7 @@ export function locateProgram(program: string, os: Os): Binary {
     // A name with another extension (eventvwr.msc, x.vbs) is a document found as named.
     const file = PATHEXT.some((e) => lower.endsWith(e)) || /\.(msc|vbs|vbe|js|jse|wsf|hta|cpl|msi|scr|pif|ps1|lnk|url|html?)$/i.test(lower) ? program : `${program}.exe`;
     if (!dir) return { image: `${SYSTEM32}\\${file}`, known: false };
-    const exe = `${name}.exe`;
+    const exe = `${name}${COM_PROGRAMS.has(name) ? '.com' : '.exe'}`;
     return { image: `${dir}\\${exe}`, originalFileName: ORIGINAL_NAMES[name] ?? exe, known: true };
   }
   const table = os === 'macos' ? MACOS : LINUX;
@@ -176,5 +179,5 @@ export function originalFileNameOf(image: string): string | undefined {
   const name = programName(image, 'windows');
   const dir = WINDOWS.get(name);
   if (!dir || !image.toLowerCase().startsWith(dir.toLowerCase() + '\\')) return undefined;
-  return ORIGINAL_NAMES[name] ?? `${name}.exe`;
+  return ORIGINAL_NAMES[name] ?? `${name}${COM_PROGRAMS.has(name) ? '.com' : '.exe'}`;
 }

@@ -78,7 +78,8 @@ export function stripRedirections(text: string): string {
     else while (j < text.length && !/[\s&|<>]/.test(text[j]!)) j++;
     i = j - 1;
   }
-  return out.replace(/\s+$/, '').trim();
+  // cmd removes the redirection, not the space before it: `query user >> x` runs "query user ".
+  return out.replace(/^\s+/, '').replace(/\s+$/, (tail) => (tail && out.trim() !== '' && text.trimEnd().length > out.trimEnd().length ? ' ' : ''));
 }
 
 /** Runs a cmd.exe command string inside `cmd` (the cmd.exe process). */

@@ -11,7 +11,7 @@ import { psStatements, type PsToken } from './pslex.ts';
 import { powershellRegistryWrite } from './registry.ts';
 import { engineStart, nested, pipelineExecution, registryValueSet, scriptBlock, type Proc, type Trace } from './trace.ts';
 import { quoteWindowsArg } from './winargs.ts';
-import { downloadAndRunUrls, noteMissing, payloadAt, runLoadedPowerShell } from './simulate/loaded.ts';
+import { downloadAndRunUrls, noteFunctions, noteMissing, payloadAt, runLoadedPowerShell } from './simulate/loaded.ts';
 import { recordCopy } from './simulate/copies.ts';
 import { addTypeCompiles, compileCSharp, serviceInstalled, servicesOf, startService } from './simulate/followers.ts';
 
@@ -29,7 +29,9 @@ const ALIASES: Record<string, string> = {
   rm: 'Remove-Item', rmdir: 'Remove-Item', rni: 'Rename-Item', rp: 'Remove-ItemProperty', saps: 'Start-Process',
   sc: 'Set-Content', select: 'Select-Object', set: 'Set-Variable', sl: 'Set-Location', sleep: 'Start-Sleep',
   sort: 'Sort-Object', sp: 'Set-ItemProperty', spps: 'Stop-Process', start: 'Start-Process', sv: 'Set-Variable',
-  tee: 'Tee-Object', type: 'Get-Content', wget: 'Invoke-WebRequest', where: 'Where-Object', write: 'Write-Output',
+  tee: 'Tee-Object', fl: 'Format-List', ft: 'Format-Table', fw: 'Format-Wide', gdr: 'Get-PSDrive', gm: 'Get-Member', gv: 'Get-Variable',
+  measure: 'Measure-Object', group: 'Group-Object', compare: 'Compare-Object', diff: 'Compare-Object', gal: 'Get-Alias', ghy: 'Get-History', h: 'Get-History',
+  r: 'Invoke-History', rv: 'Remove-Variable', sal: 'Set-Alias', si: 'Set-Item', ise: 'powershell_ise.exe', gjb: 'Get-Job', rjb: 'Remove-Job', sajb: 'Start-Job', wjb: 'Wait-Job', nv: 'New-Variable', oh: 'Out-Host', ogv: 'Out-GridView', epal: 'Export-Alias', ipal: 'Import-Alias', type: 'Get-Content', wget: 'Invoke-WebRequest', where: 'Where-Object', write: 'Write-Output',
 };
 
 const KEYWORDS = new Set(['if', 'elseif', 'else', 'foreach', 'for', 'while', 'do', 'until', 'switch', 'try', 'catch', 'finally', 'trap', 'begin', 'process', 'end', 'return', 'throw', 'exit', 'break', 'continue']);
@@ -110,6 +112,7 @@ export function runPowerShell(trace: Trace, script: string, host: Proc, origin: 
 
 /** The statements of a script, run in `host` (the script block itself already logged). */
 function runStatements(trace: Trace, script: string, host: Proc, origin: string, vars: Vars): void {
+  noteFunctions(trace, script);
   startWmiProcesses(trace, script, vars, origin);
   downloadAndRun(trace, script, host, origin);
   for (const statement of psStatements(script)) runStatement(trace, statement, host, origin, vars);
@@ -141,7 +144,11 @@ function runStatement(trace: Trace, tokens: PsToken[], host: Proc, origin: strin
   // $x = value / [type]$x = value / $x += value
   if (first.kind === 'word' && /^(\[[^\]]*\])*\$[\w:{}]+$/.test(first.text) && (tokens[k + 1]?.text === '=' || tokens[k + 1]?.text === '+=')) {
     if (tokens.length === k + 3 && tokens[k + 1]!.text === '=' && tokens[k + 2]!.kind !== 'op') {
-      vars.set(variableName(first.text), tokenText(tokens[k + 2]!, trace, vars));
+      // Assigned different values (in branches of an if): which one holds is unknown.
+      const key = variableName(first.text);
+      const value = tokenText(tokens[k + 2]!, trace, vars);
+      const before = vars.get(key);
+      vars.set(key, before === undefined || before === value ? value : `$${key}`);
     }
     k += 2;
   }
@@ -158,14 +165,17 @@ function runStatement(trace: Trace, tokens: PsToken[], host: Proc, origin: strin
     name = tokenText(commandToken, trace, vars);
   } else if (commandToken.text.startsWith('$')) {
     if (!call) return;
-    const value = vars.get(variableName(commandToken.text));
-    if (value === undefined) return;
+    // `& $env:SYSTEMROOT\system32\runonce.exe` (T1547.014): a path built from a variable.
+    const value = /^\$\{?env:/i.test(commandToken.text) ? expandPs(commandToken.text, trace, vars) : vars.get(variableName(commandToken.text));
+    if (value === undefined || /\$/.test(value)) return;
     name = value;
   } else {
     if (/^[[\d\-@!+*/<>=.]/.test(commandToken.text) && !/^\.\.?[\\/]/.test(commandToken.text)) return;
     name = expandPs(commandToken.text, trace, vars);
   }
   const args = tokens.slice(k + 1);
+  // `Start = '0x10'` inside @{ … } (PowerUp.ps1): a hashtable key, not a command.
+  if (args[0]?.kind === 'op' && args[0].text === '=') return;
   // A script file (`.\x.ps1`, `& "…\x.ps1"`, `. x.ps1`) runs in this session.
   if (/\.ps1$/i.test(name) && (call || /[\\/]/.test(name))) return runScriptFile(trace, name, host, `${origin}: ${name}`);
   // Resolution order of PowerShell: aliases, then functions/cmdlets, then programs on PATH.
@@ -176,7 +186,24 @@ function runStatement(trace: Trace, tokens: PsToken[], host: Proc, origin: strin
   const module = trace.sim.payloads.moduleOf(name);
   if (module) loadModule(trace, module, host, origin);
   if (/^[a-z]+-[a-z0-9_]+$/i.test(name)) return runCmdlet(trace, name, args, host, origin, vars);
-  if (call) runNative(trace, name, args, host, origin, vars);
+  if (call || isUnknownProgram(trace, name, args)) runNative(trace, name, args, host, origin, vars);
+}
+
+/** PowerShell runs `Get-<word>` when no command has the name: `Item`, `Variable`, `Process` … are cmdlets. */
+const GET_NOUNS = new Set('item itemproperty variable process service childitem content date location host command help random member alias acl credential culture event eventlog filehash history job module psdrive psprovider uiculture unique verb wmiobject ciminstance computerinfo hotfix localuser localgroup netadapter nettcpconnection scheduledtask smbshare volume disk partition'.split(' '));
+
+const NOT_COMMANDS = new Set([...KEYWORDS, 'default', 'in', 'data', 'dynamicparam', 'parallel', 'sequence', 'inlinescript']);
+
+/**
+ * A plain word PowerShell finds on PATH (`procdump -ma lsass`): a program, unless a function of
+ * the run defines it, or a payload the run lacks might (its functions are unknown), or it is a
+ * hashtable key (`Name = …`).
+ */
+function isUnknownProgram(trace: Trace, name: string, args: PsToken[]): boolean {
+  if (trace.host.os !== 'windows' || !/^[a-z_][\w.]*$/i.test(name) || NOT_COMMANDS.has(name.toLowerCase()) || GET_NOUNS.has(name.toLowerCase())) return false;
+  if (args[0]?.kind === 'op' && args[0].text === '=') return false;
+  if (trace.sim.functions?.has(name.toLowerCase()) || trace.sim.notes.length > 0) return false;
+  return true;
 }
 
 function isNative(name: string, trace: Trace): boolean {
@@ -211,6 +238,7 @@ function tokenText(token: PsToken, trace: Trace, vars: Vars): string {
 
 /** A native program: PowerShell starts it with the resolved path quoted and re-quotes arguments. */
 function runNative(trace: Trace, name: string, args: PsToken[], host: Proc, origin: string, vars: Vars): void {
+  if (/\$|^[=_]$/.test(name)) return; // which program runs is unknown
   const argv = withoutRedirections(args)
     .filter((t) => !(t.kind === 'op' && t.text === ','))
     .map((t) => tokenText(t, trace, vars));
@@ -295,6 +323,7 @@ const HANDLERS: Record<string, CmdletHandler> = {
     const file = param(p, ['filepath', 'path', 'pspath'], 0);
     if (!file?.[0]) return;
     const program = tokenText(file[0], trace, vars);
+    if (/\$/.test(program)) return; // a variable whose value is unknown
     const argList = (param(p, ['argumentlist', 'args'], 1) ?? []).map((t) => tokenText(t, trace, vars)).join(' ');
     const runAs = (param(p, ['verb']) ?? []).some((t) => /^runas$/i.test(tokenText(t, trace, vars)));
     const where = `${origin}: Start-Process ${program} ${argList}`.trimEnd();

@@ -24,6 +24,15 @@ export interface Simulation {
   services?: Map<string, { binPath: string; kernel: boolean }>;
   /** Files copied or moved (copies.ts): normalised destination → source. */
   copies?: Map<string, string>;
+  /** Functions the test's scripts and loaded payloads define, lower-cased. */
+  functions?: Set<string>;
+}
+
+/** Remembers the functions a script defines, so a call to one is not taken for a program. */
+export function noteFunctions(trace: Trace, script: string): void {
+  if (!/\b(function|filter)\s/i.test(script)) return;
+  const set = (trace.sim.functions ??= new Set());
+  for (const m of script.matchAll(/\b(?:function|filter)\s+(?:global:|script:)?([\w.-]+)/gi)) set.add(m[1]!.toLowerCase());
 }
 
 export function newSimulation(payloads: PayloadStore, downloads = new Map<string, string>()): Simulation {
@@ -118,6 +127,7 @@ export function runLoadedPowerShell(trace: Trace, payload: Payload, host: Proc, 
   if (trace.host.os !== 'windows' || trace.sim.loaded.has(payload.file)) return;
   trace.sim.loaded.add(payload.file);
   const where = `${origin} → ${payload.file}`;
+  noteFunctions(trace, payload.text);
   nested(trace, () => {
     scriptBlock(trace, payload.text, where, { path: hostPath, file: payload.file });
     run(topLevelStatements(payload.text), where);
