@@ -17,6 +17,9 @@ const USAGE = `Usage: atlas <build|catalog> [options]
 
   build      build the site and its JSON API into --out
   catalog    write only the JSON API (DIR/api) and the catalog
+  payloads fetch --atomics DIR --out DIR
+             download the text files the tests fetch at run time into a payload store for
+             --payloads (the only command that uses the network)
 
 Options:
   --sigma DIR      Sigma rule root (repeatable; default: rules)
@@ -74,6 +77,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  if (command === 'payloads') return payloadsCommand(positionals.slice(1), values.atomics, values.out);
   if (!['build', 'catalog'].includes(command)) {
     console.error(`Unknown command "${command}".\n\n${USAGE}`);
     return 2;
@@ -126,6 +130,17 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
+}
+
+async function payloadsCommand(args: string[], atomics: string | undefined, out: string | undefined): Promise<number> {
+  if (args[0] !== 'fetch' || !atomics || !out) {
+    console.error(`Usage: atlas payloads fetch --atomics DIR --out DIR\n\n${USAGE}`);
+    return 2;
+  }
+  const { fetchPayloads } = await import('../src/lib/payloads/fetch.ts');
+  const r = await fetchPayloads({ atomics: path.resolve(atomics), out: path.resolve(out), log });
+  log(`payloads ${r.urls} URLs: ${r.stored} stored, ${r.skipped} skipped, ${r.unresolved} unresolved (see ${path.join(out, 'index.json')})`);
+  return 0;
 }
 
 /** What one run does: the resolved options and the flags that only the command line sets. */
