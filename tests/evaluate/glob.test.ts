@@ -47,3 +47,11 @@ test('star-only values are matched piece by piece, the same as the two-pointer m
   ];
   for (const [value, text] of cases) expect(globMatcher(parseSigmaString(value))(text), `${value} on ${text}`).toBe(glob(value, text));
 });
+
+test('the trigram filter never hides a value that is there, and rules one out that is not', async () => {
+  const { mayContain, valueGrams, GRAM_MIN_LENGTH } = await import('../../src/lib/evaluate/grams.ts');
+  const text = `${'function get-thing { write-host "x" }\n'.repeat(Math.ceil(GRAM_MIN_LENGTH / 30))}invoke-mimikatz -dumpcreds`;
+  for (const value of ['invoke-mimikatz', '-dumpcreds', 'get-thing', 'ng { wr', 'x']) expect(mayContain(text, valueGrams(value))).toBe(true);
+  expect(mayContain(text, valueGrams('sekurlsa::logonpasswords'))).toBe(false);
+  expect(mayContain('short text', valueGrams('absent'))).toBe(true); // short texts are always scanned
+});

@@ -5,6 +5,7 @@
  * at worst and linear in practice.
  */
 import type { SigmaStringPart } from '../sigma/value.ts';
+import { mayContain, valueGrams } from './grams.ts';
 
 const STAR = -1;
 const ANY = -2;
@@ -38,8 +39,10 @@ export function globMatcher(parts: SigmaStringPart[]): (text: string) => boolean
   const head = pieces[0]!;
   const tail = pieces.length > 1 ? pieces[pieces.length - 1]! : undefined;
   const middle = pieces.slice(1, -1).filter((x) => x !== '');
+  const longest = valueGrams([...pieces].sort((a, b) => b.length - a.length)[0] ?? '');
   return (text) => {
     if (tail === undefined) return text === head;
+    if (!mayContain(text, longest)) return false;
     if (!text.startsWith(head)) return false;
     let at = head.length;
     for (const piece of middle) {

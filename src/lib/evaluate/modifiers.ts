@@ -8,6 +8,7 @@ import type { SigmaScalar } from '../sigma/detection.ts';
 import { lookupModifier } from '../sigma/modifiers.ts';
 import { parseSigmaString, type SigmaStringPart } from '../sigma/value.ts';
 import { globMatcher } from './glob.ts';
+import { mayContain, valueGrams } from './grams.ts';
 import { inNetwork, parseNetwork } from './cidr.ts';
 import { base64, base64offset, utf16, windash, type ValueForm } from './encoding.ts';
 import { fieldLower, fieldText, type PreparedEvent } from './event.ts';
@@ -190,7 +191,11 @@ export function compileParts(raw: SigmaStringPart[], cased: boolean): ValueCheck
     if (parts.length === 0) return (t, l) => pick(t, l) === '';
     if (parts.length === 1 && lead) return (t) => t !== undefined;
     if (lead && trail) {
-      const check: LiteralCheck = (t, l) => pick(t, l)?.includes(lit) ?? false;
+      const grams = valueGrams(lit);
+      const check: LiteralCheck = (t, l) => {
+        const v = pick(t, l);
+        return v !== undefined && mayContain(v, grams) && v.includes(lit);
+      };
       check.contains = { text: lit, cased };
       return check;
     }
