@@ -148,7 +148,9 @@ function runStatement(trace: Trace, tokens: PsToken[], host: Proc, origin: strin
       const key = variableName(first.text);
       const value = tokenText(tokens[k + 2]!, trace, vars);
       const before = vars.get(key);
-      vars.set(key, before === undefined || before === value ? value : `$${key}`);
+      // Alternatives for one program (`…\Program Files\…\msedge.exe` or `…(x86)\…\msedge.exe`, T1218 #15) keep the first.
+      const sameProgram = (a: string, b: string) => /\.exe$/i.test(a) && a.split('\\').pop()!.toLowerCase() === b.split('\\').pop()!.toLowerCase();
+      vars.set(key, before === undefined || before === value || sameProgram(before, value) ? (before ?? value) : `$${key}`);
     }
     k += 2;
   }
@@ -238,7 +240,7 @@ function tokenText(token: PsToken, trace: Trace, vars: Vars): string {
 
 /** A native program: PowerShell starts it with the resolved path quoted and re-quotes arguments. */
 function runNative(trace: Trace, name: string, args: PsToken[], host: Proc, origin: string, vars: Vars): void {
-  if (/\$|^[=_]$/.test(name)) return; // which program runs is unknown
+  if (/^\$[\w:{}]+(\.exe)?$|^[=_]$/i.test(name)) return; // which program runs is unknown
   const argv = withoutRedirections(args)
     .filter((t) => !(t.kind === 'op' && t.text === ','))
     .map((t) => tokenText(t, trace, vars));
@@ -323,7 +325,7 @@ const HANDLERS: Record<string, CmdletHandler> = {
     const file = param(p, ['filepath', 'path', 'pspath'], 0);
     if (!file?.[0]) return;
     const program = tokenText(file[0], trace, vars);
-    if (/\$/.test(program)) return; // a variable whose value is unknown
+    if (/^\$[\w:{}]+$/.test(program)) return; // a variable whose value is unknown
     const argList = (param(p, ['argumentlist', 'args'], 1) ?? []).map((t) => tokenText(t, trace, vars)).join(' ');
     const runAs = (param(p, ['verb']) ?? []).some((t) => /^runas$/i.test(tokenText(t, trace, vars)));
     const where = `${origin}: Start-Process ${program} ${argList}`.trimEnd();
