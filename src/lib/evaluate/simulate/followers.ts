@@ -175,18 +175,21 @@ export function mscHandler(trace: Trace): string | undefined {
 export function followMshta(trace: Trace, proc: Proc, origin: string, launcher: Launcher): void {
   const script = argumentsText(proc.commandLine).replace(/""/g, '"');
   if (!/^\s*"?(vbscript|javascript):/i.test(script)) return;
-  runScriptCommands(trace, script, proc, origin, launcher);
+  runScriptCommands(trace, script, proc, origin, launcher, /^\s*"?javascript:/i.test(script));
   for (const m of script.matchAll(/GetObject\(\s*['"]script:([^'"]+)['"]\s*\)/gi)) {
     const found = payloadAt(trace, m[1]!);
     const payload = /^https?:/i.test(m[1]!) ? trace.sim.payloads.url(m[1]!) : found.payload;
     if (!payload) noteMissing(trace, m[1]!);
-    else runScriptCommands(trace, payload.text, proc, `${origin} → ${payload.file}`, launcher);
+    else runScriptCommands(trace, payload.text, proc, `${origin} → ${payload.file}`, launcher, /language\s*=\s*"?jscript/i.test(payload.text));
   }
 }
 
-function runScriptCommands(trace: Trace, text: string, proc: Proc, origin: string, launcher: Launcher): void {
-  for (const m of text.matchAll(/\.(?:Run|Exec|ShellExecute)\s*\(?\s*(["'])((?:(?!\1).)+)\1/gi)) {
-    launcher.launchCommandLine(trace, m[2]!, proc, origin);
+/** String literals passed to .Run/.Exec/.ShellExecute: JScript escapes with backslashes, VBScript doubles quotes (already undone). */
+function runScriptCommands(trace: Trace, text: string, proc: Proc, origin: string, launcher: Launcher, jscript: boolean): void {
+  const pattern = jscript ? /\.(?:Run|Exec|ShellExecute)\s*\(\s*(?:"((?:\\.|[^"\\\n])*)"|'((?:\\.|[^'\\\n])*)')/gi : /\.(?:Run|Exec|ShellExecute)\s*\(?\s*"([^"\n]+)"/gi;
+  for (const m of text.matchAll(pattern)) {
+    const literal = m[1] ?? m[2] ?? '';
+    launcher.launchCommandLine(trace, jscript ? literal.replace(/\\(.)/g, '$1') : literal, proc, origin);
   }
 }
 

@@ -108,7 +108,9 @@ export function payloadAt(trace: Trace, raw: string): { payload?: Payload; missi
 
 /** The URLs a PowerShell statement downloads and runs in-process, or none. */
 export function downloadAndRunUrls(statement: string, vars: ReadonlyMap<string, string>): string[] {
-  if (!/\b(iex|invoke-expression)\b/i.test(statement)) return [];
+  // Invoke-Expression must be code, not text in a string (a RunOnce value that runs at next logon, T1547.001 #3).
+  const code = statement.replace(/'[^']*'|"(?:[^"`]|`.)*"/g, '""');
+  if (!/\b(iex|invoke-expression)\b/i.test(code)) return [];
   if (!/downloadstring|downloaddata|responsetext|\b(iwr|irm|invoke-webrequest|invoke-restmethod|curl|wget)\b/i.test(statement)) return [];
   const urls = [...statement.matchAll(URL_PATTERN)].map((m) => m[0]);
   // `$url = '…'` earlier in the script, then `iex (iwr $url)`.
