@@ -185,3 +185,13 @@ describe('top-level statements of a loaded script', () => {
     expect(top).toContain('Set-Alias x Get-X');
   });
 });
+
+describe('hostile stores', () => {
+  it('does not follow a symbolic link out of the store', async () => {
+    const { symlinkSync } = await import('node:fs');
+    const dir = mkdtempSync(path.join(tmpdir(), 'atlas-payloads-link-'));
+    symlinkSync('/etc/hostname', path.join(dir, 'x.ps1'));
+    writeFileSync(path.join(dir, 'index.json'), JSON.stringify({ 'https://h/x.ps1': { file: 'x.ps1' } }));
+    expect(PayloadStore.open(dir, undefined).url('https://h/x.ps1')).toBeUndefined();
+  });
+});

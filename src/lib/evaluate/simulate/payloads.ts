@@ -5,7 +5,7 @@
  *  - the atomics folder's own `src/` and `bin/` files (`PathToAtomicsFolder\T1234\src\x.ps1`).
  * Files are read when first asked for and kept, so a framework loaded by forty tests is read once.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -35,6 +35,9 @@ const indexSchema = z
 export type PayloadIndex = z.infer<typeof indexSchema>;
 
 export class PayloadError extends Error {}
+
+/** Larger files are not read (the corpus store keeps files up to 2 MB; Invoke-Mimikatz.ps1 is 2.8 MB). */
+export const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
 
 export interface InstalledModule {
   name: string;
@@ -130,7 +133,9 @@ export class PayloadStore {
     if (cached !== undefined) return cached ?? undefined;
     const full = locate();
     let payload: Payload | null = null;
-    if (full && existsSync(full)) payload = { text: decodeText(readFileSync(full)), file: name };
+    // Links are not followed and oversized files not read, as for every other input.
+    const stat = full && existsSync(full) ? lstatSync(full) : undefined;
+    if (stat?.isFile() && stat.size <= MAX_PAYLOAD_BYTES) payload = { text: decodeText(readFileSync(full!)), file: name };
     this.texts.set(name, payload);
     return payload ?? undefined;
   }
