@@ -91,3 +91,11 @@ describe('programs by name and values that are not known', () => {
     expect(processes(run('powershell', script)).map((f) => f['Image'])).toEqual(['C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe']);
   });
 });
+
+describe('parenthesised concatenations', () => {
+  it('copy and Start-Process with ($env:TEMP + "\\svchost.exe") run the renamed cmd.exe (T1036.003 #7)', async () => {
+    const { run, processes } = await import('./synth-helpers.ts');
+    const p = processes(run('powershell', 'copy "$env:ComSpec" ($env:TEMP + "\\svchost.exe")\n$myT1036_003 = (Start-Process -PassThru -FilePath ($env:TEMP + "\\svchost.exe")).Id\nStop-Process -ID $myT1036_003'));
+    expect(p[1]).toMatchObject({ Image: 'C:\\Users\\atomic\\AppData\\Local\\Temp\\svchost.exe', OriginalFileName: 'Cmd.Exe' });
+  });
+});
