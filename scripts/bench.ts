@@ -59,6 +59,7 @@ const corpusArgs = [
   '--sigma', path.join(corpus, 'sigma'),
   '--atomics', path.join(corpus, 'atomic-red-team', 'atomics'),
   '--attack', path.join(corpus, 'attack', 'enterprise-attack.json'),
+  '--payloads', path.join(corpus, 'payloads'),
 ];
 
 function main(): void {

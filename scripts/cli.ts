@@ -10,6 +10,7 @@ import { ConfigError, resolveOptions, type BuildOptions } from '../src/lib/confi
 import { writeApi, writeCatalogFile } from '../src/lib/catalog/write.ts';
 import type { Catalog } from '../src/lib/catalog/types.ts';
 import { DEFAULT_PREVIOUS_LIMITS, PreviousBuildError } from '../src/lib/changes/previous.ts';
+import { PayloadError } from '../src/lib/evaluate/simulate/payloads.ts';
 import { writeExports } from '../src/lib/exports/write.ts';
 import { writeFileSync } from 'node:fs';
 import { checkInputs, InputError } from '../src/lib/inputs/check.ts';
@@ -28,6 +29,9 @@ const USAGE = `Usage: atlas <build|catalog> [options]
 
   build      build the site and its JSON API into --out
   catalog    write only the JSON API (DIR/api) and the catalog
+  payloads fetch --atomics DIR --out DIR
+             download the text files the tests fetch at run time into a payload store for
+             --payloads (the only command that uses the network)
 
 Options:
   --sigma DIR      Sigma rule root (repeatable; default: rules)
@@ -41,6 +45,8 @@ Options:
   --repo-ref REF   branch or commit for "view source" links (default: main)
   --config FILE    config file (default: ./atlas.config.json when present)
   --strict         exit with code 1 when there are diagnostics
+  --payloads DIR   scripts and files tests load at run time (index.json + files, read
+                   offline) for predicted detections; see \`atlas payloads fetch\`
   --previous DIR   the previous build's api/ folder, or its URL: writes api/changes.json and
                    the Atom feed api/changes.xml, listing what changed since
   --site-url URL   the published site's address, for absolute links in the feed and layers
@@ -73,6 +79,10 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`--previous: ${error.message}`);
       return 2;
     }
+    if (error instanceof PayloadError) {
+      console.error(`--payloads: ${error.message}`);
+      return 2;
+    }
     const message = (error as Error)?.message ?? String(error);
     console.error(debug ? (error as Error)?.stack ?? message : `internal error: ${message.split('\n')[0]} (run with --debug for the stack)`);
     return 3;
@@ -96,6 +106,7 @@ async function run(argv: string[]): Promise<number> {
         'repo-ref': { type: 'string' },
         config: { type: 'string' },
         strict: { type: 'boolean' },
+        payloads: { type: 'string' },
         previous: { type: 'string' },
         'site-url': { type: 'string' },
         cache: { type: 'string' },
@@ -120,6 +131,7 @@ async function run(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  if (command === 'payloads') return payloadsCommand(positionals.slice(1), values.atomics, values.out);
   if (!['build', 'catalog'].includes(command)) {
     console.error(`Unknown command "${command}".\n\n${USAGE}`);
     return 2;
@@ -140,6 +152,7 @@ async function run(argv: string[]): Promise<number> {
         repositoryUrl: values['repo-url'],
         repositoryRef: values['repo-ref'],
         strict: values.strict,
+        payloads: values.payloads,
         config: values.config,
         observed: values.observed,
       },
@@ -183,6 +196,17 @@ function positive(value: string | undefined, flag: string, fallback: number): nu
   const n = Number(value);
   if (!(n > 0)) throw new InputError(`${flag}: "${value}" is not a positive number`);
   return n;
+}
+
+async function payloadsCommand(args: string[], atomics: string | undefined, out: string | undefined): Promise<number> {
+  if (args[0] !== 'fetch' || !atomics || !out) {
+    console.error(`Usage: atlas payloads fetch --atomics DIR --out DIR\n\n${USAGE}`);
+    return 2;
+  }
+  const { fetchPayloads } = await import('../src/lib/payloads/fetch.ts');
+  const r = await fetchPayloads({ atomics: path.resolve(atomics), out: path.resolve(out), log });
+  log(`payloads ${r.urls} URLs: ${r.stored} stored, ${r.skipped} skipped, ${r.unresolved} unresolved (see ${path.join(out, 'index.json')})`);
+  return 0;
 }
 
 /** What one run does: the resolved options and the flags that only the command line sets. */

@@ -20,6 +20,8 @@ const configSchema = z.strictObject({
   strict: z.boolean().optional(),
   /** Observed-run records: files or folders (CSV, JSON, sigma_redcanaryco YAML). */
   observed: z.union([z.string(), z.array(z.string())]).optional(),
+  /** Folder of run-time payloads (index.json + files) for predicted detections. */
+  payloads: z.string().optional(),
 });
 
 export type AtlasConfig = z.infer<typeof configSchema>;
@@ -34,6 +36,7 @@ export interface BuildOptions {
   repositoryRef?: string;
   strict: boolean;
   observed?: string[];
+  payloads?: string;
 }
 
 export class ConfigError extends Error {}
@@ -61,6 +64,7 @@ export function readConfig(file: string): AtlasConfig {
     attack: at(c.attack),
     out: at(c.out),
     observed: c.observed === undefined ? undefined : [c.observed].flat().map((p) => at(p)!),
+    payloads: at(c.payloads),
   };
 }
 
@@ -80,5 +84,6 @@ export function resolveOptions(flags: Partial<AtlasConfig> & { config?: string }
     repositoryRef: flags.repositoryRef ?? config.repositoryRef,
     strict: flags.strict ?? config.strict ?? false,
     observed: (flags.observed ?? config.observed) === undefined ? undefined : [flags.observed ?? config.observed!].flat(),
+    payloads: flags.payloads ?? config.payloads,
   };
 }

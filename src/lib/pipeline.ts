@@ -13,7 +13,8 @@ import { buildCatalog, ruleIndicators } from './catalog/build.ts';
 import { attackProvenance, sourceProvenance } from './catalog/provenance.ts';
 import { toolPackage } from './package-root.ts';
 import { applyPredictions } from './catalog/predictions.ts';
-import { predictDetections } from './evaluate/predict.ts';
+import { predictAll } from './evaluate/predict.ts';
+import { PayloadStore } from './evaluate/simulate/payloads.ts';
 import { applyObserved } from './observed/apply.ts';
 import { loadObserved } from './observed/load.ts';
 import type { Catalog } from './catalog/types.ts';
@@ -43,6 +44,8 @@ export interface PipelineOptions {
   attackVersion?: string;
   /** Time and size bounds for reading `previous` from a URL. */
   previousLimits?: PreviousLimits;
+  /** Folder of run-time payloads (index.json + files) that tests download or load; see evaluate/simulate/payloads.ts. */
+  payloads?: string;
 }
 
 export type Log = (line: string) => void;
@@ -124,11 +127,12 @@ export async function runCatalog(options: PipelineOptions, log: Log = () => {}, 
   timings.catalogTotal = (performance.now() - begin) / 1000;
   // Saved before the stages that may fail on outside input (--previous), so their failure costs no cache.
   if (options.cache) await stage('cache', () => cache.save(), (r) => `${count(r.updated, 'entry', 'entries')} stored, ${r.dropped} dropped, ${count(r.written, 'file')} written in ${options.cache}`);
-  const predictions = await stage('predict', () => predictDetections(catalog.rules, catalog.tests), (p) => {
+  const predicted = await stage('predict', () => predictAll(catalog.rules, catalog.tests, { payloads: PayloadStore.open(options.payloads, options.atomics) }), ({ predictions: p, notes }) => {
     const tests = new Set(p.map((x) => x.test)).size;
-    return `${p.length} predicted detections: ${tests} of ${catalog.tests.length} tests trigger at least one rule (static evaluation)`;
+    const loaded = p.filter((x) => x.payload).length;
+    return `${p.length} predicted detections (${loaded} from loaded payloads): ${tests} of ${catalog.tests.length} tests trigger at least one rule (static evaluation); ${notes.size} tests load a payload not in the store`;
   });
-  applyPredictions(catalog, predictions);
+  applyPredictions(catalog, predicted.predictions, predicted.notes);
   if (options.observed?.length) {
     const paths = options.observed;
     await stage('observed', async () => {

@@ -13,6 +13,7 @@ export const corpusPaths = {
   sigma: path.join(CORPUS, 'sigma'),
   atomics: path.join(CORPUS, 'atomic-red-team', 'atomics'),
   attack: path.join(CORPUS, 'attack', 'enterprise-attack.json'),
+  payloads: path.join(CORPUS, 'payloads'),
 };
 
 if (!hasCorpus) {

@@ -13,7 +13,16 @@ describe('cmd.exe', () => {
     expect(splitCmdCommands('echo "a & b" & (c & d) & e ^& f').map((s) => s.text)).toEqual(['echo "a & b"', '(c & d)', 'e & f']);
   });
   it('removes redirections before starting a program', () => {
-    expect(stripRedirections('net sessions 2>nul >> "C:\\out file.txt" 2>&1')).toBe('net sessions');
+    expect(stripRedirections('net sessions 2>nul >> "C:\\out file.txt" 2>&1')).toBe('net sessions ');
+    expect(stripRedirections('net sessions')).toBe('net sessions');
+  });
+  it('keeps the space before a redirection, as cmd does (T1033 #7: query user >> %file%)', () => {
+    const p = run('command_prompt', 'query user >> %TEMP%\\users.txt').filter((e) => e.logsource.category === 'process_creation').map((e) => e.fields['CommandLine']);
+    expect(p[1]).toBe('query user ');
+  });
+  it('chcp is chcp.com (T1614.001 #2)', () => {
+    const p = run('command_prompt', 'chcp').filter((e) => e.logsource.category === 'process_creation').map((e) => e.fields);
+    expect(p[1]).toMatchObject({ Image: 'C:\\Windows\\System32\\chcp.com', OriginalFileName: 'chcp.com' });
   });
   it('expands %VARIABLES% in the programs it starts', () => {
     expect(children('copy x %TEMP%\\y & %windir%\\system32\\whoami.exe')).toEqual(['C:\\Windows\\system32\\whoami.exe']);
@@ -64,7 +73,7 @@ describe('cmd.exe', () => {
   });
   it('powershell -enc nested in cmd: the decoded script is a script block', () => {
     const encoded = Buffer.from('Get-Date', 'utf16le').toString('base64');
-    expect(ofCategory(run('command_prompt', `powershell.exe -nop -enc ${encoded}`), 'ps_script')).toEqual([{ EventID: 4104, ScriptBlockText: 'Get-Date', Path: '' }]);
+    expect(ofCategory(run('command_prompt', `powershell.exe -nop -enc ${encoded}`), 'ps_script')).toEqual([{ EventID: 4104, MessageNumber: 1, MessageTotal: 1, ScriptBlockText: 'Get-Date', Path: '' }]);
   });
   it('powershell -c nested in cmd', () => {
     expect(ofCategory(run('command_prompt', 'powershell -ep bypass -c "Get-Date"'), 'ps_script')[0]?.['ScriptBlockText']).toBe('Get-Date');

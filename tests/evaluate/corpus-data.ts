@@ -73,7 +73,12 @@ export function loadCorpusTests(root: string): CatalogTest[] {
         platforms: t['supported_platforms'] ?? [], executor: String(t['executor']?.name ?? ''),
         elevationRequired: t['executor']?.elevation_required === true,
         command, commandResolved: command === undefined ? undefined : substituteArguments(command, args),
-        inputArguments: args, dependencies: [], anchor: '', rules: [], url: '',
+        inputArguments: args,
+        dependencies: ((t['dependencies'] ?? []) as Record<string, unknown>[]).map((d) => ({
+          prereqCommand: typeof d['prereq_command'] === 'string' ? d['prereq_command'] : undefined,
+          getPrereqCommand: typeof d['get_prereq_command'] === 'string' ? d['get_prereq_command'] : undefined,
+        })),
+        anchor: '', rules: [], url: '',
       });
     });
   }

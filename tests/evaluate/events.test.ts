@@ -22,7 +22,7 @@ describe('executors (Invoke-AtomicRedTeam)', () => {
     expect(ps).toMatchObject({ Image: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', CommandLine: '"powershell.exe" & {Write-Host \\""hi\\""}' });
   });
   it('powershell: the script block (4104) holds the script', () => {
-    expect(ofCategory(run('powershell', 'Get-Process lsass'), 'ps_script')).toEqual([{ EventID: 4104, ScriptBlockText: '& {Get-Process lsass}', Path: '' }]);
+    expect(ofCategory(run('powershell', 'Get-Process lsass'), 'ps_script')).toEqual([{ EventID: 4104, MessageNumber: 1, MessageTotal: 1, ScriptBlockText: '& {Get-Process lsass}', Path: '' }]);
   });
   it('powershell: the engine start (400) names the host application without quotes', () => {
     expect(String(ofCategory(run('powershell', 'Get-Date'), 'ps_classic_start')[0]?.['Data'])).toContain('HostApplication=powershell.exe & {Get-Date}');

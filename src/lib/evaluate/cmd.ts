@@ -5,6 +5,8 @@
  * `cmd.exe /S /D /c" …"`, as cmd really does.
  */
 import { expandPercentVariables } from './host.ts';
+import { locateProgram } from './binaries.ts';
+import { recordCopy } from './simulate/copies.ts';
 import { launchCommandLine, launchWindows } from './launch.ts';
 import { nested, startProcess, type Proc, type Trace } from './trace.ts';
 
@@ -76,7 +78,8 @@ export function stripRedirections(text: string): string {
     else while (j < text.length && !/[\s&|<>]/.test(text[j]!)) j++;
     i = j - 1;
   }
-  return out.replace(/\s+$/, '').trim();
+  // cmd removes the redirection, not the space before it: `query user >> x` runs "query user ".
+  return out.replace(/^\s+/, '').replace(/\s+$/, (tail) => (tail && out.trim() !== '' && text.trimEnd().length > out.trimEnd().length ? ' ' : ''));
 }
 
 /** Runs a cmd.exe command string inside `cmd` (the cmd.exe process). */
@@ -113,6 +116,12 @@ function runBuiltin(trace: Trace, name: string, text: string, segment: CmdSegmen
     case 'call':
       if (!rest.startsWith(':')) runCmd(trace, rest, cmd, where);
       return;
+    case 'copy':
+    case 'move': {
+      const files = (rest.match(/"[^"]*"|[^\s"]+/g) ?? []).filter((a) => !/^\/[a-z-]+$/i.test(a));
+      if (files.length === 2) recordCopy(trace, files[0]!, files[1]!, (p) => locateProgram(p, 'windows').image);
+      break;
+    }
     default:
       if (segment.piped) {
         startProcess(trace, { image: 'C:\\Windows\\System32\\cmd.exe', commandLine: `C:\\Windows\\system32\\cmd.exe  /S /D /c" ${text}"`, parent: cmd }, where);

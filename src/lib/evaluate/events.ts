@@ -9,6 +9,9 @@
  * extras (script blocks, module logging, registry writes) recorded by trace.ts.
  */
 import type { CatalogTest } from '../catalog/types.ts';
+import { substituteArguments } from '../atomic/arguments.ts';
+import { downloadTargets, newSimulation } from './simulate/loaded.ts';
+import { PayloadStore } from './simulate/payloads.ts';
 import { substituteHarnessPaths, unixHost, windowsHost, type Host } from './host.ts';
 import { launchWindows } from './launch.ts';
 import { launchUnix } from './posix.ts';
@@ -17,16 +20,34 @@ import { splitWindowsArgs } from './winargs.ts';
 
 export type { SynthesisedEvent } from './trace.ts';
 
-export type TestInput = Pick<CatalogTest, 'guid' | 'platforms' | 'executor' | 'elevationRequired' | 'command' | 'commandResolved'>;
+export type TestInput = Pick<CatalogTest, 'guid' | 'platforms' | 'executor' | 'elevationRequired' | 'command' | 'commandResolved'> &
+  Partial<Pick<CatalogTest, 'dependencies' | 'inputArguments'>>;
+
+export interface SimulatedTest {
+  events: SynthesisedEvent[];
+  /** What the run would load but the payload store lacks ("payload not available: <url>"). */
+  notes: string[];
+}
 
 const POWERSHELL = 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe';
 const PWSH = '/opt/microsoft/powershell/7/pwsh';
 
 /** The events of one test on each platform it supports (windows, linux, macos), in run order. */
-export function synthesiseEvents(test: TestInput): SynthesisedEvent[] {
+export function synthesiseEvents(test: TestInput, payloads?: PayloadStore): SynthesisedEvent[] {
+  return simulateTest(test, payloads).events;
+}
+
+/** The events of one test, with what it would load from outside the store noted. */
+export function simulateTest(test: TestInput, payloads = PayloadStore.empty()): SimulatedTest {
   const command = (test.commandResolved ?? test.command ?? '').trim();
-  if (test.executor === 'manual' || command === '') return [];
-  return platformsOf(test).flatMap((platform) => runOn(platform, test.executor, command, test.elevationRequired));
+  if (test.executor === 'manual' || command === '') return { events: [], notes: [] };
+  const notes: string[] = [];
+  const events = platformsOf(test).flatMap((platform) => {
+    const run = runOn(platform, test, command, payloads);
+    for (const n of run.notes) if (!notes.includes(n)) notes.push(n);
+    return run.events;
+  });
+  return { events, notes };
 }
 
 /** Platforms the evaluator models; cloud and container platforms produce no host events. */
@@ -34,9 +55,13 @@ export function platformsOf(test: Pick<TestInput, 'platforms'>): ('windows' | 'l
   return (['windows', 'linux', 'macos'] as const).filter((p) => test.platforms.includes(p));
 }
 
-function runOn(platform: 'windows' | 'linux' | 'macos', executor: string, rawCommand: string, elevated: boolean): SynthesisedEvent[] {
+function runOn(platform: 'windows' | 'linux' | 'macos', test: TestInput, rawCommand: string, payloads: PayloadStore): SimulatedTest {
+  const { executor, elevationRequired: elevated } = test;
   const host = platform === 'windows' ? windowsHost(elevated) : unixHost(platform, elevated);
-  const trace = newTrace(host);
+  // Files the prerequisites download (`-OutFile …\ExternalPayloads\x.ps1`) are known by their URL.
+  const fetched = (test.dependencies ?? []).map((d) => substituteArguments(d.getPrereqCommand ?? '', test.inputArguments ?? []));
+  const sim = newSimulation(payloads, downloadTargets([...fetched, rawCommand].map((t) => substituteHarnessPaths(t, host)), host));
+  const trace = newTrace(host, sim);
   const command = substituteHarnessPaths(rawCommand, host);
   const harness = harnessProcess(host);
   // Invoke-AtomicRedTeam swaps command_prompt and sh/bash to the platform's shell.
@@ -53,7 +78,7 @@ function runOn(platform: 'windows' | 'linux' | 'macos', executor: string, rawCom
   } else {
     launchUnix(trace, [shell, ...harnessShellArguments(command)], harness, origin);
   }
-  return trace.events;
+  return { events: trace.events, notes: sim.notes };
 }
 
 /** The Invoke-AtomicTest session: the parent of every executor process (itself not recorded). */

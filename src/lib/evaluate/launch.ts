@@ -10,6 +10,9 @@ import { expandPercentVariables } from './host.ts';
 import { runPowerShellArgs } from './powershell.ts';
 import { parseRegAdd } from './registry.ts';
 import { nested, registryValueSet, startProcess, type Proc, type Trace } from './trace.ts';
+import { noteMissing, payloadAt } from './simulate/loaded.ts';
+import { copiedMetadata } from './simulate/copies.ts';
+import { followMsbuild, followMshta, followQuery, followSc, followSyncAppv, followUacHijack, mscHandler, startService, type Launcher } from './simulate/followers.ts';
 import { argumentsText, isAbsoluteWindowsPath, splitWindowsArgs } from './winargs.ts';
 
 export interface Launch {
@@ -68,22 +71,43 @@ export function launchWindows(trace: Trace, launch: Launch): Proc | undefined {
   // Documents (.lnk, .url, .html, .docx …) open in whatever handler the machine has: unknown.
   if (!hostName && !EXECUTABLE.has(ext)) return undefined;
   if (hostName) {
-    // ShellExecute hands documents to their host program.
+    // ShellExecute hands documents to their host program — or to a verb the test planted.
+    const planted = ext === '.msc' ? mscHandler(trace) : undefined;
+    if (planted) return launchCommandLine(trace, planted, launch.parent, `${launch.origin}: the planted mscfile verb`);
     const hostImage = locateProgram(hostName, 'windows');
     const args = argumentsText(launch.commandLine);
     const commandLine =
       hostName === 'cmd'
         ? `C:\\Windows\\system32\\cmd.exe /c ""${resolved.image}" ${args}"`
         : `"${hostImage.image}"${hostName === 'msiexec' ? ' /i' : ''} "${resolved.image}" ${args}`.trimEnd();
-    return startProcess(trace, { image: hostImage.image, originalFileName: hostImage.originalFileName, commandLine, parent: launch.parent, user: launch.user, integrityLevel: launch.integrityLevel }, launch.origin);
+    const proc = startProcess(trace, { image: hostImage.image, originalFileName: hostImage.originalFileName, commandLine, parent: launch.parent, user: launch.user, integrityLevel: launch.integrityLevel }, launch.origin);
+    if (hostName === 'cmd') runBatchFile(trace, resolved.image, proc, launch.origin);
+    if (/\\SyncAppvPublishingServer\.vbs$/i.test(resolved.image)) nested(trace, () => followSyncAppv(trace, proc, splitWindowsArgs(args).join(' '), launch.origin, LAUNCHER));
+    return proc;
   }
+  const pe = copiedMetadata(trace, resolved.image);
   const proc = startProcess(
     trace,
-    { image: resolved.image, originalFileName: resolved.originalFileName, commandLine: launch.commandLine, parent: launch.parent, user: launch.user, integrityLevel: launch.integrityLevel },
+    { image: resolved.image, originalFileName: resolved.originalFileName, pe, commandLine: launch.commandLine, parent: launch.parent, user: launch.user, integrityLevel: launch.integrityLevel },
     launch.origin,
   );
   nested(trace, () => followProgram(trace, proc, launch.origin));
   return proc;
+}
+
+/** A .bat/.cmd file from the store (atomics folder or a download) runs line by line in its cmd.exe. */
+function runBatchFile(trace: Trace, image: string, cmd: Proc, origin: string): void {
+  const found = payloadAt(trace, image);
+  if (found.missing) noteMissing(trace, found.missing);
+  if (!found.payload || trace.sim.loaded.has(found.payload.file)) return;
+  trace.sim.loaded.add(found.payload.file);
+  const outer = trace.loading;
+  found.payload.text.split(/\r?\n/).forEach((line, i) => {
+    if (/^\s*(@?\s*rem\b|::|$)/i.test(line)) return;
+    trace.loading = { file: found.payload!.file, line: i + 1 };
+    runCmd(trace, line, cmd, `${origin} → ${found.payload!.file} line ${i + 1}`);
+  });
+  trace.loading = outer;
 }
 
 type Follower = (trace: Trace, proc: Proc, args: string[], origin: string) => void;
@@ -110,6 +134,14 @@ const FOLLOWERS: Record<string, Follower> = {
     const commandLine = i >= 0 ? args[i + 1] : undefined;
     if (commandLine) launchCommandLine(trace, commandLine, proc, origin);
   },
+  query: followQuery,
+  msbuild: followMsbuild,
+  sc: (trace, proc, args, origin) => followSc(trace, proc, args, origin, LAUNCHER),
+  mshta: (trace, proc, _args, origin) => followMshta(trace, proc, origin, LAUNCHER),
+  fodhelper: (trace, proc, _args, origin) => followUacHijack(trace, proc, 'fodhelper', origin, LAUNCHER),
+  computerdefaults: (trace, proc, _args, origin) => followUacHijack(trace, proc, 'computerdefaults', origin, LAUNCHER),
+  sdclt: (trace, proc, _args, origin) => followUacHijack(trace, proc, 'sdclt', origin, LAUNCHER),
+  eventvwr: (trace, proc, _args, origin) => followUacHijack(trace, proc, 'eventvwr', origin, LAUNCHER),
   pcalua: (trace, proc, args, origin) => {
     const i = args.findIndex((a) => /^[/-]a$/i.test(a));
     if (i >= 0 && args[i + 1]) launchCommandLine(trace, args.slice(i + 1).map((a) => (/\s/.test(a) ? `"${a}"` : a)).join(' '), proc, origin);
@@ -143,7 +175,10 @@ const NET1_SUBCOMMANDS = new Set(['accounts', 'computer', 'config', 'continue', 
 
 function followNet(trace: Trace, proc: Proc, args: string[], origin: string): void {
   if (!NET1_SUBCOMMANDS.has(args[0]?.toLowerCase() ?? '')) return;
-  startProcess(trace, { image: 'C:\\Windows\\System32\\net1.exe', commandLine: `C:\\Windows\\system32\\net1  ${argumentsText(proc.commandLine)}`, parent: proc, user: proc.user, integrityLevel: proc.integrityLevel }, origin);
+  const net1 = startProcess(trace, { image: 'C:\\Windows\\System32\\net1.exe', commandLine: `C:\\Windows\\system32\\net1  ${argumentsText(proc.commandLine)}`, parent: proc, user: proc.user, integrityLevel: proc.integrityLevel }, origin);
+  // `net start <service>`: net1 asks the service control manager, which starts the service's binary.
+  if (args[0]!.toLowerCase() === 'start' && args[1]) nested(trace, () => startService(trace, args.slice(1).join(' '), origin, LAUNCHER));
+  void net1;
 }
 
 /** `wmic /node:host …` acts on another machine unless the node is this one. */
@@ -159,13 +194,16 @@ const WMIPRVSE = 'C:\\Windows\\System32\\wbem\\WmiPrvSE.exe';
 /** Win32_Process.Create: the new process is a child of the WMI provider host, not the caller. */
 export function startViaWmi(trace: Trace, commandLine: string, origin: string): void {
   const provider: Proc = { image: WMIPRVSE, commandLine: `${WMIPRVSE} -secured -Embedding`, user: 'NT AUTHORITY\\NETWORK SERVICE', cwd: 'C:\\Windows\\system32' };
-  launchCommandLine(trace, commandLine, provider, origin);
+  // The provider impersonates the caller: the new process runs as the test's user.
+  launchCommandLine(trace, commandLine, provider, origin, { user: trace.host.user, integrityLevel: trace.host.integrityLevel });
 }
 
 /** Starts a whole command line given as one string (CreateProcess style). */
-export function launchCommandLine(trace: Trace, commandLine: string, parent: Proc, origin: string): Proc | undefined {
+export function launchCommandLine(trace: Trace, commandLine: string, parent: Proc, origin: string, extra: { user?: string; integrityLevel?: string } = {}): Proc | undefined {
   const program = /^\s*(?:"([^"]*)"|(\S+))/.exec(commandLine);
   const name = program?.[1] ?? program?.[2];
   if (!name) return undefined;
-  return launchWindows(trace, { program: name, commandLine: commandLine.trim(), parent, origin });
+  return launchWindows(trace, { program: name, commandLine: commandLine.trim(), parent, origin, ...extra });
 }
+
+const LAUNCHER: Launcher = { launchCommandLine };

@@ -7,7 +7,8 @@
 import type { SigmaScalar } from '../sigma/detection.ts';
 import { lookupModifier } from '../sigma/modifiers.ts';
 import { parseSigmaString, type SigmaStringPart } from '../sigma/value.ts';
-import { globMatch, globPattern } from './glob.ts';
+import { globMatcher } from './glob.ts';
+import { mayContain, valueGrams } from './grams.ts';
 import { inNetwork, parseNetwork } from './cidr.ts';
 import { base64, base64offset, utf16, windash, type ValueForm } from './encoding.ts';
 import { fieldLower, fieldText, type PreparedEvent } from './event.ts';
@@ -190,7 +191,11 @@ export function compileParts(raw: SigmaStringPart[], cased: boolean): ValueCheck
     if (parts.length === 0) return (t, l) => pick(t, l) === '';
     if (parts.length === 1 && lead) return (t) => t !== undefined;
     if (lead && trail) {
-      const check: LiteralCheck = (t, l) => pick(t, l)?.includes(lit) ?? false;
+      const grams = valueGrams(lit);
+      const check: LiteralCheck = (t, l) => {
+        const v = pick(t, l);
+        return v !== undefined && mayContain(v, grams) && v.includes(lit);
+      };
       check.contains = { text: lit, cased };
       return check;
     }
@@ -198,10 +203,10 @@ export function compileParts(raw: SigmaStringPart[], cased: boolean): ValueCheck
     if (trail) return (t, l) => pick(t, l)?.startsWith(lit) ?? false;
     return (t, l) => pick(t, l) === lit;
   }
-  const pattern = globPattern(parts);
+  const match = globMatcher(parts);
   return (t, l) => {
     const v = pick(t, l);
-    return v !== undefined && globMatch(pattern, v);
+    return v !== undefined && match(v);
   };
 }
 

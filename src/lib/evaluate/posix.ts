@@ -8,6 +8,7 @@ import { runPowerShellArgs } from './powershell.ts';
 import { expandWord, shTokens, type WordPart } from './shlex.ts';
 import { Parser, ShellSyntaxError, type Node } from './shparse.ts';
 import { nested, startProcess, type Proc, type Trace } from './trace.ts';
+import { noteMissing, payloadAt } from './simulate/loaded.ts';
 
 interface Shell {
   trace: Trace;
@@ -15,6 +16,8 @@ interface Shell {
   vars: Map<string, string>;
   functions: Map<string, Node[]>;
   origin: string;
+  /** The URL the last command printed (`curl -s URL`), for a shell it is piped into. */
+  printedUrl?: string;
 }
 
 /** Runs a script in `proc` (an sh/bash process) up to the first syntax error. */
@@ -127,27 +130,54 @@ function runSimple(shell: Shell, node: Node & { type: 'simple' }): void {
   }
   const argv = node.words.map((w) => expand(shell, w.parts, w.raw));
   const origin = `${shell.origin}: ${node.text.length > 200 ? `${node.text.slice(0, 200)}…` : node.text}`;
-  runArgv(shell, argv, origin);
+  const stdinUrl = node.piped ? shell.printedUrl : undefined;
+  shell.printedUrl = printedUrl(argv);
+  const proc = runArgv(shell, argv, origin);
+  // `curl -s URL | bash`: the shell runs the downloaded script from its standard input.
+  if (stdinUrl && proc && SHELLS.has(argv[0]!.split('/').pop()!) && !argv.slice(1).some((a) => !a.startsWith('-') || /^-[a-z]*c/.test(a))) {
+    runScriptText(shell.trace, { url: stdinUrl }, proc, origin);
+  }
 }
 
-function runArgv(shell: Shell, argv: string[], origin: string): void {
+/** The URL a download command writes to standard output (curl without -o/-O, wget -O -). */
+function printedUrl(argv: string[]): string | undefined {
+  const name = argv[0]?.split('/').pop();
+  const url = argv.find((a) => /^https?:\/\//i.test(a));
+  if (!url) return undefined;
+  if (name === 'curl' && !argv.some((a) => /^-(o|O|-output|-remote-name)$/.test(a))) return url;
+  if (name === 'wget' && argv.some((a, i) => (a === '-O' || a === '-qO') && argv[i + 1] === '-')) return url;
+  return undefined;
+}
+
+/** A shell script from the store (a URL or a host path) run by `proc`. */
+function runScriptText(trace: Trace, from: { url?: string; path?: string }, proc: Proc, origin: string): void {
+  const found = from.url ? (trace.sim.payloads.url(from.url) ? { payload: trace.sim.payloads.url(from.url) } : { missing: from.url }) : payloadAt(trace, from.path!);
+  if (found.missing) noteMissing(trace, found.missing);
+  if (!found.payload || trace.sim.loaded.has(found.payload.file)) return;
+  trace.sim.loaded.add(found.payload.file);
+  runShell(trace, found.payload.text, proc, `${origin} → ${found.payload.file}`);
+}
+
+function runArgv(shell: Shell, argv: string[], origin: string): Proc | undefined {
   const name = argv[0]!;
   const fn = shell.functions.get(name);
-  if (fn) return execute(shell, fn);
+  if (fn) return void execute(shell, fn);
   switch (name) {
     case 'eval':
-      return runShell(shell.trace, argv.slice(1).join(' '), shell.proc, origin, shell.vars);
+      return void runShell(shell.trace, argv.slice(1).join(' '), shell.proc, origin, shell.vars);
     case 'exec':
     case 'time':
-      if (argv.length > 1) runArgv(shell, argv.slice(1), origin);
-      return;
+      return argv.length > 1 ? runArgv(shell, argv.slice(1), origin) : undefined;
     case 'command':
-      if (argv[1] && !/^-[vV]$/.test(argv[1])) runArgv(shell, argv.slice(argv[1] === '-p' ? 2 : 1), origin);
-      return;
+      return argv[1] && !/^-[vV]$/.test(argv[1]) ? runArgv(shell, argv.slice(argv[1] === '-p' ? 2 : 1), origin) : undefined;
+    case 'source':
+    case '.':
+      if (argv[1]) runScriptText(shell.trace, { path: argv[1] }, shell.proc, origin);
+      return undefined;
   }
-  if (BUILTINS.has(name)) return;
-  if (unresolved(name)) return; // which program runs is unknown
-  launchUnix(shell.trace, argv, shell.proc, origin);
+  if (BUILTINS.has(name)) return undefined;
+  if (unresolved(name)) return undefined; // which program runs is unknown
+  return launchUnix(shell.trace, argv, shell.proc, origin);
 }
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh']);
@@ -186,7 +216,10 @@ function followUnix(trace: Trace, proc: Proc, argv: string[], origin: string): v
   const name = argv[0]!.split('/').pop()!;
   if (SHELLS.has(name)) {
     const c = argv.findIndex((a, i) => i > 0 && /^-[a-z]*c[a-z]*$/.test(a));
-    if (c > 0 && argv[c + 1] !== undefined) runShell(trace, argv[c + 1]!, proc, origin);
+    if (c > 0 && argv[c + 1] !== undefined) return runShell(trace, argv[c + 1]!, proc, origin);
+    // `sh script.sh args`: the first operand is a script file.
+    const script = argv.slice(1).find((a) => !a.startsWith('-'));
+    if (c < 0 && script) runScriptText(trace, { path: script }, proc, origin);
     return;
   }
   if (name === 'pwsh' || name === 'powershell') return runPowerShellArgs(trace, argv.slice(1), proc, origin);

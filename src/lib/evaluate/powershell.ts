@@ -5,12 +5,15 @@
  * (`sc` = Set-Content, `curl` = Invoke-WebRequest, `start`, `where`, `sort` …) are not programs.
  */
 import { isKnownProgram } from './binaries.ts';
-import { launchWindows, resolveWindowsImage, startViaWmi } from './launch.ts';
+import { launchCommandLine, launchWindows, resolveWindowsImage, startViaWmi } from './launch.ts';
 import { launchUnix } from './posix.ts';
 import { psStatements, type PsToken } from './pslex.ts';
 import { powershellRegistryWrite } from './registry.ts';
 import { engineStart, nested, pipelineExecution, registryValueSet, scriptBlock, type Proc, type Trace } from './trace.ts';
 import { quoteWindowsArg } from './winargs.ts';
+import { downloadAndRunUrls, noteFunctions, noteMissing, payloadAt, runLoadedPowerShell } from './simulate/loaded.ts';
+import { recordCopy } from './simulate/copies.ts';
+import { addTypeCompiles, compileCSharp, serviceInstalled, servicesOf, startService } from './simulate/followers.ts';
 
 /** Default aliases of Windows PowerShell 5.1 (the ones tests use), to their cmdlets. */
 const ALIASES: Record<string, string> = {
@@ -26,7 +29,9 @@ const ALIASES: Record<string, string> = {
   rm: 'Remove-Item', rmdir: 'Remove-Item', rni: 'Rename-Item', rp: 'Remove-ItemProperty', saps: 'Start-Process',
   sc: 'Set-Content', select: 'Select-Object', set: 'Set-Variable', sl: 'Set-Location', sleep: 'Start-Sleep',
   sort: 'Sort-Object', sp: 'Set-ItemProperty', spps: 'Stop-Process', start: 'Start-Process', sv: 'Set-Variable',
-  tee: 'Tee-Object', type: 'Get-Content', wget: 'Invoke-WebRequest', where: 'Where-Object', write: 'Write-Output',
+  tee: 'Tee-Object', fl: 'Format-List', ft: 'Format-Table', fw: 'Format-Wide', gdr: 'Get-PSDrive', gm: 'Get-Member', gv: 'Get-Variable',
+  measure: 'Measure-Object', group: 'Group-Object', compare: 'Compare-Object', diff: 'Compare-Object', gal: 'Get-Alias', ghy: 'Get-History', h: 'Get-History',
+  r: 'Invoke-History', rv: 'Remove-Variable', sal: 'Set-Alias', si: 'Set-Item', ise: 'powershell_ise.exe', gjb: 'Get-Job', rjb: 'Remove-Job', sajb: 'Start-Job', wjb: 'Wait-Job', nv: 'New-Variable', oh: 'Out-Host', ogv: 'Out-GridView', epal: 'Export-Alias', ipal: 'Import-Alias', type: 'Get-Content', wget: 'Invoke-WebRequest', where: 'Where-Object', write: 'Write-Output',
 };
 
 const KEYWORDS = new Set(['if', 'elseif', 'else', 'foreach', 'for', 'while', 'do', 'until', 'switch', 'try', 'catch', 'finally', 'trap', 'begin', 'process', 'end', 'return', 'throw', 'exit', 'break', 'continue']);
@@ -40,7 +45,39 @@ type Vars = Map<string, string>;
 export function runPowerShellArgs(trace: Trace, args: string[], proc: Proc, origin: string): void {
   engineStart(trace, proc, origin);
   const script = scriptFromArgs(args);
-  if (script !== undefined && script.trim() !== '') runPowerShell(trace, script, proc, origin);
+  if (script !== undefined && script.trim() !== '') return runPowerShell(trace, script, proc, origin);
+  const file = fileFromArgs(args);
+  if (file) runScriptFile(trace, file, proc, `${origin}: -File`);
+}
+
+/** The script of `-File <path>` (the arguments after it are the script's). */
+export function fileFromArgs(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!/^[-/\u2013\u2014\u2015]/.test(arg)) return undefined;
+    const name = arg.slice(1).toLowerCase();
+    if (name.length > 0 && 'file'.startsWith(name)) return args[i + 1];
+    if (VALUE_SWITCHES.some((v) => v.startsWith(name) || v === name) || name === 'w' || name === 'ex' || name === 'v') i++;
+  }
+  return undefined;
+}
+
+/** A script file run, dot-sourced or imported: its text from the payload store, or a note that it is missing. */
+function runScriptFile(trace: Trace, file: string, host: Proc, origin: string): void {
+  const found = payloadAt(trace, file);
+  if (found.missing) noteMissing(trace, found.missing);
+  if (found.payload) runLoadedPowerShell(trace, found.payload, host, origin, file, (script, where) => runStatements(trace, script, host, where, new Map()));
+}
+
+/** An installed module PowerShell imports (explicitly or to find one of its cmdlets): its loader, then each script it dot-sources. */
+function loadModule(trace: Trace, name: string, host: Proc, origin: string): void {
+  const module = trace.sim.payloads.module(name);
+  if (!module) return;
+  const base = `C:\\Program Files\\WindowsPowerShell\\Modules\\${module.name}\\`;
+  for (const payload of module.files) {
+    const inModule = payload.file.replace(/^payloads\/modules\/[^/]+\//, '').replace(/\//g, '\\');
+    runLoadedPowerShell(trace, payload, host, `${origin}: module ${module.name}`, base + inModule, (script, where) => runStatements(trace, script, host, where, new Map()));
+  }
 }
 
 const VALUE_SWITCHES = ['executionpolicy', 'ep', 'windowstyle', 'version', 'inputformat', 'outputformat', 'configurationname', 'psconsolefile', 'workingdirectory', 'wd', 'settingsfile', 'custompipename'];
@@ -69,9 +106,30 @@ function decodeEncoded(b64: string): string {
 export function runPowerShell(trace: Trace, script: string, host: Proc, origin: string, vars: Vars = new Map()): void {
   nested(trace, () => {
     scriptBlock(trace, script, origin);
-    startWmiProcesses(trace, script, vars, origin);
-    for (const statement of psStatements(script)) runStatement(trace, statement, host, origin, vars);
+    runStatements(trace, script, host, origin, vars);
   });
+}
+
+/** The statements of a script, run in `host` (the script block itself already logged). */
+function runStatements(trace: Trace, script: string, host: Proc, origin: string, vars: Vars): void {
+  noteFunctions(trace, script);
+  startWmiProcesses(trace, script, vars, origin);
+  downloadAndRun(trace, script, host, origin);
+  for (const statement of psStatements(script)) runStatement(trace, statement, host, origin, vars);
+}
+
+/** `IEX (New-Object Net.WebClient).DownloadString(url)`, `iwr url | iex` …: the downloaded text runs in this session. */
+function downloadAndRun(trace: Trace, script: string, host: Proc, origin: string): void {
+  if (!/\b(iex|invoke-expression)\b/i.test(script)) return;
+  const urlVars = new Map<string, string>();
+  for (const m of script.matchAll(/\$(\w+)\s*=\s*["'](https?:\/\/[^"'\s]+)["']/gi)) urlVars.set(m[1]!.toLowerCase(), m[2]!);
+  for (const line of script.split(/\r?\n/)) {
+    for (const url of downloadAndRunUrls(line, urlVars)) {
+      const payload = trace.sim.payloads.url(url);
+      if (!payload) noteMissing(trace, url);
+      else runLoadedPowerShell(trace, payload, host, `${origin}: Invoke-Expression ${url}`, '', (text, where) => runStatements(trace, text, host, where, new Map()));
+    }
+  }
 }
 
 function runStatement(trace: Trace, tokens: PsToken[], host: Proc, origin: string, vars: Vars): void {
@@ -86,7 +144,13 @@ function runStatement(trace: Trace, tokens: PsToken[], host: Proc, origin: strin
   // $x = value / [type]$x = value / $x += value
   if (first.kind === 'word' && /^(\[[^\]]*\])*\$[\w:{}]+$/.test(first.text) && (tokens[k + 1]?.text === '=' || tokens[k + 1]?.text === '+=')) {
     if (tokens.length === k + 3 && tokens[k + 1]!.text === '=' && tokens[k + 2]!.kind !== 'op') {
-      vars.set(variableName(first.text), tokenText(tokens[k + 2]!, trace, vars));
+      // Assigned different values (in branches of an if): which one holds is unknown.
+      const key = variableName(first.text);
+      const value = tokenText(tokens[k + 2]!, trace, vars);
+      const before = vars.get(key);
+      // Alternatives for one program (`…\Program Files\…\msedge.exe` or `…(x86)\…\msedge.exe`, T1218 #15) keep the first.
+      const sameProgram = (a: string, b: string) => /\.exe$/i.test(a) && a.split('\\').pop()!.toLowerCase() === b.split('\\').pop()!.toLowerCase();
+      vars.set(key, before === undefined || before === value || sameProgram(before, value) ? (before ?? value) : `$${key}`);
     }
     k += 2;
   }
@@ -103,20 +167,45 @@ function runStatement(trace: Trace, tokens: PsToken[], host: Proc, origin: strin
     name = tokenText(commandToken, trace, vars);
   } else if (commandToken.text.startsWith('$')) {
     if (!call) return;
-    const value = vars.get(variableName(commandToken.text));
-    if (value === undefined) return;
+    // `& $env:SYSTEMROOT\system32\runonce.exe` (T1547.014): a path built from a variable.
+    const value = /^\$\{?env:/i.test(commandToken.text) ? expandPs(commandToken.text, trace, vars) : vars.get(variableName(commandToken.text));
+    if (value === undefined || /\$/.test(value)) return;
     name = value;
   } else {
     if (/^[[\d\-@!+*/<>=.]/.test(commandToken.text) && !/^\.\.?[\\/]/.test(commandToken.text)) return;
     name = expandPs(commandToken.text, trace, vars);
   }
   const args = tokens.slice(k + 1);
+  // `Start = '0x10'` inside @{ … } (PowerUp.ps1): a hashtable key, not a command.
+  if (args[0]?.kind === 'op' && args[0].text === '=') return;
+  // A script file (`.\x.ps1`, `& "…\x.ps1"`, `. x.ps1`) runs in this session.
+  if (/\.ps1$/i.test(name) && (call || /[\\/]/.test(name))) return runScriptFile(trace, name, host, `${origin}: ${name}`);
   // Resolution order of PowerShell: aliases, then functions/cmdlets, then programs on PATH.
   const alias = ALIASES[name.toLowerCase()];
   if (alias) return runCmdlet(trace, alias, args, host, origin, vars);
   if (isNative(name, trace)) return runNative(trace, name, args, host, origin, vars);
+  // A cmdlet of an installed module: PowerShell imports the module first (module auto-loading).
+  const module = trace.sim.payloads.moduleOf(name);
+  if (module) loadModule(trace, module, host, origin);
   if (/^[a-z]+-[a-z0-9_]+$/i.test(name)) return runCmdlet(trace, name, args, host, origin, vars);
-  if (call) runNative(trace, name, args, host, origin, vars);
+  if (call || isUnknownProgram(trace, name, args)) runNative(trace, name, args, host, origin, vars);
+}
+
+/** PowerShell runs `Get-<word>` when no command has the name: `Item`, `Variable`, `Process` … are cmdlets. */
+const GET_NOUNS = new Set('item itemproperty variable process service childitem content date location host command help random member alias acl credential culture event eventlog filehash history job module psdrive psprovider uiculture unique verb wmiobject ciminstance computerinfo hotfix localuser localgroup netadapter nettcpconnection scheduledtask smbshare volume disk partition'.split(' '));
+
+const NOT_COMMANDS = new Set([...KEYWORDS, 'default', 'in', 'data', 'dynamicparam', 'parallel', 'sequence', 'inlinescript']);
+
+/**
+ * A plain word PowerShell finds on PATH (`procdump -ma lsass`): a program, unless a function of
+ * the run defines it, or a payload the run lacks might (its functions are unknown), or it is a
+ * hashtable key (`Name = …`).
+ */
+function isUnknownProgram(trace: Trace, name: string, args: PsToken[]): boolean {
+  if (trace.host.os !== 'windows' || !/^[a-z_][\w.]*$/i.test(name) || NOT_COMMANDS.has(name.toLowerCase()) || GET_NOUNS.has(name.toLowerCase())) return false;
+  if (args[0]?.kind === 'op' && args[0].text === '=') return false;
+  if (trace.sim.functions?.has(name.toLowerCase()) || trace.sim.notes.length > 0) return false;
+  return true;
 }
 
 function isNative(name: string, trace: Trace): boolean {
@@ -151,6 +240,7 @@ function tokenText(token: PsToken, trace: Trace, vars: Vars): string {
 
 /** A native program: PowerShell starts it with the resolved path quoted and re-quotes arguments. */
 function runNative(trace: Trace, name: string, args: PsToken[], host: Proc, origin: string, vars: Vars): void {
+  if (/^\$[\w:{}]+(\.exe)?$|^[=_]$/i.test(name)) return; // which program runs is unknown
   const argv = withoutRedirections(args)
     .filter((t) => !(t.kind === 'op' && t.text === ','))
     .map((t) => tokenText(t, trace, vars));
@@ -235,6 +325,7 @@ const HANDLERS: Record<string, CmdletHandler> = {
     const file = param(p, ['filepath', 'path', 'pspath'], 0);
     if (!file?.[0]) return;
     const program = tokenText(file[0], trace, vars);
+    if (/^\$[\w:{}]+$/.test(program)) return; // a variable whose value is unknown
     const argList = (param(p, ['argumentlist', 'args'], 1) ?? []).map((t) => tokenText(t, trace, vars)).join(' ');
     const runAs = (param(p, ['verb']) ?? []).some((t) => /^runas$/i.test(tokenText(t, trace, vars)));
     const where = `${origin}: Start-Process ${program} ${argList}`.trimEnd();
@@ -247,6 +338,29 @@ const HANDLERS: Record<string, CmdletHandler> = {
     const command = param(p, ['command'], 0);
     if (command?.length === 1 && command[0]!.kind === 'string') runPowerShell(trace, tokenText(command[0]!, trace, vars), host, `${origin}: Invoke-Expression`, vars);
   },
+  'import-module': (trace, p, host, origin, vars) => {
+    const name = param(p, ['name', 'fullyqualifiedname'], 0)?.map((t) => tokenText(t, trace, vars)).join('');
+    if (!name) return;
+    if (/\.(ps1|psm1)$/i.test(name) || /[\\/]/.test(name)) runScriptFile(trace, name, host, `${origin}: Import-Module ${name}`);
+    else loadModule(trace, name, host, origin);
+  },
+  'add-type': (trace, p, host, origin, vars) => {
+    if (addTypeCompiles(new Set(p.named.keys()), p.positional[0]?.map((t) => tokenText(t, trace, vars)).join(''))) compileCSharp(trace, host, `${origin}: Add-Type`);
+  },
+  'new-service': (trace, p, _host, origin, vars) => {
+    const name = param(p, ['name', 'servicename'], 0)?.map((t) => tokenText(t, trace, vars)).join('');
+    const binPath = param(p, ['binarypathname', 'path'], 1)?.map((t) => tokenText(t, trace, vars)).join('');
+    if (!name || !binPath) return;
+    servicesOf(trace).set(name.toLowerCase(), { binPath, kernel: false });
+    const auto = (param(p, ['startuptype']) ?? []).some((t) => /^automatic/i.test(tokenText(t, trace, vars)));
+    serviceInstalled(trace, name, binPath, 'user mode service', auto ? 'auto start' : 'demand start', `${origin}: New-Service`);
+  },
+  'copy-item': (trace, p, _host, _origin, vars) => copyItem(trace, p, vars),
+  'move-item': (trace, p, _host, _origin, vars) => copyItem(trace, p, vars),
+  'start-service': (trace, p, _host, origin, vars) => {
+    const name = param(p, ['name', 'servicename'], 0)?.map((t) => tokenText(t, trace, vars)).join('');
+    if (name) startService(trace, name, origin, { launchCommandLine });
+  },
   'set-itemproperty': (trace, p, host, origin, vars) => registryWrite(trace, p, host, origin, vars, 2),
   'new-itemproperty': (trace, p, host, origin, vars) => registryWrite(trace, p, host, origin, vars, undefined),
   'invoke-wmimethod': (trace, p, _host, origin, vars) => {
@@ -256,6 +370,13 @@ const HANDLERS: Record<string, CmdletHandler> = {
     if (/win32_process/i.test(cls) && /^create$/i.test(method) && commandLine) startViaWmi(trace, tokenText(commandLine, trace, vars), origin);
   },
 };
+
+function copyItem(trace: Trace, p: Parameters, vars: Vars): void {
+  const text = (tokens: PsToken[] | undefined) => (tokens?.length === 1 ? tokenText(tokens[0]!, trace, vars) : undefined);
+  const from = text(param(p, ['path', 'literalpath'], 0));
+  const to = text(param(p, ['destination'], 1));
+  if (from && to && !/\$/.test(from + to)) recordCopy(trace, from, to, (name) => resolveWindowsImage(name, trace).image);
+}
 
 function registryWrite(trace: Trace, p: Parameters, host: Proc, origin: string, vars: Vars, valuePosition: number | undefined): void {
   const text = (tokens: PsToken[] | undefined) => tokens?.map((t) => tokenText(t, trace, vars)).join(',');

@@ -5,6 +5,7 @@
  */
 import type { Predicate, SigmaScalar } from '../sigma/detection.ts';
 import { resolveField, type PreparedEvent } from './event.ts';
+import { GRAM_MIN_LENGTH, mayContain, valueGrams } from './grams.ts';
 import { canonicalModifiers, compileValue, type LiteralCheck, type Truth, type ValueCheck } from './modifiers.ts';
 
 /** What made a predicate true: the rule's value and the event's field and value it met. */
@@ -80,9 +81,15 @@ function combinedContains(items: CompiledItem[], all: boolean, minimum = 8): Val
   if (literals.some((l) => l === undefined) || new Set(literals.map((l) => l!.cased)).size !== 1) return undefined;
   const cased = literals[0]!.cased;
   const regex = new RegExp(literals.map((l) => l!.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
+  const texts = literals.map((l) => l!.text);
+  const grams = texts.map(valueGrams);
   return (text, lower) => {
     const v = cased ? text : lower;
-    return v !== undefined && regex.test(v);
+    if (v === undefined) return false;
+    if (v.length < GRAM_MIN_LENGTH) return regex.test(v);
+    // On a long text, only the values whose trigrams are all there are looked for.
+    for (let i = 0; i < grams.length; i++) if (mayContain(v, grams[i]!) && v.includes(texts[i]!)) return true;
+    return false;
   };
 }
 

@@ -7,8 +7,10 @@ import type { CatalogRule, CatalogTest } from '../catalog/types.ts';
 import { compareStrings } from '../order.ts';
 import { logSourceApplies } from '../sigma/logsource.ts';
 import { prepareEvent, type PreparedEvent, type SigmaEvent } from './event.ts';
-import { synthesiseEvents, type SynthesisedEvent } from './events.ts';
+import { simulateTest, type SynthesisedEvent } from './events.ts';
 import { compileRule, type MatchExplanation } from './match.ts';
+import type { Truth } from './modifiers.ts';
+import type { PayloadStore } from './simulate/payloads.ts';
 import type { EventSource } from './trace.ts';
 
 export interface Prediction {
@@ -20,15 +22,30 @@ export interface Prediction {
   /** The first synthesised event (in run order) the rule matched. */
   event: { logsource: EventSource; origin: string; fields: SigmaEvent };
   explanation: MatchExplanation;
+  /** When the event's text came from a loaded payload: its file and the line of the match. */
+  payload?: { file: string; line: number };
 }
 
 export interface PredictOptions {
   /** Also evaluate deprecated and unsupported rules (default: active rules only). */
   includeInactive?: boolean;
+  /** Scripts and files tests load at run time (--payloads, the atomics folder's src/). */
+  payloads?: PayloadStore;
+}
+
+export interface PredictResult {
+  predictions: Prediction[];
+  /** Per test guid: what it would load that the payload store lacks. */
+  notes: Map<string, string[]>;
 }
 
 export function predictDetections(rules: CatalogRule[], tests: CatalogTest[], options: PredictOptions = {}): Prediction[] {
-  const events = synthesiseAll(tests);
+  return predictAll(rules, tests, options).predictions;
+}
+
+export function predictAll(rules: CatalogRule[], tests: CatalogTest[], options: PredictOptions = {}): PredictResult {
+  const notes = new Map<string, string[]>();
+  const events = synthesiseAll(tests, options.payloads, notes);
   const bySource = groupBySource(events);
   const found: (Prediction & { order: number })[] = [];
   // Rules outermost: each compiled rule then runs over many events in a row, which keeps V8's
@@ -38,19 +55,56 @@ export function predictDetections(rules: CatalogRule[], tests: CatalogTest[], op
     const matcher = compileRule(rule);
     if (matcher.unsupported) continue;
     const first = new Map<number, TestEvent>();
+    // A payload loaded by many tests (WinPwn by forty) is one shared event: evaluated once per rule.
+    const shared = new Map<PreparedEvent, Truth>();
     for (const [source, group] of bySource) {
       if (!logSourceApplies(rule.logsource, source)) continue;
       for (const e of group) {
         const seen = first.get(e.test);
-        if ((seen && seen.order < e.order) || matcher.test(e.prepared) !== true) continue;
-        first.set(e.test, e);
+        if (seen && seen.order < e.order) continue;
+        const sharable = e.event.source && e.event.fields['EventID'] === 4104;
+        let truth = sharable ? shared.get(e.prepared) : undefined;
+        if (truth === undefined) {
+          truth = matcher.test(e.prepared);
+          if (sharable) shared.set(e.prepared, truth);
+        }
+        if (truth === true) first.set(e.test, e);
       }
     }
     for (const e of first.values()) {
-      found.push({ test: tests[e.test]!.guid, rule: rule.slug, ruleId: rule.id, event: e.event, explanation: matcher.explain(e.prepared), order: e.order });
+      const explanation = matcher.explain(e.prepared);
+      const prediction: Prediction & { order: number } = { test: tests[e.test]!.guid, rule: rule.slug, ruleId: rule.id, event: e.event, explanation, order: e.order };
+      found.push(e.event.source ? fromPayload(prediction, e.event.source) : prediction);
     }
   }
-  return found.sort((a, b) => compareStrings(a.test, b.test) || compareStrings(a.rule, b.rule)).map(({ order: _order, ...p }) => p);
+  const predictions = found.sort((a, b) => compareStrings(a.test, b.test) || compareStrings(a.rule, b.rule)).map(({ order: _order, ...p }) => p);
+  return { predictions, notes };
+}
+
+const EXCERPT = 240;
+
+/**
+ * A prediction on payload text names the file and the line of the first matched value, and
+ * keeps only an excerpt of the long text around it (a part is up to 15,000 characters).
+ */
+function fromPayload<P extends Prediction>(p: P, source: { file: string; line: number }): P {
+  if (p.event.fields['ScriptBlockText'] === undefined) return { ...p, payload: source };
+  const text = String(p.event.fields['ScriptBlockText']);
+  const lower = text.toLowerCase();
+  let at = -1;
+  for (const m of p.explanation.matches) {
+    for (const v of m.matches) {
+      if (typeof v.value !== 'string' || v.eventValue !== text) continue;
+      const literal = v.value.toLowerCase().split(/[*?]/).sort((a, b) => b.length - a.length)[0] ?? '';
+      const i = literal ? lower.indexOf(literal) : -1;
+      if (i >= 0 && (at < 0 || i < at)) at = i;
+    }
+  }
+  let line = source.line;
+  for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) line++;
+  const excerpt = text.length <= EXCERPT * 2 ? text : `${at > EXCERPT ? '…' : ''}${text.slice(Math.max(0, at - EXCERPT), Math.max(0, at) + EXCERPT)}…`;
+  const explanation = { ...p.explanation, matches: p.explanation.matches.map((m) => ({ ...m, matches: m.matches.map((v) => (v.eventValue === text ? { ...v, eventValue: excerpt } : v)) })) };
+  return { ...p, event: { ...p.event, fields: { ...p.event.fields, ScriptBlockText: excerpt } }, explanation, payload: { file: source.file, line } };
 }
 
 interface TestEvent {
@@ -61,9 +115,23 @@ interface TestEvent {
   prepared: PreparedEvent;
 }
 
-function synthesiseAll(tests: CatalogTest[]): TestEvent[] {
+function synthesiseAll(tests: CatalogTest[], payloads: PayloadStore | undefined, notes: Map<string, string[]>): TestEvent[] {
   const all: TestEvent[] = [];
-  tests.forEach((test, t) => synthesiseEvents(test).forEach((event) => all.push({ test: t, order: all.length, event, prepared: prepareEvent(event.fields) })));
+  // Payload text is the same in every test that loads it: prepared (lower-cased) once.
+  const prepared = new Map<string, PreparedEvent>();
+  const prepare = (event: SynthesisedEvent): PreparedEvent => {
+    if (!event.source || event.fields['EventID'] !== 4104) return prepareEvent(event.fields);
+    const f = event.fields;
+    const key = `${event.source.file}\u0000${f['MessageNumber']}\u0000${f['Path']}`;
+    let p = prepared.get(key);
+    if (!p) prepared.set(key, (p = prepareEvent(f)));
+    return p;
+  };
+  tests.forEach((test, t) => {
+    const run = simulateTest(test, payloads);
+    if (run.notes.length > 0) notes.set(test.guid, run.notes);
+    for (const event of run.events) all.push({ test: t, order: all.length, event, prepared: prepare(event) });
+  });
   return all;
 }
 

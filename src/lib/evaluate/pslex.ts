@@ -43,6 +43,11 @@ export function psStatements(script: string): PsToken[][] {
     } else if (ch === '$' && next === '(') {
       end();
       i += 2;
+    } else if (ch === '(' && current.length > 0 && concatenation(s, i)) {
+      // `-FilePath ($env:TEMP + "\svchost.exe")` (T1036.003 #7): one argument, a joined string.
+      const c = concatenation(s, i)!;
+      current.push(c.token);
+      i = c.end;
     } else if (SEPARATORS.has(ch)) {
       end();
       i++;
@@ -67,6 +72,20 @@ export function psStatements(script: string): PsToken[][] {
   }
   end();
   return statements;
+}
+
+const PIECE = String.raw`(?:\$\{?[\w:]+\}?|"[^"\`$]*"|'[^']*')`;
+const CONCATENATION = new RegExp(String.raw`^\(\s*(${PIECE}(?:\s*\+\s*${PIECE})*)\s*\)`);
+
+/** A parenthesised concatenation of variables and plain strings, as one expandable string token. */
+function concatenation(s: string, start: number): { token: PsToken; end: number } | undefined {
+  const m = CONCATENATION.exec(s.slice(start, start + 400));
+  if (!m) return undefined;
+  const value = m[1]!
+    .split(/\s*\+\s*/)
+    .map((piece) => (piece.startsWith('"') || piece.startsWith("'") ? piece.slice(1, -1) : piece))
+    .join('');
+  return { token: { kind: 'string', text: m[0], value, expandable: true }, end: start + m[0].length };
 }
 
 function readString(s: string, start: number): { token: PsToken; end: number } {

@@ -26,7 +26,7 @@ const LARGE_REPEAT = 32;
 export function compileSigmaRegex(pattern: string, flags: RegexFlags = {}): CompiledRegex {
   const translated = translate(pattern);
   if (!translated.ok) return translated;
-  translated.source = collapseRepeats(translated.source);
+  translated.source = dropLeadingRepeat(collapseRepeats(translated.source));
   const risk = catastrophicRisk(translated.source);
   if (risk) return { ok: false, reason: risk };
   const f = { ...flags, ...translated.flags };
@@ -43,6 +43,35 @@ export function searchBounded(regex: RegExp, input: string): boolean | undefined
   if (input.length > REGEX_INPUT_LIMIT) return undefined;
   regex.lastIndex = 0;
   return regex.test(input);
+}
+
+/**
+ * An unanchored search for `A+R` (A one character or class) succeeds exactly where `AR` does —
+ * at the last A — and `A*R` where `R` does; but V8 retries the greedy run from every start, which
+ * is quadratic on long runs (`\w+\`…` over a 15,000-character script block took seconds). Only
+ * without top-level alternation, where the atom heads the whole pattern.
+ */
+export function dropLeadingRepeat(source: string): string {
+  const m = /^(\\[wWsSdD]|\.|\[(?:\\.|[^\]\\])+\])([*+])(\??)/.exec(source);
+  if (!m || hasTopLevelAlternation(source)) return source;
+  const rest = source.slice(m[0].length);
+  if (/^[*+?{]/.test(rest) || rest === '') return source;
+  return m[2] === '+' ? m[1] + rest : rest;
+}
+
+function hasTopLevelAlternation(source: string): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === '\\') i++;
+    else if (inClass) inClass = ch !== ']';
+    else if (ch === '[') inClass = true;
+    else if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (ch === '|' && depth === 0) return true;
+  }
+  return false;
 }
 
 type Translation = { ok: true; source: string; flags: RegexFlags } | { ok: false; reason: string };

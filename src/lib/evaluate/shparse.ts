@@ -9,7 +9,7 @@ import type { ShToken } from './shlex.ts';
 export type Word = ShToken & { kind: 'word' };
 
 export type Node =
-  | { type: 'simple'; words: Word[]; assigns: Word[]; text: string }
+  | { type: 'simple'; words: Word[]; assigns: Word[]; text: string; /** Reads the previous command's output (`a | b`). */ piped?: boolean }
   | { type: 'if'; clauses: { cond: Node[]; body: Node[] }[]; otherwise?: Node[] }
   | { type: 'loop'; variable?: string; items?: Word[]; cond: Node[]; body: Node[] }
   | { type: 'case'; word: Word; items: { patterns: string[]; body: Node[] }[] }
@@ -95,7 +95,9 @@ export class Parser {
     while (this.isOp('|')) {
       this.pos++;
       this.skipNewlines();
-      nodes.push(...this.command());
+      const next = this.command();
+      if (next[0]?.type === 'simple') next[0].piped = true;
+      nodes.push(...next);
     }
     return nodes;
   }

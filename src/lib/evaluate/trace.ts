@@ -5,7 +5,10 @@
  */
 import type { Host } from './host.ts';
 import type { SigmaEvent } from './event.ts';
-import { originalFileNameOf } from './binaries.ts';
+import { peMetadataOf, type PeMetadata } from './binaries.ts';
+import { PayloadStore } from './simulate/payloads.ts';
+import { lineAt, scriptBlockParts } from './simulate/scriptblock.ts';
+import type { Simulation } from './simulate/loaded.ts';
 import { splitWindowsArgs } from './winargs.ts';
 
 export interface EventSource {
@@ -19,6 +22,8 @@ export interface SynthesisedEvent {
   fields: SigmaEvent;
   /** What produced it, for the explanation (e.g. "cmd.exe /c line 2: net use"). */
   origin: string;
+  /** For text loaded from a payload: its file and the line the event's text starts on. */
+  source?: { file: string; line: number };
 }
 
 export interface Proc {
@@ -27,6 +32,8 @@ export interface Proc {
   /** argv as the program receives it (Linux/macOS auditd records). */
   argv?: string[];
   originalFileName?: string;
+  /** Version information when it is not the image's own (a renamed copy of another program). */
+  pe?: PeMetadata;
   user: string;
   integrityLevel?: string;
   cwd: string;
@@ -38,12 +45,16 @@ export interface Trace {
   host: Host;
   events: SynthesisedEvent[];
   depth: number;
+  /** Payloads the run can load, and what it noted missing. */
+  sim: Simulation;
+  /** The payload file and line being run (a batch file's line), given to the events it causes. */
+  loading?: { file: string; line: number };
 }
 
 export const MAX_DEPTH = 8;
 
-export function newTrace(host: Host): Trace {
-  return { host, events: [], depth: 0 };
+export function newTrace(host: Host, sim?: Simulation): Trace {
+  return { host, events: [], depth: 0, sim: sim ?? { payloads: PayloadStore.empty(), downloads: new Map(), notes: [], loaded: new Set() } };
 }
 
 /** Runs `body` one nesting level deeper, or not at all past MAX_DEPTH. */
@@ -57,29 +68,40 @@ export function nested(trace: Trace, body: () => void): void {
   }
 }
 
-const MICROSOFT = { Company: 'Microsoft Corporation', Product: 'Microsoft® Windows® Operating System' };
+/** Sysmon's LogonId: the well-known service logon sessions, and one session for the test's user (another for its elevated token). */
+function logonId(user: string, integrity: string | undefined): string {
+  const u = user.toUpperCase();
+  if (u === 'NT AUTHORITY\\SYSTEM') return '0x3e7';
+  if (u === 'NT AUTHORITY\\NETWORK SERVICE') return '0x3e4';
+  if (u === 'NT AUTHORITY\\LOCAL SERVICE') return '0x3e5';
+  return integrity === 'High' ? '0x2c5e4a' : '0x2c5e1f';
+}
 
 /** Records a process start: Sysmon 1 on Windows; Sysmon for Linux 1 + auditd EXECVE on Linux; ESF exec on macOS. */
 export function startProcess(trace: Trace, proc: Omit<Proc, 'user' | 'cwd'> & Partial<Pick<Proc, 'user' | 'cwd'>>, origin: string): Proc {
   const host = trace.host;
   const given = Object.fromEntries(Object.entries(proc).filter(([, v]) => v !== undefined)) as typeof proc;
-  const full: Proc = { user: host.user, cwd: host.cwd, integrityLevel: host.integrityLevel, ...given };
+  // A child runs as its parent's user and integrity (a service's children as SYSTEM).
+  const full: Proc = { user: proc.parent?.user ?? host.user, cwd: host.cwd, integrityLevel: proc.parent?.integrityLevel ?? host.integrityLevel, ...given };
   if (host.os === 'windows') {
-    const original = full.originalFileName ?? originalFileNameOf(full.image);
+    const pe = full.pe ?? peMetadataOf(full.image);
     const fields: SigmaEvent = {
       EventID: 1,
       Image: full.image,
-      OriginalFileName: original,
+      OriginalFileName: full.originalFileName && !full.pe ? full.originalFileName : pe?.OriginalFileName,
       CommandLine: full.commandLine,
       CurrentDirectory: `${full.cwd}\\`,
       User: full.user,
+      LogonId: logonId(full.user, full.integrityLevel),
       IntegrityLevel: full.integrityLevel,
       ParentImage: full.parent?.image,
       ParentCommandLine: full.parent?.commandLine,
       ParentUser: full.parent?.user,
-      ...(original ? MICROSOFT : {}),
+      Description: pe?.Description,
+      Product: pe?.Product,
+      Company: pe?.Company,
     };
-    trace.events.push({ logsource: { product: 'windows', category: 'process_creation', service: 'sysmon' }, fields, origin });
+    trace.events.push({ logsource: { product: 'windows', category: 'process_creation', service: 'sysmon' }, fields, origin, ...(trace.loading ? { source: trace.loading } : {}) });
     return full;
   }
   const common: SigmaEvent = {
@@ -109,14 +131,27 @@ export function hostApplication(host: Proc): string {
   return splitWindowsArgs(host.commandLine).join(' ');
 }
 
-/** PowerShell Operational 4104: the text of a script block as it is compiled. */
-export function scriptBlock(trace: Trace, text: string, origin: string): void {
+/**
+ * PowerShell Operational 4104: the text of a script block as it is compiled, in parts when
+ * large (simulate/scriptblock.ts). `loaded`: the file it came from (Path on the host, and the
+ * payload file named in explanations).
+ */
+export function scriptBlock(trace: Trace, text: string, origin: string, loaded?: { path: string; file: string }): void {
   if (trace.host.os !== 'windows') return;
-  trace.events.push({
-    logsource: { product: 'windows', category: 'ps_script', service: 'powershell' },
-    fields: { EventID: 4104, ScriptBlockText: text, Path: '' },
-    origin,
-  });
+  let line = 1;
+  let counted = 0;
+  for (const part of scriptBlockParts(text)) {
+    if (loaded) {
+      line += lineAt(text.slice(counted, part.offset), part.offset - counted) - 1;
+      counted = part.offset;
+    }
+    trace.events.push({
+      logsource: { product: 'windows', category: 'ps_script', service: 'powershell' },
+      fields: { EventID: 4104, MessageNumber: part.number, MessageTotal: part.total, ScriptBlockText: part.text, Path: loaded?.path ?? '' },
+      origin: part.total > 1 ? `${origin} (part ${part.number} of ${part.total})` : origin,
+      ...(loaded ? { source: { file: loaded.file, line } } : {}),
+    });
+  }
 }
 
 /** Windows PowerShell 400: a PowerShell engine starting in `host` (HostApplication = its command line). */

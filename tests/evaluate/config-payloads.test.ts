@@ -1,0 +1,13 @@
+/** The payload store reaches the pipeline from the config file (relative to it) or the flag (which wins). */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { resolveOptions } from '../../src/lib/config.ts';
+
+it('reads payloads from atlas.config.json relative to the file; the flag wins', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'atlas-config-'));
+  writeFileSync(path.join(dir, 'atlas.config.json'), JSON.stringify({ sigma: 'rules', payloads: 'store' }));
+  expect(resolveOptions({}, dir).payloads).toBe(path.join(dir, 'store'));
+  expect(resolveOptions({ payloads: '/elsewhere' }, dir).payloads).toBe('/elsewhere');
+});
