@@ -138,6 +138,12 @@ detection:
     expect(located(text)).toEqual(['invalid-id 3:5', 'unknown-modifier 11:9', 'invalid-id 3:5']);
   });
 
+  test('a document that is not a map, or too deep once aliases are expanded, points at the document', () => {
+    expect(located(`${header}detection:\n    s: x\n    condition: s\n---\n# a comment\njust text\n`)).toEqual(['schema 10:1']);
+    const deep = `${'['.repeat(55)}${']'.repeat(55)}`;
+    expect(located(`title: first\n---\nkey: &a ${deep}\n`)).toEqual(['yaml-size 3:1']);
+  });
+
   test('YAML syntax errors keep their own position', () => {
     expect(located(`title: x\n  bad: [\n`)).toEqual([expect.stringMatching(/^yaml-syntax \d+:\d+$/)]);
   });

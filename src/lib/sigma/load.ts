@@ -159,7 +159,7 @@ export function parseSigmaYaml(
   }
   for (const [index, value] of values.entries()) {
     const problem = expansionProblem(value);
-    if (problem) return fail(file, 'yaml-size', `document ${index + 1} ${problem}: file not loaded`);
+    if (problem) return { documents: [], diagnostics: [diagnostic(file, 'yaml-size', `document ${index + 1} ${problem}: file not loaded`, { ...locator.document(index) })] };
   }
   const sources = splitDocuments(text, values.length);
   const documents = values

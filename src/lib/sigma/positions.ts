@@ -15,6 +15,8 @@ export interface Position {
 }
 
 export interface YamlLocator {
+  /** Where document `index` (0-based, of those `loadAll` returned) starts. */
+  document(index: number): Position | undefined;
   /** Where a map or list of the parsed value starts. */
   node(node: object): Position | undefined;
   /** Where the key `key` of map `node` is written. */
@@ -41,6 +43,7 @@ export function positionRecorder(text: string): { listener: Listener; locator: Y
   const nodes = new WeakMap<object, Children>();
   const aliases = new WeakMap<object, object[]>();
   const open: Children[] = [];
+  const documents: number[] = [];
   const listener: Listener = (event, state) => {
     if (event === 'open') {
       open.push({ start: state.position, offsets: undefined, values: undefined });
@@ -52,7 +55,7 @@ export function positionRecorder(text: string): { listener: Listener; locator: Y
     if (parent) {
       (parent.offsets ??= []).push(node.start);
       (parent.values ??= []).push(value);
-    }
+    } else documents.push(node.start);
     if (value !== null && typeof value === 'object' && !nodes.has(value)) nodes.set(value, node);
   };
 
@@ -91,6 +94,7 @@ export function positionRecorder(text: string): { listener: Listener; locator: Y
     return undefined;
   };
   const locator: YamlLocator = {
+    document: (index) => (documents[index] === undefined ? undefined : at(documents[index])),
     node: (object) => {
       const original = aliases.get(object)?.[0];
       if (original) return locator.node(original);

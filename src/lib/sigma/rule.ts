@@ -212,7 +212,8 @@ export function toRule(raw: RawSigmaDocument): { rule?: SigmaRule; diagnostics: 
 }
 
 function documentStart(raw: RawSigmaDocument): Position | undefined {
-  return raw.locate && typeof raw.data === 'object' && raw.data !== null ? raw.locate.node(raw.data) : undefined;
+  if (!raw.locate) return undefined;
+  return typeof raw.data === 'object' && raw.data !== null ? raw.locate.node(raw.data) : raw.locate.document(raw.document);
 }
 
 /** Where the rule's id and references are written (`count` references once validated: a lone value is one). */
