@@ -2,8 +2,8 @@
  * Where the nodes of a YAML text are written, so a diagnostic can name the line and column of the
  * key or value it is about. js-yaml's parse listener reports each node's open and close; the
  * recorder keeps, per map and list, the offset where each child starts (for a map: its keys and
- * values in turn). Offsets become line and column only when a diagnostic asks. Recording costs
- * about a quarter of the YAML parsing time (30 ms on the 4,039 corpus files); parsing again only
+ * values in turn). Offsets become line and column only when a diagnostic asks. Recording adds
+ * about a tenth to the YAML parsing time (10–20 ms on the 4,039 corpus files); parsing again only
  * for files with a diagnostic would not do: a duplicate id is found only once all rules are read.
  */
 import type yaml from 'js-yaml';
@@ -29,34 +29,36 @@ export interface YamlLocator {
   inside(at: Position, value: string, offset: number): Position;
 }
 
+/** A map or list: where it starts, and where each child starts and its value, in turn. */
 interface Children {
   start: number;
-  /** Where each child starts, and its value; empty for a scalar (allocated on the first child). */
-  offsets: number[] | undefined;
-  values: unknown[] | undefined;
+  children: unknown[] | undefined;
 }
 
 type Listener = NonNullable<yaml.LoadOptions['listener']>;
 
 /** A js-yaml listener, and the locator it fills; pass `listener` to `load`/`loadAll` on `text`. */
 export function positionRecorder(text: string): { listener: Listener; locator: YamlLocator } {
-  const nodes = new WeakMap<object, Children>();
+  // A Map, not a WeakMap: it lives as long as the parsed documents anyway, and is cheaper to fill.
+  const nodes = new Map<object, Children>();
   const aliases = new WeakMap<object, object[]>();
-  const open: Children[] = [];
+  // The nodes being read, innermost last: where each starts, and its children so far.
+  const starts: number[] = [];
+  const open: (unknown[] | undefined)[] = [];
   const documents: number[] = [];
   const listener: Listener = (event, state) => {
     if (event === 'open') {
-      open.push({ start: state.position, offsets: undefined, values: undefined });
+      starts.push(state.position);
+      open.push(undefined);
       return;
     }
-    const node = open.pop()!;
+    const start = starts.pop()!;
+    const children = open.pop();
     const value: unknown = state.result;
-    const parent = open[open.length - 1];
-    if (parent) {
-      (parent.offsets ??= []).push(node.start);
-      (parent.values ??= []).push(value);
-    } else documents.push(node.start);
-    if (value !== null && typeof value === 'object' && !nodes.has(value)) nodes.set(value, node);
+    const depth = open.length;
+    if (depth > 0) (open[depth - 1] ??= []).push(start, value);
+    else documents.push(start);
+    if (value !== null && typeof value === 'object' && !nodes.has(value)) nodes.set(value, { start, children });
   };
 
   let lineStarts: number[] | undefined;
@@ -79,17 +81,20 @@ export function positionRecorder(text: string): { listener: Listener; locator: Y
       if (offset !== undefined) return offset;
     }
     const node = nodes.get(object);
-    if (!node?.offsets || !node.values) return undefined;
-    if (Array.isArray(object)) return typeof key === 'number' && node.offsets.length === object.length ? node.offsets[key] : undefined;
+    const children = node?.children;
+    if (!children) return undefined;
+    const offset = (i: number) => children[2 * i] as number;
+    const value = (i: number) => children[2 * i + 1];
+    let count = children.length / 2;
+    if (Array.isArray(object)) return typeof key === 'number' && count === object.length ? offset(key) : undefined;
     // Keys and values alternate. js-yaml tries one more key where a block map ends before more
     // text (`---`): an empty node to skip. A flow map's key without a value breaks the pairing.
-    let count = node.offsets.length;
     if (count % 2 !== 0) {
-      if (node.values[count - 1] !== null) return undefined;
+      if (value(count - 1) !== null) return undefined;
       count--;
     }
     for (let i = count - 2; i >= 0; i -= 2) {
-      if (String(node.values[i]) === String(key)) return node.offsets[i + part];
+      if (String(value(i)) === String(key)) return offset(i + part);
     }
     return undefined;
   };
