@@ -30,7 +30,7 @@ export interface YamlLocator {
 }
 
 /** A map or list: where it starts, and where each child starts and its value, in turn. */
-interface Children {
+interface RecordedNode {
   start: number;
   children: unknown[] | undefined;
 }
@@ -40,7 +40,7 @@ type Listener = NonNullable<yaml.LoadOptions['listener']>;
 /** A js-yaml listener, and the locator it fills; pass `listener` to `load`/`loadAll` on `text`. */
 export function positionRecorder(text: string): { listener: Listener; locator: YamlLocator } {
   // A Map, not a WeakMap: it lives as long as the parsed documents anyway, and is cheaper to fill.
-  const nodes = new Map<object, Children>();
+  const nodes = new Map<object, RecordedNode>();
   const aliases = new WeakMap<object, object[]>();
   // The nodes being read, innermost last: where each starts, and its children so far.
   const starts: number[] = [];
