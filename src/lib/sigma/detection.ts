@@ -55,12 +55,8 @@ const RESERVED_KEYS = new Set(['condition', 'timeframe']);
 /** A problem, and where it is written (the key or value it is about), when known. */
 type Report = (code: string, message: string, severity?: 'error' | 'warning', at?: Position) => void;
 
-/** Where the parts of the detection map are written; answers nothing when the source is unknown. */
-interface Locate {
-  key(node: object, key: string): Position | undefined;
-  value(node: object, key: string | number): Position | undefined;
-  inside(at: Position, value: string, offset: number): Position;
-}
+/** Where the parts of the detection map are written; NOWHERE when the source is unknown. */
+type Locate = Pick<YamlLocator, 'key' | 'value' | 'inside'>;
 
 const NOWHERE: Locate = { key: () => undefined, value: () => undefined, inside: (at) => at };
 
