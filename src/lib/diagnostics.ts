@@ -12,6 +12,10 @@ export interface Diagnostic {
   message: string;
   line?: number;
   column?: number;
+  /** Set by the catalog: `file` relative to the input root it was found under (as api/rules.json `path`). */
+  path?: string;
+  /** Set by the catalog: slug of the rule page the problem belongs to. */
+  rule?: string;
 }
 
 export function diagnostic(

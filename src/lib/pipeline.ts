@@ -4,6 +4,7 @@
  * reuse what earlier builds computed from unchanged files (src/lib/cache/); the catalog itself
  * is always rebuilt from every rule, so counts and cross-references stay exact.
  */
+import path from 'node:path';
 import { loadAttackCached, type AttackEntry } from './cache/attack.ts';
 import { loadAtomicsIncremental, type AtomicFolderEntry } from './cache/atomics.ts';
 import { loadGitDates, type GitDates, type GitEntry } from './cache/git.ts';
@@ -113,6 +114,7 @@ export async function runCatalog(options: PipelineOptions, log: Log = () => {}, 
         attack: attack.data,
         diagnostics: [...atomics.diagnostics, ...attack.diagnostics, ...model.diagnostics],
         files: { sigma: sigma.files, atomics: atomics.files, attack: options.attack ? 1 : 0 },
+        roots: [...options.sigma, ...(options.atomics ? [options.atomics] : []), ...(options.attack ? [path.dirname(options.attack)] : [])],
       }),
     (c) => {
       const links = c.rules.reduce((n, r) => n + r.techniques.length + r.tests.length, 0);

@@ -64,4 +64,13 @@ describe.skipIf(!hasCorpus)('catalog of the full corpus', () => {
     expect(errors.length).toBeLessThan(10);
     for (const d of catalog.diagnostics) expect(d.file && d.code && d.message).toBeTruthy();
   });
+
+  test('every diagnostic names its line, its path under its root and, for a rule file, its rule', () => {
+    expect(catalog.diagnostics.length).toBeGreaterThan(90);
+    expect(catalog.diagnostics.filter((d) => d.line === undefined || d.column === undefined)).toEqual([]);
+    expect(catalog.diagnostics.filter((d) => d.path === undefined || d.rule === undefined)).toEqual([]);
+    const condition = catalog.diagnostics.find((d) => d.path === 'unsupported/network/net_dns_high_subdomain_rate.yml' && d.code === 'condition')!;
+    // `    condition: count(subdomain) per …`: the parser stops at '(' (column 6 of the condition).
+    expect(condition).toMatchObject({ line: 34, column: 21, severity: 'error' });
+  });
 });

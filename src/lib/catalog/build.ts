@@ -12,6 +12,7 @@ import type { SigmaRule } from '../sigma/rule.ts';
 import { indexTests } from '../xref/atomic-reference.ts';
 import { resolveReferences } from '../xref/references.ts';
 import { compareStrings } from '../order.ts';
+import { placeDiagnostics } from './diagnostics.ts';
 import { assignSlugs, safeSegment } from './slug.ts';
 import { buildTactics, buildTechniques, techniqueStates } from './techniques.ts';
 import { countBy, tally } from './stats.ts';
@@ -27,6 +28,8 @@ export interface CatalogInputs {
   files: { sigma: number; atomics: number; attack: number };
   /** A rule's indicators; the incremental cache passes the ones it stored with the rule. */
   indicatorsOf?: (rule: SigmaRule) => Indicator[];
+  /** The input roots (--sigma roots, atomics folder …): diagnostics get their path relative to these. */
+  roots?: string[];
 }
 
 export function ruleUrl(slug: string): string {
@@ -67,7 +70,8 @@ export function buildCatalog(inputs: CatalogInputs): Catalog {
       else if (resolution.kind === 'technique') rule.referencedTechniques.push(resolution.technique);
       else {
         unresolvedReferences.push({ rule: rule.slug, url: reference.url, reason: resolution.reason });
-        diagnostics.push(diagnostic(sources[i].file, 'unresolved-reference', `Atomic reference ${reference.url}: ${resolution.reason}`, { severity: 'warning' }));
+        const at = sources[i].positions?.references[rule.references.indexOf(reference.url)];
+        diagnostics.push(diagnostic(sources[i].file, 'unresolved-reference', `Atomic reference ${reference.url}: ${resolution.reason}`, { severity: 'warning', ...at }));
       }
     }
     rule.tests = [...new Set(rule.tests)].sort();
@@ -122,7 +126,7 @@ export function buildCatalog(inputs: CatalogInputs): Catalog {
     tests,
     indicators,
     unresolvedReferences,
-    diagnostics: diagnostics.sort(compareDiagnostics),
+    diagnostics: placeDiagnostics(diagnostics, inputs.roots ?? [], sources, slugs).sort(compareDiagnostics),
     stats: {
       files: inputs.files,
       rules: rules.length,
@@ -145,13 +149,13 @@ function reportDuplicateIds(rules: SigmaRule[], diagnostics: Diagnostic[]): void
     if (same.length < 2) continue;
     for (const r of same) {
       const others = same.filter((o) => o !== r).map((o) => `${o.path}${o.document ? ` (document ${o.document + 1})` : ''}`);
-      diagnostics.push(diagnostic(r.file, 'duplicate-id', `rule id ${id} is also used by ${others.join(', ')}`, { severity: 'warning' }));
+      diagnostics.push(diagnostic(r.file, 'duplicate-id', `rule id ${id} is also used by ${others.join(', ')}`, { severity: 'warning', ...r.positions?.id }));
     }
   }
 }
 
 function toCatalogRule(r: SigmaRule, slug: string): CatalogRule {
-  const { file: _file, detection, ...rest } = r;
+  const { file: _file, detection, positions: _positions, ...rest } = r;
   const rule: CatalogRule = {
     ...rest,
     slug,

@@ -5,6 +5,7 @@
 import { diagnostic, type Diagnostic } from '../diagnostics.ts';
 import { parseCondition, type ParsedCondition } from './condition.ts';
 import { lookupModifier, validateModifiers } from './modifiers.ts';
+import type { Position, YamlLocator } from './positions.ts';
 
 /** A scalar value as written in the rule (YAML JSON schema: strings, numbers, booleans, null). */
 export type SigmaScalar = string | number | boolean | null;
@@ -51,35 +52,60 @@ export interface Detection {
 /** Keys of the detection map that are not search identifiers. */
 const RESERVED_KEYS = new Set(['condition', 'timeframe']);
 
-type Report = (code: string, message: string, severity?: 'error' | 'warning') => void;
+/** A problem, and where it is written (the key or value it is about), when known. */
+type Report = (code: string, message: string, severity?: 'error' | 'warning', at?: Position) => void;
 
-/** Parses a rule's `detection` map. Problems (unknown modifiers, bad conditions) become diagnostics. */
+/** Where the parts of the detection map are written; NOWHERE when the source is unknown. */
+type Locate = Pick<YamlLocator, 'key' | 'value' | 'inside'>;
+
+const NOWHERE: Locate = { key: () => undefined, value: () => undefined, inside: (at) => at };
+
+/**
+ * Parses a rule's `detection` map. Problems (unknown modifiers, bad conditions) become diagnostics,
+ * placed at their key or value when `locate` knows the source (`at`: where the section starts).
+ */
 export function parseDetection(
   detection: Record<string, unknown>,
   file: string,
+  locate: YamlLocator | undefined = undefined,
+  at: Position | undefined = undefined,
 ): { detection: Detection; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const report: Report = (code, message, severity = 'error') => diagnostics.push(diagnostic(file, code, message, { severity }));
+  const where = locate ?? NOWHERE;
+  const report: Report = (code, message, severity = 'error', position = at) =>
+    diagnostics.push(diagnostic(file, code, message, { severity, ...position }));
   const result: Detection = { identifiers: [], conditions: [] };
   if (!isMap(detection)) {
     report('detection-shape', `detection must be a map of search identifiers and a condition, found ${describeValue(detection)}`);
     return { detection: result, diagnostics };
   }
   for (const [name, value] of Object.entries(detection)) {
-    if (!RESERVED_KEYS.has(name)) result.identifiers.push(parseSearchIdentifier(name, value, report));
+    if (!RESERVED_KEYS.has(name)) result.identifiers.push(parseSearchIdentifier(name, value, report, where, where.key(detection, name)));
   }
   const timeframe = detection['timeframe'];
   if (typeof timeframe === 'string') result.timeframe = timeframe;
-  else if (timeframe !== undefined) report('detection-shape', `detection timeframe must be a string like '5m', found ${describeValue(timeframe)}`);
+  else if (timeframe !== undefined) {
+    report('detection-shape', `detection timeframe must be a string like '5m', found ${describeValue(timeframe)}`, 'error', where.value(detection, 'timeframe'));
+  }
   const names = result.identifiers.map((identifier) => identifier.name);
-  result.conditions = parseConditions(detection['condition'], names, report);
+  const raw = detection['condition'];
+  const conditionAt = where.key(detection, 'condition');
+  const reportCondition: Report = (code, message, severity, position) => report(code, message, severity, position ?? conditionAt);
+  const valueAt = (index: number) => (Array.isArray(raw) ? where.value(raw, index) : where.value(detection, 'condition'));
+  result.conditions = parseConditions(raw, names, reportCondition, valueAt, where);
   return { detection: result, diagnostics };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Conditions
 
-function parseConditions(raw: unknown, names: string[], report: Report): ParsedCondition[] {
+function parseConditions(
+  raw: unknown,
+  names: string[],
+  report: Report,
+  valueAt: (index: number) => Position | undefined,
+  locate: Locate,
+): ParsedCondition[] {
   if (raw === undefined || raw === null) {
     report('condition', 'detection has no condition');
     return [];
@@ -89,17 +115,23 @@ function parseConditions(raw: unknown, names: string[], report: Report): ParsedC
   const conditions: ParsedCondition[] = [];
   sources.forEach((source, index) => {
     const label = sources.length > 1 ? `condition ${index + 1}` : 'condition';
+    const at = valueAt(index);
     if (typeof source !== 'string') {
-      report('condition', `${label} must be a string, found ${describeValue(source)}`);
+      report('condition', `${label} must be a string, found ${describeValue(source)}`, 'error', at);
       return;
     }
     const { condition, errors } = parseCondition(source, names);
     // Diagnostics quote the condition; a hostile one can be megabytes long.
     const quoted = source.length > 200 ? `${source.slice(0, 200)}…` : source;
-    for (const error of errors) report('condition', `${label} '${quoted}', column ${error.column}: ${error.message}`);
+    for (const error of errors) {
+      // The column in the message counts within the condition; the diagnostic's is in the file.
+      const inFile = at && locate.inside(at, source, error.column - 1);
+      report('condition', `${label} '${quoted}', column ${error.column}: ${error.message}`, 'error', inFile);
+    }
     if (!condition || errors.length > 0) return;
     if (condition.aggregation) {
-      report('condition', `${label} '${quoted}' uses the legacy '|' aggregation, replaced by correlation rules in Sigma v2`, 'warning');
+      const pipe = source.indexOf('|');
+      report('condition', `${label} '${quoted}' uses the legacy '|' aggregation, replaced by correlation rules in Sigma v2`, 'warning', at && locate.inside(at, source, pipe));
     }
     conditions.push(condition);
   });
@@ -109,17 +141,17 @@ function parseConditions(raw: unknown, names: string[], report: Report): ParsedC
 // ---------------------------------------------------------------------------------------------
 // Search identifiers
 
-function parseSearchIdentifier(name: string, value: unknown, report: Report): SearchIdentifier {
+function parseSearchIdentifier(name: string, value: unknown, report: Report, locate: Locate, at: Position | undefined): SearchIdentifier {
   const where = `search identifier '${name}'`;
-  const shape = (message: string): void => report('detection-shape', `${where}: ${message}`);
+  const shape = (message: string): void => report('detection-shape', `${where}: ${message}`, 'error', at);
   if (isMap(value)) {
     if (Object.keys(value).length === 0) {
       shape('is an empty map');
       return { name, groups: [] };
     }
-    return { name, groups: [parseFieldMap(value, where, report)] };
+    return { name, groups: [parseFieldMap(value, where, report, locate)] };
   }
-  if (Array.isArray(value)) return { name, groups: parseList(value, where, report) };
+  if (Array.isArray(value)) return { name, groups: parseList(value, where, report, locate, at) };
   if (isScalar(value) && value !== null) {
     // A lone value is a one-keyword search (pySigma accepts it).
     return { name, groups: [[{ kind: 'keyword', modifiers: [], values: [value] }]] };
@@ -129,21 +161,22 @@ function parseSearchIdentifier(name: string, value: unknown, report: Report): Se
 }
 
 /** A list of maps is an OR of groups; plain values are keywords (one OR'ed keyword predicate). */
-function parseList(items: unknown[], where: string, report: Report): Predicate[][] {
+function parseList(items: unknown[], where: string, report: Report, locate: Locate, at: Position | undefined): Predicate[][] {
   if (items.length === 0) {
-    report('detection-shape', `${where}: is an empty list`);
+    report('detection-shape', `${where}: is an empty list`, 'error', at);
     return [];
   }
   const groups: Predicate[][] = [];
   const keywords: SigmaScalar[] = [];
   items.forEach((item, index) => {
+    const itemAt = locate.value(items, index) ?? at;
     if (isMap(item)) {
-      if (Object.keys(item).length === 0) report('detection-shape', `${where}: item ${index + 1} is an empty map`);
-      else groups.push(parseFieldMap(item, `${where}, item ${index + 1}`, report));
+      if (Object.keys(item).length === 0) report('detection-shape', `${where}: item ${index + 1} is an empty map`, 'error', itemAt);
+      else groups.push(parseFieldMap(item, `${where}, item ${index + 1}`, report, locate));
     } else if (isScalar(item)) {
       keywords.push(item);
     } else {
-      report('detection-shape', `${where}: item ${index + 1} must be a map or a plain value, found ${describeValue(item)}`);
+      report('detection-shape', `${where}: item ${index + 1} must be a map or a plain value, found ${describeValue(item)}`, 'error', itemAt);
     }
   });
   if (keywords.length > 0) groups.push([{ kind: 'keyword', modifiers: [], values: keywords }]);
@@ -151,17 +184,27 @@ function parseList(items: unknown[], where: string, report: Report): Predicate[]
 }
 
 /** One map = one AND group of predicates. */
-function parseFieldMap(map: Record<string, unknown>, where: string, report: Report): Predicate[] {
+function parseFieldMap(map: Record<string, unknown>, where: string, report: Report, locate: Locate): Predicate[] {
   const predicates: Predicate[] = [];
   for (const [key, raw] of Object.entries(map)) {
-    const predicate = parseFieldItem(key, raw, where, report);
+    const at = locate.key(map, key);
+    // Problems of the key (modifiers) point at the key, problems of a value at that value.
+    const reportAt: Report = (code, message, severity, position) => report(code, message, severity, position ?? at);
+    const valueAt = (index: number) => (Array.isArray(raw) ? locate.value(raw, index) : locate.value(map, key));
+    const predicate = parseFieldItem(key, raw, where, reportAt, valueAt);
     if (predicate) predicates.push(predicate);
   }
   return predicates;
 }
 
 /** `Field|mod1|mod2: value-or-list`; an empty field name (`'|all': [...]`) is a keyword search. */
-function parseFieldItem(key: string, raw: unknown, where: string, report: Report): Predicate | undefined {
+function parseFieldItem(
+  key: string,
+  raw: unknown,
+  where: string,
+  report: Report,
+  valueAt: (index: number) => Position | undefined,
+): Predicate | undefined {
   const [field = '', ...written] = key.split('|');
   const modifiers = written.map((mod) => mod.toLowerCase());
   const item = `${where}, '${key}'`;
@@ -169,13 +212,13 @@ function parseFieldItem(key: string, raw: unknown, where: string, report: Report
     const code = message.startsWith('unknown modifier') ? 'unknown-modifier' : 'invalid-modifier';
     report(code, `${item}: ${message}`);
   }
-  const values = parseValues(raw, item, report);
+  const values = parseValues(raw, item, report, valueAt);
   if (!values) return undefined;
-  checkValues(modifiers, values, item, report);
+  checkValues(modifiers, values, item, report, valueAt);
   return field === '' ? { kind: 'keyword', modifiers, values } : { kind: 'field', field, modifiers, values };
 }
 
-function parseValues(raw: unknown, item: string, report: Report): SigmaScalar[] | undefined {
+function parseValues(raw: unknown, item: string, report: Report, valueAt: (index: number) => Position | undefined): SigmaScalar[] | undefined {
   if (isScalar(raw)) return [raw];
   if (!Array.isArray(raw)) {
     report('detection-shape', `${item}: value must be a plain value or a list of them, found ${describeValue(raw)}`);
@@ -185,24 +228,30 @@ function parseValues(raw: unknown, item: string, report: Report): SigmaScalar[] 
   const values: SigmaScalar[] = [];
   raw.forEach((value, index) => {
     if (isScalar(value)) values.push(value);
-    else report('detection-shape', `${item}: value ${index + 1} must be a plain value, found ${describeValue(value)}`);
+    else report('detection-shape', `${item}: value ${index + 1} must be a plain value, found ${describeValue(value)}`, 'error', valueAt(index));
   });
   return values;
 }
 
 /** Value checks the modifiers imply (spec: `exists` takes a boolean, `lt`… a number). */
-function checkValues(modifiers: string[], values: SigmaScalar[], item: string, report: Report): void {
+function checkValues(
+  modifiers: string[],
+  values: SigmaScalar[],
+  item: string,
+  report: Report,
+  valueAt: (index: number) => Position | undefined,
+): void {
   const families = new Set(modifiers.map((mod) => lookupModifier(mod)?.family));
   const bad = (expected: string, test: (value: SigmaScalar) => boolean): void => {
-    const wrong = values.find((value) => !test(value));
-    if (wrong !== undefined) report('detection-shape', `${item}: expects ${expected}, found ${describeValue(wrong)}`);
+    const wrong = values.findIndex((value) => !test(value));
+    if (wrong !== -1) report('detection-shape', `${item}: expects ${expected}, found ${describeValue(values[wrong])}`, 'error', valueAt(wrong));
   };
   if (families.has('exists')) bad('true or false', (value) => typeof value === 'boolean');
   if (families.has('regex')) {
-    for (const value of values) {
+    values.forEach((value, index) => {
       const problem = typeof value === 'string' ? regexSyntaxError(value) : undefined;
-      if (problem) report('invalid-regex', `${item}: invalid regular expression: ${problem}`);
-    }
+      if (problem) report('invalid-regex', `${item}: invalid regular expression: ${problem}`, 'error', valueAt(index));
+    });
   }
   if (families.has('compare') || families.has('time')) bad('a number', (value) => typeof value === 'number' || (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))));
 }

@@ -10,6 +10,7 @@ import { diagnostic, type Diagnostic } from '../diagnostics.ts';
 import { encodingDiagnostic } from '../encoding.ts';
 import { compareStrings } from '../order.ts';
 import { mapLimit } from '../parallel.ts';
+import { positionRecorder, type YamlLocator } from './positions.ts';
 import { SIGMA_YAML_SCHEMA } from './yaml-schema.ts';
 
 export interface RawSigmaDocument {
@@ -23,6 +24,8 @@ export interface RawSigmaDocument {
   data: unknown;
   /** The document's YAML text. */
   source: string;
+  /** Where its keys and values are written in the file, for diagnostics. */
+  locate?: YamlLocator;
 }
 
 export interface SigmaLoadResult {
@@ -137,14 +140,15 @@ export function parseSigmaFile(
 export function parseSigmaYaml(
   bytes: Buffer,
   file: string,
-): { documents: { document: number; data: unknown; source: string }[]; diagnostics: Diagnostic[] } {
+): { documents: { document: number; data: unknown; source: string; locate: YamlLocator }[]; diagnostics: Diagnostic[] } {
   if (bytes.includes(0)) return fail(file, 'binary-file', 'file contains NUL bytes: not a YAML text file');
   // A byte-order mark and CRLF line ends are common in repositories edited on Windows.
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   if (text.trim() === '') return fail(file, 'empty-file', 'file is empty');
   let values: unknown[];
+  const { listener, locator } = positionRecorder(text);
   try {
-    values = yaml.loadAll(text, undefined, { schema: SIGMA_YAML_SCHEMA, filename: file });
+    values = yaml.loadAll(text, undefined, { schema: SIGMA_YAML_SCHEMA, filename: file, listener });
   } catch (error) {
     const mark = (error as { mark?: { line: number; column: number } }).mark;
     const reason = (error as { reason?: string }).reason ?? (error as Error).message;
@@ -157,11 +161,11 @@ export function parseSigmaYaml(
   }
   for (const [index, value] of values.entries()) {
     const problem = expansionProblem(value);
-    if (problem) return fail(file, 'yaml-size', `document ${index + 1} ${problem}: file not loaded`);
+    if (problem) return { documents: [], diagnostics: [diagnostic(file, 'yaml-size', `document ${index + 1} ${problem}: file not loaded`, { ...locator.document(index) })] };
   }
   const sources = splitDocuments(text, values.length);
   const documents = values
-    .map((data, document) => ({ document, data, source: sources[document] }))
+    .map((data, document) => ({ document, data, source: sources[document], locate: locator }))
     .filter((d) => d.data !== null && d.data !== undefined);
   if (documents.length === 0) return fail(file, 'empty-file', 'file holds no YAML document');
   return { documents, diagnostics: [] };

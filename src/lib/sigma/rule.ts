@@ -9,6 +9,7 @@ import { tacticFromTag } from '../attack/tactics.ts';
 import type { LogSource, RuleKind } from '../catalog/types.ts';
 import { parseDetection, type Detection } from './detection.ts';
 import type { RawSigmaDocument } from './load.ts';
+import type { Position, YamlLocator } from './positions.ts';
 import { correlationSchema, ESSENTIAL_KEYS, filterSchema, ruleSchema } from './schema.ts';
 
 export interface SigmaRule {
@@ -51,6 +52,15 @@ export interface SigmaRule {
   filter?: Record<string, unknown>;
   /** The YAML document text as written. */
   source: string;
+  /** Where parts of the rule are written in its file, for diagnostics made after modelling (not published). */
+  positions?: RulePositions;
+}
+
+export interface RulePositions {
+  document?: Position;
+  id?: Position;
+  /** One per entry of `references`. */
+  references: (Position | undefined)[];
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -69,6 +79,7 @@ export function kindOf(data: Record<string, unknown>): RuleKind {
 export function validateDocument(
   data: Record<string, unknown>,
   file: string,
+  locate?: YamlLocator,
 ): { value?: Record<string, unknown>; diagnostics: Diagnostic[] } {
   const schema = { rule: ruleSchema, correlation: correlationSchema, filter: filterSchema }[kindOf(data)];
   const diagnostics: Diagnostic[] = [];
@@ -84,6 +95,7 @@ export function validateDocument(
       diagnostics.push(
         diagnostic(file, 'schema', `${where}: ${issue.message}${essential ? '' : ' (field ignored)'}`, {
           severity: essential ? 'error' : 'warning',
+          ...(locate && positionOfPath(locate, data, issue.path)),
         }),
       );
       if (essential) return { diagnostics };
@@ -94,6 +106,19 @@ export function validateDocument(
   return { diagnostics };
 }
 
+/** Where the deepest key of `path` that exists in `data` is written; the document's start when none does. */
+function positionOfPath(locate: YamlLocator, data: object, path: PropertyKey[]): Position | undefined {
+  let node: unknown = data;
+  let at = locate.node(data);
+  for (const segment of path) {
+    if (node === null || typeof node !== 'object' || !(String(segment) in node)) break;
+    const here = Array.isArray(node) ? locate.value(node, Number(segment)) : locate.key(node, String(segment));
+    at = here ?? at;
+    node = (node as Record<string, unknown>)[String(segment)];
+  }
+  return at;
+}
+
 /**
  * Legacy rule collections (`action: global`): the first document is merged into each following
  * one, which makes each of them a complete rule.
@@ -102,18 +127,22 @@ export function expandLegacyCollection(documents: RawSigmaDocument[]): RawSigmaD
   const first = documents[0]?.data as Record<string, unknown> | undefined;
   if (!first || typeof first !== 'object' || first.action !== 'global' || documents.length < 2) return documents;
   const { action: _action, ...global } = first;
+  // `global` is a copy too: its keys are found in the first document.
+  documents[0].locate?.alias(global, [first]);
   return documents.slice(1).map((d) => ({
     ...d,
-    data: deepMerge(global, (d.data ?? {}) as Record<string, unknown>),
+    data: deepMerge(global, (d.data ?? {}) as Record<string, unknown>, d.locate),
     source: `${documents[0].source.trimEnd()}\n---\n${d.source}`,
   }));
 }
 
-function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+/** `over` merged into `base`; with a locator, merged maps find their keys in the document, then in the global part. */
+function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>, locate?: YamlLocator): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
+  locate?.alias(out, [over, base]);
   for (const [k, v] of Object.entries(over)) {
     const b = out[k];
-    out[k] = isPlainObject(b) && isPlainObject(v) ? deepMerge(b, v) : v;
+    out[k] = isPlainObject(b) && isPlainObject(v) ? deepMerge(b, v, locate) : v;
   }
   return out;
 }
@@ -125,16 +154,18 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 /** A raw document → a rule, or the diagnostics explaining why it is not one. */
 export function toRule(raw: RawSigmaDocument): { rule?: SigmaRule; diagnostics: Diagnostic[] } {
   if (!isPlainObject(raw.data)) {
-    return { diagnostics: [diagnostic(raw.file, 'schema', `document ${raw.document + 1} is not a mapping`)] };
+    return { diagnostics: [diagnostic(raw.file, 'schema', `document ${raw.document + 1} is not a mapping`, { ...documentStart(raw) })] };
   }
-  const { value, diagnostics } = validateDocument(raw.data, raw.file);
+  const data = raw.data;
+  const { value, diagnostics } = validateDocument(data, raw.file, raw.locate);
   if (!value) return { diagnostics };
   const kind = kindOf(value);
   const str = (k: string) => (value[k] === undefined ? undefined : String(value[k]));
   const list = (k: string) => (value[k] as string[] | undefined) ?? [];
+  const positions = rulePositions(raw.locate, data, list('references').length);
   const id = str('id') ?? '';
-  if (!id) diagnostics.push(diagnostic(raw.file, 'missing-id', 'rule has no id', { severity: 'warning' }));
-  else if (!UUID.test(id)) diagnostics.push(diagnostic(raw.file, 'invalid-id', `id "${id}" is not a UUID`, { severity: 'warning' }));
+  if (!id) diagnostics.push(diagnostic(raw.file, 'missing-id', 'rule has no id', { severity: 'warning', ...positions.document }));
+  else if (!UUID.test(id)) diagnostics.push(diagnostic(raw.file, 'invalid-id', `id "${id}" is not a UUID`, { severity: 'warning', ...positions.id }));
 
   const tags = list('tags');
   const status = str('status');
@@ -164,9 +195,12 @@ export function toRule(raw: RawSigmaDocument): { rule?: SigmaRule; diagnostics: 
     tactics: unique(tags.map(tacticFromTag)),
     active: !INACTIVE.has(status ?? '') && !INACTIVE.has(raw.collection),
     source: raw.source,
+    positions,
   };
   if (kind === 'rule') {
-    const parsed = parseDetection(value.detection as Record<string, unknown>, raw.file);
+    // The document's own map (the validated copy is a new object the locator does not know).
+    const detection = (isPlainObject(data.detection) ? data.detection : value.detection) as Record<string, unknown>;
+    const parsed = parseDetection(detection, raw.file, raw.locate, raw.locate?.key(data, 'detection') ?? positions.document);
     rule.detection = parsed.detection;
     diagnostics.push(...parsed.diagnostics);
   } else if (kind === 'correlation') {
@@ -175,6 +209,22 @@ export function toRule(raw: RawSigmaDocument): { rule?: SigmaRule; diagnostics: 
     rule.filter = value.filter as Record<string, unknown>;
   }
   return { rule, diagnostics };
+}
+
+function documentStart(raw: RawSigmaDocument): Position | undefined {
+  if (!raw.locate) return undefined;
+  return typeof raw.data === 'object' && raw.data !== null ? raw.locate.node(raw.data) : raw.locate.document(raw.document);
+}
+
+/** Where the rule's id and references are written (`count` references once validated: a lone value is one). */
+function rulePositions(locate: YamlLocator | undefined, data: Record<string, unknown>, count: number): RulePositions {
+  if (!locate) return { references: [] };
+  const references = data.references;
+  return {
+    document: locate.node(data),
+    id: locate.value(data, 'id') ?? locate.key(data, 'id'),
+    references: Array.from({ length: count }, (_, i) => (Array.isArray(references) ? locate.value(references, i) : locate.value(data, 'references'))),
+  };
 }
 
 function unique(values: (string | undefined | null)[]): string[] {
