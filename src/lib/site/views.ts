@@ -231,6 +231,8 @@ export interface TechniqueView {
   activeRules: number;
   /** Tests evaluated with no predicted detection. */
   unpredictedTests: CatalogTest[];
+  /** Whether the tests are also shown in full (commands, arguments, cleanup) below their table: not for long lists, which each test's own page holds. */
+  testsInFull: boolean;
   referencingRules: CatalogRule[];
   attackUrl?: string;
   /** Confidence tier of each listed rule's link to the technique (or a sub-technique). */
@@ -238,6 +240,9 @@ export interface TechniqueView {
   /** Rules linked to it (observed or predicted on its tests) that neither tag nor reference it. */
   linkedRules: CatalogRule[];
 }
+
+/** Up to this many tests, a technique page shows each in full as well as in its table (keeps pages such as T1685's, with 77 tests, under the page-size limit). */
+export const TESTS_IN_FULL = 30;
 
 export function techniqueView(model: SiteModel, technique: CatalogTechnique): TechniqueView {
   const rules = technique.rules.map((s) => model.rule(s)).filter((r): r is CatalogRule => !!r);
@@ -257,6 +262,7 @@ export function techniqueView(model: SiteModel, technique: CatalogTechnique): Te
     ruleGroups: groupRulesByLogsource(rules).map((g) => ({ ...g, rules: g.rules.sort(byTier) })),
     activeRules: rules.filter((r) => r.active).length,
     unpredictedTests: [],
+    testsInFull: technique.tests.length <= TESTS_IN_FULL,
     referencingRules: technique.referencingRules
       .map((s) => model.rule(s))
       .filter((r): r is CatalogRule => !!r)
