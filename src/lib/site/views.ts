@@ -78,8 +78,10 @@ export interface RuleView {
   references: ReferenceView[];
   conditions: Array<{ source: string; tree: ConditionView; aggregation?: string }>;
   identifiers: IdentifierView[];
-  /** Indicator table rows: all indicators, or for large rules only the shared ones. */
+  /** Indicator table rows: all indicators, or for large rules only the shared ones (at most INDICATOR_ROWS_SHOWN). */
   indicators: IndicatorRow[];
+  /** Shared indicators past the table's limit, by field and operator: listed compactly, each linked to its page. */
+  moreIndicators: Array<{ field: string | null; operator: string; rows: IndicatorRow[] }>;
   /** For large rules: the indicators unique to the rule, grouped. */
   uniqueIndicators: UniqueIndicatorGroup[];
   related: RelatedView[];
@@ -142,8 +144,8 @@ function indicatorRows(model: SiteModel, rule: CatalogRule, refs: IndicatorRef[]
   });
 }
 
-function splitIndicators(rows: IndicatorRow[]): Pick<RuleView, 'indicators' | 'uniqueIndicators'> {
-  if (rows.length <= COMPACT_INDICATORS) return { indicators: rows, uniqueIndicators: [] };
+function splitIndicators(rows: IndicatorRow[]): Pick<RuleView, 'indicators' | 'moreIndicators' | 'uniqueIndicators'> {
+  if (rows.length <= COMPACT_INDICATORS) return { ...limitTable(rows), uniqueIndicators: [] };
   const groups = new Map<string, UniqueIndicatorGroup>();
   for (const row of rows) {
     if (row.shared) continue;
@@ -157,7 +159,18 @@ function splitIndicators(rows: IndicatorRow[]): Pick<RuleView, 'indicators' | 'u
     // A slice page's URL ends in its number (`…/fields/commandline/7/`); the field page itself has none.
     group.pages = [...new Set(group.hrefs.map((href) => href.split('#')[0]!))].map((href) => ({ href, label: /\/(\d+)\/$/.exec(href)?.[1] ?? 'field page' }));
   }
-  return { indicators: rows.filter((r) => r.shared), uniqueIndicators: [...groups.values()] };
+  return { ...limitTable(rows.filter((r) => r.shared)), uniqueIndicators: [...groups.values()] };
+}
+
+/** The first INDICATOR_ROWS_SHOWN rows for the table; the rest grouped by field and operator as they come. */
+function limitTable(rows: IndicatorRow[]): Pick<RuleView, 'indicators' | 'moreIndicators'> {
+  const moreIndicators: RuleView['moreIndicators'] = [];
+  for (const row of rows.slice(INDICATOR_ROWS_SHOWN)) {
+    const last = moreIndicators.at(-1);
+    if (last && last.field === row.field && last.operator === row.operator) last.rows.push(row);
+    else moreIndicators.push({ field: row.field, operator: row.operator, rows: [row] });
+  }
+  return { indicators: rows.slice(0, INDICATOR_ROWS_SHOWN), moreIndicators };
 }
 
 function relatedViews(model: SiteModel, related: CatalogRule['related']): RelatedView[] {
