@@ -41,6 +41,14 @@ describe('cases an evaluator must get right', () => {
   it('cased makes the comparison case-sensitive', () => {
     expect(matches(`sel: {CommandLine|cased: 'Net'}\ncondition: sel`, { CommandLine: 'net' })).toBe(false);
   });
+  it('a field spelt in another case is found; the exact spelling wins', () => {
+    expect(matches(`sel: {commandline|contains: 'whoami'}\ncondition: sel`, { CommandLine: 'cmd /c whoami' })).toBe(true);
+    const both = { Image: 'C:\\a\\x.exe', image: 'C:\\a\\y.exe' };
+    expect(matches(`sel: {Image|endswith: 'x.exe'}\ncondition: sel`, both)).toBe(true);
+    expect(matches(`sel: {IMAGE|endswith: 'y.exe'}\ncondition: sel`, both)).toBe(true);
+    expect(matches(`sel: {IMAGE|endswith: 'x.exe'}\ncondition: sel`, both)).toBe(false);
+    expect(matches(`sel: {ParentImage|endswith: 'x.exe'}\ncondition: sel`, both)).toBe(false);
+  });
   it('null matches an absent field', () => {
     expect(matches(`sel: {User: null}\ncondition: sel`, { Image: 'x' })).toBe(true);
   });

@@ -18,6 +18,20 @@ export interface PreparedEvent {
   readonly lower: ReadonlyMap<string, string>;
   /** Text and lower-cased text by exact name and by lower-cased name: one lookup per predicate. */
   readonly values: ReadonlyMap<string, FieldValue>;
+  /** `values` again, by field slot (`fieldSlot`): an array read instead of hashing a name. */
+  readonly slots: readonly (FieldValue | undefined)[];
+}
+
+const SLOTS = new Map<string, number>();
+
+/**
+ * A number for a field name as spelt (process-wide, in order first seen): predicates look a
+ * field up by the numbers of its exact and lower-cased names, computed once when compiled.
+ */
+export function fieldSlot(name: string): number {
+  let slot = SLOTS.get(name);
+  if (slot === undefined) SLOTS.set(name, (slot = SLOTS.size));
+  return slot;
 }
 
 export interface FieldValue {
@@ -46,7 +60,10 @@ export function prepareEvent(fields: SigmaEvent): PreparedEvent {
   const values = new Map<string, FieldValue>();
   for (const value of exact.values()) values.set(value.name.toLowerCase(), value);
   for (const value of exact.values()) values.set(value.name, value);
-  return { fields, names, texts, lowerTexts, lower, values };
+  const slotted: [number, FieldValue][] = [...values].map(([name, value]) => [fieldSlot(name), value]);
+  const slots: (FieldValue | undefined)[] = new Array(Math.max(0, ...slotted.map(([slot]) => slot + 1)));
+  for (const [slot, value] of slotted) slots[slot] = value;
+  return { fields, names, texts, lowerTexts, lower, values, slots };
 }
 
 /** The event's own spelling of a rule's field name (exact first, then ignoring case). */

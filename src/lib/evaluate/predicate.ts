@@ -4,7 +4,7 @@
  * decided makes the predicate unknown unless another value already decides it.
  */
 import type { Predicate, SigmaScalar } from '../sigma/detection.ts';
-import { resolveField, type PreparedEvent } from './event.ts';
+import { fieldSlot, resolveField, type PreparedEvent } from './event.ts';
 import { GRAM_MIN_LENGTH, mayContain, valueGrams } from './grams.ts';
 import { canonicalModifiers, compileValue, type LiteralCheck, type Truth, type ValueCheck } from './modifiers.ts';
 
@@ -50,13 +50,17 @@ export function compilePredicate(predicate: Predicate): CompiledPredicate {
 
 /**
  * Kleene OR (or AND under `all`) over the values of one field, stopping as soon as the outcome
- * is certain. Written as a plain loop: this runs millions of times per corpus evaluation.
+ * is certain. Written as a plain loop: this runs millions of times per corpus evaluation. The
+ * field is found by its slot numbers (an array read): hashing the name on every event was a
+ * third of the predict stage.
  */
 function fieldEvaluator(field: string, items: CompiledItem[], all: boolean): (event: PreparedEvent) => Truth {
-  const lowerField = field.toLowerCase();
+  const exactSlot = fieldSlot(field);
+  const lowerSlot = fieldSlot(field.toLowerCase());
   const combined = combinedContains(items, all);
   return (event) => {
-    const value = event.values.get(field) ?? event.values.get(lowerField);
+    const slots = event.slots;
+    const value = slots[exactSlot] ?? slots[lowerSlot];
     const text = value?.text;
     const lower = value?.lower;
     if (combined) return combined(text, lower, event);

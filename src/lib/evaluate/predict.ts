@@ -48,30 +48,39 @@ export function predictAll(rules: CatalogRule[], tests: CatalogTest[], options: 
   const events = synthesiseAll(tests, options.payloads, notes);
   const bySource = groupBySource(events);
   const found: (Prediction & { order: number })[] = [];
+  // Per test, the first event the current rule matched (undefined: none yet); `matched` lists
+  // the tests set, in the order they were found, to reset them for the next rule.
+  const first: (TestEvent | undefined)[] = new Array(tests.length).fill(undefined);
+  const matched: number[] = [];
   // Rules outermost: each compiled rule then runs over many events in a row, which keeps V8's
   // call sites monomorphic — several times faster than trying every rule on each event.
   for (const rule of rules) {
     if (rule.kind !== 'rule' || !rule.detection || !(options.includeInactive || rule.active)) continue;
     const matcher = compileRule(rule);
     if (matcher.unsupported) continue;
-    const first = new Map<number, TestEvent>();
     // A payload loaded by many tests (WinPwn by forty) is one shared event: evaluated once per rule.
     const shared = new Map<PreparedEvent, Truth>();
     for (const [source, group] of bySource) {
       if (!logSourceApplies(rule.logsource, source)) continue;
-      for (const e of group) {
-        const seen = first.get(e.test);
+      for (let i = 0; i < group.length; i++) {
+        const e = group[i]!;
+        const seen = first[e.test];
         if (seen && seen.order < e.order) continue;
-        const sharable = e.event.source && e.event.fields['EventID'] === 4104;
-        let truth = sharable ? shared.get(e.prepared) : undefined;
+        let truth = e.sharable ? shared.get(e.prepared) : undefined;
         if (truth === undefined) {
           truth = matcher.test(e.prepared);
-          if (sharable) shared.set(e.prepared, truth);
+          if (e.sharable) shared.set(e.prepared, truth);
         }
-        if (truth === true) first.set(e.test, e);
+        if (truth === true) {
+          if (!seen) matched.push(e.test);
+          first[e.test] = e;
+        }
       }
     }
-    for (const e of first.values()) {
+    const hits = matched.map((t) => first[t]!);
+    for (const t of matched) first[t] = undefined;
+    matched.length = 0;
+    for (const e of hits) {
       const explanation = matcher.explain(e.prepared);
       const prediction: Prediction & { order: number } = { test: tests[e.test]!.guid, rule: rule.slug, ruleId: rule.id, event: e.event, explanation, order: e.order };
       found.push(e.event.source ? fromPayload(prediction, e.event.source) : prediction);
@@ -113,6 +122,8 @@ interface TestEvent {
   order: number;
   event: SynthesisedEvent;
   prepared: PreparedEvent;
+  /** A script block of a loaded payload: the same prepared event in every test that loads it. */
+  sharable: boolean;
 }
 
 function synthesiseAll(tests: CatalogTest[], payloads: PayloadStore | undefined, notes: Map<string, string[]>): TestEvent[] {
@@ -130,7 +141,7 @@ function synthesiseAll(tests: CatalogTest[], payloads: PayloadStore | undefined,
   tests.forEach((test, t) => {
     const run = simulateTest(test, payloads);
     if (run.notes.length > 0) notes.set(test.guid, run.notes);
-    for (const event of run.events) all.push({ test: t, order: all.length, event, prepared: prepare(event) });
+    for (const event of run.events) all.push({ test: t, order: all.length, event, prepared: prepare(event), sharable: event.source !== undefined && event.fields['EventID'] === 4104 });
   });
   return all;
 }

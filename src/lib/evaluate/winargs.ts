@@ -1,11 +1,15 @@
 /**
  * Windows command lines: a program receives one string and splits it itself. Most follow the
- * C runtime (CommandLineToArgvW) rules implemented here; cmd.exe does not (see cmd.ts).
+ * C runtime rules implemented here (CommandLineToArgvW keeps the pre-2008 rule of leaving the
+ * quotes after a `""`, which differs only where more than one space follows); cmd.exe does not
+ * (see cmd.ts).
  */
 
 /**
- * Splits like CommandLineToArgvW: only spaces and tabs separate (a newline is an ordinary
- * character), quotes group, `\"` is a literal quote, `""` inside quotes too.
+ * Splits like the C runtime's argv parser (msvcr90 and later) and .NET's: only spaces and tabs
+ * separate (a newline is an ordinary character), quotes group; 2n backslashes before a quote are
+ * n backslashes and the quote is then read as any quote, 2n+1 are n backslashes and a literal
+ * quote; `""` inside quotes is a literal quote and the argument stays quoted.
  */
 export function splitWindowsArgs(text: string): string[] {
   const args: string[] = [];
@@ -19,9 +23,14 @@ export function splitWindowsArgs(text: string): string[] {
       while (text[i + n] === '\\') n++;
       if (text[i + n] === '"') {
         current += '\\'.repeat(Math.floor(n / 2));
-        if (n % 2 === 1) current += '"';
-        else inQuotes = !inQuotes;
-        i += n;
+        // An escaped quote is consumed here; after an even run the quote is left to the quote
+        // rules below, so `\\""` inside quotes is a backslash and a literal quote (.NET's
+        // ParseArgumentsIntoList and the CRT): the harness writes it for every `\"` of a
+        // PowerShell test, as in `"HKCU:\…\Winlogon\"` (T1547.004 #1).
+        if (n % 2 === 1) {
+          current += '"';
+          i += n;
+        } else i += n - 1;
       } else {
         current += '\\'.repeat(n);
         i += n - 1;
