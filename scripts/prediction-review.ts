@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { loadCorpusRules, loadCorpusTests } from '../tests/evaluate/corpus-data.ts';
 import { predictDetections } from '../src/lib/evaluate/predict.ts';
+import { prng } from './prng.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const corpus = path.resolve(root, '..', 'shared', 'corpus');
@@ -43,17 +44,6 @@ async function dump(file: string, payloads: string | undefined): Promise<void> {
   console.log(`${lines.length} predictions written to ${file}`);
 }
 
-/** mulberry32: a small seeded generator, so the sample is the same on every machine. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function read(file: string): Line[] {
   return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line);
@@ -62,7 +52,7 @@ function read(file: string): Line[] {
 function listNew(before: string, after: string, seed: number, count: number): void {
   const old = new Set(read(before).map((l) => `${l.test} ${l.rule}`));
   const fresh = read(after).filter((l) => !old.has(`${l.test} ${l.rule}`));
-  const next = random(seed);
+  const next = prng(seed);
   const pool = [...fresh];
   const sample: Line[] = [];
   while (sample.length < count && pool.length > 0) sample.push(pool.splice(Math.floor(next() * pool.length), 1)[0]!);

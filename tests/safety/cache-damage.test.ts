@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { toJson } from '../../src/lib/catalog/write.ts';
 import { runCatalog, type PipelineOptions } from '../../src/lib/pipeline.ts';
 import { projectRoot, removeTemp, tempDir, writeRules } from './helpers.ts';
+import { prng } from '../../scripts/prng.ts';
 
 const inputs: PipelineOptions = {
   sigma: [path.join(projectRoot, 'rules')],
@@ -20,17 +21,6 @@ let root: string;
 let pristine: string;
 let clean: string;
 
-/** mulberry32: a small seeded generator, so a failing trial can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const DAMAGE = ['flip one byte', 'flip eight bytes', 'truncate', '64 garbage bytes', 'append garbage', 'empty', 'a folder'] as const;
 
@@ -76,7 +66,7 @@ describe('a damaged cache is never trusted', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
       for (let seed = 1; seed <= 60; seed++) {
-        const rnd = random(seed);
+        const rnd = prng(seed);
         const dir = path.join(root, `trial-${seed}`);
         cpSync(pristine, dir, { recursive: true });
         const damaged = readdirSync(dir).map((name) => {
