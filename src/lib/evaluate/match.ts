@@ -3,7 +3,8 @@
  * lazily and at most once per event (conditions often name the same one twice, `1 of sel_*`
  * then `all of them`), so a rule whose first selection fails costs a single string test.
  */
-import type { CatalogRule, LogSource } from '../catalog/types.ts';
+import type { CatalogRule } from '../catalog/types.ts';
+import type { LogSource } from '../sigma/logsource.ts';
 import type { ParsedCondition } from '../sigma/condition.ts';
 import type { SearchIdentifier } from '../sigma/detection.ts';
 import { compileCondition, identifiersOf } from './condition.ts';
