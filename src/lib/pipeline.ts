@@ -10,7 +10,8 @@ import { loadAtomicsIncremental, type AtomicFolderEntry } from './cache/atomics.
 import { loadGitDates, type GitDates, type GitEntry } from './cache/git.ts';
 import { modelSigma, scanSigma, type SigmaFileEntry } from './cache/sigma.ts';
 import { BuildCache } from './cache/store.ts';
-import { buildCatalog, ruleIndicators } from './catalog/build.ts';
+import { buildCatalog } from './catalog/build.ts';
+import { ruleIndicators } from './indicators/extract.ts';
 import { attackProvenance, sourceProvenance } from './catalog/provenance.ts';
 import { toolPackage } from './package-root.ts';
 import { applyPredictions } from './catalog/predictions.ts';

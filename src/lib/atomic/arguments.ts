@@ -2,7 +2,7 @@
  * `#{name}` placeholders in Atomic commands. Invoke-AtomicTest substitutes input argument
  * values before running a test; the site shows the command both ways.
  */
-import type { InputArgument } from '../catalog/types.ts';
+import type { InputArgument } from './types.ts';
 
 export type ArgumentValues = readonly InputArgument[] | Readonly<Record<string, string | undefined>>;
 

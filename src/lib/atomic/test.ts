@@ -1,10 +1,9 @@
 /** One validated yaml test → the catalog's shape. Pure, so it can be tested without files. */
-import type { Dependency, InputArgument } from '../catalog/types.ts';
 import { compareIds } from '../attack/technique-id.ts';
 import { substituteArguments } from './arguments.ts';
 import { testAnchor } from './markdown.ts';
 import type { AtomicTestYaml } from './schema.ts';
-import type { AtomicTest } from './types.ts';
+import type { AtomicTest, Dependency, InputArgument } from './types.ts';
 
 export function toAtomicTest(
   raw: AtomicTestYaml,

@@ -6,9 +6,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ruleIndicators } from '../catalog/build.ts';
 import { diagnostic, type Diagnostic } from '../diagnostics.ts';
-import type { Indicator } from '../indicators/extract.ts';
+import { ruleIndicators, type Indicator } from '../indicators/extract.ts';
 import { collectionOf, listSigmaFiles, parseSigmaFile, type RawSigmaDocument } from '../sigma/load.ts';
 import { limiter } from '../parallel.ts';
 import type { SigmaRule } from '../sigma/rule.ts';

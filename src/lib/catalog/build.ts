@@ -5,7 +5,7 @@
 import type { AttackData } from '../attack/types.ts';
 import type { AtomicTechnique } from '../atomic/load.ts';
 import { compareDiagnostics, diagnostic, type Diagnostic } from '../diagnostics.ts';
-import { extractIndicators, type Indicator } from '../indicators/extract.ts';
+import { ruleIndicators, type Indicator } from '../indicators/extract.ts';
 import { countIndicators } from '../indicators/count.ts';
 import { fieldSliceBits, sliceOf } from '../indicators/slices.ts';
 import type { SigmaRule } from '../sigma/rule.ts';
@@ -188,10 +188,6 @@ function linkRelated(rules: CatalogRule[]): void {
       target.relatedFrom.push({ id: rule.id, type: rel.type, slug: rule.slug });
     }
   }
-}
-
-export function ruleIndicators(rule: SigmaRule): Indicator[] {
-  return rule.detection ? extractIndicators(rule.detection) : [];
 }
 
 function linkIndicators(rules: CatalogRule[], sources: SigmaRule[], indicatorsOf: (rule: SigmaRule) => Indicator[]): CatalogIndicator[] {

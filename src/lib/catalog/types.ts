@@ -7,15 +7,7 @@ import type { Changes } from '../changes/types.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import type { SigmaRule } from '../sigma/rule.ts';
 import type { Prediction } from '../evaluate/predict.ts';
-
-export type RuleKind = 'rule' | 'correlation' | 'filter';
-
-export interface LogSource {
-  product?: string;
-  category?: string;
-  service?: string;
-  definition?: string;
-}
+import type { AtomicTest } from '../atomic/types.ts';
 
 export interface RelatedRule {
   id: string;
@@ -66,42 +58,8 @@ export interface CatalogRule extends Omit<SigmaRule, 'file' | 'related'> {
   observedTests?: string[];
 }
 
-export interface InputArgument {
-  name: string;
-  description?: string;
-  type?: string;
-  default?: string;
-}
-
-export interface Dependency {
-  description?: string;
-  prereqCommand?: string;
-  getPrereqCommand?: string;
-}
-
-export interface CatalogTest {
-  guid: string;
-  technique: string;
-  /** 1-based position in the technique's file, as in "Atomic Test #3". */
-  number: number;
-  name: string;
-  description?: string;
-  platforms: string[];
-  executor: string;
-  elevationRequired: boolean;
-  /** The command as written, with #{arg} placeholders. */
-  command?: string;
-  /** The command with input argument defaults substituted. */
-  commandResolved?: string;
-  cleanup?: string;
-  cleanupResolved?: string;
-  /** Manual executor steps. */
-  steps?: string;
-  inputArguments: InputArgument[];
-  dependencies: Dependency[];
-  dependencyExecutor?: string;
-  /** Anchor of the test's heading in the generated Txxxx.md (current format). */
-  anchor: string;
+/** An Atomic test with its cross-references: the rules that name it, its page and predictions. */
+export interface CatalogTest extends AtomicTest {
   /** Rules that reference this test explicitly. */
   rules: string[];
   url: string;

@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import yaml from 'js-yaml';
 import { SIGMA_YAML_SCHEMA } from '../sigma/yaml-schema.ts';
-import type { Catalog, CatalogRule, CatalogTest } from '../catalog/types.ts';
+import type { AtomicTest } from '../atomic/types.ts';
+import type { SigmaRule } from '../sigma/rule.ts';
 import { compareStrings } from '../order.ts';
 import type { PreviousBuild, PreviousRule, PreviousTest } from './previous.ts';
 import type { Changes, FeedEntry, RuleChange, RuleChangeKind, TestChange } from './types.ts';
@@ -19,9 +20,20 @@ const TEST_FIELDS = [
 
 export const FEED_LENGTH = 200;
 
-type Rule = PreviousRule | CatalogRule;
+/** What the diff reads of a current rule (a catalog rule is one): its text, where it is, its page and dates. */
+export type CurrentRule = Pick<SigmaRule, 'id' | 'title' | 'path' | 'document' | 'collection' | 'status' | 'level' | 'source' | 'active'> & {
+  slug: string;
+  url: string;
+  created?: string;
+  lastModified?: string;
+};
 
-export function diffBuilds(previous: PreviousBuild, catalog: Catalog): Changes {
+/** What the diff reads of a current Atomic test (a catalog test is one). */
+export type CurrentTest = Pick<AtomicTest, 'guid' | 'number' | (typeof TEST_FIELDS)[number]> & { url: string };
+
+type Rule = PreviousRule | CurrentRule;
+
+export function diffBuilds(previous: PreviousBuild, catalog: { rules: CurrentRule[]; tests: CurrentTest[] }): Changes {
   const date = newestDate(catalog.rules);
   /** The text of the version each change produced (or removed), for feed entry ids. */
   const versions = new Map<RuleChange | TestChange, string>();
@@ -85,8 +97,8 @@ export function diffBuilds(previous: PreviousBuild, catalog: Catalog): Changes {
  * Pairs each previous rule with its current version: by id when the id is unique on both sides,
  * then by file and document (rules without an id, or with a duplicated one).
  */
-function matchRules(before: PreviousRule[], after: CatalogRule[]) {
-  const pairs: [PreviousRule, CatalogRule][] = [];
+function matchRules(before: PreviousRule[], after: CurrentRule[]) {
+  const pairs: [PreviousRule, CurrentRule][] = [];
   const byId = <R extends Rule>(rules: R[]) => {
     const map = new Map<string, R[]>();
     for (const r of rules) if (r.id) map.set(r.id.toLowerCase(), [...(map.get(r.id.toLowerCase()) ?? []), r]);
@@ -157,16 +169,16 @@ function ruleEntry(r: Rule): RuleChange {
   };
 }
 
-function testEntry(t: PreviousTest | CatalogTest): TestChange {
+function testEntry(t: PreviousTest | CurrentTest): TestChange {
   return { guid: t.guid, technique: t.technique, number: t.number, name: t.name };
 }
 
-function testVersion(t: PreviousTest | CatalogTest): string {
+function testVersion(t: PreviousTest | CurrentTest): string {
   return canonical(TEST_FIELDS.map((f) => t[f]));
 }
 
 /** The newest created/last-modified day of any rule: the date of this build's changes. */
-function newestDate(rules: CatalogRule[]): string {
+function newestDate(rules: CurrentRule[]): string {
   let newest = '1970-01-01';
   for (const r of rules) for (const d of [r.created, r.lastModified]) if (d && d > newest) newest = d;
   return newest;

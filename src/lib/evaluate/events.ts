@@ -8,7 +8,7 @@
  * Each program those shells start becomes a process creation event, with the shell-specific
  * extras (script blocks, module logging, registry writes) recorded by trace.ts.
  */
-import type { CatalogTest } from '../catalog/types.ts';
+import type { AtomicTest } from '../atomic/types.ts';
 import { substituteArguments } from '../atomic/arguments.ts';
 import { downloadTargets, newSimulation } from './simulate/loaded.ts';
 import { PayloadStore } from './simulate/payloads.ts';
@@ -20,8 +20,8 @@ import { splitWindowsArgs } from './winargs.ts';
 
 export type { SynthesisedEvent } from './trace.ts';
 
-export type TestInput = Pick<CatalogTest, 'guid' | 'platforms' | 'executor' | 'elevationRequired' | 'command' | 'commandResolved'> &
-  Partial<Pick<CatalogTest, 'dependencies' | 'inputArguments'>>;
+export type TestInput = Pick<AtomicTest, 'guid' | 'platforms' | 'executor' | 'elevationRequired' | 'command' | 'commandResolved'> &
+  Partial<Pick<AtomicTest, 'dependencies' | 'inputArguments'>>;
 
 export interface SimulatedTest {
   events: SynthesisedEvent[];

@@ -3,9 +3,10 @@
  * lazily and at most once per event (conditions often name the same one twice, `1 of sel_*`
  * then `all of them`), so a rule whose first selection fails costs a single string test.
  */
-import type { CatalogRule, LogSource } from '../catalog/types.ts';
+import type { LogSource } from '../sigma/logsource.ts';
 import type { ParsedCondition } from '../sigma/condition.ts';
 import type { SearchIdentifier } from '../sigma/detection.ts';
+import type { SigmaRule } from '../sigma/rule.ts';
 import { compileCondition, identifiersOf } from './condition.ts';
 import { prepareEvent, type PreparedEvent, type SigmaEvent } from './event.ts';
 import type { Truth } from './modifiers.ts';
@@ -146,10 +147,13 @@ function explainIdentifier(identifier: CompiledIdentifier, event: PreparedEvent)
   }));
 }
 
-const cache = new WeakMap<CatalogRule, RuleMatcher>();
+/** What the matcher reads of a rule: a catalog rule is one (the slug names it in predictions). */
+export type RuleInput = Pick<SigmaRule, 'id' | 'kind' | 'active' | 'logsource' | 'detection'> & { slug: string };
+
+const cache = new WeakMap<RuleInput, RuleMatcher>();
 
 /** The rule's matcher, compiled on first use and cached for the rule object's lifetime. */
-export function compileRule(rule: CatalogRule): RuleMatcher {
+export function compileRule(rule: RuleInput): RuleMatcher {
   const cached = cache.get(rule);
   if (cached) return cached;
   const base: DetectionMatcher =

@@ -3,12 +3,11 @@
  * Rules are compiled once and indexed by the log sources of the synthesised events, so each
  * event only meets the rules that could apply to it.
  */
-import type { CatalogRule, CatalogTest } from '../catalog/types.ts';
 import { compareStrings } from '../order.ts';
 import { logSourceApplies } from '../sigma/logsource.ts';
 import { prepareEvent, type PreparedEvent, type SigmaEvent } from './event.ts';
-import { simulateTest, type SynthesisedEvent } from './events.ts';
-import { compileRule, type MatchExplanation } from './match.ts';
+import { simulateTest, type SynthesisedEvent, type TestInput } from './events.ts';
+import { compileRule, type MatchExplanation, type RuleInput } from './match.ts';
 import type { Truth } from './modifiers.ts';
 import type { PayloadStore } from './simulate/payloads.ts';
 import type { EventSource } from './trace.ts';
@@ -39,11 +38,11 @@ export interface PredictResult {
   notes: Map<string, string[]>;
 }
 
-export function predictDetections(rules: CatalogRule[], tests: CatalogTest[], options: PredictOptions = {}): Prediction[] {
+export function predictDetections(rules: RuleInput[], tests: TestInput[], options: PredictOptions = {}): Prediction[] {
   return predictAll(rules, tests, options).predictions;
 }
 
-export function predictAll(rules: CatalogRule[], tests: CatalogTest[], options: PredictOptions = {}): PredictResult {
+export function predictAll(rules: RuleInput[], tests: TestInput[], options: PredictOptions = {}): PredictResult {
   const notes = new Map<string, string[]>();
   const events = synthesiseAll(tests, options.payloads, notes);
   const bySource = groupBySource(events);
@@ -126,7 +125,7 @@ interface TestEvent {
   sharable: boolean;
 }
 
-function synthesiseAll(tests: CatalogTest[], payloads: PayloadStore | undefined, notes: Map<string, string[]>): TestEvent[] {
+function synthesiseAll(tests: TestInput[], payloads: PayloadStore | undefined, notes: Map<string, string[]>): TestEvent[] {
   const all: TestEvent[] = [];
   // Payload text is the same in every test that loads it: prepared (lower-cased) once.
   const prepared = new Map<string, PreparedEvent>();

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Detection, SigmaScalar } from '../sigma/detection.ts';
 import { canonicalValue } from '../sigma/value.ts';
 import { operatorOf } from '../sigma/modifiers.ts';
+import type { SigmaRule } from '../sigma/rule.ts';
 
 export interface Indicator {
   id: string;
@@ -30,6 +31,11 @@ export function indicatorKey(field: string | null, modifiers: string[], value: S
 /** A short stable hash of a key: URL-safe whatever the rule text holds. */
 export function indicatorId(key: string): string {
   return createHash('sha256').update(key).digest('hex').slice(0, 16);
+}
+
+/** A rule's indicators: none when it has no detection (correlation and filter rules). */
+export function ruleIndicators(rule: SigmaRule): Indicator[] {
+  return rule.detection ? extractIndicators(rule.detection) : [];
 }
 
 /** The distinct indicators of one detection, in the order they are written. */

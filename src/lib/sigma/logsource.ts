@@ -4,7 +4,14 @@
  * static evaluator needs to know which sources it can synthesise from a command line.
  * The mapping follows the Sigma taxonomy appendix and pySigma's Sysmon/Windows pipelines.
  */
-import type { LogSource } from '../catalog/types.ts';
+
+/** A rule's `logsource` block. */
+export interface LogSource {
+  product?: string;
+  category?: string;
+  service?: string;
+  definition?: string;
+}
 
 export interface LogEvent {
   /** Event id (Windows, Sysmon) or record type (auditd `EXECVE`). */

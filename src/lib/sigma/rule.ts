@@ -6,11 +6,13 @@ import type { z } from 'zod';
 import { diagnostic, type Diagnostic } from '../diagnostics.ts';
 import { techniqueFromTag } from '../attack/technique-id.ts';
 import { tacticFromTag } from '../attack/tactics.ts';
-import type { LogSource, RuleKind } from '../catalog/types.ts';
+import type { LogSource } from './logsource.ts';
 import { parseDetection, type Detection } from './detection.ts';
 import type { RawSigmaDocument } from './load.ts';
 import type { Position, YamlLocator } from './positions.ts';
 import { correlationSchema, ESSENTIAL_KEYS, filterSchema, ruleSchema } from './schema.ts';
+
+export type RuleKind = 'rule' | 'correlation' | 'filter';
 
 export interface SigmaRule {
   /** The rule's `id` as written (may be empty when missing). */

@@ -2,7 +2,7 @@
  * Event coverage of a log source (e.g. windows/process_creation → Sysmon 1, Security 4688),
  * from the mapping in src/lib/sigma/logsource.ts.
  */
-import type { LogSource } from '../catalog/types.ts';
+import type { LogSource } from '../sigma/logsource.ts';
 import { findLogSource, type LogEvent } from '../sigma/logsource.ts';
 
 export interface EventCoverage {

@@ -10,7 +10,7 @@
  * can see one of the test's platforms (xref/platforms.ts); otherwise the link is tier 6, "same
  * technique, other platform": listed apart, never coverage.
  */
-import type { CatalogRule, CatalogTest } from '../catalog/types.ts';
+import type { LogSource } from '../sigma/logsource.ts';
 import { compareStrings } from '../order.ts';
 import { platformOf, ruleSeesPlatforms, seesAny } from './platforms.ts';
 
@@ -66,9 +66,28 @@ export interface TechniqueLink {
 /** Explanation of a predicted (rule, test) match, when the evaluator's data has one. */
 export type Explain = (rule: string, test: string) => string | undefined;
 
-type RuleInput = Pick<CatalogRule, 'slug' | 'tests' | 'referencedTechniques' | 'techniques' | 'predictedTests'> &
-  Partial<Pick<CatalogRule, 'logsource' | 'observedTests'>>;
-type TestInput = Pick<CatalogTest, 'guid' | 'technique' | 'predicted'> & Partial<Pick<CatalogTest, 'platforms' | 'observed'>>;
+/** What linking reads of a rule (a catalog rule is one): its explicit references, tags and evidence. */
+interface RuleInput {
+  slug: string;
+  /** Test guids the rule references. */
+  tests: string[];
+  referencedTechniques: string[];
+  /** Technique ids from its ATT&CK tags. */
+  techniques: string[];
+  predictedTests?: string[];
+  logsource?: LogSource;
+  observedTests?: string[];
+}
+
+/** What linking reads of an Atomic test (a catalog test is one). */
+interface TestInput {
+  guid: string;
+  technique: string;
+  /** Rule slugs predicted to fire. */
+  predicted?: string[];
+  platforms?: string[];
+  observed?: { rule: string }[];
+}
 
 /** Collects evidence per (a, b) pair, then turns it into tiered links. */
 class Evidence {
