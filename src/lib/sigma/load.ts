@@ -45,10 +45,6 @@ export function collectionOf(root: string, relativePath: string): string {
   return COLLECTION_FOLDERS[path.basename(path.resolve(root))] ?? 'rules';
 }
 
-export async function listYamlFiles(root: string): Promise<string[]> {
-  return (await listYamlEntries(root)).files;
-}
-
 /**
  * The rule files under a root, and the `.yml`/`.yaml` entries that are not regular files.
  * Symbolic links are not followed: a link loop in a contributed repository must not hang the
