@@ -178,14 +178,6 @@ function describeChanges(c: Changes): string {
   return `since the previous build (${c.previous.rules} rules, ${c.previous.tests} tests): rules ${list(c.summary.rules)}; tests ${list(c.summary.tests)}`;
 }
 
-/** Raw documents → rules, file by file (legacy `action: global` collections are expanded per file). */
-export function modelRules(documents: RawSigmaDocument[]): { rules: SigmaRule[]; diagnostics: Diagnostic[] } {
-  const byFile = new Map<string, RawSigmaDocument[]>();
-  for (const d of documents) byFile.set(d.file, [...(byFile.get(d.file) ?? []), d]);
-  const models = [...byFile.values()].map(modelFile);
-  return { rules: models.flatMap((m) => m.rules), diagnostics: models.flatMap((m) => m.diagnostics) };
-}
-
 /** One file's documents → its rules and their diagnostics. */
 export function modelFile(documents: RawSigmaDocument[]): { rules: SigmaRule[]; diagnostics: Diagnostic[] } {
   const rules: SigmaRule[] = [];

@@ -7,7 +7,7 @@ describe('atomic exports', () => {
     ['guids', ['dropDuplicateGuids']],
     ['headings', ['checkHeadings']],
     ['load', ['loadAtomics']],
-    ['markdown', ['githubSlug', 'headingSkeleton', 'legacyAnchor', 'parseAtomicMarkdown', 'testAnchor']],
+    ['markdown', ['githubSlug', 'headingSkeleton', 'parseAtomicMarkdown', 'testAnchor']],
     ['schema', ['atomicFileSchema', 'atomicTestSchema', 'dependencySchema', 'executorSchema', 'formatIssues', 'inputArgumentSchema']],
     ['test', ['toAtomicTest']],
     ['types', []],

@@ -1,5 +1,5 @@
 import { describe, expect, it, test } from 'vitest';
-import { githubSlug, headingSkeleton, legacyAnchor, parseAtomicMarkdown, testAnchor } from '../../src/lib/atomic/markdown.ts';
+import { githubSlug, headingSkeleton, parseAtomicMarkdown, testAnchor } from '../../src/lib/atomic/markdown.ts';
 
 describe('githubSlug', () => {
   it.each([
@@ -23,15 +23,6 @@ describe('test anchors', () => {
       'atomic-test-1-system-network-connections-discovery',
     );
     expect(testAnchor(12, 'List (FreeBSD, Linux & MacOS)')).toBe('atomic-test-12-list-freebsd-linux--macos');
-  });
-
-  it('builds the legacy format from "Atomic Test #N - Name"', () => {
-    expect(legacyAnchor(1, 'System Network Connections Discovery')).toBe(
-      'atomic-test-1---system-network-connections-discovery',
-    );
-    expect(legacyAnchor(3, 'Dump LSASS.exe Memory (ProcDump) & More')).toBe(
-      'atomic-test-3---dump-lsassexe-memory-procdump--more',
-    );
   });
 });
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { listYamlFiles } from '../../src/lib/sigma/load.ts';
+import { listSigmaFiles } from '../../src/lib/sigma/load.ts';
 import type { Catalog } from '../../src/lib/catalog/types.ts';
 import { runCatalog } from '../../src/lib/pipeline.ts';
 import { corpusPaths, hasCorpus } from './corpus.ts';
@@ -12,7 +12,7 @@ describe.skipIf(!hasCorpus)('catalog of the full corpus', () => {
   });
 
   test('every Sigma file is a rule or a diagnostic', async () => {
-    const files = await listYamlFiles(corpusPaths.sigma);
+    const { files } = await listSigmaFiles(corpusPaths.sigma);
     expect(files).toHaveLength(4039);
     const accounted = new Set([
       ...catalog.rules.map((r) => r.path),

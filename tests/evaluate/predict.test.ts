@@ -3,7 +3,7 @@ import yaml from 'js-yaml';
 import { SIGMA_YAML_SCHEMA } from '../../src/lib/sigma/yaml-schema.ts';
 import type { CatalogRule, CatalogTest } from '../../src/lib/catalog/types.ts';
 import { parseDetection } from '../../src/lib/sigma/detection.ts';
-import { predictDetections, predictedRulesByTest, predictedTestsByRule } from '../../src/lib/evaluate/predict.ts';
+import { predictDetections } from '../../src/lib/evaluate/predict.ts';
 
 function rule(slug: string, logsource: CatalogRule['logsource'], detection: string, extra: Partial<CatalogRule> = {}): CatalogRule {
   const parsed = parseDetection(yaml.load(detection, { schema: SIGMA_YAML_SCHEMA }) as Record<string, unknown>, `${slug}.yml`).detection;
@@ -55,8 +55,4 @@ describe('predictDetections', () => {
     expect(predictDetections([{ ...whoami, kind: 'correlation' }, { ...whoami, detection: undefined }], tests)).toEqual([]);
   });
   it('is deterministic', () => expect(predictDetections([script, whoami, netUser, linuxWhoami], [...tests].reverse())).toEqual(predictions));
-  it('indexes by test and by rule', () => {
-    expect(predictedRulesByTest(predictions).get('b')).toEqual(['net-user', 'whoami']);
-    expect(predictedTestsByRule(predictions).get('whoami')).toEqual(['b']);
-  });
 });

@@ -1,9 +1,9 @@
 /** Runs an Atomic command through the synthesiser and picks out what a test looks at. */
-import { synthesiseEvents, type SynthesisedEvent, type TestInput } from '../../src/lib/evaluate/events.ts';
+import { simulateTest, type SynthesisedEvent, type TestInput } from '../../src/lib/evaluate/events.ts';
 
 export function run(executor: string, command: string, options: Partial<TestInput> = {}): SynthesisedEvent[] {
   const platforms = options.platforms ?? [executor === 'sh' || executor === 'bash' ? 'linux' : 'windows'];
-  return synthesiseEvents({ guid: 'g', executor, commandResolved: command, elevationRequired: false, ...options, platforms });
+  return simulateTest({ guid: 'g', executor, commandResolved: command, elevationRequired: false, ...options, platforms }).events;
 }
 
 export function processes(events: SynthesisedEvent[]) {

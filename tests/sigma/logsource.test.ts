@@ -1,28 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { eventsFor, findLogSource, isSynthesised, logSourceApplies } from '../../src/lib/sigma/logsource.ts';
+import { findLogSource, logSourceApplies } from '../../src/lib/sigma/logsource.ts';
 
 describe('log sources → events', () => {
   it('windows/process_creation is Sysmon 1 and Security 4688', () => {
-    expect(eventsFor({ product: 'windows', category: 'process_creation' }).map((e) => [e.provider, e.id])).toEqual([
+    expect((findLogSource({ product: 'windows', category: 'process_creation' })?.events ?? []).map((e) => [e.provider, e.id])).toEqual([
       ['Microsoft-Windows-Sysmon', 1],
       ['Microsoft-Windows-Security-Auditing', 4688],
     ]);
   });
   it('ps_script is PowerShell 4104', () => {
-    expect(eventsFor({ product: 'windows', category: 'ps_script' })).toEqual([{ id: 4104, provider: 'Microsoft-Windows-PowerShell', title: expect.stringContaining('Scriptblock') }]);
+    expect((findLogSource({ product: 'windows', category: 'ps_script' })?.events ?? [])).toEqual([{ id: 4104, provider: 'Microsoft-Windows-PowerShell', title: expect.stringContaining('Scriptblock') }]);
   });
   it('matching ignores case', () => {
-    expect(eventsFor({ product: 'Windows', category: 'Registry_Set' })[0]?.id).toBe(13);
+    expect((findLogSource({ product: 'Windows', category: 'Registry_Set' })?.events ?? [])[0]?.id).toBe(13);
   });
   it('a generic category without product (webserver) is found with any product', () => {
     expect(findLogSource({ product: 'linux', category: 'webserver' })?.category).toBe('webserver');
   });
   it('an unknown source has no events', () => {
-    expect(eventsFor({ product: 'plan9', category: 'telepathy' })).toEqual([]);
+    expect((findLogSource({ product: 'plan9', category: 'telepathy' })?.events ?? [])).toEqual([]);
   });
   it('says which sources the evaluator synthesises', () => {
-    expect(isSynthesised({ product: 'windows', category: 'process_creation' })).toBe(true);
-    expect(isSynthesised({ product: 'windows', category: 'image_load' })).toBe(false);
+    expect(findLogSource({ product: 'windows', category: 'process_creation' })?.synthesised).toBe(true);
+    expect(findLogSource({ product: 'windows', category: 'image_load' })?.synthesised).toBe(false);
   });
 });
 

@@ -2,10 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   canonicalValue,
   formatSigmaString,
-  hasWildcards,
   NULL_CANONICAL,
   parseSigmaString,
-  sigmaStringToRegExpSource,
 } from '../../src/lib/sigma/value.ts';
 
 const lit = (text: string) => ({ type: 'literal', text }) as const;
@@ -43,43 +41,6 @@ describe('parseSigmaString', () => {
 
   it('returns no parts for the empty string', () => {
     expect(parseSigmaString('')).toEqual([]);
-  });
-});
-
-describe('hasWildcards', () => {
-  it('sees unescaped wildcards only', () => {
-    expect(hasWildcards('a*b')).toBe(true);
-    expect(hasWildcards('a\\*b')).toBe(false);
-    expect(hasWildcards(parseSigmaString('a?'))).toBe(true);
-  });
-});
-
-describe('sigmaStringToRegExpSource', () => {
-  const test = (pattern: string, text: string): boolean => new RegExp(sigmaStringToRegExpSource(parseSigmaString(pattern)), 'i').test(text);
-
-  it('anchors the whole value', () => {
-    expect(sigmaStringToRegExpSource([lit('a.b')])).toBe('^a\\.b$');
-  });
-
-  it('escapes regex metacharacters in literals', () => {
-    expect(test('\\net.exe', '\\net.exe')).toBe(true);
-    expect(test('\\net.exe', '\\netxexe')).toBe(false);
-    expect(test('(a)[b]{c}+^$|', '(a)[b]{c}+^$|')).toBe(true);
-  });
-
-  it('turns * into any run and ? into one character, across newlines', () => {
-    expect(test('net*sessions', 'net\nsessions')).toBe(true);
-    expect(test('a?c', 'abc')).toBe(true);
-    expect(test('a?c', 'ac')).toBe(false);
-  });
-
-  it('treats an escaped star as a literal star', () => {
-    expect(test('a\\*b', 'a*b')).toBe(true);
-    expect(test('a\\*b', 'axb')).toBe(false);
-  });
-
-  it('can leave the source unanchored', () => {
-    expect(sigmaStringToRegExpSource([lit('a'), star], { anchored: false })).toBe('a[\\s\\S]*');
   });
 });
 

@@ -2,12 +2,15 @@ import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { describe, expect, test } from 'vitest';
 import { extractIndicators } from '../../src/lib/indicators/extract.ts';
-import { parseDetection } from '../../src/lib/sigma/detection.ts';
-import { matchDetection } from '../../src/lib/evaluate/match.ts';
+import { parseDetection, type Detection } from '../../src/lib/sigma/detection.ts';
+import { compileDetection } from '../../src/lib/evaluate/match.ts';
+import { prepareEvent, type SigmaEvent } from '../../src/lib/evaluate/event.ts';
 import { parseSigmaYaml } from '../../src/lib/sigma/load.ts';
 import { SIGMA_YAML_SCHEMA } from '../../src/lib/sigma/yaml-schema.ts';
 import { formatValue } from '../../src/lib/site/predicates.ts';
 import { matches } from '../evaluate/helpers.ts';
+
+const matchDetection = (detection: Detection, event: SigmaEvent) => compileDetection(detection).test(prepareEvent(event));
 
 const CORPUS_RULE = '../shared/corpus/sigma/rules/windows/registry/registry_set/registry_set_susp_keyboard_layout_load.yml';
 

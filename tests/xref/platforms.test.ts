@@ -1,5 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { canSee, ruleSeesPlatforms } from '../../src/lib/xref/platforms.ts';
+import { platformOf, ruleSeesPlatforms, seesAny, type RuleLogSource } from '../../src/lib/xref/platforms.ts';
+
+/** What the confidence tiers ask: can a rule with this log source see a test run on these platforms? */
+const canSee = (logsource: RuleLogSource, platforms: string[]) => seesAny(ruleSeesPlatforms(logsource), platforms.map(platformOf));
 
 describe('log source → Atomic platforms', () => {
   test('host products see their own OS; Linux telemetry sees the host\u2019s containers too', () => {

@@ -52,11 +52,6 @@ export function testAnchor(number: number, name: string): string {
   return githubSlug(`Atomic Test #${number}: ${name}`);
 }
 
-/** Anchor of `## Atomic Test #N - Name`, the format older links (and Sigma references) use. */
-export function legacyAnchor(number: number, name: string): string {
-  return githubSlug(`Atomic Test #${number} - ${name}`);
-}
-
 // GFM extensions change neither headings nor block quotes, and would double the parse time.
 const parser = unified().use(remarkParse);
 

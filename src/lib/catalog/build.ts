@@ -7,7 +7,7 @@ import type { AtomicTechnique } from '../atomic/load.ts';
 import { compareDiagnostics, diagnostic, type Diagnostic } from '../diagnostics.ts';
 import { ruleIndicators, type Indicator } from '../indicators/extract.ts';
 import { countIndicators } from '../indicators/count.ts';
-import { fieldSliceBits, sliceOf } from '../indicators/slices.ts';
+import { fieldSliceBits } from '../indicators/slices.ts';
 import type { SigmaRule } from '../sigma/rule.ts';
 import { indexTests } from '../xref/atomic-reference.ts';
 import { resolveReferences } from '../xref/references.ts';
@@ -16,6 +16,7 @@ import { placeDiagnostics } from './diagnostics.ts';
 import { assignSlugs, safeSegment } from './slug.ts';
 import { buildTactics, buildTechniques, techniqueStates } from './techniques.ts';
 import { countBy, tally } from './stats.ts';
+import { fieldUrl, indicatorUrl, ruleUrl, testUrl } from './urls.ts';
 import type { Catalog, CatalogIndicator, CatalogRule, CatalogTest, UnresolvedReference } from './types.ts';
 
 export interface CatalogInputs {
@@ -30,27 +31,6 @@ export interface CatalogInputs {
   indicatorsOf?: (rule: SigmaRule) => Indicator[];
   /** The input roots (--sigma roots, atomics folder …): diagnostics get their path relative to these. */
   roots?: string[];
-}
-
-export function ruleUrl(slug: string): string {
-  return `/rules/${slug}/`;
-}
-
-export function testUrl(slug: string): string {
-  return `/tests/${slug}/`;
-}
-
-/**
- * An indicator used by two or more rules has its own page; the others are rows of their field's
- * page, or of one slice of it (`<field page><n>/`) when the field is cut into 2^sliceBits slices.
- */
-export function indicatorUrl(indicator: { id: string; field: string | null }, rules: number, sliceBits = 0): string {
-  if (rules >= 2) return `/indicators/${indicator.id}/`;
-  return `${fieldUrl(indicator.field)}${sliceBits ? `${sliceOf(indicator.id, sliceBits)}/` : ''}#i-${indicator.id}`;
-}
-
-export function fieldUrl(field: string | null): string {
-  return `/indicators/fields/${field === null ? '-keywords' : safeSegment(field, 'field')}/`;
 }
 
 export function buildCatalog(inputs: CatalogInputs): Catalog {

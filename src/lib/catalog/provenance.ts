@@ -44,9 +44,3 @@ export function attackProvenance(file: string, release: AttackRelease | undefine
     ...(release?.modified !== undefined && { modified: release.modified }),
   };
 }
-
-/** "ATT&CK v18.1", or "the ATT&CK bundle used" when no version is known: for "not in …" notes. */
-export function attackLabel(provenance: Provenance | undefined): string {
-  const version = provenance?.attack?.version;
-  return version ? `ATT&CK v${version}` : 'the ATT&CK bundle used';
-}

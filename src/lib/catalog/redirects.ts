@@ -11,6 +11,7 @@ import { compareStrings } from '../order.ts';
 import { safeSegment } from './slug.ts';
 import { REPLACING_TYPES, type Tombstone } from './tombstones.ts';
 import type { CatalogIndicator, CatalogRule, CatalogTechnique } from './types.ts';
+import { indicatorPageUrl, ruleFileUrl, ruleUrl } from './urls.ts';
 import { indicatorId, indicatorKey } from '../indicators/extract.ts';
 
 export type RedirectReason = 'file-name' | 'replaced-id' | 'revoked-technique' | 'all-modifier';
@@ -52,7 +53,7 @@ export function redirects(rules: CatalogRule[], tombstones: Tombstone[]): Redire
   };
   for (const r of rules) offer(fileSegment(r.path), { url: r.url, path: r.path, document: r.document, rank: r.active ? 0 : 1 });
   for (const t of tombstones) if (t.reason === 'removed') offer(fileSegment(t.path), { url: t.url, path: t.path, document: 0, rank: 2 });
-  for (const [segment, target] of byFile) add(`/rules/file/${segment}/`, target.url, 'file-name');
+  for (const [segment, target] of byFile) add(ruleFileUrl(segment), target.url, 'file-name');
 
   // Ids of rules no longer anywhere, named by the rule that took over.
   const known = new Set([...rules.map((r) => r.id.toLowerCase()), ...tombstones.map((t) => t.id.toLowerCase())]);
@@ -63,7 +64,7 @@ export function redirects(rules: CatalogRule[], tombstones: Tombstone[]): Redire
       if (!rel.id || known.has(old) || !REPLACING_TYPES.has(rel.type) || rel.type === 'derived') continue;
       const segment = safeSegment(old, 'rule');
       if (segment !== old) continue;
-      add(`/rules/${segment}/`, r.url, 'replaced-id');
+      add(ruleUrl(segment), r.url, 'replaced-id');
     }
   }
   return [...out.values()].sort((a, b) => compareStrings(a.from, b.from));
@@ -105,6 +106,6 @@ export function allModifierRedirects(rules: readonly CatalogRule[], indicators: 
   }
   return [...old]
     .filter(([id, { rules: using, target }]) => using.size >= 2 && id !== target.id)
-    .map(([id, { target }]) => ({ from: `/indicators/${id}/`, to: target.url, reason: 'all-modifier' as const }))
+    .map(([id, { target }]) => ({ from: indicatorPageUrl(id), to: target.url, reason: 'all-modifier' as const }))
     .sort((a, b) => compareStrings(a.from, b.from));
 }

@@ -9,20 +9,13 @@ import { parentTechnique } from '../attack/technique-id.ts';
 import type { AtomicTechnique } from '../atomic/load.ts';
 import { compareStrings } from '../order.ts';
 import type { CatalogTactic, CatalogTechnique, TechniqueStates } from './types.ts';
+import { tacticUrl, techniqueUrl } from './urls.ts';
 
 export interface TechniqueInputs {
   attack?: AttackData;
   atomics: AtomicTechnique[];
   /** Technique ids and tactics from rule tags, one entry per rule. */
   ruleTags: { techniques: string[]; tactics: string[] }[];
-}
-
-export function techniqueUrl(id: string): string {
-  return `/techniques/${id}/`;
-}
-
-export function tacticUrl(id: string): string {
-  return `/tactics/${id}/`;
 }
 
 /** Techniques without cross-references (rules/tests filled in by the linker), sorted by id. */

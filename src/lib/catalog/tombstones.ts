@@ -7,7 +7,7 @@
  */
 import { compareStrings } from '../order.ts';
 import type { RuleChange } from '../changes/types.ts';
-import { ruleUrl } from './build.ts';
+import { ruleUrl } from './urls.ts';
 import type { Catalog, CatalogRule } from './types.ts';
 
 /** `related` types that mean one rule takes over from another. */

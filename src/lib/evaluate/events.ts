@@ -32,11 +32,6 @@ export interface SimulatedTest {
 const POWERSHELL = 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe';
 const PWSH = '/opt/microsoft/powershell/7/pwsh';
 
-/** The events of one test on each platform it supports (windows, linux, macos), in run order. */
-export function synthesiseEvents(test: TestInput, payloads?: PayloadStore): SynthesisedEvent[] {
-  return simulateTest(test, payloads).events;
-}
-
 /** The events of one test, with what it would load from outside the store noted. */
 export function simulateTest(test: TestInput, payloads = PayloadStore.empty()): SimulatedTest {
   const command = (test.commandResolved ?? test.command ?? '').trim();

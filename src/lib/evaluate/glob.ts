@@ -1,29 +1,15 @@
 /**
- * Sigma wildcard values (`*`, `?`) matched without regular expressions. A value such as
- * `*a*a*a*a*a*b` turned into a backtracking RegExp takes polynomial time on a long command
- * line; this two-pointer matcher (the classic greedy wildcard algorithm) is O(text × pattern)
- * at worst and linear in practice.
+ * A compiled Sigma wildcard value for the evaluator: the fast path for star-only values in front
+ * of the one matcher, `sigma/glob.ts`.
  */
 import type { SigmaStringPart } from '../sigma/value.ts';
+import { globMatch, globPattern } from '../sigma/glob.ts';
 import { mayContain, valueGrams } from './grams.ts';
-
-const STAR = -1;
-const ANY = -2;
-
-/** Parts → a pattern of UTF-16 code units, with STAR and ANY for the wildcards. */
-export function globPattern(parts: SigmaStringPart[]): number[] {
-  const out: number[] = [];
-  for (const p of parts) {
-    if (p.type === 'wildcard') out.push(p.char === '*' ? STAR : ANY);
-    else for (let i = 0; i < p.text.length; i++) out.push(p.text.charCodeAt(i));
-  }
-  return out;
-}
 
 /**
  * A matcher for parts: with `*` as the only wildcard, the literal pieces are found in order with
  * native `indexOf` (the leftmost piece is always the best choice, so this is exact and linear);
- * with `?`, the two-pointer matcher below. Script blocks of 15,000 characters made the
+ * with `?`, the two-pointer matcher of `sigma/glob.ts`. Script blocks of 15,000 characters made the
  * character-by-character loop a measurable share of the predict stage.
  */
 export function globMatcher(parts: SigmaStringPart[]): (text: string) => boolean {
@@ -52,30 +38,4 @@ export function globMatcher(parts: SigmaStringPart[]): (text: string) => boolean
     }
     return text.length - tail.length >= at && text.endsWith(tail);
   };
-}
-
-/** Whether the whole text matches the pattern. */
-export function globMatch(pattern: number[], text: string): boolean {
-  let t = 0;
-  let p = 0;
-  let starP = -1;
-  let starT = 0;
-  while (t < text.length) {
-    const c = pattern[p];
-    if (p < pattern.length && (c === ANY || c === text.charCodeAt(t))) {
-      p++;
-      t++;
-    } else if (p < pattern.length && c === STAR) {
-      starP = p++;
-      starT = t;
-    } else if (starP >= 0) {
-      // Let the last star swallow one more character and retry from there.
-      p = starP + 1;
-      t = ++starT;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.length && pattern[p] === STAR) p++;
-  return p === pattern.length;
 }

@@ -170,8 +170,3 @@ export function compileRule(rule: RuleInput): RuleMatcher {
 function noExplanation(): MatchExplanation {
   throw new Error('the rule cannot match');
 }
-
-/** Convenience for one-off checks: compile and test a detection against a plain event. */
-export function matchDetection(detection: Detection, event: SigmaEvent): Truth {
-  return compileDetection(detection).test(prepareEvent(event));
-}

@@ -157,19 +157,3 @@ function groupBySource(events: TestEvent[]): Map<EventSource, TestEvent[]> {
   }
   return new Map([...byKey.values()].map((v) => [v.source, v.list]));
 }
-
-
-/** Rule slugs predicted per test guid, sorted (for `CatalogTest.predicted`). */
-export function predictedRulesByTest(predictions: Prediction[]): Map<string, string[]> {
-  const map = new Map<string, string[]>();
-  for (const p of predictions) map.set(p.test, [...(map.get(p.test) ?? []), p.rule]);
-  return map;
-}
-
-/** Test guids predicted per rule slug, sorted (for `CatalogRule.predictedTests`). */
-export function predictedTestsByRule(predictions: Prediction[]): Map<string, string[]> {
-  const map = new Map<string, string[]>();
-  for (const p of predictions) map.set(p.rule, [...(map.get(p.rule) ?? []), p.test]);
-  for (const list of map.values()) list.sort(compareStrings);
-  return map;
-}

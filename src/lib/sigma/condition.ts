@@ -1,5 +1,7 @@
 /** The Sigma condition grammar: tokens → AST, then resolution against the search identifiers. */
 
+import { globMatch, identifierPattern } from './glob.ts';
+
 export type ConditionNode =
   | { type: 'and'; children: ConditionNode[] }
   | { type: 'or'; children: ConditionNode[] }
@@ -243,40 +245,13 @@ function expect(c: Cursor, kind: TokenKind, context: string): void {
 // Resolution against the detection's search identifiers
 
 /**
- * Whether `name` matches a glob in which `*` stands for any run of characters. Greedy, going
- * back only to the last `*`: time is bounded by pattern × name, even for a contributed
- * `*a*a*a…*b`, which a backtracking RegExp would take exponential time to refuse.
- */
-function globMatches(pattern: string, name: string): boolean {
-  let p = 0;
-  let n = 0;
-  let star = -1;
-  let resume = 0;
-  while (n < name.length) {
-    if (pattern[p] === '*') {
-      star = p++;
-      resume = n;
-    } else if (p < pattern.length && pattern[p] === name[n]) {
-      p++;
-      n++;
-    } else if (star !== -1) {
-      p = star + 1;
-      n = ++resume;
-    } else {
-      return false;
-    }
-  }
-  while (pattern[p] === '*') p++;
-  return p === pattern.length;
-}
-
-/**
  * Identifiers an `of` pattern selects, in definition order. Identifiers starting with `_` are
  * pulled in only by a pattern that itself starts with `_` (so never by `them`).
  */
 export function matchPattern(pattern: string, identifiers: string[]): string[] {
   const includeHidden = pattern.startsWith('_');
-  return identifiers.filter((name) => (includeHidden || !name.startsWith('_')) && (pattern === 'them' || globMatches(pattern, name)));
+  const glob = identifierPattern(pattern);
+  return identifiers.filter((name) => (includeHidden || !name.startsWith('_')) && (pattern === 'them' || globMatch(glob, name)));
 }
 
 /** Fills `matches` of every `of` node and reports unknown identifiers and empty patterns. */

@@ -2,14 +2,12 @@
  * Sigma loading: every `.yml`/`.yaml` under each root → raw YAML documents, or diagnostics.
  * Nothing here knows the Sigma schema; it only turns bytes into documents.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import fg from 'fast-glob';
 import yaml from 'js-yaml';
 import { diagnostic, type Diagnostic } from '../diagnostics.ts';
 import { encodingDiagnostic } from '../encoding.ts';
 import { compareStrings } from '../order.ts';
-import { mapLimit } from '../parallel.ts';
 import { positionRecorder, type YamlLocator } from './positions.ts';
 import { SIGMA_YAML_SCHEMA } from './yaml-schema.ts';
 
@@ -26,12 +24,6 @@ export interface RawSigmaDocument {
   source: string;
   /** Where its keys and values are written in the file, for diagnostics. */
   locate?: YamlLocator;
-}
-
-export interface SigmaLoadResult {
-  documents: RawSigmaDocument[];
-  diagnostics: Diagnostic[];
-  files: number;
 }
 
 /** Top-level folders of a SigmaHQ checkout and the collection each one holds. */
@@ -51,10 +43,6 @@ export function collectionOf(root: string, relativePath: string): string {
   const top = relativePath.split('/')[0];
   if (relativePath.includes('/') && COLLECTION_FOLDERS[top]) return COLLECTION_FOLDERS[top];
   return COLLECTION_FOLDERS[path.basename(path.resolve(root))] ?? 'rules';
-}
-
-export async function listYamlFiles(root: string): Promise<string[]> {
-  return (await listYamlEntries(root)).files;
 }
 
 /**
@@ -90,35 +78,6 @@ export async function listSigmaFiles(root: string): Promise<{ files: string[]; d
     return diagnostic(file, 'unreadable', 'not a regular file (FIFO, socket or device): not read');
   });
   return { files, diagnostics };
-}
-
-export async function loadSigmaRoots(roots: string[]): Promise<SigmaLoadResult> {
-  const result: SigmaLoadResult = { documents: [], diagnostics: [], files: 0 };
-  for (const root of roots) {
-    const { files, diagnostics } = await listSigmaFiles(root);
-    result.files += files.length;
-    result.diagnostics.push(...diagnostics);
-    const loaded = await mapLimit(files, (rel) => loadSigmaFile(path.join(root, rel), rel, collectionOf(root, rel)));
-    for (const one of loaded) {
-      result.documents.push(...one.documents);
-      result.diagnostics.push(...one.diagnostics);
-    }
-  }
-  return result;
-}
-
-export async function loadSigmaFile(
-  file: string,
-  relativePath: string,
-  collection: string,
-): Promise<{ documents: RawSigmaDocument[]; diagnostics: Diagnostic[] }> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    return { documents: [], diagnostics: [diagnostic(file, 'unreadable', `cannot read file: ${(error as Error).message}`)] };
-  }
-  return parseSigmaFile(bytes, file, relativePath, collection);
 }
 
 /** A file's bytes → its raw documents (the incremental cache reads the bytes itself, to hash them). */

@@ -147,16 +147,6 @@ export function findLogSource(logsource: LogSource): LogSourceEntry | undefined 
   return LOG_SOURCES.find((e) => e.product === undefined && e.category === category);
 }
 
-/** The concrete events to collect for a rule's log source, for display on rule pages. */
-export function eventsFor(logsource: LogSource): LogEvent[] {
-  return findLogSource(logsource)?.events ?? [];
-}
-
-/** Whether the evaluator can synthesise events of this source from an Atomic command. */
-export function isSynthesised(logsource: LogSource): boolean {
-  return findLogSource(logsource)?.synthesised ?? false;
-}
-
 /**
  * Whether a rule's log source applies to an event's: every field the rule names must equal the
  * event's (case-insensitive); fields the rule leaves out match anything. An umbrella category

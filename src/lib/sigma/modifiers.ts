@@ -78,9 +78,6 @@ const REGISTRY: Record<string, Entry> = {
   year: { kind: 'transform', family: 'time', description: 'Compare the year of a timestamp field.' },
 };
 
-/** Every modifier name (aliases included), sorted. */
-export const MODIFIER_NAMES: readonly string[] = Object.keys(REGISTRY).sort();
-
 /** Registry entry for a name (case-insensitive), or undefined when Sigma defines no such modifier. */
 export function lookupModifier(name: string): ModifierInfo | undefined {
   const key = name.toLowerCase();

@@ -10,7 +10,6 @@ const textList = z.union([z.array(text), text.transform((t) => [t])]);
 
 export const STATUSES = ['stable', 'test', 'experimental', 'deprecated', 'unsupported'] as const;
 export const LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
-export const RELATION_TYPES = ['derived', 'obsolete', 'merged', 'renamed', 'similar'] as const;
 
 export const logSourceSchema = z.looseObject({
   product: text.optional(),

@@ -37,30 +37,6 @@ export function parseSigmaString(raw: string): SigmaStringPart[] {
   return parts;
 }
 
-export function hasWildcards(value: string | SigmaStringPart[]): boolean {
-  const parts = typeof value === 'string' ? parseSigmaString(value) : value;
-  return parts.some((part) => part.type === 'wildcard');
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/**
- * A RegExp source matching the parts. Anchored (`^…$`) by default, because a Sigma value
- * matches the whole field; `contains` etc. are expressed by adding wildcard parts.
- * Wildcards use `[\s\S]` so they also cross newlines without the `s` flag.
- */
-export function sigmaStringToRegExpSource(parts: SigmaStringPart[], options: { anchored?: boolean } = {}): string {
-  const body = parts
-    .map((part) => {
-      if (part.type === 'literal') return escapeRegExp(part.text);
-      return part.char === '*' ? '[\\s\\S]*' : '[\\s\\S]';
-    })
-    .join('');
-  return options.anchored === false ? body : `^${body}$`;
-}
-
 /**
  * Writes parts back as a Sigma string with the fewest escapes: `*` and `?` in literals are
  * escaped, and a literal backslash is doubled only where it would otherwise start an escape

@@ -1,11 +1,14 @@
 /**
- * Internal URLs. Entity pages live exactly where the catalog's `url` fields say (the catalog engine
- * owns permalinks: `/rules/<slug>/`, `/techniques/T1003.001/`, `/tests/<guid>/`,
- * `/indicators/<id>/`, `/indicators/fields/<field>/#i-<id>`), so the site and `api/` never
- * disagree. Index and facet pages are defined here. Every URL gets the configured base
- * (ATLAS_BASE, default `/`).
+ * Internal URLs. Entity pages live exactly where the catalog's `url` fields say: their paths are
+ * built by catalog/urls.ts (`/rules/<slug>/`, `/techniques/T1003.001/`, `/tests/<guid>/`,
+ * `/indicators/<id>/`, `/indicators/fields/<field>/#i-<id>`) and links to them here call the same
+ * functions, so the site and `api/` never disagree. Index and facet pages are defined here.
+ * Every URL gets the configured base (ATLAS_BASE, default `/`).
  */
 import { safeSegment } from '../catalog/slug.ts';
+import { fieldPageUrl, ruleUrl, tacticUrl, techniqueUrl, testUrl } from '../catalog/urls.ts';
+
+export { fieldSegment, indicatorAnchor } from '../catalog/urls.ts';
 
 export const BASE_ENV = 'ATLAS_BASE';
 
@@ -43,32 +46,27 @@ export function slugify(value: string): string {
   return safeSegment(value, 'x');
 }
 
-/** Field page segment, as the catalog engine names it (keywords have the field null). */
-export function fieldSegment(field: string | null): string {
-  return field === null ? '-keywords' : safeSegment(field, 'field');
-}
-
 export const urls = {
   home: () => href(),
   search: () => href('search/'),
   changes: () => href('changes/'),
   downloads: () => href('downloads/'),
   rules: () => href('rules/'),
-  rule: (slug: string) => href(`rules/${slug}/`),
+  rule: (slug: string) => href(ruleUrl(slug)),
   /** The plain-text source of a rule too large to show inline (see RulePage.astro). */
-  ruleSource: (slug: string) => href(`rules/${slug}/source.txt`),
+  ruleSource: (slug: string) => href(`${ruleUrl(slug)}source.txt`),
   ruleFacet: (facet: string) => href(`rules/by/${facet}/`),
   ruleFacetValue: (facet: string, valueSlug: string) => href(`rules/by/${facet}/${valueSlug}/`),
   techniques: () => href('techniques/'),
-  technique: (id: string) => href(`techniques/${id}/`),
-  tactic: (id: string) => href(`tactics/${id}/`),
+  technique: (id: string) => href(techniqueUrl(id)),
+  tactic: (id: string) => href(tacticUrl(id)),
   tests: () => href('tests/'),
-  test: (guid: string) => href(`tests/${guid}/`),
+  test: (guid: string) => href(testUrl(guid)),
   testFacetValue: (facet: 'platform' | 'executor', valueSlug: string) => href(`tests/${facet}/${valueSlug}/`),
   logsources: () => href('logsources/'),
   logsource: (slug: string) => href(`logsources/${slug}/`),
   indicators: () => href('indicators/'),
-  indicatorField: (segment: string) => href(`indicators/fields/${segment}/`),
+  indicatorField: (segment: string) => href(fieldPageUrl(segment)),
   tags: () => href('tags/'),
   tag: (tagSlug: string) => href(`tags/${tagSlug}/`),
   diagnostics: () => href('diagnostics/'),
@@ -81,8 +79,3 @@ export const urls = {
   gapFacet: (kind: string, facet: string, valueSlug: string) => href(`gaps/${kind}/${facet}/${valueSlug}/`),
   pagefind: () => href('pagefind/'),
 };
-
-/** Anchor id of an indicator row on its field page (matches the catalog's `#i-<id>`). */
-export function indicatorAnchor(id: string): string {
-  return `i-${id}`;
-}

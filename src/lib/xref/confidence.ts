@@ -39,9 +39,6 @@ export const TIERS: readonly TierInfo[] = [
 
 const TIER_OF: Record<LinkBasis, Tier> = { observed: 1, 'test-reference': 2, predicted: 3, 'technique-reference': 4, 'shared-tag': 5 };
 
-/** Tiers that count as coverage of a test: observed, referenced, predicted, or a technique reference on a platform the rule sees. */
-export const COVERAGE_TIERS: readonly Tier[] = [1, 2, 3, 4];
-
 export function tierInfo(tier: Tier): TierInfo {
   return TIERS[tier - 1]!;
 }

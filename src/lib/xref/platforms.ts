@@ -95,8 +95,3 @@ export function platformOf(value: string): AtomicPlatform {
 export function seesAny(sees: readonly AtomicPlatform[] | undefined, testPlatforms: readonly AtomicPlatform[]): boolean {
   return !sees || testPlatforms.length === 0 || testPlatforms.some((p) => sees.includes(p));
 }
-
-/** Whether a rule with this log source can see a test run on any of these platforms. */
-export function canSee(logsource: RuleLogSource, testPlatforms: readonly string[]): boolean {
-  return seesAny(ruleSeesPlatforms(logsource), testPlatforms.map(platformOf));
-}

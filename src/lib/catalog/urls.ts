@@ -1,0 +1,61 @@
+/**
+ * Permalinks: the one place an entity's path is built. The catalog stores them in its `url`
+ * fields, redirects point at them, and the site's links (site/urls.ts) add the base to the same
+ * functions, so pages, `api/` and redirects never disagree. Paths are site-relative, without base.
+ */
+import { sliceOf } from '../indicators/slices.ts';
+import { safeSegment } from './slug.ts';
+
+export function ruleUrl(slug: string): string {
+  return `/rules/${slug}/`;
+}
+
+/** The redirect from a rule's file name to the rule (`/rules/file/<segment>/`). */
+export function ruleFileUrl(segment: string): string {
+  return `/rules/file/${segment}/`;
+}
+
+export function testUrl(slug: string): string {
+  return `/tests/${slug}/`;
+}
+
+export function techniqueUrl(id: string): string {
+  return `/techniques/${id}/`;
+}
+
+export function tacticUrl(id: string): string {
+  return `/tactics/${id}/`;
+}
+
+/** The page of an indicator used by two or more rules. */
+export function indicatorPageUrl(id: string): string {
+  return `/indicators/${id}/`;
+}
+
+/**
+ * An indicator used by two or more rules has its own page; the others are rows of their field's
+ * page, or of one slice of it (`<field page><n>/`) when the field is cut into 2^sliceBits slices.
+ */
+export function indicatorUrl(indicator: { id: string; field: string | null }, rules: number, sliceBits = 0): string {
+  if (rules >= 2) return indicatorPageUrl(indicator.id);
+  return `${fieldUrl(indicator.field)}${sliceBits ? `${sliceOf(indicator.id, sliceBits)}/` : ''}#${indicatorAnchor(indicator.id)}`;
+}
+
+/** Field page segment (keywords have the field null). */
+export function fieldSegment(field: string | null): string {
+  return field === null ? '-keywords' : safeSegment(field, 'field');
+}
+
+export function fieldUrl(field: string | null): string {
+  return fieldPageUrl(fieldSegment(field));
+}
+
+/** A field page from its segment. */
+export function fieldPageUrl(segment: string): string {
+  return `/indicators/fields/${segment}/`;
+}
+
+/** Anchor id of an indicator row on its field page. */
+export function indicatorAnchor(id: string): string {
+  return `i-${id}`;
+}
