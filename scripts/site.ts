@@ -4,6 +4,7 @@
  */
 import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { isAlive } from '../src/lib/output/staging.ts';
 import { packageRoot } from '../src/lib/package-root.ts';
 
 export interface BuildSiteOptions {
@@ -180,17 +181,9 @@ async function publish(staging: string, outDir: string): Promise<void> {
 
 /** Render folders of builds that were killed (named by their process id, which is gone). */
 async function removeStaleStaging(dir: string): Promise<void> {
-  const alive = (pid: number) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch (error) {
-      return (error as NodeJS.ErrnoException).code === 'EPERM';
-    }
-  };
   for (const name of await readdir(dir)) {
     const pid = /^site-staging-(\d+)-\w{6}$/.exec(name)?.[1];
-    if (pid && !alive(Number(pid))) await rm(path.join(dir, name), { recursive: true, force: true });
+    if (pid && !isAlive(Number(pid))) await rm(path.join(dir, name), { recursive: true, force: true });
   }
 }
 
