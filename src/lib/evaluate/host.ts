@@ -80,3 +80,13 @@ export function substituteHarnessPaths(command: string, host: Host): string {
 export function expandPercentVariables(text: string, host: Host): string {
   return text.replace(/%([^%\s=]+)%/g, (whole, name: string) => host.env[name.toUpperCase()] ?? whole);
 }
+
+/** `C:\a\b\..\c` → `C:\a\c` (or `/a/b/../c` → `/a/c` with sep `/`); the root is never popped. */
+export function foldDots(path: string, sep: string): string {
+  const out: string[] = [];
+  for (const seg of path.split(sep)) {
+    if (seg === '..' && out.length > 1) out.pop();
+    else if (seg !== '.') out.push(seg);
+  }
+  return out.join(sep);
+}

@@ -6,7 +6,7 @@
  */
 import { locateProgram, programName } from './binaries.ts';
 import { cmdSyntaxError, runCmd } from './cmd.ts';
-import { expandPercentVariables } from './host.ts';
+import { expandPercentVariables, foldDots } from './host.ts';
 import { runPowerShellArgs } from './powershell.ts';
 import { parseRegAdd } from './registry.ts';
 import { nested, registryValueSet, startProcess, type Proc, type Trace } from './trace.ts';
@@ -49,18 +49,9 @@ export function resolveWindowsImage(program: string, trace: Trace): { image: str
   if (!p.includes('\\')) return locateProgram(p, 'windows');
   const absolute = isAbsoluteWindowsPath(p) ? (p.startsWith('\\') && !p.startsWith('\\\\') ? `C:${p}` : p) : `${trace.host.cwd}\\${p.replace(/^\.\\/, '')}`;
   const image = /\.[a-z0-9]{1,4}$/i.test(absolute) ? absolute : `${absolute}.exe`;
-  return { image: normaliseDots(image) };
+  return { image: foldDots(image, '\\') }; // as the kernel reports the image
 }
 
-/** `C:\a\b\..\c` → `C:\a\c`, as the kernel reports the image. */
-function normaliseDots(path: string): string {
-  const out: string[] = [];
-  for (const seg of path.split('\\')) {
-    if (seg === '..' && out.length > 1) out.pop();
-    else if (seg !== '.') out.push(seg);
-  }
-  return out.join('\\');
-}
 
 /** Starts the program and follows what it does; undefined when it starts no process. */
 export function launchWindows(trace: Trace, launch: Launch): Proc | undefined {
@@ -175,10 +166,9 @@ const NET1_SUBCOMMANDS = new Set(['accounts', 'computer', 'config', 'continue', 
 
 function followNet(trace: Trace, proc: Proc, args: string[], origin: string): void {
   if (!NET1_SUBCOMMANDS.has(args[0]?.toLowerCase() ?? '')) return;
-  const net1 = startProcess(trace, { image: 'C:\\Windows\\System32\\net1.exe', commandLine: `C:\\Windows\\system32\\net1  ${argumentsText(proc.commandLine)}`, parent: proc, user: proc.user, integrityLevel: proc.integrityLevel }, origin);
+  startProcess(trace, { image: 'C:\\Windows\\System32\\net1.exe', commandLine: `C:\\Windows\\system32\\net1  ${argumentsText(proc.commandLine)}`, parent: proc, user: proc.user, integrityLevel: proc.integrityLevel }, origin);
   // `net start <service>`: net1 asks the service control manager, which starts the service's binary.
   if (args[0]!.toLowerCase() === 'start' && args[1]) nested(trace, () => startService(trace, args.slice(1).join(' '), origin, LAUNCHER));
-  void net1;
 }
 
 /** `wmic /node:host …` acts on another machine unless the node is this one. */

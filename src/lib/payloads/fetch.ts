@@ -73,7 +73,14 @@ export function storePath(url: string): string | undefined {
   } catch {
     return undefined;
   }
-  const segments = [u.host.replace(/:/g, '_'), ...u.pathname.split('/').map((s) => decodeURIComponent(s))].filter((s) => s !== '' && s !== '.' && s !== '..' && !/[\\\0]/.test(s));
+  let segments: string[];
+  try {
+    segments = [u.host.replace(/:/g, '_'), ...u.pathname.split('/').map((s) => decodeURIComponent(s))];
+  } catch {
+    return undefined; // a malformed %-escape
+  }
+  // A decoded segment may hold `/` (from %2F) as well as `\`: drop it rather than let it climb out.
+  segments = segments.filter((s) => s !== '' && s !== '.' && s !== '..' && !/[\\/\0]/.test(s));
   return segments.length > 1 ? segments.join('/') : undefined;
 }
 

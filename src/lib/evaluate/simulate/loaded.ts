@@ -7,7 +7,7 @@
  * its top-level statements run. A payload the store lacks is noted on the test, never guessed.
  */
 import type { Host } from '../host.ts';
-import { expandPercentVariables } from '../host.ts';
+import { expandPercentVariables, foldDots } from '../host.ts';
 import { nested, scriptBlock, type Proc, type Trace } from '../trace.ts';
 import type { Payload, PayloadStore } from './payloads.ts';
 
@@ -78,14 +78,6 @@ export function normaliseHostPath(raw: string, host: Host): string {
   return foldDots(p, '\\').toLowerCase();
 }
 
-function foldDots(path: string, sep: string): string {
-  const out: string[] = [];
-  for (const seg of path.split(sep)) {
-    if (seg === '..' && out.length > 1) out.pop();
-    else if (seg !== '.') out.push(seg);
-  }
-  return out.join(sep);
-}
 
 /**
  * The payload behind a host path: a download of the test's (by URL), else a file of the atomics
