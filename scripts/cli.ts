@@ -2,9 +2,7 @@
  * `atlas` command line: parse flags, then run the stages in order. Sets an exit code instead of
  * exiting, so output is flushed and the caller decides.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, resolveOptions, type BuildOptions } from '../src/lib/config.ts';
 import { writeApi, writeCatalogFile } from '../src/lib/catalog/write.ts';
@@ -22,7 +20,6 @@ import { createStaging, recoverLeftovers, removeStaging, type Staging } from '..
 import { packageRoot, toolPackage } from '../src/lib/package-root.ts';
 import { runCatalog, type PipelineOptions, type Timings } from '../src/lib/pipeline.ts';
 
-const toolRoot = packageRoot;
 const VERSION = toolPackage().version;
 
 const USAGE = `Usage: atlas <build|catalog> [options]
@@ -227,7 +224,7 @@ async function protectedPaths(options: Build): Promise<Protected[]> {
   if (options.previous && !/^https?:\/\//i.test(options.previous) && !(await readMarker(options.out))) {
     keep.push({ what: '--previous folder', path: options.previous, inside: true });
   }
-  return [...keep, ...toolFolders(toolRoot)];
+  return [...keep, ...toolFolders(packageRoot)];
 }
 
 /**

@@ -33,13 +33,18 @@ export function cleanUpOnSignal(staging: Staging): () => void {
     console.error(`${signal}: stopped; ${staging.dir} removed (--out holds the complete old or new output)`);
     process.exit(code);
   };
+  // `on`, not `once`: a second Ctrl-C while a swap finishes must not fall back to Node's default
+  // (an exit in the middle of the swap); it is ignored, the first one is already stopping the build.
+  let stopping = false;
   const handlers = Object.entries(CODES).map(([signal, code]) => {
     const handler = () => {
+      if (stopping) return;
+      stopping = true;
       const swap = publishing();
       if (swap) void swap.then(() => stop(signal, code));
       else stop(signal, code);
     };
-    process.once(signal, handler);
+    process.on(signal, handler);
     return [signal, handler] as const;
   });
   return () => {
