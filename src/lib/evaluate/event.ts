@@ -16,9 +16,7 @@ export interface PreparedEvent {
   readonly lowerTexts: readonly string[];
   /** Lower-cased text of each present field. */
   readonly lower: ReadonlyMap<string, string>;
-  /** Text and lower-cased text by exact name and by lower-cased name: one lookup per predicate. */
-  readonly values: ReadonlyMap<string, FieldValue>;
-  /** `values` again, by field slot (`fieldSlot`): an array read instead of hashing a name. */
+  /** Text and lower-cased text by the slot (`fieldSlot`) of the exact and of the lower-cased name: an array read per predicate. */
   readonly slots: readonly (FieldValue | undefined)[];
 }
 
@@ -63,7 +61,7 @@ export function prepareEvent(fields: SigmaEvent): PreparedEvent {
   const slotted: [number, FieldValue][] = [...values].map(([name, value]) => [fieldSlot(name), value]);
   const slots: (FieldValue | undefined)[] = new Array(Math.max(0, ...slotted.map(([slot]) => slot + 1)));
   for (const [slot, value] of slotted) slots[slot] = value;
-  return { fields, names, texts, lowerTexts, lower, values, slots };
+  return { fields, names, texts, lowerTexts, lower, slots };
 }
 
 /** The event's own spelling of a rule's field name (exact first, then ignoring case). */
