@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { atomicsUrls, fetchPayloads, storePath } from '../../src/lib/payloads/fetch.ts';
-import { PayloadStore } from '../../src/lib/evaluate/simulate/payloads.ts';
-import { simulateTest } from '../../src/lib/evaluate/events.ts';
+import { PayloadStore } from '../../src/lib/simulate/payload-store.ts';
+import { simulateTest } from '../../src/lib/simulate/harness.ts';
 
 let server: Server;
 let base = '';

@@ -6,7 +6,7 @@ import type { Provenance } from './provenance.ts';
 import type { Changes } from '../changes/types.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import type { SigmaRule } from '../sigma/rule.ts';
-import type { Prediction } from '../evaluate/predict.ts';
+import type { Prediction } from '../predict/predict.ts';
 import type { AtomicTest } from '../atomic/types.ts';
 
 export interface RelatedRule {

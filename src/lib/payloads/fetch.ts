@@ -1,6 +1,6 @@
 /**
  * `atlas payloads fetch --atomics DIR --out DIR`: fills a payload store (the layout
- * evaluate/simulate/payloads.ts reads) from the network, for CI users who want predictions on
+ * simulate/payload-store.ts reads) from the network, for CI users who want predictions on
  * what tests load. Every http(s) URL in the tests' commands, cleanup, input-argument defaults and
  * dependencies is fetched as written (pinned commits stay pinned); text files are kept, binaries,
  * pages and failures are listed with the reason. This is the only code that touches the network,
