@@ -1,19 +1,19 @@
 /**
  * Predicted detections on the full corpus: every Atomic test against every active Sigma rule,
  * with the run-time payloads of ../shared/corpus/payloads and the atomics folder's src/ files.
- * Builds minimal catalog objects from the YAML itself (see corpus-data.ts). Speed is measured by
- * `npm run bench`, not here.
+ * Rules and tests come from the production loaders and model (corpus-inputs.ts), as the build
+ * hands them to the predict stage. Speed is measured by `npm run bench`, not here.
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CORPUS, corpusPaths, hasCorpus } from '../corpus/corpus.ts';
 import { predictAll } from '../../src/lib/predict/predict.ts';
 import { PayloadStore } from '../../src/lib/simulate/payload-store.ts';
-import { loadCorpusRules, loadCorpusTests } from './corpus-data.ts';
+import { loadCorpusInputs } from './corpus-inputs.ts';
+
+const { rules, tests } = hasCorpus ? await loadCorpusInputs(corpusPaths.sigma, corpusPaths.atomics) : { rules: [], tests: [] };
 
 describe.skipIf(!hasCorpus)('predicted detections on the full corpus', () => {
-  const rules = hasCorpus ? loadCorpusRules(corpusPaths.sigma) : [];
-  const tests = hasCorpus ? loadCorpusTests(corpusPaths.atomics) : [];
   const payloads = hasCorpus ? PayloadStore.open(path.join(CORPUS, 'payloads'), corpusPaths.atomics) : undefined;
   const { predictions, notes } = hasCorpus ? predictAll(rules, tests, { payloads }) : { predictions: [], notes: new Map() };
 
