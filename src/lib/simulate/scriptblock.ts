@@ -28,6 +28,17 @@ export function scriptBlockParts(text: string): ScriptBlockPart[] {
   return parts;
 }
 
+/** The parts of a loaded script, each with the 1-based line of the text it starts on. */
+export function scriptBlockPartLines(text: string): { part: ScriptBlockPart; line: number }[] {
+  let line = 1;
+  let counted = 0;
+  return scriptBlockParts(text).map((part) => {
+    line += lineAt(text.slice(counted, part.offset), part.offset - counted) - 1;
+    counted = part.offset;
+    return { part, line };
+  });
+}
+
 /** 1-based line of a character offset. */
 export function lineAt(text: string, offset: number): number {
   let line = 1;

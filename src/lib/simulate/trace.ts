@@ -6,8 +6,8 @@
 import type { Host } from './host.ts';
 import type { SigmaEvent } from '../match/event.ts';
 import { peMetadataOf, type PeMetadata } from './binaries.ts';
-import { PayloadStore } from './payload-store.ts';
-import { lineAt, scriptBlockParts } from './scriptblock.ts';
+import { PayloadStore, type Payload } from './payload-store.ts';
+import { scriptBlockPartLines, scriptBlockParts, type ScriptBlockPart } from './scriptblock.ts';
 import type { Simulation } from './loaded.ts';
 import { splitWindowsArgs } from './shells/winargs.ts';
 
@@ -133,25 +133,32 @@ export function hostApplication(host: Proc): string {
 
 /**
  * PowerShell Operational 4104: the text of a script block as it is compiled, in parts when
- * large (simulate/scriptblock.ts). `loaded`: the file it came from (Path on the host, and the
- * payload file named in explanations).
+ * large (simulate/scriptblock.ts).
  */
-export function scriptBlock(trace: Trace, text: string, origin: string, loaded?: { path: string; file: string }): void {
+export function scriptBlock(trace: Trace, text: string, origin: string): void {
   if (trace.host.os !== 'windows') return;
-  let line = 1;
-  let counted = 0;
-  for (const part of scriptBlockParts(text)) {
-    if (loaded) {
-      line += lineAt(text.slice(counted, part.offset), part.offset - counted) - 1;
-      counted = part.offset;
-    }
+  logScriptBlock(trace, scriptBlockParts(text), origin);
+}
+
+/**
+ * A loaded payload's script block (4104): Path is the file on the host; each part names the
+ * payload file and the line it starts on (for explanations). The parts are split once per payload.
+ */
+export function loadedScriptBlock(trace: Trace, payload: Payload, origin: string, hostPath: string): void {
+  if (trace.host.os !== 'windows') return;
+  const parts = (payload.derived.scriptBlocks ??= scriptBlockPartLines(payload.text));
+  logScriptBlock(trace, parts.map((p) => p.part), origin, { path: hostPath, file: payload.file, lines: parts.map((p) => p.line) });
+}
+
+function logScriptBlock(trace: Trace, parts: readonly ScriptBlockPart[], origin: string, loaded?: { path: string; file: string; lines: number[] }): void {
+  parts.forEach((part, i) => {
     trace.events.push({
       logsource: { product: 'windows', category: 'ps_script', service: 'powershell' },
       fields: { EventID: 4104, MessageNumber: part.number, MessageTotal: part.total, ScriptBlockText: part.text, Path: loaded?.path ?? '' },
       origin: part.total > 1 ? `${origin} (part ${part.number} of ${part.total})` : origin,
-      ...(loaded ? { source: { file: loaded.file, line } } : {}),
+      ...(loaded ? { source: { file: loaded.file, line: loaded.lines[i]! } } : {}),
     });
-  }
+  });
 }
 
 /** Windows PowerShell 400: a PowerShell engine starting in `host` (HostApplication = its command line). */
