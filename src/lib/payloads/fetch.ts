@@ -12,6 +12,7 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import { substituteArguments } from '../atomic/arguments.ts';
 import { compareStrings } from '../order.ts';
+import { extractUrls } from './urls.ts';
 
 export interface FetchOptions {
   atomics: string;
@@ -40,8 +41,6 @@ interface Entry {
   source: string;
 }
 
-const URL_PATTERN = /https?:\/\/[^\s'"`()<>|;,\]\\]+/gi;
-
 /** Every URL the atomics' tests name, after `#{arg}` defaults are substituted, sorted. */
 export function atomicsUrls(atomics: string): string[] {
   const urls = new Set<string>();
@@ -59,7 +58,7 @@ export function atomicsUrls(atomics: string): string[] {
     for (const t of tests as Record<string, any>[]) {
       const args = Object.entries((t?.['input_arguments'] ?? {}) as Record<string, { default?: unknown }>).map(([name, a]) => ({ name, default: a?.default == null ? undefined : String(a.default) }));
       const texts = [t?.['executor']?.command, t?.['executor']?.cleanup_command, ...args.map((a) => a.default), ...((t?.['dependencies'] ?? []) as Record<string, unknown>[]).flatMap((d) => [d?.['prereq_command'], d?.['get_prereq_command']])];
-      for (const text of texts) if (typeof text === 'string') for (const m of substituteArguments(text, args).matchAll(URL_PATTERN)) urls.add(m[0].replace(/[.:]+$/, ''));
+      for (const text of texts) if (typeof text === 'string') for (const url of extractUrls(substituteArguments(text, args))) urls.add(url);
     }
   }
   return [...urls].sort(compareStrings);

@@ -10,6 +10,7 @@ import type { Host } from './host.ts';
 import { expandPercentVariables, foldDots } from './host.ts';
 import { loadedScriptBlock, nested, type Proc, type Trace } from './trace.ts';
 import type { Payload, PayloadStore } from './payload-store.ts';
+import { extractUrls } from '../payloads/urls.ts';
 
 /** What a trace knows beyond the test's own text. */
 export interface Simulation {
@@ -44,8 +45,6 @@ export function noteMissing(trace: Trace, what: string): void {
   if (!trace.sim.notes.includes(note)) trace.sim.notes.push(note);
 }
 
-const URL_PATTERN = /https?:\/\/[^\s'"`()<>|;,]+/gi;
-
 /**
  * Files fetched by a prerequisite or the command (`Invoke-WebRequest url -OutFile path`,
  * `.DownloadFile('url', 'path')`, `curl -o path url`, `wget -O path url`), by normalised host path.
@@ -54,7 +53,7 @@ export function downloadTargets(texts: string[], host: Host): Map<string, string
   const map = new Map<string, string>();
   for (const text of texts) {
     for (const statement of text.split(/\r?\n|;\s/)) {
-      const url = statement.match(URL_PATTERN)?.[0];
+      const url = extractUrls(statement)[0];
       if (!url) continue;
       const target =
         /-OutFile\s+("[^"]+"|'[^']+'|\S+)/i.exec(statement)?.[1] ??
@@ -113,7 +112,7 @@ export function downloadAndRunUrls(statement: string, vars: ReadonlyMap<string, 
   const code = statement.replace(/'[^']*'|"(?:[^"`]|`.)*"/g, '""');
   if (!/\b(iex|invoke-expression)\b/i.test(code)) return [];
   if (!/downloadstring|downloaddata|responsetext|\b(iwr|irm|invoke-webrequest|invoke-restmethod|curl|wget)\b/i.test(statement)) return [];
-  const urls = [...statement.matchAll(URL_PATTERN)].map((m) => m[0]);
+  const urls = extractUrls(statement);
   // `$url = '…'` earlier in the script, then `iex (iwr $url)`.
   for (const m of statement.matchAll(/\$(\w+)/g)) {
     const value = vars.get(m[1]!.toLowerCase());
