@@ -15,7 +15,7 @@ function rule(slug: string, logsource: CatalogRule['logsource'], detection: stri
 }
 
 function test(guid: string, executor: string, command: string, platforms = ['windows']): CatalogTest {
-  return { guid, technique: 'T1', number: 1, name: guid, platforms, executor, elevationRequired: false, command, commandResolved: command, inputArguments: [], dependencies: [], anchor: '', rules: [], url: '' };
+  return { guid, technique: 'T1', number: 1, name: guid, platforms, executor, elevationRequired: false, command, commandResolved: command, inputArguments: [], dependencies: [], anchor: '', slug: guid, rules: [], url: '' };
 }
 
 const win = { product: 'windows', category: 'process_creation' };
