@@ -8,7 +8,7 @@ import { ConfigError, resolveOptions, type BuildOptions } from '../src/lib/confi
 import { writeApi, writeCatalogFile } from '../src/lib/catalog/write.ts';
 import type { Catalog } from '../src/lib/catalog/types.ts';
 import { DEFAULT_PREVIOUS_LIMITS, PreviousBuildError } from '../src/lib/changes/previous.ts';
-import { PayloadError } from '../src/lib/evaluate/simulate/payloads.ts';
+import { PayloadError } from '../src/lib/simulate/payload-store.ts';
 import { writeExports } from '../src/lib/exports/write.ts';
 import { writeFileSync } from 'node:fs';
 import { checkInputs, InputError } from '../src/lib/inputs/check.ts';

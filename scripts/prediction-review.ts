@@ -9,8 +9,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { loadCorpusRules, loadCorpusTests } from '../tests/evaluate/corpus-data.ts';
-import { predictDetections } from '../src/lib/evaluate/predict.ts';
+import { loadCorpusInputs } from '../tests/predict/corpus-inputs.ts';
+import { predictDetections } from '../src/lib/predict/predict.ts';
 import { prng } from './prng.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -30,11 +30,10 @@ interface Line {
 }
 
 async function dump(file: string, payloads: string | undefined): Promise<void> {
-  const rules = loadCorpusRules(path.join(corpus, 'sigma'));
-  const tests = loadCorpusTests(path.join(corpus, 'atomic-red-team', 'atomics'));
+  const { rules, tests } = await loadCorpusInputs(path.join(corpus, 'sigma'), path.join(corpus, 'atomic-red-team', 'atomics'));
   const byGuid = new Map(tests.map((t) => [t.guid, t]));
   const titles = new Map(rules.map((r) => [r.slug, r.title]));
-  const options = payloads ? await import('../src/lib/evaluate/simulate/payloads.ts').then((m) => ({ payloads: m.PayloadStore.open(payloads, path.join(corpus, 'atomic-red-team', 'atomics')) })) : {};
+  const options = payloads ? await import('../src/lib/simulate/payload-store.ts').then((m) => ({ payloads: m.PayloadStore.open(payloads, path.join(corpus, 'atomic-red-team', 'atomics')) })) : {};
   const lines = predictDetections(rules, tests, options).map((p): Line => {
     const t = byGuid.get(p.test)!;
     const matched = p.explanation.matches.flatMap((m) => m.matches.map((v) => `${m.field ?? 'keyword'}|${m.modifiers.join('|')}: ${String(v.value)}`));

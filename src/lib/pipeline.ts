@@ -15,8 +15,8 @@ import { ruleIndicators } from './indicators/extract.ts';
 import { attackProvenance, sourceProvenance } from './catalog/provenance.ts';
 import { toolPackage } from './package-root.ts';
 import { applyPredictions } from './catalog/predictions.ts';
-import { predictAll } from './evaluate/predict.ts';
-import { PayloadStore } from './evaluate/simulate/payloads.ts';
+import { predictAll } from './predict/predict.ts';
+import { PayloadStore } from './simulate/payload-store.ts';
 import { applyObserved } from './observed/apply.ts';
 import { loadObserved } from './observed/load.ts';
 import type { Catalog } from './catalog/types.ts';
@@ -46,7 +46,7 @@ export interface PipelineOptions {
   attackVersion?: string;
   /** Time and size bounds for reading `previous` from a URL. */
   previousLimits?: PreviousLimits;
-  /** Folder of run-time payloads (index.json + files) that tests download or load; see evaluate/simulate/payloads.ts. */
+  /** Folder of run-time payloads (index.json + files) that tests download or load; see simulate/payload-store.ts. */
   payloads?: string;
 }
 

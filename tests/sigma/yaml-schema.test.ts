@@ -3,12 +3,12 @@ import yaml from 'js-yaml';
 import { describe, expect, test } from 'vitest';
 import { extractIndicators } from '../../src/lib/indicators/extract.ts';
 import { parseDetection, type Detection } from '../../src/lib/sigma/detection.ts';
-import { compileDetection } from '../../src/lib/evaluate/match.ts';
-import { prepareEvent, type SigmaEvent } from '../../src/lib/evaluate/event.ts';
+import { compileDetection } from '../../src/lib/match/matcher.ts';
+import { prepareEvent, type SigmaEvent } from '../../src/lib/match/event.ts';
 import { parseSigmaYaml } from '../../src/lib/sigma/load.ts';
 import { SIGMA_YAML_SCHEMA } from '../../src/lib/sigma/yaml-schema.ts';
 import { formatValue } from '../../src/lib/site/predicates.ts';
-import { matches } from '../evaluate/helpers.ts';
+import { matches } from '../match/helpers.ts';
 
 const matchDetection = (detection: Detection, event: SigmaEvent) => compileDetection(detection).test(prepareEvent(event));
 

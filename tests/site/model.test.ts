@@ -5,7 +5,8 @@ import { countLabel, groupByField, hasOwnPage } from '../../src/lib/site/indicat
 import { inactiveReason, levelRank, platformLabel, techniqueTitle } from '../../src/lib/site/labels.ts';
 import { shade } from '../../src/lib/site/matrix.ts';
 import { buildModel } from '../../src/lib/site/model.ts';
-import { normalizeBase, routeParam } from '../../src/lib/site/urls.ts';
+import { normalizeBase, routeSegment } from '../../src/lib/site/urls.ts';
+import { indicatorPageUrl, ruleUrl, tacticUrl, techniqueUrl, testUrl } from '../../src/lib/catalog/urls.ts';
 import { formatSetting, ruleView, testView } from '../../src/lib/site/views.ts';
 import { fixtureCatalog } from './fixture-site.ts';
 
@@ -146,12 +147,15 @@ describe('labels and urls', () => {
     expect([0, 1, 2, 3, 9, 10, 29, 30, 500].map(shade)).toEqual([0, 1, 1, 2, 2, 3, 3, 4, 4]);
   });
 
-  it('derives route parameters from catalog urls', () => {
-    expect(routeParam('/rules/abc/', 'rules')).toBe('abc');
-    expect(routeParam('/indicators/0123456789abcdef/', 'indicators')).toBe('0123456789abcdef');
-    expect(routeParam('/indicators/fields/image/#i-0123', 'indicators')).toBeUndefined();
-    expect(routeParam('/rules/../', 'rules')).toBeUndefined();
-    expect(routeParam('/rules/a/b/', 'rules')).toBeUndefined();
+  it('routes pages by the key their permalink is built from; an unsafe key gets no page', () => {
+    expect(catalog.rules.every((r) => r.url === ruleUrl(routeSegment(r.slug)!))).toBe(true);
+    expect(catalog.tests.every((t) => t.url === testUrl(routeSegment(t.slug)!))).toBe(true);
+    expect(catalog.techniques.every((t) => t.url === techniqueUrl(routeSegment(t.id)!))).toBe(true);
+    expect(catalog.tactics.every((t) => t.url === tacticUrl(routeSegment(t.id)!))).toBe(true);
+    expect(model.indicatorPages.length).toBeGreaterThan(0);
+    expect(model.indicatorPages.every((i) => i.url === indicatorPageUrl(routeSegment(i.id)!))).toBe(true);
+    for (const key of ['..', '.', '', 'a/b', 'x#y']) expect(routeSegment(key)).toBeUndefined();
+    expect(routeSegment('T1003.001')).toBe('T1003.001');
   });
 
   it('normalizes the base path', () => {

@@ -5,7 +5,7 @@ import type { ReferenceHealth } from '../../src/lib/xref/health.ts';
 
 const test = (technique: string, number: number, name: string): CatalogTest => ({
   guid: `${technique}-${number}`, technique, number, name, platforms: ['windows'], executor: 'powershell',
-  elevationRequired: false, inputArguments: [], dependencies: [], anchor: '', rules: [], url: `/tests/${technique}-${number}/`,
+  elevationRequired: false, inputArguments: [], dependencies: [], anchor: '', slug: `${technique}-${number}`, rules: [], url: `/tests/${technique}-${number}/`,
 });
 
 describe('safeHref', () => {

@@ -153,7 +153,7 @@ function toCatalogRule(r: SigmaRule, slug: string): CatalogRule {
 function buildTests(atomics: AtomicTechnique[]): CatalogTest[] {
   const tests = atomics.flatMap((a) => a.tests);
   const slugs = assignSlugs(tests, (t) => safeSegment(t.guid, 'test'));
-  return tests.map((t, i) => ({ ...t, rules: [], url: testUrl(slugs[i]) }));
+  return tests.map((t, i) => ({ ...t, slug: slugs[i]!, rules: [], url: testUrl(slugs[i]) }));
 }
 
 /** rule ↔ rule through `related`: each side names the other. */

@@ -2,7 +2,7 @@
  * Predicted detections into the catalog: each test lists the rules predicted to fire with the
  * explanation, each rule the tests predicted to trigger it. Labelled as predicted everywhere.
  */
-import type { Prediction } from '../evaluate/predict.ts';
+import type { Prediction } from '../predict/predict.ts';
 import { compareStrings } from '../order.ts';
 import type { Catalog } from './types.ts';
 

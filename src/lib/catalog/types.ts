@@ -6,7 +6,7 @@ import type { Provenance } from './provenance.ts';
 import type { Changes } from '../changes/types.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import type { SigmaRule } from '../sigma/rule.ts';
-import type { Prediction } from '../evaluate/predict.ts';
+import type { Prediction } from '../predict/predict.ts';
 import type { AtomicTest } from '../atomic/types.ts';
 
 export interface RelatedRule {
@@ -60,6 +60,8 @@ export interface CatalogRule extends Omit<SigmaRule, 'file' | 'related'> {
 
 /** An Atomic test with its cross-references: the rules that name it, its page and predictions. */
 export interface CatalogTest extends AtomicTest {
+  /** Page key: the guid as a safe, unique URL segment (catalog/slug.ts); `url` is built from it. */
+  slug: string;
   /** Rules that reference this test explicitly. */
   rules: string[];
   url: string;

@@ -6,6 +6,16 @@
 import { sliceOf } from '../indicators/slices.ts';
 import { safeSegment } from './slug.ts';
 
+/**
+ * The route segment of an entity page: the key its permalink here is built from (a rule's or a
+ * test's slug, a technique, tactic or indicator id), so pages route by the key instead of reading
+ * it back out of the URL. Keys from the ATT&CK bundle or a previous build are untrusted: one that
+ * is not a single path segment (`a/b`, `.`, `..`, empty, or holding `#`) gets no page.
+ */
+export function routeSegment(key: string): string | undefined {
+  return key === '' || key === '.' || key === '..' || /[/#]/.test(key) ? undefined : key;
+}
+
 export function ruleUrl(slug: string): string {
   return `/rules/${slug}/`;
 }

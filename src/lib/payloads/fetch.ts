@@ -1,17 +1,18 @@
 /**
  * `atlas payloads fetch --atomics DIR --out DIR`: fills a payload store (the layout
- * evaluate/simulate/payloads.ts reads) from the network, for CI users who want predictions on
+ * simulate/payload-store.ts reads) from the network, for CI users who want predictions on
  * what tests load. Every http(s) URL in the tests' commands, cleanup, input-argument defaults and
  * dependencies is fetched as written (pinned commits stay pinned); text files are kept, binaries,
  * pages and failures are listed with the reason. This is the only code that touches the network,
  * and it runs only when asked: builds read the store offline.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import yaml from 'js-yaml';
 import { substituteArguments } from '../atomic/arguments.ts';
+import { loadAtomics } from '../atomic/load.ts';
 import { compareStrings } from '../order.ts';
+import { extractUrls } from './urls.ts';
 
 export interface FetchOptions {
   atomics: string;
@@ -40,26 +41,17 @@ interface Entry {
   source: string;
 }
 
-const URL_PATTERN = /https?:\/\/[^\s'"`()<>|;,\]\\]+/gi;
-
-/** Every URL the atomics' tests name, after `#{arg}` defaults are substituted, sorted. */
-export function atomicsUrls(atomics: string): string[] {
+/**
+ * Every URL the atomics' tests name, after `#{arg}` defaults are substituted, sorted. The tests
+ * are read by the build's loader (`loadAtomics`), so fetching sees the same tests and values the
+ * simulator will run; a file the build reports as broken is skipped here.
+ */
+export async function atomicsUrls(atomics: string): Promise<string[]> {
   const urls = new Set<string>();
-  for (const technique of readdirSync(atomics).sort()) {
-    const file = path.join(atomics, technique, `${technique}.yaml`);
-    if (!existsSync(file)) continue;
-    let doc: unknown;
-    try {
-      doc = yaml.load(readFileSync(file, 'utf8'), { schema: yaml.JSON_SCHEMA });
-    } catch {
-      continue; // the build reports broken YAML; fetching skips it
-    }
-    const tests = (doc as { atomic_tests?: unknown[] } | null)?.atomic_tests;
-    if (!Array.isArray(tests)) continue;
-    for (const t of tests as Record<string, any>[]) {
-      const args = Object.entries((t?.['input_arguments'] ?? {}) as Record<string, { default?: unknown }>).map(([name, a]) => ({ name, default: a?.default == null ? undefined : String(a.default) }));
-      const texts = [t?.['executor']?.command, t?.['executor']?.cleanup_command, ...args.map((a) => a.default), ...((t?.['dependencies'] ?? []) as Record<string, unknown>[]).flatMap((d) => [d?.['prereq_command'], d?.['get_prereq_command']])];
-      for (const text of texts) if (typeof text === 'string') for (const m of substituteArguments(text, args).matchAll(URL_PATTERN)) urls.add(m[0].replace(/[.:]+$/, ''));
+  for (const technique of (await loadAtomics(atomics)).techniques) {
+    for (const t of technique.tests) {
+      const texts = [t.command, t.cleanup, ...t.inputArguments.map((a) => a.default), ...t.dependencies.flatMap((d) => [d.prereqCommand, d.getPrereqCommand])];
+      for (const text of texts) if (text !== undefined) for (const url of extractUrls(substituteArguments(text, t.inputArguments))) urls.add(url);
     }
   }
   return [...urls].sort(compareStrings);
@@ -94,7 +86,7 @@ export async function fetchPayloads(options: FetchOptions): Promise<FetchReport>
   const get = options.fetch ?? fetch;
   const log = options.log ?? (() => {});
   const maxBytes = options.maxBytes ?? 2 * 1024 * 1024;
-  const urls = atomicsUrls(options.atomics);
+  const urls = await atomicsUrls(options.atomics);
   const indexFile = path.join(options.out, 'index.json');
   const previous = existsSync(indexFile) ? (JSON.parse(readFileSync(indexFile, 'utf8')) as Record<string, unknown>) : {};
   const entries = new Map<string, Entry>();

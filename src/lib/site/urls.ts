@@ -8,7 +8,7 @@
 import { safeSegment } from '../catalog/slug.ts';
 import { fieldPageUrl, ruleUrl, tacticUrl, techniqueUrl, testUrl } from '../catalog/urls.ts';
 
-export { fieldSegment, indicatorAnchor } from '../catalog/urls.ts';
+export { fieldSegment, indicatorAnchor, routeSegment } from '../catalog/urls.ts';
 
 export const BASE_ENV = 'ATLAS_BASE';
 
@@ -27,18 +27,6 @@ export function href(path = ''): string {
 /** Link to an entity from its catalog `url`. */
 export function link(entity: { url: string }): string {
   return href(entity.url);
-}
-
-/**
- * The route parameter of an entity page: the catalog URL's path without the collection prefix
- * (`/rules/abc/` with prefix `rules` → `abc`). Undefined when the URL is not under that prefix
- * (the entity then has no page of this kind, e.g. an indicator listed on its field page).
- */
-export function routeParam(url: string, prefix: string): string | undefined {
-  const path = url.split('#')[0]!;
-  const m = new RegExp(`^/${prefix}/([^/]+)/$`).exec(path);
-  const param = m?.[1];
-  return param === undefined || param === '.' || param === '..' ? undefined : param;
 }
 
 /** Lower-case, URL-safe, readable facet value slug: `process_creation` stays, `Foo Bar` → `foo-bar`. */

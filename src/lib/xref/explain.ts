@@ -1,5 +1,5 @@
 /** One readable line for a predicted detection: the condition that held and what matched on which event. */
-import type { Prediction } from '../evaluate/predict.ts';
+import type { Prediction } from '../predict/predict.ts';
 
 const MAX_VALUE = 60;
 const MAX_MATCHES = 2;

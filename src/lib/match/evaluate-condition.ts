@@ -1,0 +1,97 @@
+/**
+ * The condition AST evaluated with Kleene's three-valued logic: an identifier that cannot be
+ * decided is unknown, and unknown only decides the outcome when nothing else does
+ * (`true or unknown` is true, `not unknown` is unknown). A rule is predicted only when its
+ * condition is certainly true.
+ */
+import type { ConditionNode } from '../sigma/condition.ts';
+import type { Truth } from './value-check.ts';
+
+export function evaluateCondition(node: ConditionNode, identifier: (name: string) => Truth): Truth {
+  switch (node.type) {
+    case 'and':
+      return kleene(node.children, true, (child) => evaluateCondition(child, identifier));
+    case 'or':
+      return kleene(node.children, false, (child) => evaluateCondition(child, identifier));
+    case 'not': {
+      const t = evaluateCondition(node.child, identifier);
+      return t === undefined ? undefined : !t;
+    }
+    case 'identifier':
+      return identifier(node.name);
+    case 'of':
+      return kleene(node.matches, node.quantifier === 'all', identifier);
+  }
+}
+
+/**
+ * AND (identity true) or OR (identity false) over lazily evaluated operands, short-circuiting
+ * on the absorbing value. An empty `of` (no identifier matched the pattern) is the identity.
+ */
+function kleene<T>(operands: readonly T[], identity: boolean, truth: (operand: T) => Truth): Truth {
+  let sawUnknown = false;
+  for (const operand of operands) {
+    const t = truth(operand);
+    if (t === undefined) sawUnknown = true;
+    else if (t !== identity) return t;
+  }
+  return sawUnknown ? undefined : identity;
+}
+
+/** Identifier names the condition reads (to list the true ones in an explanation). */
+export function identifiersOf(node: ConditionNode, into: Set<string> = new Set()): Set<string> {
+  if (node.type === 'and' || node.type === 'or') node.children.forEach((c) => identifiersOf(c, into));
+  else if (node.type === 'not') identifiersOf(node.child, into);
+  else if (node.type === 'identifier') into.add(node.name);
+  else node.matches.forEach((m) => into.add(m));
+  return into;
+}
+
+/**
+ * The condition compiled to a closure tree over identifier indexes, so evaluating it allocates
+ * nothing: `identifier(i)` returns the (memoised) value of the i-th search identifier.
+ */
+export type CompiledCondition = (identifier: (index: number) => Truth) => Truth;
+
+export function compileCondition(node: ConditionNode, indexOf: (name: string) => number | undefined): CompiledCondition {
+  switch (node.type) {
+    case 'and':
+    case 'or': {
+      const children = node.children.map((c) => compileCondition(c, indexOf));
+      const identity = node.type === 'and';
+      return (id) => {
+        let sawUnknown = false;
+        for (const child of children) {
+          const t = child(id);
+          if (t === undefined) sawUnknown = true;
+          else if (t !== identity) return t;
+        }
+        return sawUnknown ? undefined : identity;
+      };
+    }
+    case 'not': {
+      const child = compileCondition(node.child, indexOf);
+      return (id) => {
+        const t = child(id);
+        return t === undefined ? undefined : !t;
+      };
+    }
+    case 'identifier': {
+      const i = indexOf(node.name);
+      return i === undefined ? () => undefined : (id) => id(i);
+    }
+    case 'of': {
+      const indexes = node.matches.map(indexOf);
+      const identity = node.quantifier === 'all';
+      return (id) => {
+        let sawUnknown = false;
+        for (const i of indexes) {
+          const t = i === undefined ? undefined : id(i);
+          if (t === undefined) sawUnknown = true;
+          else if (t !== identity) return t;
+        }
+        return sawUnknown ? undefined : identity;
+      };
+    }
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * The payload store: the text a test loads at run time, read offline. Two sources:
+ *  - a payloads folder (`--payloads DIR`) with `index.json` mapping each URL the tests fetch to a
+ *    file below it, plus installed PowerShell modules (AtomicTestHarnesses) and their functions;
+ *  - the atomics folder's own `src/` and `bin/` files (`PathToAtomicsFolder\T1234\src\x.ps1`).
+ * Files are read when first asked for and kept, so a framework loaded by forty tests is read once.
+ */
+import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { ScriptBlockPart } from './scriptblock.ts';
+
+/** A loaded text and the name a reader is shown for it. */
+export interface Payload {
+  text: string;
+  /** `payloads/<path>` or `atomics/<Txxxx>/src/<file>`. */
+  file: string;
+  /**
+   * What the simulator derives from `text`, filled in by the modules that read it the first time
+   * they need it: the store keeps one Payload per file, so a framework loaded by forty tests
+   * (WinPwn) is split once, not forty times.
+   */
+  readonly derived: PayloadDerived;
+}
+
+export interface PayloadDerived {
+  /** The text by lines (a batch file runs line by line; launch.ts). */
+  lines?: readonly string[];
+  /** What runs when the script is loaded (loaded.ts `topLevelStatements`). */
+  topLevel?: string;
+  /** Its 4104 parts with the line each starts on (trace.ts `loggedScriptBlock`). */
+  scriptBlocks?: readonly { part: ScriptBlockPart; line: number }[];
+}
+
+const fileEntry = z.object({ file: z.string(), sha256: z.string().optional(), bytes: z.number().optional(), source: z.string().optional() });
+const moduleEntry = z.object({
+  dir: z.string(),
+  source: z.string().optional(),
+  files: z.array(fileEntry),
+  /** Function name → the file defining it. */
+  functions: z.record(z.string(), z.string()),
+});
+const indexSchema = z
+  .object({
+    modules: z.record(z.string(), moduleEntry).optional(),
+    skipped: z.array(z.object({ url: z.string(), why: z.string() })).optional(),
+    unresolved: z.array(z.object({ url: z.string(), why: z.string() })).optional(),
+  })
+  .catchall(fileEntry);
+
+export type PayloadIndex = z.infer<typeof indexSchema>;
+
+export class PayloadError extends Error {}
+
+/** Larger files are not read (the corpus store keeps files up to 2 MB; Invoke-Mimikatz.ps1 is 2.8 MB). */
+export const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
+
+export interface InstalledModule {
+  name: string;
+  /** Files in the order the module's loader dot-sources them (its own .psm1 first). */
+  files: Payload[];
+}
+
+export class PayloadStore {
+  private readonly texts = new Map<string, Payload | null>();
+  private readonly urls = new Map<string, string>();
+  private readonly modules = new Map<string, { name: string; files: string[] }>();
+  private readonly functions = new Map<string, string>();
+  private atomicsFiles?: Map<string, string>;
+
+  private constructor(
+    private readonly dir: string | undefined,
+    private readonly atomics: string | undefined,
+  ) {}
+
+  /** An empty store: nothing loaded is known (predictions then come from the test's own text). */
+  static empty(): PayloadStore {
+    return new PayloadStore(undefined, undefined);
+  }
+
+  /** Opens a payloads folder (optional) and an atomics folder (optional). Throws PayloadError on a bad index. */
+  static open(dir: string | undefined, atomics: string | undefined): PayloadStore {
+    const store = new PayloadStore(dir, atomics);
+    if (dir) store.readIndex(dir);
+    return store;
+  }
+
+  private readIndex(dir: string): void {
+    const file = path.join(dir, 'index.json');
+    if (!existsSync(file)) throw new PayloadError(`${file}: no index.json in the payloads folder`);
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new PayloadError(`${file}: ${(error as Error).message}`);
+    }
+    const parsed = indexSchema.safeParse(json);
+    if (!parsed.success) throw new PayloadError(`${file}: invalid index\n  ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n  ')}`);
+    const { modules, skipped: _s, unresolved: _u, ...urls } = parsed.data;
+    for (const [url, entry] of Object.entries(urls)) if (typeof entry === 'object' && 'file' in entry) this.urls.set(url, entry.file);
+    for (const [name, m] of Object.entries(modules ?? {})) {
+      // The module manifest (.psd1) is data, not run: the loader (.psm1) and the scripts it dot-sources are.
+      const files = m.files.map((f) => f.file).filter((f) => !/\.psd1$/i.test(f));
+      files.sort((a, b) => Number(/\.psm1$/i.test(b)) - Number(/\.psm1$/i.test(a)) || (a < b ? -1 : a > b ? 1 : 0));
+      this.modules.set(name.toLowerCase(), { name, files });
+      for (const fn of Object.keys(m.functions)) this.functions.set(fn.toLowerCase(), name);
+    }
+  }
+
+  get hasIndex(): boolean {
+    return this.dir !== undefined;
+  }
+
+  /** The text a URL returns, or undefined when the store does not hold it. */
+  url(url: string): Payload | undefined {
+    const file = this.urls.get(url) ?? this.urls.get(url.replace(/[.,;]+$/, ''));
+    return file === undefined ? undefined : this.read(`payloads/${file}`, () => this.inside(this.dir!, file));
+  }
+
+  /** A file of the atomics folder by its path below it (`T1234/src/x.ps1`, any case and slash). */
+  atomicsFile(relative: string): Payload | undefined {
+    if (!this.atomics) return undefined;
+    if (!this.atomicsFiles) this.atomicsFiles = listAtomicsFiles(this.atomics);
+    const key = relative.replace(/\\/g, '/').replace(/^\/+/, '').toLowerCase();
+    const real = this.atomicsFiles.get(key);
+    return real === undefined ? undefined : this.read(`atomics/${real}`, () => path.join(this.atomics!, real));
+  }
+
+  /** The installed module exporting a function (`Invoke-ATHMSBuild` → AtomicTestHarnesses). */
+  moduleOf(command: string): string | undefined {
+    return this.functions.get(command.toLowerCase());
+  }
+
+  /** An installed module's files as its loader runs them; undefined when not in the store. */
+  module(name: string): InstalledModule | undefined {
+    const m = this.modules.get(name.toLowerCase());
+    if (!m) return undefined;
+    const files = m.files.map((f) => this.read(`payloads/${f}`, () => this.inside(this.dir!, f))).filter((p): p is Payload => p !== undefined);
+    return { name: m.name, files };
+  }
+
+  private inside(dir: string, file: string): string | undefined {
+    const full = path.resolve(dir, file);
+    return full.startsWith(path.resolve(dir) + path.sep) ? full : undefined;
+  }
+
+  private read(name: string, locate: () => string | undefined): Payload | undefined {
+    const cached = this.texts.get(name);
+    if (cached !== undefined) return cached ?? undefined;
+    const full = locate();
+    let payload: Payload | null = null;
+    // Links are not followed and oversized files not read, as for every other input.
+    const stat = full && existsSync(full) ? lstatSync(full) : undefined;
+    if (stat?.isFile() && stat.size <= MAX_PAYLOAD_BYTES) payload = { text: decodeText(readFileSync(full!)), file: name, derived: {} };
+    this.texts.set(name, payload);
+    return payload ?? undefined;
+  }
+}
+
+/** UTF-16 with a byte-order mark (two corpus files) or UTF-8; the BOM is not part of the script. */
+export function decodeText(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return Buffer.from(bytes.subarray(2)).swap16().toString('utf16le');
+  const text = bytes.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** `Txxxx/src/**` and `Txxxx/bin/**` below the atomics folder, by lower-cased relative path. */
+function listAtomicsFiles(atomics: string): Map<string, string> {
+  const map = new Map<string, string>();
+  if (!existsSync(atomics)) return map;
+  for (const technique of readdirSync(atomics, { withFileTypes: true })) {
+    if (!technique.isDirectory()) continue;
+    for (const sub of ['src', 'bin']) {
+      const dir = path.join(atomics, technique.name, sub);
+      if (!existsSync(dir)) continue;
+      for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+        if (!entry.isFile()) continue;
+        const rel = path.relative(atomics, path.join(entry.parentPath, entry.name)).split(path.sep).join('/');
+        map.set(rel.toLowerCase(), rel);
+      }
+    }
+  }
+  return map;
+}

@@ -1,0 +1,66 @@
+/**
+ * Predicted detections on the full corpus: every Atomic test against every active Sigma rule,
+ * with the run-time payloads of ../shared/corpus/payloads and the atomics folder's src/ files.
+ * Rules and tests come from the production loaders and model (corpus-inputs.ts), as the build
+ * hands them to the predict stage. Speed is measured by `npm run bench`, not here.
+ */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CORPUS, corpusPaths, hasCorpus } from '../corpus/corpus.ts';
+import { predictAll } from '../../src/lib/predict/predict.ts';
+import { PayloadStore } from '../../src/lib/simulate/payload-store.ts';
+import { loadCorpusInputs } from './corpus-inputs.ts';
+
+const { rules, tests } = hasCorpus ? await loadCorpusInputs(corpusPaths.sigma, corpusPaths.atomics) : { rules: [], tests: [] };
+
+describe.skipIf(!hasCorpus)('predicted detections on the full corpus', () => {
+  const payloads = hasCorpus ? PayloadStore.open(path.join(CORPUS, 'payloads'), corpusPaths.atomics) : undefined;
+  const { predictions, notes } = hasCorpus ? predictAll(rules, tests, { payloads }) : { predictions: [], notes: new Map() };
+
+  it('counts predictions per executor, with and without what tests load', () => {
+    const executor = new Map(tests.map((t) => [t.guid, t.executor]));
+    const perExecutor = (list: typeof predictions) => {
+      const out: Record<string, { predictions: number; tests: number }> = {};
+      for (const t of tests) out[t.executor] ??= { predictions: 0, tests: 0 };
+      const seen = new Set<string>();
+      for (const p of list) {
+        const e = out[executor.get(p.test)!]!;
+        e.predictions++;
+        if (!seen.has(p.test)) e.tests++;
+        seen.add(p.test);
+      }
+      return out;
+    };
+    const without = predictAll(rules, tests).predictions;
+    const before = perExecutor(without);
+    const after = perExecutor(predictions);
+    const fromPayloads = predictions.filter((p) => p.payload).length;
+    console.log(`\n  ${tests.length} tests × ${rules.length} rules: ${without.length} predictions without payloads, ${predictions.length} with (${fromPayloads} on payload text); ${notes.size} tests load a payload the store lacks`);
+    for (const name of Object.keys(after).sort()) console.log(`    ${name}: predictions ${before[name]!.predictions} → ${after[name]!.predictions}, tests with ≥1 ${before[name]!.tests} → ${after[name]!.tests}`);
+    expect(tests.length).toBe(1819);
+    expect(after['manual']).toEqual({ predictions: 0, tests: 0 });
+    // Loaded code adds predictions and takes none away.
+    const keys = new Set(predictions.map((p) => `${p.test} ${p.rule}`));
+    expect(without.filter((p) => !keys.has(`${p.test} ${p.rule}`))).toEqual([]);
+    expect(fromPayloads).toBeGreaterThan(1000);
+    for (const name of ['powershell', 'command_prompt', 'sh', 'bash']) expect(after[name]!.predictions).toBeGreaterThanOrEqual(before[name]!.predictions);
+    expect(after['powershell']!.predictions).toBeGreaterThan(before['powershell']!.predictions);
+  });
+
+  it('names the payloads it lacks, and each payload prediction names a file and line', () => {
+    const missing = [...notes.values()].flat();
+    expect(missing).toContain('payload not available: https://raw.githubusercontent.com/kfallahi/UnderlayCopy/37f2e9b76b724bc1211437b14deaf1e76b21791e/UnderlayCopy.ps1');
+    for (const p of predictions.filter((x) => x.payload)) {
+      expect(p.payload!.file).toMatch(/^(payloads|atomics)\//);
+      expect(p.payload!.line).toBeGreaterThan(0);
+    }
+  });
+
+  it('every explanation shows what matched: true identifiers with values, or a condition of negations only', () => {
+    for (const p of predictions) {
+      const trueIds = p.explanation.identifiers.filter((i) => i.value === true);
+      if (trueIds.length === 0) expect(p.explanation.condition).toMatch(/\bnot\b/);
+      else expect(p.explanation.matches.filter((m) => m.matches.length > 0).length).toBeGreaterThan(0);
+    }
+  });
+});
