@@ -1,24 +1,18 @@
 /**
- * `atlas` command line: parse flags, then run the stages in order. Sets an exit code instead of
- * exiting, so output is flushed and the caller decides.
+ * `atlas` command line: parse flags, run the pipeline (src/lib/pipeline.ts wires every stage),
+ * print the summary. Sets an exit code instead of exiting, so output is flushed and the caller decides.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, resolveOptions, type BuildOptions } from '../src/lib/config.ts';
-import { writeApi, writeCatalogFile } from '../src/lib/catalog/write.ts';
 import type { Catalog } from '../src/lib/catalog/types.ts';
 import { DEFAULT_PREVIOUS_LIMITS, PreviousBuildError } from '../src/lib/changes/previous.ts';
 import { PayloadError } from '../src/lib/simulate/payload-store.ts';
-import { writeExports } from '../src/lib/exports/write.ts';
 import { writeFileSync } from 'node:fs';
-import { checkInputs, InputError } from '../src/lib/inputs/check.ts';
-import { checkOut, OutputError, toolFolders, type Protected } from '../src/lib/output/guard.ts';
-import { readMarker } from '../src/lib/output/marker.ts';
-import { publish } from '../src/lib/output/publish.ts';
-import { cleanUpOnSignal } from '../src/lib/output/signals.ts';
-import { createStaging, recoverLeftovers, removeStaging, type Staging } from '../src/lib/output/staging.ts';
-import { packageRoot, toolPackage } from '../src/lib/package-root.ts';
-import { runCatalog, type PipelineOptions, type Timings } from '../src/lib/pipeline.ts';
+import { InputError } from '../src/lib/inputs/check.ts';
+import { OutputError } from '../src/lib/output/guard.ts';
+import { toolPackage } from '../src/lib/package-root.ts';
+import { runBuild, type PipelineOptions, type RenderSite, type Timings } from '../src/lib/pipeline.ts';
 
 const VERSION = toolPackage().version;
 
@@ -212,82 +206,16 @@ type Build = BuildOptions & PipelineOptions & { siteUrl?: string; allowEmpty: bo
 const log = (line: string) => console.log(line);
 const timings: Timings = {};
 
-/** What the output may not overlap: every input, the cache, and the tool itself. */
-async function protectedPaths(options: Build): Promise<Protected[]> {
-  // An output inside a Sigma root is allowed: GitLab Pages publishes `public/` of the rule
-  // repository's own checkout (docs/ci.md), and the scan reads only .yml files, which no output holds.
-  const keep: Protected[] = options.sigma.map((p) => ({ what: `--sigma folder`, path: p, inside: false }));
-  if (options.atomics) keep.push({ what: '--atomics folder', path: options.atomics, inside: true });
-  if (options.attack) keep.push({ what: '--attack file', path: options.attack, inside: true });
-  if (options.cache) keep.push({ what: 'cache folder', path: options.cache, inside: true });
-  // The previous build may be the output itself (`--previous dist --out dist`): it is read before it is replaced.
-  if (options.previous && !/^https?:\/\//i.test(options.previous) && !(await readMarker(options.out))) {
-    keep.push({ what: '--previous folder', path: options.previous, inside: true });
-  }
-  return [...keep, ...toolFolders(packageRoot)];
-}
+/** The pages, by scripts/site.ts, loaded only for `atlas build` (Astro is a large import). */
+const renderSite: RenderSite = async (catalogFile, outDir, progress) => {
+  const { buildSite } = await import('./site.ts');
+  return buildSite({ catalogFile, outDir, log: progress });
+};
 
-/**
- * Checks, then builds the whole output in a staging folder beside --out and swaps it in
- * (src/lib/output/): nothing is written into --out until the build has succeeded.
- */
 async function produce(command: 'build' | 'catalog', options: Build): Promise<number> {
   const start = performance.now();
-  await checkInputs(options);
-  const out = await checkOut(options.out, await protectedPaths(options));
-  for (const line of await recoverLeftovers(out)) log(`output   ${line}`);
-  const staging = stagingBeside(out);
-  const release = cleanUpOnSignal(staging);
-  try {
-    const catalog = await runCatalog(options, log, timings);
-    if (catalog.rules.length === 0 && !options.allowEmpty) {
-      throw new InputError(
-        `no rules found in ${options.sigma.join(', ')} (${catalog.diagnostics.length} diagnostics): nothing published; pass --allow-empty to publish an empty site`,
-      );
-    }
-    const catalogJson = command === 'build' ? await renderSite(catalog, staging) : undefined;
-    await writeOutputs(catalog, options, staging.site, catalogJson);
-    const t = performance.now();
-    await publish(staging, VERSION);
-    timings.publish = (performance.now() - t) / 1000;
-    log(`publish  ${out} (${timings.publish.toFixed(2)} s)`);
-    return finish(catalog, options, start);
-  } finally {
-    await removeStaging(staging);
-    release();
-  }
-}
-
-/** The staging folder, or a refusal when the folder that would hold it cannot be written. */
-function stagingBeside(out: string): Staging {
-  try {
-    return createStaging(out);
-  } catch (error) {
-    throw new OutputError(`--out ${out}: cannot create the build's staging folder beside it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the folder holding --out must be writable`);
-  }
-}
-
-/** The pages, rendered from the catalog written into the build's own work folder. */
-async function renderSite(catalog: Catalog, staging: Staging): Promise<string> {
-  const catalogFile = path.join(staging.work, 'catalog.json');
-  const catalogJson = await writeCatalogFile(catalog, catalogFile);
-  const { buildSite } = await import('./site.ts');
-  const t = performance.now();
-  const site = await buildSite({ catalogFile, outDir: staging.site, log });
-  timings.site = (performance.now() - t) / 1000;
-  log(`site     ${site.pages} pages (${timings.site.toFixed(2)} s)`);
-  return catalogJson;
-}
-
-async function writeOutputs(catalog: Catalog, options: Build, dir: string, catalogJson?: string): Promise<void> {
-  let t = performance.now();
-  const files = await writeApi(catalog, dir);
-  timings.api = (performance.now() - t) / 1000;
-  log(`api      ${files} JSON files in ${path.join(options.out, 'api')} (${timings.api.toFixed(2)} s)`);
-  t = performance.now();
-  const exports = await writeExports(catalog, dir, { siteUrl: options.siteUrl, catalogJson });
-  timings.exports = (performance.now() - t) / 1000;
-  log(`exports  ${exports.join(', ')} (${timings.exports.toFixed(2)} s)`);
+  const catalog = await runBuild({ ...options, version: VERSION, ...(command === 'build' ? { renderSite } : {}) }, log, timings);
+  return finish(catalog, options, start);
 }
 
 function finish(catalog: Catalog, options: BuildOptions, start: number): number {

@@ -8,7 +8,7 @@ import { isAlive } from '../src/lib/output/staging.ts';
 import { packageRoot } from '../src/lib/package-root.ts';
 
 export interface BuildSiteOptions {
-  /** The catalog JSON file (type Catalog). */
+  /** The site's data file: the catalog with its trust data (type SiteCatalog, written by writeSiteCatalog). */
   catalogFile: string;
   /**
    * Output directory (the CLI passes its staging folder). The site's entries (index.html, rules/,
@@ -68,18 +68,15 @@ async function ruleSearchTerms(catalogFile: string): Promise<Map<string, string>
   return new Map(loadCatalog(catalogFile).rules.map((rule) => [rule.url, termsOf(rule)]));
 }
 
-/** Old file-name URLs and other forms of ids → the rules' permalinks (static pages, written after Astro's). */
+/** Old file-name URLs and other forms of ids → the rules' permalinks (static pages, written after Astro's), as the trust data lists them. */
 async function writeRedirectPages(catalogFile: string, outDir: string, base: string | undefined): Promise<{ written: number; skipped: number }> {
-  const [{ loadCatalog }, { tombstones }, { redirects, techniqueRedirects, allModifierRedirects }, { writeRedirects }, { normalizeBase }] = await Promise.all([
+  const [{ loadCatalog }, { writeRedirects }, { normalizeBase }] = await Promise.all([
     import('../src/lib/site/catalog.ts'),
-    import('../src/lib/catalog/tombstones.ts'),
-    import('../src/lib/catalog/redirects.ts'),
     import('../src/lib/site/redirects.ts'),
     import('../src/lib/site/urls.ts'),
   ]);
-  const catalog = loadCatalog(catalogFile);
-  const all = [...redirects(catalog.rules, tombstones(catalog)), ...techniqueRedirects(catalog.techniques), ...allModifierRedirects(catalog.rules, catalog.indicators)];
-  return writeRedirects(outDir, all, normalizeBase(base ?? process.env.ATLAS_BASE));
+  const { trust } = loadCatalog(catalogFile);
+  return writeRedirects(outDir, [...trust.redirects, ...trust.pageRedirects], normalizeBase(base ?? process.env.ATLAS_BASE));
 }
 
 async function renderPages(catalogFile: string, outDir: string, base: string | undefined): Promise<{ written: number; skipped: number; terms: Map<string, string> }> {

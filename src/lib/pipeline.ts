@@ -1,8 +1,10 @@
 /**
- * The build as a sequence of named stages: load → model → catalog. Each stage reports a line
- * of progress; the CLI and the benchmark both run it. With a cache folder, loading and modelling
- * reuse what earlier builds computed from unchanged files (src/lib/cache/); the catalog itself
- * is always rebuilt from every rule, so counts and cross-references stay exact.
+ * The build as a sequence of named stages: load → model → catalog (`runCatalog`), then the trust
+ * data, the pages, the JSON API and the exports (`writeOutputs`), built in a staging folder and
+ * published whole (`runBuild`). This is the one place that wires the stages; each reports a line
+ * of progress and its time. With a cache folder, loading and modelling reuse what earlier builds
+ * computed from unchanged files (src/lib/cache/); the catalog itself is always rebuilt from every
+ * rule, so counts and cross-references stay exact.
  */
 import path from 'node:path';
 import { loadAttackCached, type AttackEntry } from './cache/attack.ts';
@@ -13,13 +15,24 @@ import { BuildCache } from './cache/store.ts';
 import { buildCatalog } from './catalog/build.ts';
 import { ruleIndicators } from './indicators/extract.ts';
 import { attackProvenance, sourceProvenance } from './catalog/provenance.ts';
-import { toolPackage } from './package-root.ts';
-import { applyPredictions } from './catalog/predictions.ts';
+import { withPredictions } from './catalog/predictions.ts';
 import { predictAll } from './predict/predict.ts';
 import { PayloadStore } from './simulate/payload-store.ts';
-import { applyObserved } from './observed/apply.ts';
+import { withObserved } from './observed/apply.ts';
 import { loadObserved } from './observed/load.ts';
 import type { Catalog } from './catalog/types.ts';
+import { writeApi } from './catalog/write.ts';
+import { writeExports } from './exports/write.ts';
+import { checkInputs, InputError } from './inputs/check.ts';
+import { checkOut, OutputError, toolFolders, type Protected } from './output/guard.ts';
+import { readMarker } from './output/marker.ts';
+import { publish } from './output/publish.ts';
+import { cleanUpOnSignal } from './output/signals.ts';
+import { createStaging, recoverLeftovers, removeStaging, type Staging } from './output/staging.ts';
+import { packageRoot, toolPackage } from './package-root.ts';
+import { writeSiteCatalog } from './site/catalog.ts';
+import { analyzeTrust } from './trust/analyze.ts';
+import { writeTrustApi } from './trust/api.ts';
 import { diffBuilds } from './changes/diff.ts';
 import { readPreviousBuild, type PreviousLimits } from './changes/previous.ts';
 import type { Changes } from './changes/types.ts';
@@ -103,7 +116,7 @@ export async function runCatalog(options: PipelineOptions, log: Log = () => {}, 
   const git = history ? await stage('git', () => history, describeGit) : undefined;
   const rules = withDates(model.rules, git?.dates ?? new Map());
   const indicators = new Map(rules.map((rule, i) => [rule, model.indicators[i]]));
-  const catalog = await stage(
+  const built = await stage(
     'catalog',
     () =>
       buildCatalog({
@@ -122,10 +135,14 @@ export async function runCatalog(options: PipelineOptions, log: Log = () => {}, 
       return `${c.techniques.length} techniques, ${c.tests.length} tests, ${c.indicators.length} indicators, ${links} links made`;
     },
   );
-  catalog.provenance = {
-    tool: toolPackage(),
-    ...(options.attack && attack.data && { attack: attackProvenance(options.attack, attack.data.release, options.attackVersion) }),
-    sources: await sources,
+  // Each later stage gives a new catalog; none changes the one before it.
+  let catalog: Catalog = {
+    ...built,
+    provenance: {
+      tool: toolPackage(),
+      ...(options.attack && attack.data && { attack: attackProvenance(options.attack, attack.data.release, options.attackVersion) }),
+      sources: await sources,
+    },
   };
   timings.catalogTotal = (performance.now() - begin) / 1000;
   // Saved before the stages that may fail on outside input (--previous), so their failure costs no cache.
@@ -135,28 +152,138 @@ export async function runCatalog(options: PipelineOptions, log: Log = () => {}, 
     const loaded = p.filter((x) => x.payload).length;
     return `${p.length} predicted detections (${loaded} from loaded payloads): ${tests} of ${catalog.tests.length} tests trigger at least one rule (static evaluation); ${notes.size} tests load a payload not in the store`;
   });
-  applyPredictions(catalog, predicted.predictions, predicted.notes);
+  catalog = withPredictions(catalog, predicted.predictions, predicted.notes);
   if (options.observed?.length) {
     const paths = options.observed;
-    await stage('observed', async () => {
-      applyObserved(catalog, await loadObserved(paths));
-      return catalog.observed!;
-    }, (o) => `${o.records} records from ${count(o.files.length, 'file')}: ${count(o.tests, 'test')} with real-run results`);
+    const before = catalog;
+    catalog = await stage('observed', async () => withObserved(before, await loadObserved(paths)), (c) => {
+      const o = c.observed!;
+      return `${o.records} records from ${count(o.files.length, 'file')}: ${count(o.tests, 'test')} with real-run results`;
+    });
   }
 
   if (options.previous) {
     const previous = options.previous;
+    const current = catalog;
     const changes = await stage(
       'changes',
       async () => {
         const read = await readPreviousBuild(previous, options.previousLimits);
-        return 'build' in read ? diffBuilds(read.build, catalog) : read;
+        return 'build' in read ? diffBuilds(read.build, current) : read;
       },
       (r) => ('missing' in r ? `no previous build (${r.missing}): no change list` : describeChanges(r)),
     );
-    if (!('missing' in changes)) catalog.changes = changes;
+    if (!('missing' in changes)) catalog = { ...catalog, changes };
   }
   return catalog;
+}
+
+/** Renders the pages of a site data file into a folder (scripts/site.ts `buildSite`: Astro, then Pagefind). */
+export type RenderSite = (catalogFile: string, outDir: string, log: Log) => Promise<{ pages: number }>;
+
+export interface OutputOptions {
+  /** Folder the output is written into (its `api/`, and the pages): the build's staging folder. */
+  dir: string;
+  /** The output folder as the user named it, for the log lines (`dir` is swapped in there at the end). */
+  out: string;
+  /** Folder for the site's data file, outside the output (the staging `work/` folder). */
+  work: string;
+  /** The pages; without it only `api/` and the exports are written (`atlas catalog`). */
+  renderSite?: RenderSite;
+  /** The published site's address, for absolute links in the feed and layers. */
+  siteUrl?: string;
+}
+
+/**
+ * The stages after the catalog: the trust data (derived here once, then only read by the pages,
+ * the redirect pages and `api/`), the pages, the JSON API and the exports.
+ */
+export async function writeOutputs(catalog: Catalog, options: OutputOptions, log: Log = () => {}, timings: Timings = {}): Promise<void> {
+  let t = performance.now();
+  const trust = analyzeTrust(catalog);
+  timings.trust = (performance.now() - t) / 1000;
+  let catalogJson: string | undefined;
+  if (options.renderSite) {
+    const catalogFile = path.join(options.work, 'catalog.json');
+    catalogJson = await writeSiteCatalog(catalog, trust, catalogFile);
+    t = performance.now();
+    const site = await options.renderSite(catalogFile, options.dir, log);
+    timings.site = (performance.now() - t) / 1000;
+    log(`site     ${site.pages} pages (${timings.site.toFixed(2)} s)`);
+  }
+  t = performance.now();
+  const files = (await writeApi(catalog, options.dir)) + (await writeTrustApi(trust, path.join(options.dir, 'api'))).length;
+  timings.api = (performance.now() - t) / 1000;
+  log(`api      ${files} JSON files in ${path.join(options.out, 'api')} (${timings.api.toFixed(2)} s)`);
+  t = performance.now();
+  const exports = await writeExports(catalog, options.dir, { siteUrl: options.siteUrl, catalogJson });
+  timings.exports = (performance.now() - t) / 1000;
+  log(`exports  ${exports.join(', ')} (${timings.exports.toFixed(2)} s)`);
+}
+
+/** One whole build: what `atlas build` and `atlas catalog` run. */
+export interface BuildRun extends PipelineOptions {
+  /** The output folder: new, empty, or an earlier atlas output (src/lib/output/guard.ts). */
+  out: string;
+  /** Version written into the output's marker. */
+  version: string;
+  /** Publish even when no rule is found. */
+  allowEmpty?: boolean;
+  renderSite?: RenderSite;
+  siteUrl?: string;
+}
+
+/**
+ * Checks the inputs and --out, then builds the whole output in a staging folder beside --out and
+ * swaps it in (src/lib/output/): nothing is written into --out until the build has succeeded.
+ */
+export async function runBuild(options: BuildRun, log: Log = () => {}, timings: Timings = {}): Promise<Catalog> {
+  await checkInputs(options);
+  const out = await checkOut(options.out, await protectedPaths(options));
+  for (const line of await recoverLeftovers(out)) log(`output   ${line}`);
+  const staging = stagingBeside(out);
+  const release = cleanUpOnSignal(staging);
+  try {
+    const catalog = await runCatalog(options, log, timings);
+    if (catalog.rules.length === 0 && !options.allowEmpty) {
+      throw new InputError(
+        `no rules found in ${options.sigma.join(', ')} (${catalog.diagnostics.length} diagnostics): nothing published; pass --allow-empty to publish an empty site`,
+      );
+    }
+    await writeOutputs(catalog, { dir: staging.site, out: options.out, work: staging.work, renderSite: options.renderSite, siteUrl: options.siteUrl }, log, timings);
+    const t = performance.now();
+    await publish(staging, options.version);
+    timings.publish = (performance.now() - t) / 1000;
+    log(`publish  ${out} (${timings.publish.toFixed(2)} s)`);
+    return catalog;
+  } finally {
+    await removeStaging(staging);
+    release();
+  }
+}
+
+/** What the output may not overlap: every input, the cache, and the tool itself. */
+async function protectedPaths(options: BuildRun): Promise<Protected[]> {
+  // An output inside a Sigma root is allowed: GitLab Pages publishes `public/` of the rule
+  // repository's own checkout (docs/ci.md), and the scan reads only .yml files, which no output holds.
+  const keep: Protected[] = options.sigma.map((p) => ({ what: `--sigma folder`, path: p, inside: false }));
+  if (options.atomics) keep.push({ what: '--atomics folder', path: options.atomics, inside: true });
+  if (options.attack) keep.push({ what: '--attack file', path: options.attack, inside: true });
+  if (options.cache) keep.push({ what: 'cache folder', path: options.cache, inside: true });
+  // The previous build may be the output itself (`--previous dist --out dist`): it is read before it is replaced.
+  if (options.previous && !/^https?:\/\//i.test(options.previous) && !(await readMarker(options.out))) {
+    keep.push({ what: '--previous folder', path: options.previous, inside: true });
+  }
+  return [...keep, ...toolFolders(packageRoot)];
+}
+
+/** The staging folder, or a refusal when the folder that would hold it cannot be written. */
+function stagingBeside(out: string): Staging {
+  try {
+    return createStaging(out);
+  } catch (error) {
+    throw new OutputError(`--out ${out}: cannot create the build's staging folder beside it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the folder holding --out must be writable`);
+  }
 }
 
 const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { attackProvenance } from '../../src/lib/catalog/provenance.ts';
-import { techniqueRedirects } from '../../src/lib/catalog/redirects.ts';
+import { techniqueRedirects } from '../../src/lib/trust/redirects.ts';
 import { techniqueStates } from '../../src/lib/catalog/techniques.ts';
 import type { Catalog, CatalogTechnique } from '../../src/lib/catalog/types.ts';
 import { notInBundleNote, provenanceParts } from '../../src/lib/site/provenance.ts';
@@ -73,7 +73,7 @@ test('a revoked technique without revoked-by gets a same-name hint only when one
 });
 
 test("the old page of a 'contains|all' indicator used by two rules leads to the merged indicator", async () => {
-  const { allModifierRedirects } = await import('../../src/lib/catalog/redirects.ts');
+  const { allModifierRedirects } = await import('../../src/lib/trust/redirects.ts');
   const { indicatorId, indicatorKey } = await import('../../src/lib/indicators/extract.ts');
   const { rule } = await import('./entities.ts');
   const detection = (modifiers: string[], values: string[]) => ({

@@ -2,11 +2,9 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeApi } from '../../src/lib/catalog/write.ts';
 import type { Catalog } from '../../src/lib/catalog/types.ts';
 import { PreviousBuildError, readPreviousBuild } from '../../src/lib/changes/previous.ts';
-import { writeExports } from '../../src/lib/exports/write.ts';
-import { runCatalog } from '../../src/lib/pipeline.ts';
+import { runCatalog, writeOutputs } from '../../src/lib/pipeline.ts';
 import { ATOMIC_TESTS, GUID, RULES, makeCorpus, rule, techniqueYaml, type Corpus } from '../cache/corpus.ts';
 
 const NEW_GUID = '55555555-5555-4555-8555-555555555555';
@@ -19,8 +17,7 @@ let v2: Catalog;
 const build = (previous?: string) => runCatalog({ sigma: [corpus.sigma], atomics: corpus.atomics, previous });
 async function publish(catalog: Catalog, name: string): Promise<string> {
   const dir = path.join(out, name);
-  await writeApi(catalog, dir);
-  await writeExports(catalog, dir);
+  await writeOutputs(catalog, { dir, out: dir, work: dir });
   return path.join(dir, 'api');
 }
 

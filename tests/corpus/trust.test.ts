@@ -4,13 +4,13 @@
  * pin what must hold whatever the corpus version.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
-import { analyzeTrust, type Trust } from '../../src/lib/catalog/trust.ts';
-import { healthCounts } from '../../src/lib/catalog/trust-api.ts';
+import { analyzeTrust, type Trust } from '../../src/lib/trust/analyze.ts';
+import { healthCounts } from '../../src/lib/trust/api.ts';
 import type { Catalog } from '../../src/lib/catalog/types.ts';
 import { runCatalog } from '../../src/lib/pipeline.ts';
-import { countByTier } from '../../src/lib/xref/confidence.ts';
+import { countByTier } from '../../src/lib/trust/confidence.ts';
 import { indexTests, parseAtomicReference } from '../../src/lib/xref/atomic-reference.ts';
-import { checkReference } from '../../src/lib/xref/health.ts';
+import { checkReference } from '../../src/lib/trust/health.ts';
 import { corpusPaths, hasCorpus } from './corpus.ts';
 
 describe.skipIf(!hasCorpus)('trust figures of the full corpus', () => {

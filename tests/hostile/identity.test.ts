@@ -7,6 +7,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { writeApi } from '../../src/lib/catalog/write.ts';
+import { analyzeTrust } from '../../src/lib/trust/analyze.ts';
+import { writeTrustApi } from '../../src/lib/trust/api.ts';
 import { removeCorpora } from './corpus.ts';
 import { BOUND_MS, filesUnder, hostileCatalog, type HostileRun } from './run.ts';
 
@@ -23,7 +25,7 @@ beforeAll(async () => {
   out = path.join(run.corpus.root, 'a', 'b', 'c', 'out');
   mkdirSync(out, { recursive: true });
   before = filesUnder(run.corpus.root);
-  written = await writeApi(run.catalog, out);
+  written = (await writeApi(run.catalog, out)) + (await writeTrustApi(analyzeTrust(run.catalog), path.join(out, 'api'))).length;
 }, BOUND_MS);
 
 afterAll(removeCorpora);

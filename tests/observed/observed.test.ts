@@ -3,9 +3,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Catalog } from '../../src/lib/catalog/types.ts';
-import { applyObserved } from '../../src/lib/observed/apply.ts';
+import { withObserved } from '../../src/lib/observed/apply.ts';
 import { agreement, calibrate } from '../../src/lib/observed/calibration.ts';
 import { loadObserved, parseCsv, type ObservedLoad } from '../../src/lib/observed/load.ts';
+import { analyzeTrust } from '../../src/lib/trust/analyze.ts';
 import { buildModel } from '../../src/lib/site/model.ts';
 import { ruleTests, testRules } from '../../src/lib/site/trust-views.ts';
 import { fixtureCatalog, projectRoot } from '../site/fixture-site.ts';
@@ -84,7 +85,7 @@ describe('records in the catalog', () => {
   beforeAll(async () => {
     catalog = fresh();
     load = await loadObserved([CSV, JSON_FILE, REDCANARY]);
-    applyObserved(catalog, load);
+    catalog = withObserved(catalog, load);
   });
   const test = (guid: string) => catalog.tests.find((t) => t.guid === guid)!;
 
@@ -106,6 +107,13 @@ describe('records in the catalog', () => {
     expect(catalog.observed).toMatchObject({ records: 12, tests: 5 });
   });
 
+  it('leaves the catalog it was given as it was', () => {
+    const given = fresh();
+    const before = structuredClone(given);
+    expect(withObserved(given, load).observed).toBeDefined();
+    expect(given).toEqual(before);
+  });
+
   it('unknown tests and rules are warnings with file and line', () => {
     const observed = catalog.diagnostics.filter((d) => d.code.startsWith('observed'));
     expect(observed.map(short)).toEqual([
@@ -120,7 +128,7 @@ describe('records in the catalog', () => {
   });
 
   it('observed is the top tier on both pages, above a test reference and a prediction', () => {
-    const model = buildModel(catalog);
+    const model = buildModel({ ...catalog, trust: analyzeTrust(catalog) });
     expect(testRules(model, test(VSS_1)).map((r) => [r.rule.slug, r.link.tier, r.link.basis])).toEqual([
       // Same tier: the more severe rule first.
       [VSS, 1, ['observed', 'test-reference', 'predicted', 'shared-tag']],

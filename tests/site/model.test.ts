@@ -4,6 +4,7 @@ import type { Catalog } from '../../src/lib/catalog/types.ts';
 import { countLabel, groupByField, hasOwnPage } from '../../src/lib/site/indicators.ts';
 import { inactiveReason, levelRank, platformLabel, techniqueTitle } from '../../src/lib/site/labels.ts';
 import { shade } from '../../src/lib/site/matrix.ts';
+import { analyzeTrust } from '../../src/lib/trust/analyze.ts';
 import { buildModel } from '../../src/lib/site/model.ts';
 import { normalizeBase, routeSegment } from '../../src/lib/site/urls.ts';
 import { indicatorPageUrl, ruleUrl, tacticUrl, techniqueUrl, testUrl } from '../../src/lib/catalog/urls.ts';
@@ -11,7 +12,7 @@ import { formatSetting, ruleView, testView } from '../../src/lib/site/views.ts';
 import { fixtureCatalog } from './fixture-site.ts';
 
 const catalog = JSON.parse(readFileSync(fixtureCatalog, 'utf8')) as Catalog;
-const model = buildModel(catalog);
+const model = buildModel({ ...catalog, trust: analyzeTrust(catalog) });
 
 describe('site model', () => {
   it('builds the matrix in tactic order, parents with folded sub-techniques', () => {

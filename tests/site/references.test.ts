@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CatalogTest } from '../../src/lib/catalog/types.ts';
 import { describeReferences, safeHref } from '../../src/lib/site/references.ts';
-import type { ReferenceHealth } from '../../src/lib/xref/health.ts';
+import type { ReferenceHealth } from '../../src/lib/trust/health.ts';
 
 const test = (technique: string, number: number, name: string): CatalogTest => ({
   guid: `${technique}-${number}`, technique, number, name, platforms: ['windows'], executor: 'powershell',

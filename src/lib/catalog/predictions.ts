@@ -6,19 +6,24 @@ import type { Prediction } from '../predict/predict.ts';
 import { compareStrings } from '../order.ts';
 import type { Catalog } from './types.ts';
 
-export function applyPredictions(catalog: Catalog, predictions: Prediction[], notes: ReadonlyMap<string, string[]> = new Map()): void {
+/** The catalog with its predictions: new test and rule objects, the catalog given is left as it was. */
+export function withPredictions(catalog: Catalog, predictions: Prediction[], notes: ReadonlyMap<string, string[]> = new Map()): Catalog {
   const byTest = new Map<string, Prediction[]>();
   const byRule = new Map<string, string[]>();
   for (const p of predictions) {
     byTest.set(p.test, [...(byTest.get(p.test) ?? []), p]);
     byRule.set(p.rule, [...(byRule.get(p.rule) ?? []), p.test]);
   }
-  for (const test of catalog.tests) {
+  const tests = catalog.tests.map((test) => {
     const found = byTest.get(test.guid) ?? [];
-    test.predicted = found.map((p) => p.rule);
-    test.predictions = found.map(({ rule, event, explanation, payload }) => ({ rule, event, explanation, ...(payload ? { payload } : {}) }));
     const missing = notes.get(test.guid);
-    if (missing) test.payloadNotes = missing;
-  }
-  for (const rule of catalog.rules) rule.predictedTests = [...new Set(byRule.get(rule.slug) ?? [])].sort(compareStrings);
+    return {
+      ...test,
+      predicted: found.map((p) => p.rule),
+      predictions: found.map(({ rule, event, explanation, payload }) => ({ rule, event, explanation, ...(payload ? { payload } : {}) })),
+      ...(missing ? { payloadNotes: missing } : {}),
+    };
+  });
+  const rules = catalog.rules.map((rule) => ({ ...rule, predictedTests: [...new Set(byRule.get(rule.slug) ?? [])].sort(compareStrings) }));
+  return { ...catalog, rules, tests };
 }

@@ -1,11 +1,10 @@
 /**
- * catalog → files: the public JSON API under `api/`, and the full catalog the site reads.
+ * catalog → files: the public JSON API under `api/` (the trust files beside it: trust/api.ts), and the full catalog.
  * Summaries keep the list files small; per-entity files carry everything.
  */
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { mapLimit } from '../parallel.ts';
-import { writeTrustApi } from './trust-api.ts';
 import type { Catalog, CatalogRule, CatalogTest } from './types.ts';
 
 export function ruleSummary(r: CatalogRule) {
@@ -74,8 +73,7 @@ export async function writeApi(catalog: Catalog, outDir: string): Promise<number
   for (const t of catalog.tests) files.push([`tests/${segment(t.url)}.json`, t]);
   await mapLimit(files, ([name, value]) => writeFile(path.join(api, name), toJson(value)));
   await removeStale(api, new Set(files.map(([name]) => name)));
-  const trust = await writeTrustApi(catalog, api);
-  return files.length + trust.length;
+  return files.length;
 }
 
 /** Per-entity files of a rule or test that is gone (an output folder built into again). */
@@ -84,12 +82,4 @@ async function removeStale(api: string, written: Set<string>): Promise<void> {
     const stale = (await readdir(path.join(api, folder))).filter((f) => f.endsWith('.json') && !written.has(`${folder}/${f}`));
     await mapLimit(stale, (f) => rm(path.join(api, folder, f), { force: true }));
   }
-}
-
-/** Writes the catalog as compact JSON; returns the text so the exports can reuse it. */
-export async function writeCatalogFile(catalog: Catalog, file: string): Promise<string> {
-  const text = toJson(catalog, false);
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, text);
-  return text;
 }

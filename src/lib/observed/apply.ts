@@ -28,15 +28,16 @@ function ruleFinder(rules: CatalogRule[]): (name: string) => CatalogRule | undef
   };
 }
 
-export function applyObserved(catalog: Catalog, load: ObservedLoad): void {
+/** The catalog with the observed records: new test and rule objects, the catalog given is left as it was. */
+export function withObserved(catalog: Catalog, load: ObservedLoad): Catalog {
   const diagnostics: Diagnostic[] = [...load.diagnostics];
-  const tests = new Map(catalog.tests.map((t) => [t.guid.toLowerCase(), t]));
+  const byGuid = new Map(catalog.tests.map((t) => [t.guid.toLowerCase(), t]));
   const findRule = ruleFinder(catalog.rules);
   const firings = new Map<string, Map<string, ObservedFiring>>();
   let records = 0;
   for (const record of load.records) {
     const at = record.line === undefined ? {} : { line: record.line };
-    const test = tests.get(record.test);
+    const test = byGuid.get(record.test);
     if (!test) {
       diagnostics.push(diagnostic(record.file, 'observed-unknown-test', `no Atomic test has the guid ${record.test}`, { severity: 'warning', ...at }));
       continue;
@@ -60,17 +61,24 @@ export function applyObserved(catalog: Catalog, load: ObservedLoad): void {
     }
   }
   const byRule = new Map<string, string[]>();
-  for (const test of catalog.tests) {
+  const tests = catalog.tests.map((test) => {
     const seen = firings.get(test.guid);
-    if (!seen) continue;
-    test.observed = [...seen.values()].sort((a, b) => compareStrings(a.rule, b.rule));
-    for (const f of test.observed) byRule.set(f.rule, [...(byRule.get(f.rule) ?? []), test.guid]);
-  }
-  for (const rule of catalog.rules) {
+    if (!seen) return test;
+    const observed = [...seen.values()].sort((a, b) => compareStrings(a.rule, b.rule));
+    for (const f of observed) byRule.set(f.rule, [...(byRule.get(f.rule) ?? []), test.guid]);
+    return { ...test, observed };
+  });
+  const rules = catalog.rules.map((rule) => {
     const seenOn = byRule.get(rule.slug);
-    if (seenOn) rule.observedTests = [...new Set(seenOn)].sort(compareStrings);
-  }
-  catalog.observed = { files: [...load.files].sort(compareStrings), records, tests: firings.size };
-  catalog.diagnostics = [...catalog.diagnostics, ...diagnostics].sort(compareDiagnostics);
-  catalog.stats.diagnosticsByCode = countBy(catalog.diagnostics, (d) => d.code);
+    return seenOn ? { ...rule, observedTests: [...new Set(seenOn)].sort(compareStrings) } : rule;
+  });
+  const all = [...catalog.diagnostics, ...diagnostics].sort(compareDiagnostics);
+  return {
+    ...catalog,
+    rules,
+    tests,
+    observed: { files: [...load.files].sort(compareStrings), records, tests: firings.size },
+    diagnostics: all,
+    stats: { ...catalog.stats, diagnosticsByCode: countBy(all, (d) => d.code) },
+  };
 }

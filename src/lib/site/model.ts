@@ -3,7 +3,6 @@
  * tags, field groups and the matrix. Pages only read this; no business logic lives in them.
  */
 import type {
-  Catalog,
   CatalogIndicator,
   CatalogRule,
   CatalogTactic,
@@ -14,6 +13,7 @@ import { groupBy, type Group } from './facets.ts';
 import { groupByField, hasOwnPage, type FieldGroup } from './indicators.ts';
 import { levelRank, logsourceLabel, platformKey, statusRank } from './labels.ts';
 import { buildMatrix, sortTactics, type MatrixColumn } from './matrix.ts';
+import type { SiteCatalog } from './catalog.ts';
 import { indexTrust, type TrustIndex } from './trust.ts';
 import { slugify } from './urls.ts';
 
@@ -49,7 +49,7 @@ export interface TagGroup {
 }
 
 export interface SiteModel {
-  catalog: Catalog;
+  catalog: SiteCatalog;
   rule: (slug: string) => CatalogRule | undefined;
   rulesById: (id: string) => CatalogRule[];
   /** Rules by their Sigma v2 `name` (what correlation and filter rules may reference). */
@@ -102,7 +102,7 @@ function tagTarget(tag: string, technique: (id: string) => unknown, tactic: (id:
   return { kind: 'tag' };
 }
 
-export function buildModel(catalog: Catalog): SiteModel {
+export function buildModel(catalog: SiteCatalog): SiteModel {
   const rule = lookup(catalog.rules, (r) => r.slug);
   const technique = lookup(catalog.techniques, (t) => t.id);
   const tactic = lookup(catalog.tactics, (t) => t.id);
@@ -202,6 +202,6 @@ export function buildModel(catalog: Catalog): SiteModel {
     techniquesWithoutTactic: catalog.techniques
       .filter((t) => t.tactics.length === 0)
       .sort((a, b) => compareTechniqueIds(a.id, b.id)),
-    trust: indexTrust(catalog),
+    trust: indexTrust(catalog.trust),
   };
 }

@@ -6,7 +6,7 @@
  */
 import { FACET_LABELS, RULE_FACETS, type SiteModel } from './model.ts';
 import type { CatalogRule, CatalogTest } from '../catalog/types.ts';
-import type { GapKind } from '../catalog/gaps.ts';
+import type { GapKind } from '../trust/gaps.ts';
 import { GAP_TITLES, gapFacetPages } from './trust-views.ts';
 import { executorLabel, platformLabel } from './labels.ts';
 import { urls } from './urls.ts';

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Redirect } from '../catalog/redirects.ts';
+import type { Redirect } from '../trust/redirects.ts';
 import { CONTENT_SECURITY_POLICY } from './csp.ts';
 import { escapeHtml } from './html.ts';
 

@@ -3,7 +3,7 @@
  * their health (how they resolved, what looks wrong, the fix) from the one resolver in xref/.
  */
 import type { CatalogTest } from '../catalog/types.ts';
-import type { ReferenceHealth } from '../xref/health.ts';
+import type { ReferenceHealth } from '../trust/health.ts';
 
 const SAFE_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
 
@@ -24,7 +24,7 @@ export interface ReferenceView {
   text: string;
   /** Link target when safe to link. */
   href?: string;
-  /** How an Atomic Red Team link resolved (xref/health.ts). */
+  /** How an Atomic Red Team link resolved (trust/health.ts). */
   health?: ReferenceHealth;
   /** The test it resolved to. */
   test?: CatalogTest;

@@ -6,7 +6,7 @@
  * a path).
  */
 import type { CatalogRule, CatalogTechnique, CatalogTest } from '../catalog/types.ts';
-import { tierInfo, type Tier } from '../xref/confidence.ts';
+import { tierInfo, type Tier } from '../trust/confidence.ts';
 import type { SiteModel } from './model.ts';
 
 /**

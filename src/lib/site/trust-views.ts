@@ -3,12 +3,12 @@
  * tombstone of a retired rule, the reference health page and the gap pages.
  */
 import type { CatalogRule, CatalogTechnique, CatalogTest } from '../catalog/types.ts';
-import { GAP_KINDS, type GapFacet, type GapKind } from '../catalog/gaps.ts';
+import { GAP_KINDS, type GapFacet, type GapKind } from '../trust/gaps.ts';
 import { assignSlugs, safeSegment } from '../catalog/slug.ts';
-import { replacedBy, type Replaced, type Tombstone } from '../catalog/tombstones.ts';
-import type { RuleReferenceHealth } from '../catalog/trust.ts';
-import { countByTier, TIERS, type Tier, type TestLink } from '../xref/confidence.ts';
-import { PROBLEMS, RESOLVED_BY, type HealthProblem, type ResolvedBy } from '../xref/health.ts';
+import { replacedBy, type Replaced, type Tombstone } from '../trust/tombstones.ts';
+import type { RuleReferenceHealth } from '../trust/analyze.ts';
+import { countByTier, TIERS, type Tier, type TestLink } from '../trust/confidence.ts';
+import { PROBLEMS, RESOLVED_BY, type HealthProblem, type ResolvedBy } from '../trust/health.ts';
 import { platformLabel } from './labels.ts';
 import { compareRules, compareTechniqueIds, type SiteModel } from './model.ts';
 
@@ -234,8 +234,19 @@ export interface GapItems {
   rules: Array<{ rule: CatalogRule; sharedTag: number }>;
 }
 
-/** The entities behind a list of gap ids, in reading order, with their tag-only link counts. */
+/** Gap lists already resolved, per model and id list: the pages of a long list share one. */
+const gapItemsMemo = new WeakMap<SiteModel, WeakMap<string[], GapItems>>();
+
+/** The entities behind a list of gap ids, in reading order, with their tag-only link counts; computed once per list. */
 export function gapItems(model: SiteModel, kind: GapKind, ids: string[]): GapItems {
+  let lists = gapItemsMemo.get(model);
+  if (!lists) gapItemsMemo.set(model, (lists = new WeakMap()));
+  let items = lists.get(ids);
+  if (!items) lists.set(ids, (items = resolveGapItems(model, kind, ids)));
+  return items;
+}
+
+function resolveGapItems(model: SiteModel, kind: GapKind, ids: string[]): GapItems {
   const activeTagOnly = (links: TestLink[], side: 'rule' | 'test') =>
     links.filter((l) => l.tier === 5 && (side === 'test' || model.rule(l.rule)?.active)).length;
   const items: GapItems = { techniques: [], tests: [], rules: [] };

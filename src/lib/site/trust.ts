@@ -1,11 +1,11 @@
 /**
- * The trust data (catalog/trust.ts) indexed for the pages: links per rule, test and technique,
- * reference health per rule, tombstones by slug. Built once with the site model.
+ * The trust data (trust/analyze.ts, read from the site's data file) indexed for the pages: links
+ * per rule, test and technique, reference health per rule, tombstones by slug. Built once with the
+ * site model.
  */
-import type { Catalog } from '../catalog/types.ts';
-import { analyzeTrust, type RuleReferenceHealth, type Trust } from '../catalog/trust.ts';
-import type { Tombstone } from '../catalog/tombstones.ts';
-import type { TechniqueLink, TestLink } from '../xref/confidence.ts';
+import type { RuleReferenceHealth, Trust } from '../trust/analyze.ts';
+import type { Tombstone } from '../trust/tombstones.ts';
+import type { TechniqueLink, TestLink } from '../trust/confidence.ts';
 
 export interface TrustIndex extends Trust {
   testLinksOfRule: (slug: string) => TestLink[];
@@ -29,8 +29,7 @@ function group<T>(items: T[], key: (item: T) => string): (k: string) => T[] {
   return (k) => map.get(k) ?? [];
 }
 
-export function indexTrust(catalog: Catalog): TrustIndex {
-  const trust = analyzeTrust(catalog);
+export function indexTrust(trust: Trust): TrustIndex {
   const tombstones = new Map(trust.tombstones.map((t) => [t.slug, t]));
   return {
     ...trust,

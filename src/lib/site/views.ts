@@ -21,8 +21,8 @@ import {
   type RuleTestsView,
   type TombstoneView,
 } from './trust-views.ts';
-import type { Replaced } from '../catalog/tombstones.ts';
-import type { Tier } from '../xref/confidence.ts';
+import type { Replaced } from '../trust/tombstones.ts';
+import type { Tier } from '../trust/confidence.ts';
 import { fieldSegment, link, urls } from './urls.ts';
 
 export interface CoverageRow {

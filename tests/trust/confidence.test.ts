@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { countByTier, linkRulesToTechniques, linkRulesToTests, TIERS, tierInfo } from '../../src/lib/xref/confidence.ts';
+import { countByTier, linkRulesToTechniques, linkRulesToTests, TIERS, tierInfo } from '../../src/lib/trust/confidence.ts';
 import { describePrediction } from '../../src/lib/xref/explain.ts';
 
 const tests = [

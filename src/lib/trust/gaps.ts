@@ -4,8 +4,8 @@
  * Only active rules cover anything; deprecated and unsupported ones are kept for reference.
  */
 import { compareStrings } from '../order.ts';
-import type { TechniqueLink, TestLink } from '../xref/confidence.ts';
-import type { Catalog, CatalogRule, CatalogTechnique, CatalogTest } from './types.ts';
+import type { TechniqueLink, TestLink } from './confidence.ts';
+import type { Catalog, CatalogRule, CatalogTechnique, CatalogTest } from '../catalog/types.ts';
 
 /** One tactic or platform: the items with the gap among all items it holds. */
 export interface GapFacet {

@@ -5,10 +5,9 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { countByTier, TIERS } from '../xref/confidence.ts';
-import { PROBLEMS, RESOLVED_BY } from '../xref/health.ts';
-import { analyzeTrust, type Trust } from './trust.ts';
-import type { Catalog } from './types.ts';
+import { countByTier, TIERS } from './confidence.ts';
+import { PROBLEMS, RESOLVED_BY } from './health.ts';
+import type { Trust } from './analyze.ts';
 
 /** Pretty JSON whose array values under `rows` keys hold one compact entry per line. */
 export function jsonWithRows(value: Record<string, unknown>, rows: readonly string[]): string {
@@ -67,8 +66,8 @@ export function trustFiles(trust: Trust): [string, string][] {
 }
 
 /** Writes the trust files into an `api/` folder; returns their names. */
-export async function writeTrustApi(catalog: Catalog, apiDir: string): Promise<string[]> {
-  const files = trustFiles(analyzeTrust(catalog));
+export async function writeTrustApi(trust: Trust, apiDir: string): Promise<string[]> {
+  const files = trustFiles(trust);
   await Promise.all(files.map(([name, text]) => writeFile(path.join(apiDir, name), text)));
   return files.map(([name]) => name);
 }

@@ -1,18 +1,18 @@
 /**
  * How far each link can be trusted, and what is missing: confidence tiers, reference health,
- * gaps, tombstones and redirects. Derived from the finished catalog (after predictions and the
- * change list are in), so it is computed where it is needed — the site model and `api/` — and
- * is not stored twice. Pure and deterministic.
+ * gaps, tombstones and redirects. Derived once from the finished catalog (after predictions, the
+ * observed runs and the change list are in) by the pipeline; `api/` (trust/api.ts), the site model
+ * and the redirect pages only read the result, which is plain JSON. Pure and deterministic.
  */
 import { compareStrings } from '../order.ts';
 import { indexTests, parseAtomicReference, type TestIndex } from '../xref/atomic-reference.ts';
-import { linkRulesToTechniques, linkRulesToTests, type Explain, type TechniqueLink, type TestLink } from '../xref/confidence.ts';
+import { linkRulesToTechniques, linkRulesToTests, type Explain, type TechniqueLink, type TestLink } from './confidence.ts';
 import { describePrediction } from '../xref/explain.ts';
-import { checkReference, type ReferenceHealth, type Successor } from '../xref/health.ts';
+import { checkReference, type ReferenceHealth, type Successor } from './health.ts';
 import { findGaps, type Gaps } from './gaps.ts';
-import { redirects, type Redirect } from './redirects.ts';
+import { allModifierRedirects, redirects, techniqueRedirects, type Redirect } from './redirects.ts';
 import { tombstones, type Tombstone } from './tombstones.ts';
-import type { Catalog, CatalogTechnique } from './types.ts';
+import type { Catalog, CatalogTechnique } from '../catalog/types.ts';
 
 export interface RuleReferenceHealth extends ReferenceHealth {
   /** Slug of the rule holding the reference. */
@@ -25,7 +25,10 @@ export interface Trust {
   references: RuleReferenceHealth[];
   gaps: Gaps;
   tombstones: Tombstone[];
+  /** Old rule addresses (file names, replaced ids): `api/redirects.json` and redirect pages. */
   redirects: Redirect[];
+  /** Revoked techniques and indicator pages of `…|all` checks: redirect pages only, not in `api/`. */
+  pageRedirects: Redirect[];
 }
 
 /** The evaluator's explanation of each predicted (rule, test) pair, from `CatalogTest.predictions`. */
@@ -97,5 +100,6 @@ export function analyzeTrust(catalog: Catalog): Trust {
     gaps: findGaps(catalog, testLinks, techniqueLinks),
     tombstones: graves,
     redirects: redirects(catalog.rules, graves),
+    pageRedirects: [...techniqueRedirects(catalog.techniques), ...allModifierRedirects(catalog.rules, catalog.indicators)],
   };
 }

@@ -11,7 +11,7 @@ import {
   type AtomicReference,
   type IndexedTest,
   type TestIndex,
-} from './atomic-reference.ts';
+} from '../xref/atomic-reference.ts';
 
 /** How the reference found its target: the anchor's name, its number only, a moved test's name, a technique page, or nothing. */
 export type ResolvedBy = 'name' | 'number' | 'moved' | 'technique' | 'none';

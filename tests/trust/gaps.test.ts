@@ -1,7 +1,7 @@
 import { describe, expect, test as it } from 'vitest';
-import { findGaps } from '../../src/lib/catalog/gaps.ts';
-import { linkRulesToTechniques, linkRulesToTests } from '../../src/lib/xref/confidence.ts';
-import { catalog, rule, tactic, technique, test } from './entities.ts';
+import { findGaps } from '../../src/lib/trust/gaps.ts';
+import { linkRulesToTechniques, linkRulesToTests } from '../../src/lib/trust/confidence.ts';
+import { catalog, rule, tactic, technique, test } from '../catalog/entities.ts';
 
 const c = catalog({
   tactics: [tactic('execution', 3), tactic('discovery', 8)],

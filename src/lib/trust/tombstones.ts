@@ -7,8 +7,8 @@
  */
 import { compareStrings } from '../order.ts';
 import type { RuleChange } from '../changes/types.ts';
-import { ruleUrl } from './urls.ts';
-import type { Catalog, CatalogRule } from './types.ts';
+import { ruleUrl } from '../catalog/urls.ts';
+import type { Catalog, CatalogRule } from '../catalog/types.ts';
 
 /** `related` types that mean one rule takes over from another. */
 export const REPLACING_TYPES: ReadonlySet<string> = new Set(['obsolete', 'merged', 'renamed', 'derived']);

@@ -8,10 +8,10 @@
  * overwrite the real page when the site is copied to a case-insensitive file system.
  */
 import { compareStrings } from '../order.ts';
-import { safeSegment } from './slug.ts';
+import { safeSegment } from '../catalog/slug.ts';
 import { REPLACING_TYPES, type Tombstone } from './tombstones.ts';
-import type { CatalogIndicator, CatalogRule, CatalogTechnique } from './types.ts';
-import { indicatorPageUrl, ruleFileUrl, ruleUrl } from './urls.ts';
+import type { CatalogIndicator, CatalogRule, CatalogTechnique } from '../catalog/types.ts';
+import { indicatorPageUrl, ruleFileUrl, ruleUrl } from '../catalog/urls.ts';
 import { indicatorId, indicatorKey } from '../indicators/extract.ts';
 
 export type RedirectReason = 'file-name' | 'replaced-id' | 'revoked-technique' | 'all-modifier';

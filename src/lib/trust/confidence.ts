@@ -12,7 +12,7 @@
  */
 import type { LogSource } from '../sigma/logsource.ts';
 import { compareStrings } from '../order.ts';
-import { platformOf, ruleSeesPlatforms, seesAny } from './platforms.ts';
+import { platformOf, ruleSeesPlatforms, seesAny } from '../xref/platforms.ts';
 
 export type Tier = 1 | 2 | 3 | 4 | 5 | 6;
 export type LinkBasis = 'observed' | 'test-reference' | 'predicted' | 'technique-reference' | 'shared-tag';

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { indexTests, isPinned, parseAtomicReference, retargetAtomicUrl } from '../../src/lib/xref/atomic-reference.ts';
-import { checkReference, type HealthContext } from '../../src/lib/xref/health.ts';
+import { checkReference, type HealthContext } from '../../src/lib/trust/health.ts';
 
 // Today's atomics: in T1049 "System Discovery using SharpView" moved from #4 to #7 and #4 is now another test.
 const index = indexTests([

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { fileSegment, redirects } from '../../src/lib/catalog/redirects.ts';
-import { replacedBy, tombstones } from '../../src/lib/catalog/tombstones.ts';
+import { fileSegment, redirects } from '../../src/lib/trust/redirects.ts';
+import { replacedBy, tombstones } from '../../src/lib/trust/tombstones.ts';
 import type { Changes } from '../../src/lib/changes/types.ts';
-import { catalog, rule } from './entities.ts';
+import { catalog, rule } from '../catalog/entities.ts';
 
 const NEW = '1c67a717-32ba-409b-a45d-0fb704a73a81';
 const OLD = 'e2b1c7a0-3f4d-4e5a-9b8c-7d6e5f4a3b21';

@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { jsonWithRows } from '../../src/lib/catalog/trust-api.ts';
-import { analyzeTrust } from '../../src/lib/catalog/trust.ts';
+import { jsonWithRows } from '../../src/lib/trust/api.ts';
+import { analyzeTrust } from '../../src/lib/trust/analyze.ts';
 import type { Catalog } from '../../src/lib/catalog/types.ts';
-import { writeApi } from '../../src/lib/catalog/write.ts';
+import { writeOutputs } from '../../src/lib/pipeline.ts';
 import { fixtureCatalog } from '../site/fixture-site.ts';
 
 const catalog = JSON.parse(readFileSync(fixtureCatalog, 'utf8')) as Catalog;
@@ -58,7 +58,7 @@ describe('api files', () => {
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('writes links, reference health, gaps, tombstones and redirects beside the other api files', async () => {
-    await writeApi(catalog, out);
+    await writeOutputs(catalog, { dir: out, out, work: out });
     const read = (name: string) => JSON.parse(readFileSync(path.join(out, 'api', name), 'utf8'));
     const links = read('links.json');
     expect(links.tiers).toHaveLength(6);
