@@ -9,6 +9,7 @@ import { compareRules, compareTechniqueIds, type SiteModel } from './model.ts';
 import { describeCondition, describeIdentifier, describeAggregation, type ConditionView, type IdentifierView } from './predicates.ts';
 import { describeReferences, safeHref, type ReferenceView } from './references.ts';
 import { sortTactics } from './matrix.ts';
+import { notInBundleNote, outsideBundle, sameNameSuccessor } from './provenance.ts';
 import {
   bestActiveTier,
   replacedRules,
@@ -252,6 +253,14 @@ export interface TechniqueView {
   tiers: Map<string, Tier>;
   /** Rules linked to it (observed or predicted on its tests) that neither tag nor reference it. */
   linkedRules: CatalogRule[];
+  /** Where the technique is known from, when not from the ATT&CK bundle. */
+  sourceNote?: string;
+  /** Per tactic id: why it is listed, when rule tags placed it there rather than ATT&CK. */
+  tacticNotes: Map<string, string>;
+  /** The technique replacing a revoked one (STIX `revoked-by`), when the catalog has it. */
+  replacement?: CatalogTechnique;
+  /** For a revoked technique without `revoked-by`: the one live technique with its name (a hint). */
+  namesake?: CatalogTechnique;
 }
 
 /** Up to this many tests, a technique page shows each in full as well as in its table (keeps pages such as T1685's, with 77 tests, under the page-size limit). */
@@ -282,6 +291,7 @@ export function techniqueView(model: SiteModel, technique: CatalogTechnique): Te
       .sort(byTier),
     tiers,
     linkedRules: [],
+    tacticNotes: new Map(),
   };
   const listed = new Set([...technique.rules, ...technique.referencingRules]);
   view.linkedRules = [...tiers.keys()]
@@ -295,6 +305,22 @@ export function techniqueView(model: SiteModel, technique: CatalogTechnique): Te
   if (parent) view.parent = parent;
   const attackUrl = safeHref(technique.attackUrl) ?? (technique.source === 'attack' ? attackUrlOf(technique.id) : undefined);
   if (attackUrl) view.attackUrl = attackUrl;
+  const outsideNote = notInBundleNote(model.catalog) ?? 'no ATT&CK bundle used';
+  const sourceNote = {
+    attack: undefined,
+    atomic: `Known from the Atomic Red Team folder only: ${outsideNote}.`,
+    tag: `Known only from rule tags (not in Atomic Red Team either): ${outsideNote}.`,
+  }[technique.source];
+  if (sourceNote) view.sourceNote = sourceNote;
+  const fromRules = new Set(technique.tacticsFromRules ?? []);
+  for (const t of view.tactics) {
+    if (!fromRules.has(t.id)) continue;
+    view.tacticNotes.set(t.id, `placed by rule tags${outsideBundle(model.catalog, t) ? `; tactic ${notInBundleNote(model.catalog)}` : ''}`);
+  }
+  const replacement = technique.revokedBy ? model.technique(technique.revokedBy) : undefined;
+  if (replacement) view.replacement = replacement;
+  const namesake = sameNameSuccessor(model.catalog, technique);
+  if (namesake) view.namesake = namesake;
   return view;
 }
 
