@@ -97,6 +97,14 @@ export interface RuleView {
   replaces: Replaced[];
   /** Rules named by a correlation or filter section, resolved by id. */
   correlated: Array<{ id: string; rules: CatalogRule[] }>;
+  /** The other settings of a correlation or filter section (type, timespan, group-by …), each as one line. */
+  settings: Array<[string, string]>;
+  /** Shared indicators in moreIndicators. */
+  moreIndicatorCount: number;
+  /** Some Atomic reference of the rule has a problem (renumbered, missing, moved). */
+  suspiciousReferences: boolean;
+  /** The page of the rule's collection. */
+  collectionHref: string;
   sourceUrl?: string;
 }
 
@@ -210,7 +218,16 @@ export function ruleView(model: SiteModel, rule: CatalogRule): RuleView {
     untaggedTechniques: techniques.untagged.map((t) => ({ ...techniqueRef(model, t.id), tier: t.tier })),
     replaces: replacedRules(model, rule),
     correlated: correlatedRules(model, rule.correlation ?? rule.filter),
+    settings: [],
+    moreIndicatorCount: 0,
+    suspiciousReferences: false,
+    collectionHref: urls.ruleFacetValue('collection', model.ruleFacets.collection.find((g) => g.value === rule.collection)?.slug ?? ''),
   };
+  view.settings = Object.entries(rule.correlation ?? rule.filter ?? {})
+    .filter(([k]) => k !== 'rules')
+    .map(([k, val]) => [k, formatSetting(val)]);
+  view.moreIndicatorCount = view.moreIndicators.reduce((n, g) => n + g.rows.length, 0);
+  view.suspiciousReferences = view.references.some((r) => r.health?.problem);
   if (tombstone) view.tombstone = tombstone;
   if (repo) view.sourceUrl = `${repo.replace(/\/+$/, '')}/${rule.path.split('/').map(encodeURIComponent).join('/')}`;
   return view;
