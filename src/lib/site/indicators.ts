@@ -7,7 +7,7 @@
  */
 import type { CatalogIndicator } from '../catalog/types.ts';
 import { fieldSegment } from './urls.ts';
-import { fieldTableBytes, sliceBits, sliceOf } from '../indicators/slices.ts';
+import { sliceOf } from '../indicators/slices.ts';
 
 export const KEYWORDS_LABEL = 'keywords (no field)';
 
@@ -27,7 +27,7 @@ export interface FieldGroup {
   rules: number;
   /** Indicators with a page of their own. */
   shared: number;
-  /** The page is cut into 2^sliceBits slices (0: one page), as the catalog's URLs say. */
+  /** The page is cut into 2^sliceBits slices (0: one page): the catalog's `fieldSliceBits`, which its URLs follow. */
   sliceBits: number;
 }
 
@@ -50,7 +50,8 @@ export function compareIndicators(a: CatalogIndicator, b: CatalogIndicator): num
   );
 }
 
-export function groupByField(indicators: readonly CatalogIndicator[]): FieldGroup[] {
+/** `fieldSliceBits`: the catalog's slice counts per field segment (absent: the field is one page). */
+export function groupByField(indicators: readonly CatalogIndicator[], fieldSliceBits: Readonly<Record<string, number>> = {}): FieldGroup[] {
   const map = new Map<string, CatalogIndicator[]>();
   for (const ind of indicators) {
     const segment = fieldSegment(ind.field);
@@ -69,7 +70,7 @@ export function groupByField(indicators: readonly CatalogIndicator[]): FieldGrou
         indicators: list,
         rules: new Set(list.flatMap((i) => i.rules)).size,
         shared: list.filter(hasOwnPage).length,
-        sliceBits: sliceBits(fieldTableBytes(list.map((i) => i.value))),
+        sliceBits: fieldSliceBits[segment] ?? 0,
       };
     })
     .sort((a, b) => b.indicators.length - a.indicators.length || a.label.localeCompare(b.label, 'en'));

@@ -9,6 +9,7 @@ import { compareRules, compareTechniqueIds, type SiteModel } from './model.ts';
 import { describeCondition, describeIdentifier, describeAggregation, type ConditionView, type IdentifierView } from './predicates.ts';
 import { describeReferences, safeHref, type ReferenceView } from './references.ts';
 import { sortTactics } from './matrix.ts';
+import { sliceOf } from '../indicators/slices.ts';
 import { notInBundleNote, outsideBundle, sameNameSuccessor } from './provenance.ts';
 import {
   bestActiveTier,
@@ -34,6 +35,8 @@ export interface CoverageRow {
 }
 
 export interface IndicatorRow {
+  /** The indicator's id (its slice on a cut field page follows from it). */
+  id: string;
   field: string | null;
   operator: string;
   value: string;
@@ -143,6 +146,7 @@ function indicatorRows(model: SiteModel, rule: CatalogRule, refs: IndicatorRef[]
   return refs.map((ref) => {
     const ind = model.indicator(ref.key);
     return {
+      id: ref.id,
       field: ref.field,
       operator: operatorLabel(ref.operator),
       value: ref.value,
@@ -153,22 +157,25 @@ function indicatorRows(model: SiteModel, rule: CatalogRule, refs: IndicatorRef[]
   });
 }
 
-function splitIndicators(rows: IndicatorRow[]): Pick<RuleView, 'indicators' | 'moreIndicators' | 'uniqueIndicators'> {
+function splitIndicators(rows: IndicatorRow[], fieldSliceBits: Readonly<Record<string, number>>): Pick<RuleView, 'indicators' | 'moreIndicators' | 'uniqueIndicators'> {
   if (rows.length <= COMPACT_INDICATORS) return { ...limitTable(rows), uniqueIndicators: [] };
-  const groups = new Map<string, UniqueIndicatorGroup>();
+  const groups = new Map<string, UniqueIndicatorGroup & { slices: Set<number> }>();
   for (const row of rows) {
     if (row.shared) continue;
     const key = `${row.field ?? ''}\u0000${row.operator}`;
+    const segment = fieldSegment(row.field);
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { field: row.field, operator: row.operator, values: [], hrefs: [], pages: [], href: urls.indicatorField(fieldSegment(row.field)) }));
+    if (!group) groups.set(key, (group = { field: row.field, operator: row.operator, values: [], hrefs: [], pages: [], href: urls.indicatorField(segment), slices: new Set() }));
     group.values.push(row.value);
     group.hrefs.push(row.href);
+    // Not shared: the row is on its field page, or on the slice its id picks when the field is cut.
+    const bits = fieldSliceBits[segment] ?? 0;
+    const slice = bits ? sliceOf(row.id, bits) : 0;
+    if (group.slices.has(slice)) continue;
+    group.slices.add(slice);
+    group.pages.push(slice ? { href: urls.indicatorFieldSlice(segment, slice), label: String(slice) } : { href: group.href, label: 'field page' });
   }
-  for (const group of groups.values()) {
-    // A slice page's URL ends in its number (`…/fields/commandline/7/`); the field page itself has none.
-    group.pages = [...new Set(group.hrefs.map((href) => href.split('#')[0]!))].map((href) => ({ href, label: /\/(\d+)\/$/.exec(href)?.[1] ?? 'field page' }));
-  }
-  return { ...limitTable(rows.filter((r) => r.shared)), uniqueIndicators: [...groups.values()] };
+  return { ...limitTable(rows.filter((r) => r.shared)), uniqueIndicators: [...groups.values()].map(({ slices: _slices, ...g }) => g) };
 }
 
 /** The first INDICATOR_ROWS_SHOWN rows for the table; the rest grouped by field and operator as they come. */
@@ -211,7 +218,7 @@ export function ruleView(model: SiteModel, rule: CatalogRule): RuleView {
       return v;
     }),
     identifiers: (rule.detection?.identifiers ?? []).map((identifier) => describeIdentifier(identifier)),
-    ...splitIndicators(indicatorRows(model, rule, rule.indicators)),
+    ...splitIndicators(indicatorRows(model, rule, rule.indicators), model.catalog.fieldSliceBits ?? {}),
     related: relatedViews(model, rule.related),
     relatedFrom: relatedViews(model, rule.relatedFrom),
     tests: ruleTests(model, rule),
