@@ -12,8 +12,7 @@ import { PayloadError } from '../src/lib/evaluate/simulate/payloads.ts';
 import { writeExports } from '../src/lib/exports/write.ts';
 import { writeFileSync } from 'node:fs';
 import { checkInputs, InputError } from '../src/lib/inputs/check.ts';
-import { checkOut, OutputError, toolFolders, type Protected } from '../src/lib/output/guard.ts';
-import { readMarker } from '../src/lib/output/marker.ts';
+import { checkOut, OutputError, previousIsOut, toolFolders, type Protected } from '../src/lib/output/guard.ts';
 import { publish } from '../src/lib/output/publish.ts';
 import { cleanUpOnSignal } from '../src/lib/output/signals.ts';
 import { createStaging, recoverLeftovers, removeStaging, type Staging } from '../src/lib/output/staging.ts';
@@ -221,7 +220,7 @@ async function protectedPaths(options: Build): Promise<Protected[]> {
   if (options.attack) keep.push({ what: '--attack file', path: options.attack, inside: true });
   if (options.cache) keep.push({ what: 'cache folder', path: options.cache, inside: true });
   // The previous build may be the output itself (`--previous dist --out dist`): it is read before it is replaced.
-  if (options.previous && !/^https?:\/\//i.test(options.previous) && !(await readMarker(options.out))) {
+  if (options.previous && !/^https?:\/\//i.test(options.previous) && !(await previousIsOut(options.previous, options.out))) {
     keep.push({ what: '--previous folder', path: options.previous, inside: true });
   }
   return [...keep, ...toolFolders(packageRoot)];
