@@ -9,7 +9,7 @@ import { fieldPageUrl, fieldSliceUrl, indicatorAnchor } from '../../src/lib/cata
 import { sliceOf } from '../../src/lib/indicators/slices.ts';
 import { modelFile } from '../../src/lib/pipeline.ts';
 import { parseSigmaFile } from '../../src/lib/sigma/load.ts';
-import { fieldSlices } from '../../src/lib/site/indicators.ts';
+import { fieldSliceBitsOf, fieldSlices } from '../../src/lib/site/indicators.ts';
 import { buildModel } from '../../src/lib/site/model.ts';
 import { ruleView } from '../../src/lib/site/views.ts';
 
@@ -91,5 +91,41 @@ describe('field slices decided by the catalog', () => {
     const model = buildModel(small);
     const v = ruleView(model, model.rule('11111111-1111-4111-8111-111111111111')!);
     expect(v.uniqueIndicators.find((g) => g.field === 'CommandLine')!.pages).toEqual([{ href: fieldPageUrl('commandline'), label: 'field page' }]);
+  });
+});
+
+describe('fields named like Object.prototype members', () => {
+  it('are one page unless the catalog lists them as cut', () => {
+    expect(fieldSliceBitsOf({ commandline: 3 }, 'commandline')).toBe(3);
+    expect(fieldSliceBitsOf({ commandline: 3 }, 'constructor')).toBe(0);
+    expect(fieldSliceBitsOf(undefined, 'constructor')).toBe(0);
+    expect(fieldSliceBitsOf({ commandline: 3 }, 'hasOwnProperty')).toBe(0);
+    expect(fieldSliceBitsOf(JSON.parse('{"__proto__": 2}') as Record<string, number>, '__proto__')).toBe(2);
+  });
+
+  it('build a site model and rule views whatever the catalog lists', () => {
+    const catalog = catalogOf({
+      'proto.yml': `title: Proto
+id: 33333333-3333-4333-8333-333333333333
+logsource:
+    product: windows
+detection:
+    selection:
+        constructor: a
+        toString: b
+        CommandLine|contains:
+${many.map((v) => `            - '${v}'`).join('\n')}
+    condition: selection
+`,
+    });
+    expect(catalog.fieldSliceBits).toEqual({ commandline: 2 });
+    const model = buildModel(catalog);
+    for (const segment of ['constructor', 'tostring']) {
+      const group = model.fields.find((g) => g.segment === segment)!;
+      expect(group.sliceBits).toBe(0);
+      expect(fieldSlices(group)).toEqual([group.indicators]);
+    }
+    const v = ruleView(model, model.rule('33333333-3333-4333-8333-333333333333')!);
+    expect(v.uniqueIndicators.find((g) => g.field === 'constructor')!.pages).toEqual([{ href: fieldPageUrl('constructor'), label: 'field page' }]);
   });
 });

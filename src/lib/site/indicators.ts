@@ -31,6 +31,14 @@ export interface FieldGroup {
   sliceBits: number;
 }
 
+/**
+ * A field's slice bits from the catalog's `fieldSliceBits` (0 when it is not listed). Own keys
+ * only: a field may be named `constructor` or `__proto__`.
+ */
+export function fieldSliceBitsOf(fieldSliceBits: Readonly<Record<string, number>> | undefined, segment: string): number {
+  return fieldSliceBits !== undefined && Object.hasOwn(fieldSliceBits, segment) ? fieldSliceBits[segment]! : 0;
+}
+
 /** The indicators of each slice of a field page (index 0 is slice 1), in the field's order. */
 export function fieldSlices(group: FieldGroup): CatalogIndicator[][] {
   const slices: CatalogIndicator[][] = Array.from({ length: 2 ** group.sliceBits }, () => []);
@@ -51,7 +59,7 @@ export function compareIndicators(a: CatalogIndicator, b: CatalogIndicator): num
 }
 
 /** `fieldSliceBits`: the catalog's slice counts per field segment (absent: the field is one page). */
-export function groupByField(indicators: readonly CatalogIndicator[], fieldSliceBits: Readonly<Record<string, number>> = {}): FieldGroup[] {
+export function groupByField(indicators: readonly CatalogIndicator[], fieldSliceBits?: Readonly<Record<string, number>>): FieldGroup[] {
   const map = new Map<string, CatalogIndicator[]>();
   for (const ind of indicators) {
     const segment = fieldSegment(ind.field);
@@ -70,7 +78,7 @@ export function groupByField(indicators: readonly CatalogIndicator[], fieldSlice
         indicators: list,
         rules: new Set(list.flatMap((i) => i.rules)).size,
         shared: list.filter(hasOwnPage).length,
-        sliceBits: fieldSliceBits[segment] ?? 0,
+        sliceBits: fieldSliceBitsOf(fieldSliceBits, segment),
       };
     })
     .sort((a, b) => b.indicators.length - a.indicators.length || a.label.localeCompare(b.label, 'en'));

@@ -3,7 +3,7 @@
  * from the site model so the .astro files only lay it out.
  */
 import type { CatalogRule, CatalogTactic, CatalogTechnique, CatalogTest, IndicatorRef } from '../catalog/types.ts';
-import { countLabel, operatorLabel } from './indicators.ts';
+import { countLabel, fieldSliceBitsOf, operatorLabel } from './indicators.ts';
 import { logsourceLabel, platformLabel } from './labels.ts';
 import { compareRules, compareTechniqueIds, type SiteModel } from './model.ts';
 import { describeCondition, describeIdentifier, describeAggregation, type ConditionView, type IdentifierView } from './predicates.ts';
@@ -157,7 +157,7 @@ function indicatorRows(model: SiteModel, rule: CatalogRule, refs: IndicatorRef[]
   });
 }
 
-function splitIndicators(rows: IndicatorRow[], fieldSliceBits: Readonly<Record<string, number>>): Pick<RuleView, 'indicators' | 'moreIndicators' | 'uniqueIndicators'> {
+function splitIndicators(rows: IndicatorRow[], fieldSliceBits: Readonly<Record<string, number>> | undefined): Pick<RuleView, 'indicators' | 'moreIndicators' | 'uniqueIndicators'> {
   if (rows.length <= COMPACT_INDICATORS) return { ...limitTable(rows), uniqueIndicators: [] };
   const groups = new Map<string, UniqueIndicatorGroup & { slices: Set<number> }>();
   for (const row of rows) {
@@ -169,7 +169,7 @@ function splitIndicators(rows: IndicatorRow[], fieldSliceBits: Readonly<Record<s
     group.values.push(row.value);
     group.hrefs.push(row.href);
     // Not shared: the row is on its field page, or on the slice its id picks when the field is cut.
-    const bits = fieldSliceBits[segment] ?? 0;
+    const bits = fieldSliceBitsOf(fieldSliceBits, segment);
     const slice = bits ? sliceOf(row.id, bits) : 0;
     if (group.slices.has(slice)) continue;
     group.slices.add(slice);
@@ -218,7 +218,7 @@ export function ruleView(model: SiteModel, rule: CatalogRule): RuleView {
       return v;
     }),
     identifiers: (rule.detection?.identifiers ?? []).map((identifier) => describeIdentifier(identifier)),
-    ...splitIndicators(indicatorRows(model, rule, rule.indicators), model.catalog.fieldSliceBits ?? {}),
+    ...splitIndicators(indicatorRows(model, rule, rule.indicators), model.catalog.fieldSliceBits),
     related: relatedViews(model, rule.related),
     relatedFrom: relatedViews(model, rule.relatedFrom),
     tests: ruleTests(model, rule),
