@@ -24,8 +24,7 @@ import type { Catalog } from './catalog/types.ts';
 import { writeApi } from './catalog/write.ts';
 import { writeExports } from './exports/write.ts';
 import { checkInputs, InputError } from './inputs/check.ts';
-import { checkOut, OutputError, toolFolders, type Protected } from './output/guard.ts';
-import { readMarker } from './output/marker.ts';
+import { checkOut, OutputError, previousIsOut, toolFolders, type Protected } from './output/guard.ts';
 import { publish } from './output/publish.ts';
 import { cleanUpOnSignal } from './output/signals.ts';
 import { createStaging, recoverLeftovers, removeStaging, type Staging } from './output/staging.ts';
@@ -271,7 +270,7 @@ async function protectedPaths(options: BuildRun): Promise<Protected[]> {
   if (options.attack) keep.push({ what: '--attack file', path: options.attack, inside: true });
   if (options.cache) keep.push({ what: 'cache folder', path: options.cache, inside: true });
   // The previous build may be the output itself (`--previous dist --out dist`): it is read before it is replaced.
-  if (options.previous && !/^https?:\/\//i.test(options.previous) && !(await readMarker(options.out))) {
+  if (options.previous && !/^https?:\/\//i.test(options.previous) && !(await previousIsOut(options.previous, options.out))) {
     keep.push({ what: '--previous folder', path: options.previous, inside: true });
   }
   return [...keep, ...toolFolders(packageRoot)];

@@ -130,7 +130,9 @@ export class BuildCache {
         report.written++;
       } catch (error) {
         // A cache that cannot be written costs the next build time, never this build its output.
-        if (!this.damaged.has(name)) console.warn(`cache: cannot write ${file} (${(error as Error).message}); the next build reads its inputs again`);
+        // A damaged section that cannot be replaced says so: its damage is met again next time.
+        const stays = this.damaged.has(name) ? ': the damaged file stays, and' : ';';
+        console.warn(`cache: cannot write ${file} (${(error as Error).message})${stays} the next build reads its inputs again`);
       } finally {
         await rm(temporary, { force: true }).catch(() => {});
       }

@@ -16,7 +16,7 @@ import { placeDiagnostics } from './diagnostics.ts';
 import { assignSlugs, safeSegment } from './slug.ts';
 import { buildTactics, buildTechniques, techniqueStates } from './techniques.ts';
 import { countBy, tally } from './stats.ts';
-import { fieldUrl, indicatorUrl, ruleUrl, testUrl } from './urls.ts';
+import { fieldSegment, indicatorUrl, ruleUrl, testUrl } from './urls.ts';
 import type { Catalog, CatalogIndicator, CatalogRule, CatalogTest, UnresolvedReference } from './types.ts';
 
 export interface CatalogInputs {
@@ -59,7 +59,7 @@ export function buildCatalog(inputs: CatalogInputs): Catalog {
   });
 
   linkRelated(rules);
-  const indicators = linkIndicators(rules, sources, inputs.indicatorsOf ?? ruleIndicators);
+  const { indicators, fieldSliceBits } = linkIndicators(rules, sources, inputs.indicatorsOf ?? ruleIndicators);
   const techniques = buildTechniques({ attack: inputs.attack, atomics: inputs.atomics, ruleTags: rules });
   const tactics = buildTactics(inputs.attack, [...rules.flatMap((r) => r.tactics), ...techniques.flatMap((t) => t.tactics)]);
   const tacticOrder = new Map(tactics.map((t) => [t.id, t.order]));
@@ -105,6 +105,7 @@ export function buildCatalog(inputs: CatalogInputs): Catalog {
     tactics,
     tests,
     indicators,
+    ...(Object.keys(fieldSliceBits).length > 0 ? { fieldSliceBits } : {}),
     unresolvedReferences,
     diagnostics: placeDiagnostics(diagnostics, inputs.roots ?? [], sources, slugs).sort(compareDiagnostics),
     stats: {
@@ -170,15 +171,19 @@ function linkRelated(rules: CatalogRule[]): void {
   }
 }
 
-function linkIndicators(rules: CatalogRule[], sources: SigmaRule[], indicatorsOf: (rule: SigmaRule) => Indicator[]): CatalogIndicator[] {
+function linkIndicators(
+  rules: CatalogRule[],
+  sources: SigmaRule[],
+  indicatorsOf: (rule: SigmaRule) => Indicator[],
+): { indicators: CatalogIndicator[]; fieldSliceBits: Record<string, number> } {
   const perRule = rules.map((rule, i) => ({
     rule: rule.slug,
     active: rule.active,
     indicators: indicatorsOf(sources[i]),
   }));
   const counted = countIndicators(perRule);
-  const bits = fieldSliceBits(counted.values(), (c) => fieldUrl(c.field));
-  const url = (c: { id: string; field: string | null; rules: string[] }) => indicatorUrl(c, c.rules.length, bits.get(fieldUrl(c.field)));
+  const bits = fieldSliceBits(counted.values(), (c) => fieldSegment(c.field));
+  const url = (c: { id: string; field: string | null; rules: string[] }) => indicatorUrl(c, c.rules.length, bits.get(fieldSegment(c.field)));
   const indicators: CatalogIndicator[] = [...counted.values()]
     .map((c) => ({ ...c, url: url(c) }))
     .sort((a, b) => compareStrings(a.key, b.key));
@@ -188,5 +193,6 @@ function linkIndicators(rules: CatalogRule[], sources: SigmaRule[], indicatorsOf
       return { id: c.id, key: c.key, field: c.field, operator: c.operator, value: c.value, count: c.count, url: url(c) };
     });
   });
-  return indicators;
+  const cut = [...bits].filter(([, n]) => n > 0).sort(([a], [b]) => compareStrings(a, b));
+  return { indicators, fieldSliceBits: Object.fromEntries(cut) };
 }

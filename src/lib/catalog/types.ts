@@ -180,6 +180,12 @@ export interface Catalog {
   tactics: CatalogTactic[];
   tests: CatalogTest[];
   indicators: CatalogIndicator[];
+  /**
+   * Field pages cut into slices (indicators/slices.ts): per field page segment, the page is cut
+   * into 2^bits slices. Only cut fields are listed; absent when none is. The indicators' URLs and
+   * the site's slice pages both read it.
+   */
+  fieldSliceBits?: Record<string, number>;
   unresolvedReferences: UnresolvedReference[];
   diagnostics: Diagnostic[];
   stats: CatalogStats;

@@ -48,7 +48,9 @@ export function indicatorPageUrl(id: string): string {
  */
 export function indicatorUrl(indicator: { id: string; field: string | null }, rules: number, sliceBits = 0): string {
   if (rules >= 2) return indicatorPageUrl(indicator.id);
-  return `${fieldUrl(indicator.field)}${sliceBits ? `${sliceOf(indicator.id, sliceBits)}/` : ''}#${indicatorAnchor(indicator.id)}`;
+  const segment = fieldSegment(indicator.field);
+  const page = sliceBits ? fieldSliceUrl(segment, sliceOf(indicator.id, sliceBits)) : fieldPageUrl(segment);
+  return `${page}#${indicatorAnchor(indicator.id)}`;
 }
 
 /** Field page segment (keywords have the field null). */
@@ -63,6 +65,11 @@ export function fieldUrl(field: string | null): string {
 /** A field page from its segment. */
 export function fieldPageUrl(segment: string): string {
   return `/indicators/fields/${segment}/`;
+}
+
+/** Slice n (1-based) of a field page cut into slices. */
+export function fieldSliceUrl(segment: string, n: number): string {
+  return `${fieldPageUrl(segment)}${n}/`;
 }
 
 /** Anchor id of an indicator row on its field page. */

@@ -97,18 +97,47 @@ async function readFromUrl(location: string, limits: PreviousLimits): Promise<{ 
   return { build: parse(got.body, url, limits.maxBytes) };
 }
 
-/** One GET with a connect timeout, a total timeout and a size limit; no redirects followed. */
-function download(url: string, limits: PreviousLimits): Promise<{ status: number; body: Buffer }> {
+/** Redirects followed (a published site may move, or serve its http URL from https). */
+export const MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * A GET that follows up to MAX_REDIRECTS redirects (to http or https URLs only). Each hop has
+ * the connect timeout; the total timeout and the size limit bound the whole download.
+ */
+async function download(url: string, limits: PreviousLimits): Promise<{ status: number; body: Buffer }> {
+  const deadline = Date.now() + limits.totalMs;
+  let current = url;
+  for (let hop = 0; ; hop++) {
+    const got = await getOnce(current, limits, deadline);
+    if (got.location === undefined) return got;
+    if (hop === MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects`);
+    let next: URL;
+    try {
+      next = new URL(got.location, current);
+    } catch {
+      throw new Error(`HTTP ${got.status} to an invalid location`);
+    }
+    if (next.protocol !== 'http:' && next.protocol !== 'https:') throw new Error(`HTTP ${got.status} to a ${next.protocol} URL`);
+    current = next.href;
+  }
+}
+
+/** One GET: a redirect's status and location (its body is not read), or the status and body. */
+function getOnce(url: string, limits: PreviousLimits, deadline: number): Promise<{ status: number; body: Buffer; location?: string }> {
   return new Promise((resolve, reject) => {
     const get = url.startsWith('https:') ? https.get : http.get;
     const chunks: Buffer[] = [];
     let size = 0;
     let timer: NodeJS.Timeout | undefined;
-    const total = setTimeout(() => stop(`no complete answer within ${limits.totalMs / 1000} s (--previous-timeout)`), limits.totalMs);
+    const total = setTimeout(() => stop(`no complete answer within ${limits.totalMs / 1000} s (--previous-timeout)`), Math.max(0, deadline - Date.now()));
     const request = get(url, { headers: { 'accept-encoding': 'identity' } });
-    const stop = (reason: string) => {
+    const settle = () => {
       clearTimeout(timer);
       clearTimeout(total);
+    };
+    const stop = (reason: string) => {
+      settle();
       request.destroy();
       reject(new Error(reason));
     };
@@ -117,6 +146,12 @@ function download(url: string, limits: PreviousLimits): Promise<{ status: number
     request.on('response', (response) => {
       clearTimeout(timer);
       const status = response.statusCode ?? 0;
+      const location = response.headers.location;
+      if (REDIRECT_STATUSES.has(status) && location !== undefined) {
+        settle();
+        request.destroy();
+        return resolve({ status, body: Buffer.alloc(0), location });
+      }
       const declared = Number(response.headers['content-length']);
       if (declared > limits.maxBytes) return stop(`${declared} bytes, over the ${limits.maxBytes}-byte limit (--previous-max-mb)`);
       response.on('data', (chunk: Buffer) => {
@@ -126,7 +161,7 @@ function download(url: string, limits: PreviousLimits): Promise<{ status: number
       });
       response.on('error', (error: Error) => stop(error.message));
       response.on('end', () => {
-        clearTimeout(total);
+        settle();
         resolve({ status, body: Buffer.concat(chunks) });
       });
     });

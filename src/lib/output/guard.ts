@@ -52,6 +52,16 @@ export function toolFolders(toolRoot: string): Protected[] {
   ];
 }
 
+/**
+ * Whether a local `--previous` is the output itself or its `api/` folder (`--previous dist --out
+ * dist`): it is read before the output is replaced, so only then need it not be kept clear of
+ * the output. Any other overlap stays refused, whatever `--out` holds.
+ */
+export async function previousIsOut(previous: string, out: string): Promise<boolean> {
+  const [p, o] = await Promise.all([realPath(previous), realPath(out)]);
+  return p === o || p === path.join(o, 'api');
+}
+
 /** Absolute path with symbolic links resolved as far as the path exists (the rest appended). */
 export async function realPath(p: string): Promise<string> {
   const absolute = path.resolve(p);

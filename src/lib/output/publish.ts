@@ -3,7 +3,10 @@
  * folders are swapped with two renames — the old output moved aside, the new one moved in — and
  * the old one removed. A reader sees the complete old output or the complete new one; a build
  * killed between the two renames leaves the old output complete beside it (`.atlas-old-…`),
- * and the next build puts it back (staging.ts recoverLeftovers).
+ * and the next build puts it back (staging.ts recoverLeftovers). After the swap a third rename
+ * marks the old output as garbage (`.atlas-trash-…`), and only then is the lock released: a
+ * Ctrl-C need not wait while it is deleted, and whatever a kill leaves of it is never taken for
+ * an output to put back; the next build removes it.
  */
 import { mkdtemp, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,7 +14,7 @@ import { inspectOut } from './guard.ts';
 import { listFiles, MARKER_FILE, markerText } from './marker.ts';
 import { prefixFor, removeStaging, type Staging } from './staging.ts';
 
-/** Set from the swap until the old output is removed: a signal then waits for it to finish. */
+/** Set from the swap until the old output is marked as garbage: a signal then waits for it to finish. */
 let swapping: Promise<void> | undefined;
 
 export function publishing(): Promise<void> | undefined {
@@ -25,6 +28,7 @@ export async function publish(staging: Staging, version: string): Promise<void> 
   const state = await inspectOut(staging.out);
   let release!: () => void;
   swapping = new Promise((resolve) => (release = resolve));
+  let trash: string | undefined;
   try {
     let aside: string | undefined;
     try {
@@ -39,10 +43,14 @@ export async function publish(staging: Staging, version: string): Promise<void> 
       if (aside) await rename(aside, staging.out).catch(() => {});
       throw error;
     }
-    if (aside) await rm(aside, { recursive: true, force: true });
+    if (aside) {
+      trash = path.join(path.dirname(aside), prefixFor('trash', staging.out) + path.basename(aside).slice(prefixFor('old', staging.out).length));
+      await rename(aside, trash);
+    }
   } finally {
     swapping = undefined;
     release();
   }
+  if (trash) await rm(trash, { recursive: true, force: true });
   await removeStaging(staging);
 }

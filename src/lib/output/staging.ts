@@ -22,15 +22,18 @@ export interface Staging {
 
 const STAGING = 'staging';
 const OLD = 'old';
+/** An old output after the swap: garbage, removed after the publish lock is released (publish.ts). */
+const TRASH = 'trash';
+type LeftoverKind = typeof STAGING | typeof OLD | typeof TRASH;
 
-/** `.atlas-staging-<out name>-<pid>-` or `.atlas-old-…`: the prefix of this process's folders beside `out`. */
-export function prefixFor(kind: typeof STAGING | typeof OLD, out: string, pid = process.pid): string {
+/** `.atlas-staging-<out name>-<pid>-`, `.atlas-old-…` or `.atlas-trash-…`: the prefix of this process's folders beside `out`. */
+export function prefixFor(kind: LeftoverKind, out: string, pid = process.pid): string {
   return `.atlas-${kind}-${path.basename(out)}-${pid}-`;
 }
 
 /** Which of our leftover kinds a sibling of `out` is, and the process that made it; undefined for anything else. */
-export function parseLeftover(name: string, out: string): { kind: typeof STAGING | typeof OLD; pid: number } | undefined {
-  for (const kind of [STAGING, OLD] as const) {
+export function parseLeftover(name: string, out: string): { kind: LeftoverKind; pid: number } | undefined {
+  for (const kind of [STAGING, OLD, TRASH] as const) {
     const prefix = `.atlas-${kind}-${path.basename(out)}-`;
     if (!name.startsWith(prefix)) continue;
     const m = /^(\d+)-[A-Za-z0-9]{6}$/.exec(name.slice(prefix.length));
@@ -68,10 +71,11 @@ export async function removeStaging(staging: Staging): Promise<void> {
 }
 
 /**
- * Cleans up after builds that were killed: their staging folders are removed, and a previous
- * output moved aside by a publish that never finished is put back when the output is missing
- * (else removed). Only folders with our names, made by processes that are gone, are touched.
- * Returns one line per thing done.
+ * Cleans up after builds that were killed: their staging folders are removed, a previous output
+ * moved aside by a publish that never finished is put back when the output is missing (else
+ * removed), and an old output a finished swap was still removing (`.atlas-trash-…`, complete or
+ * half gone) is removed. Only folders with our names, made by processes that are gone, are
+ * touched. Returns one line per thing done.
  */
 export async function recoverLeftovers(out: string): Promise<string[]> {
   const parent = path.dirname(out);
@@ -93,7 +97,7 @@ export async function recoverLeftovers(out: string): Promise<string[]> {
         done.push(`recovered ${out} from an interrupted publish (${name})`);
         continue;
       }
-    } else {
+    } else if (leftover.kind === STAGING) {
       const entries = await readdir(full).catch(() => undefined);
       // Ours holds only site/ and work/ (or nothing, when killed right after it was made).
       if (!entries || entries.some((e) => e !== 'site' && e !== 'work')) continue;

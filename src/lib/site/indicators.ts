@@ -7,7 +7,7 @@
  */
 import type { CatalogIndicator } from '../catalog/types.ts';
 import { fieldSegment } from './urls.ts';
-import { fieldTableBytes, sliceBits, sliceOf } from '../indicators/slices.ts';
+import { sliceOf } from '../indicators/slices.ts';
 
 export const KEYWORDS_LABEL = 'keywords (no field)';
 
@@ -27,8 +27,16 @@ export interface FieldGroup {
   rules: number;
   /** Indicators with a page of their own. */
   shared: number;
-  /** The page is cut into 2^sliceBits slices (0: one page), as the catalog's URLs say. */
+  /** The page is cut into 2^sliceBits slices (0: one page): the catalog's `fieldSliceBits`, which its URLs follow. */
   sliceBits: number;
+}
+
+/**
+ * A field's slice bits from the catalog's `fieldSliceBits` (0 when it is not listed). Own keys
+ * only: a field may be named `constructor` or `__proto__`.
+ */
+export function fieldSliceBitsOf(fieldSliceBits: Readonly<Record<string, number>> | undefined, segment: string): number {
+  return fieldSliceBits !== undefined && Object.hasOwn(fieldSliceBits, segment) ? fieldSliceBits[segment]! : 0;
 }
 
 /** The indicators of each slice of a field page (index 0 is slice 1), in the field's order. */
@@ -50,7 +58,8 @@ export function compareIndicators(a: CatalogIndicator, b: CatalogIndicator): num
   );
 }
 
-export function groupByField(indicators: readonly CatalogIndicator[]): FieldGroup[] {
+/** `fieldSliceBits`: the catalog's slice counts per field segment (absent: the field is one page). */
+export function groupByField(indicators: readonly CatalogIndicator[], fieldSliceBits?: Readonly<Record<string, number>>): FieldGroup[] {
   const map = new Map<string, CatalogIndicator[]>();
   for (const ind of indicators) {
     const segment = fieldSegment(ind.field);
@@ -69,7 +78,7 @@ export function groupByField(indicators: readonly CatalogIndicator[]): FieldGrou
         indicators: list,
         rules: new Set(list.flatMap((i) => i.rules)).size,
         shared: list.filter(hasOwnPage).length,
-        sliceBits: sliceBits(fieldTableBytes(list.map((i) => i.value))),
+        sliceBits: fieldSliceBitsOf(fieldSliceBits, segment),
       };
     })
     .sort((a, b) => b.indicators.length - a.indicators.length || a.label.localeCompare(b.label, 'en'));

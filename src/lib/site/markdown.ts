@@ -12,6 +12,8 @@ import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import { visit } from 'unist-util-visit';
 import type { Link, Root } from 'mdast';
+import type { SiteModel } from './model.ts';
+import { link } from './urls.ts';
 
 export interface MarkdownOptions {
   /** Prefix for citation anchors, unique per rendered block on a page. */
@@ -102,4 +104,17 @@ export function attackTechniqueFromUrl(url: string): string | undefined {
   const m = ATTACK_TECHNIQUE.exec(url.trim());
   if (!m) return undefined;
   return m[2] ? `${m[1]!.toUpperCase()}.${m[2]}` : m[1]!.toUpperCase();
+}
+
+/**
+ * The site's own page for an attack.mitre.org technique or tactic URL, when the catalog has that
+ * technique or tactic: ATT&CK links in descriptions then stay inside the site.
+ */
+export function attackPageLink(model: SiteModel, url: string): string | undefined {
+  const id = attackTechniqueFromUrl(url);
+  const technique = id ? model.technique(id) : undefined;
+  if (technique) return link(technique);
+  const ta = attackTacticFromUrl(url);
+  const tactic = ta ? model.catalog.tactics.find((t) => t.externalId === ta) : undefined;
+  return tactic ? link(tactic) : undefined;
 }

@@ -168,7 +168,7 @@ export function buildModel(catalog: SiteCatalog): SiteModel {
     rules: g.items.sort(compareRules),
   }));
 
-  const fields = groupByField(catalog.indicators);
+  const fields = groupByField(catalog.indicators, catalog.fieldSliceBits);
   const testsByPlatform = groupBy(catalog.tests, (t) => t.platforms.map(platformKey));
   const testsByExecutor = groupBy(catalog.tests, (t) => t.executor);
   const compareTests = (a: CatalogTest, b: CatalogTest) => compareTechniqueIds(a.technique, b.technique) || a.number - b.number;

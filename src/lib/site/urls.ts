@@ -6,7 +6,7 @@
  * Every URL gets the configured base (ATLAS_BASE, default `/`).
  */
 import { safeSegment } from '../catalog/slug.ts';
-import { fieldPageUrl, ruleUrl, tacticUrl, techniqueUrl, testUrl } from '../catalog/urls.ts';
+import { fieldPageUrl, fieldSliceUrl, ruleUrl, tacticUrl, techniqueUrl, testUrl } from '../catalog/urls.ts';
 
 export { fieldSegment, indicatorAnchor, routeSegment } from '../catalog/urls.ts';
 
@@ -55,6 +55,8 @@ export const urls = {
   logsource: (slug: string) => href(`logsources/${slug}/`),
   indicators: () => href('indicators/'),
   indicatorField: (segment: string) => href(fieldPageUrl(segment)),
+  /** Slice n (1-based) of a field page cut into slices. */
+  indicatorFieldSlice: (segment: string, n: number) => href(fieldSliceUrl(segment, n)),
   tags: () => href('tags/'),
   tag: (tagSlug: string) => href(`tags/${tagSlug}/`),
   diagnostics: () => href('diagnostics/'),

@@ -15,6 +15,15 @@ export function valueView(value: string): ValueView {
   return note ? { text: `'${value}'`, note } : { text: value };
 }
 
+/**
+ * A value already shown in quoted form (`formatValue`): the text stays as it is, and the note is
+ * taken from what is between the quotes when it is single-quoted.
+ */
+export function quotedValueView(text: string): ValueView {
+  const note = /^'[\s\S]*'$/.test(text) ? edgeSpaceNote(text.slice(1, -1)) : undefined;
+  return note ? { text, note } : { text };
+}
+
 /** Where a value has significant white space at its edges, in words; undefined when it has none. */
 export function edgeSpaceNote(value: string): string | undefined {
   if (value.trim() === '') return value === '' ? undefined : `only ${spaces(value)}`;

@@ -3,12 +3,14 @@
  * from the site model so the .astro files only lay it out.
  */
 import type { CatalogRule, CatalogTactic, CatalogTechnique, CatalogTest, IndicatorRef } from '../catalog/types.ts';
-import { countLabel, operatorLabel } from './indicators.ts';
+import { countLabel, fieldSliceBitsOf, operatorLabel } from './indicators.ts';
 import { logsourceLabel, platformLabel } from './labels.ts';
 import { compareRules, compareTechniqueIds, type SiteModel } from './model.ts';
 import { describeCondition, describeIdentifier, describeAggregation, type ConditionView, type IdentifierView } from './predicates.ts';
 import { describeReferences, safeHref, type ReferenceView } from './references.ts';
 import { sortTactics } from './matrix.ts';
+import { sliceOf } from '../indicators/slices.ts';
+import { notInBundleNote, outsideBundle, sameNameSuccessor } from './provenance.ts';
 import {
   bestActiveTier,
   replacedRules,
@@ -33,6 +35,8 @@ export interface CoverageRow {
 }
 
 export interface IndicatorRow {
+  /** The indicator's id (its slice on a cut field page follows from it). */
+  id: string;
   field: string | null;
   operator: string;
   value: string;
@@ -96,6 +100,14 @@ export interface RuleView {
   replaces: Replaced[];
   /** Rules named by a correlation or filter section, resolved by id. */
   correlated: Array<{ id: string; rules: CatalogRule[] }>;
+  /** The other settings of a correlation or filter section (type, timespan, group-by …), each as one line. */
+  settings: Array<[string, string]>;
+  /** Shared indicators in moreIndicators. */
+  moreIndicatorCount: number;
+  /** Some Atomic reference of the rule has a problem (renumbered, missing, moved). */
+  suspiciousReferences: boolean;
+  /** The page of the rule's collection. */
+  collectionHref: string;
   sourceUrl?: string;
 }
 
@@ -134,6 +146,7 @@ function indicatorRows(model: SiteModel, rule: CatalogRule, refs: IndicatorRef[]
   return refs.map((ref) => {
     const ind = model.indicator(ref.key);
     return {
+      id: ref.id,
       field: ref.field,
       operator: operatorLabel(ref.operator),
       value: ref.value,
@@ -144,22 +157,25 @@ function indicatorRows(model: SiteModel, rule: CatalogRule, refs: IndicatorRef[]
   });
 }
 
-function splitIndicators(rows: IndicatorRow[]): Pick<RuleView, 'indicators' | 'moreIndicators' | 'uniqueIndicators'> {
+function splitIndicators(rows: IndicatorRow[], fieldSliceBits: Readonly<Record<string, number>> | undefined): Pick<RuleView, 'indicators' | 'moreIndicators' | 'uniqueIndicators'> {
   if (rows.length <= COMPACT_INDICATORS) return { ...limitTable(rows), uniqueIndicators: [] };
-  const groups = new Map<string, UniqueIndicatorGroup>();
+  const groups = new Map<string, UniqueIndicatorGroup & { slices: Set<number> }>();
   for (const row of rows) {
     if (row.shared) continue;
     const key = `${row.field ?? ''}\u0000${row.operator}`;
+    const segment = fieldSegment(row.field);
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { field: row.field, operator: row.operator, values: [], hrefs: [], pages: [], href: urls.indicatorField(fieldSegment(row.field)) }));
+    if (!group) groups.set(key, (group = { field: row.field, operator: row.operator, values: [], hrefs: [], pages: [], href: urls.indicatorField(segment), slices: new Set() }));
     group.values.push(row.value);
     group.hrefs.push(row.href);
+    // Not shared: the row is on its field page, or on the slice its id picks when the field is cut.
+    const bits = fieldSliceBitsOf(fieldSliceBits, segment);
+    const slice = bits ? sliceOf(row.id, bits) : 0;
+    if (group.slices.has(slice)) continue;
+    group.slices.add(slice);
+    group.pages.push(slice ? { href: urls.indicatorFieldSlice(segment, slice), label: String(slice) } : { href: group.href, label: 'field page' });
   }
-  for (const group of groups.values()) {
-    // A slice page's URL ends in its number (`…/fields/commandline/7/`); the field page itself has none.
-    group.pages = [...new Set(group.hrefs.map((href) => href.split('#')[0]!))].map((href) => ({ href, label: /\/(\d+)\/$/.exec(href)?.[1] ?? 'field page' }));
-  }
-  return { ...limitTable(rows.filter((r) => r.shared)), uniqueIndicators: [...groups.values()] };
+  return { ...limitTable(rows.filter((r) => r.shared)), uniqueIndicators: [...groups.values()].map(({ slices: _slices, ...g }) => g) };
 }
 
 /** The first INDICATOR_ROWS_SHOWN rows for the table; the rest grouped by field and operator as they come. */
@@ -202,14 +218,23 @@ export function ruleView(model: SiteModel, rule: CatalogRule): RuleView {
       return v;
     }),
     identifiers: (rule.detection?.identifiers ?? []).map((identifier) => describeIdentifier(identifier)),
-    ...splitIndicators(indicatorRows(model, rule, rule.indicators)),
+    ...splitIndicators(indicatorRows(model, rule, rule.indicators), model.catalog.fieldSliceBits),
     related: relatedViews(model, rule.related),
     relatedFrom: relatedViews(model, rule.relatedFrom),
     tests: ruleTests(model, rule),
     untaggedTechniques: techniques.untagged.map((t) => ({ ...techniqueRef(model, t.id), tier: t.tier })),
     replaces: replacedRules(model, rule),
     correlated: correlatedRules(model, rule.correlation ?? rule.filter),
+    settings: [],
+    moreIndicatorCount: 0,
+    suspiciousReferences: false,
+    collectionHref: urls.ruleFacetValue('collection', model.ruleFacets.collection.find((g) => g.value === rule.collection)?.slug ?? ''),
   };
+  view.settings = Object.entries(rule.correlation ?? rule.filter ?? {})
+    .filter(([k]) => k !== 'rules')
+    .map(([k, val]) => [k, formatSetting(val)]);
+  view.moreIndicatorCount = view.moreIndicators.reduce((n, g) => n + g.rows.length, 0);
+  view.suspiciousReferences = view.references.some((r) => r.health?.problem);
   if (tombstone) view.tombstone = tombstone;
   if (repo) view.sourceUrl = `${repo.replace(/\/+$/, '')}/${rule.path.split('/').map(encodeURIComponent).join('/')}`;
   return view;
@@ -252,6 +277,14 @@ export interface TechniqueView {
   tiers: Map<string, Tier>;
   /** Rules linked to it (observed or predicted on its tests) that neither tag nor reference it. */
   linkedRules: CatalogRule[];
+  /** Where the technique is known from, when not from the ATT&CK bundle. */
+  sourceNote?: string;
+  /** Per tactic id: why it is listed, when rule tags placed it there rather than ATT&CK. */
+  tacticNotes: Map<string, string>;
+  /** The technique replacing a revoked one (STIX `revoked-by`), when the catalog has it. */
+  replacement?: CatalogTechnique;
+  /** For a revoked technique without `revoked-by`: the one live technique with its name (a hint). */
+  namesake?: CatalogTechnique;
 }
 
 /** Up to this many tests, a technique page shows each in full as well as in its table (keeps pages such as T1685's, with 77 tests, under the page-size limit). */
@@ -282,6 +315,7 @@ export function techniqueView(model: SiteModel, technique: CatalogTechnique): Te
       .sort(byTier),
     tiers,
     linkedRules: [],
+    tacticNotes: new Map(),
   };
   const listed = new Set([...technique.rules, ...technique.referencingRules]);
   view.linkedRules = [...tiers.keys()]
@@ -295,6 +329,22 @@ export function techniqueView(model: SiteModel, technique: CatalogTechnique): Te
   if (parent) view.parent = parent;
   const attackUrl = safeHref(technique.attackUrl) ?? (technique.source === 'attack' ? attackUrlOf(technique.id) : undefined);
   if (attackUrl) view.attackUrl = attackUrl;
+  const outsideNote = notInBundleNote(model.catalog) ?? 'no ATT&CK bundle used';
+  const sourceNote = {
+    attack: undefined,
+    atomic: `Known from the Atomic Red Team folder only: ${outsideNote}.`,
+    tag: `Known only from rule tags (not in Atomic Red Team either): ${outsideNote}.`,
+  }[technique.source];
+  if (sourceNote) view.sourceNote = sourceNote;
+  const fromRules = new Set(technique.tacticsFromRules ?? []);
+  for (const t of view.tactics) {
+    if (!fromRules.has(t.id)) continue;
+    view.tacticNotes.set(t.id, `placed by rule tags${outsideBundle(model.catalog, t) ? `; tactic ${notInBundleNote(model.catalog)}` : ''}`);
+  }
+  const replacement = technique.revokedBy ? model.technique(technique.revokedBy) : undefined;
+  if (replacement) view.replacement = replacement;
+  const namesake = sameNameSuccessor(model.catalog, technique);
+  if (namesake) view.namesake = namesake;
   return view;
 }
 
