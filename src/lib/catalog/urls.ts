@@ -29,6 +29,16 @@ export function testUrl(slug: string): string {
   return `/tests/${slug}/`;
 }
 
+/** A rule's own file in the JSON API, relative to `api/`. */
+export function ruleApiPath(slug: string): string {
+  return `rules/${slug}.json`;
+}
+
+/** A test's own file in the JSON API, relative to `api/`. */
+export function testApiPath(slug: string): string {
+  return `tests/${slug}.json`;
+}
+
 export function techniqueUrl(id: string): string {
   return `/techniques/${id}/`;
 }
