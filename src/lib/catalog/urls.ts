@@ -68,10 +68,6 @@ export function fieldSegment(field: string | null): string {
   return field === null ? '-keywords' : safeSegment(field, 'field');
 }
 
-export function fieldUrl(field: string | null): string {
-  return fieldPageUrl(fieldSegment(field));
-}
-
 /** A field page from its segment. */
 export function fieldPageUrl(segment: string): string {
   return `/indicators/fields/${segment}/`;
