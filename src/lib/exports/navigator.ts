@@ -7,9 +7,9 @@
 import type { Catalog } from '../catalog/types.ts';
 import { compareStrings } from '../order.ts';
 
-export const LAYER_VERSION = '4.5';
+const LAYER_VERSION = '4.5';
 /** The Navigator release that introduced layer format 4.5. */
-export const NAVIGATOR_VERSION = '5.0.0';
+const NAVIGATOR_VERSION = '5.0.0';
 
 export interface NavigatorTechnique {
   techniqueID: string;

@@ -147,7 +147,7 @@ const HIJACKS: Record<string, string> = {
 };
 
 /** The command planted under a key's default value earlier in this run, if any. */
-export function plantedCommand(trace: Trace, key: string): string | undefined {
+function plantedCommand(trace: Trace, key: string): string | undefined {
   const target = `${normaliseKey(key)}\\(Default)`.toLowerCase();
   for (let i = trace.events.length - 1; i >= 0; i--) {
     const e = trace.events[i]!;

@@ -102,7 +102,7 @@ export function payloadAt(trace: Trace, raw: string): { payload?: Payload; missi
  * A `github.com/<owner>/<repo>/blob/…` address without `?raw=true` returns GitHub's HTML page,
  * not the file: the script it shows never runs (T1615 #2), so it is neither loaded nor missing.
  */
-export function servesHtmlPage(url: string): boolean {
+function servesHtmlPage(url: string): boolean {
   return /^https?:\/\/github\.com\/[^/]+\/[^/]+\/blob\//i.test(url) && !/[?&]raw=true/i.test(url);
 }
 

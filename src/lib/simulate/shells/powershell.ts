@@ -51,7 +51,7 @@ export function runPowerShellArgs(trace: Trace, args: string[], proc: Proc, orig
 }
 
 /** The script of `-File <path>` (the arguments after it are the script's). */
-export function fileFromArgs(args: string[]): string | undefined {
+function fileFromArgs(args: string[]): string | undefined {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (!/^[-/\u2013\u2014\u2015]/.test(arg)) return undefined;
@@ -103,7 +103,7 @@ function decodeEncoded(b64: string): string {
 }
 
 /** Runs a script inside `host` (a powershell.exe process), one script block. */
-export function runPowerShell(trace: Trace, script: string, host: Proc, origin: string, vars: Vars = new Map()): void {
+function runPowerShell(trace: Trace, script: string, host: Proc, origin: string, vars: Vars = new Map()): void {
   nested(trace, () => {
     scriptBlock(trace, script, origin);
     runStatements(trace, script, host, origin, vars);
@@ -222,7 +222,7 @@ function variableName(text: string): string {
 }
 
 /** `$env:X`, `${env:X}` from the host; `$x`, `${x}` from literal assignments seen so far. */
-export function expandPs(text: string, trace: Trace, vars: Vars): string {
+function expandPs(text: string, trace: Trace, vars: Vars): string {
   return text
     .replace(/\$\{env:([^}]+)\}|\$env:([A-Za-z_][\w]*)/gi, (whole, a?: string, b?: string) => trace.host.env[(a ?? b ?? '').toUpperCase()] ?? whole)
     .replace(/\$\{([^}]+)\}|\$([A-Za-z_]\w*)/g, (whole, a?: string, b?: string) => vars.get((a ?? b ?? '').toLowerCase()) ?? whole);
