@@ -10,7 +10,7 @@ import { parseSigmaString, type SigmaStringPart } from '../sigma/value.ts';
 import { globMatcher } from './glob.ts';
 import { mayContain, valueGrams } from './grams.ts';
 import { inNetwork, parseNetwork } from './cidr.ts';
-import { base64, base64offset, utf16, windash, type ValueForm } from './encoding.ts';
+import { base64, base64offset, utf16, windash, type ValueForm } from './value-transforms.ts';
 import { fieldLower, fieldText, type PreparedEvent } from './event.ts';
 import { compileSigmaRegex, searchBounded } from './regex.ts';
 
