@@ -66,7 +66,7 @@ function fileFromArgs(args: string[]): string | undefined {
 function runScriptFile(trace: Trace, file: string, host: Proc, origin: string): void {
   const found = payloadAt(trace, file);
   if (found.missing) noteMissing(trace, found.missing);
-  if (found.payload) runLoadedPowerShell(trace, found.payload, host, origin, file, (script, where) => runStatements(trace, script, host, where, new Map()));
+  if (found.payload) runLoadedPowerShell(trace, found.payload, origin, file, (script, where) => runStatements(trace, script, host, where, new Map()));
 }
 
 /** An installed module PowerShell imports (explicitly or to find one of its cmdlets): its loader, then each script it dot-sources. */
@@ -76,7 +76,7 @@ function loadModule(trace: Trace, name: string, host: Proc, origin: string): voi
   const base = `C:\\Program Files\\WindowsPowerShell\\Modules\\${module.name}\\`;
   for (const payload of module.files) {
     const inModule = payload.file.replace(/^payloads\/modules\/[^/]+\//, '').replace(/\//g, '\\');
-    runLoadedPowerShell(trace, payload, host, `${origin}: module ${module.name}`, base + inModule, (script, where) => runStatements(trace, script, host, where, new Map()));
+    runLoadedPowerShell(trace, payload, `${origin}: module ${module.name}`, base + inModule, (script, where) => runStatements(trace, script, host, where, new Map()));
   }
 }
 
@@ -127,7 +127,7 @@ function downloadAndRun(trace: Trace, script: string, host: Proc, origin: string
     for (const url of downloadAndRunUrls(line, urlVars)) {
       const payload = trace.sim.payloads.url(url);
       if (!payload) noteMissing(trace, url);
-      else runLoadedPowerShell(trace, payload, host, `${origin}: Invoke-Expression ${url}`, '', (text, where) => runStatements(trace, text, host, where, new Map()));
+      else runLoadedPowerShell(trace, payload, `${origin}: Invoke-Expression ${url}`, '', (text, where) => runStatements(trace, text, host, where, new Map()));
     }
   }
 }
