@@ -3,7 +3,7 @@
  * file at once and runs out of descriptors (EMFILE) under the common limit of 1,024: files are
  * then reported unreadable, or the build fails. With the limit, results keep the input order.
  */
-export const IO_PARALLELISM = 64;
+const IO_PARALLELISM = 64;
 
 /** A gate letting at most `limit` tasks run at once; the others wait their turn, in order. */
 export function limiter(limit = IO_PARALLELISM): <T>(task: () => Promise<T>) => Promise<T> {

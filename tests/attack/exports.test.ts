@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 describe('attack exports', () => {
   it.each([
     ['stix', ['loadAttackBundle', 'parseAttackBundle']],
-    ['stix-schema', ['attackPatternSchema', 'attackReference', 'bundleSchema', 'collectionSchema', 'externalReferenceSchema', 'killChainPhaseSchema', 'matrixSchema', 'relationshipSchema', 'tacticSchema']],
+    ['stix-schema', ['attackPatternSchema', 'attackReference', 'bundleSchema', 'collectionSchema', 'matrixSchema', 'relationshipSchema', 'tacticSchema']],
     ['stix-tactics', ['buildTactics']],
     ['stix-techniques', ['buildTechniques']],
     ['tactics', ['ENTERPRISE_TACTICS', 'NEWER_TACTICS', 'isTacticId', 'orderTactics', 'tacticFromTag', 'tacticNameFromId']],

@@ -126,4 +126,13 @@ describe('files written by writeApi', { timeout: BOUND_MS }, () => {
     expect(files.filter((f) => f.startsWith(`tests${path.sep}`))).toHaveLength(run.catalog.tests.length);
     for (const f of files) expect(path.basename(f), f).toMatch(/^[a-z0-9][a-z0-9._-]*\.json$/);
   });
+
+  test("each rule's and test's file is named by the slug its url is built from", () => {
+    const files = filesUnder(path.join(out, 'api'));
+    const named = [...run.catalog.rules.map((r) => ['rules', r.slug, r.url]), ...run.catalog.tests.map((t) => ['tests', t.slug, t.url])];
+    for (const [folder, slug, url] of named) {
+      expect(files).toContain(path.join(folder, `${slug}.json`));
+      expect(url).toBe(`/${folder}/${slug}/`);
+    }
+  });
 });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   formatCondition,
-  formatParsedCondition,
   matchPattern,
   parseCondition,
   type ConditionNode,
 } from '../../src/lib/sigma/condition.ts';
+import { formatParsedCondition } from './format-condition.ts';
 
 const ids = ['a', 'b', 'c', 'filter', 'selection_img', 'selection_cli', '_hidden', 'filter_main_mdadm.conf'];
 const id = (name: string): ConditionNode => ({ type: 'identifier', name });

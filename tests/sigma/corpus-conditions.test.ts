@@ -8,7 +8,8 @@ import yaml from 'js-yaml';
 import { SIGMA_YAML_SCHEMA } from '../../src/lib/sigma/yaml-schema.ts';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/lib/diagnostics.ts';
-import { formatParsedCondition, parseCondition, type ParsedCondition } from '../../src/lib/sigma/condition.ts';
+import { parseCondition, type ParsedCondition } from '../../src/lib/sigma/condition.ts';
+import { formatParsedCondition } from './format-condition.ts';
 import { parseDetection } from '../../src/lib/sigma/detection.ts';
 
 const CORPUS = path.resolve(__dirname, '../../../shared/corpus/sigma');

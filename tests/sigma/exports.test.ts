@@ -14,9 +14,7 @@ it('exports a stable API', () => {
   }).toMatchInlineSnapshot(`
     {
       "condition": [
-        "formatAggregation",
         "formatCondition",
-        "formatParsedCondition",
         "matchPattern",
         "parseCondition",
       ],

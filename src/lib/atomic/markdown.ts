@@ -4,7 +4,7 @@
  * Headings are read from the syntax tree, not with regexes over lines, so a `###` inside a
  * fenced command is never mistaken for a test.
  */
-import type { Blockquote, Heading, Root } from 'mdast';
+import type { Blockquote, Root } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';

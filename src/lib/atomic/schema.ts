@@ -16,19 +16,19 @@ const nonBlank = scalarText
   .transform((value) => value.trim())
   .refine((value) => value !== '', { message: 'must not be empty' });
 
-export const inputArgumentSchema = z.object({
+const inputArgumentSchema = z.object({
   description: optionalText,
   type: optionalText,
   default: optionalText,
 });
 
-export const dependencySchema = z.object({
+const dependencySchema = z.object({
   description: optionalText,
   prereq_command: optionalText,
   get_prereq_command: optionalText,
 });
 
-export const executorSchema = z
+const executorSchema = z
   .object({
     name: nonBlank,
     command: optionalText,

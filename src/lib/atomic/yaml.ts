@@ -12,7 +12,7 @@ import yaml from 'js-yaml';
 // js-yaml exports its built-in types at runtime; @types/js-yaml does not declare them.
 const { types } = yaml as unknown as { types: Record<'null' | 'bool', yaml.Type> };
 
-export const ATOMIC_YAML_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({ implicit: [types.null, types.bool] });
+const ATOMIC_YAML_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({ implicit: [types.null, types.bool] });
 
 export interface ParsedYaml {
   value: unknown;

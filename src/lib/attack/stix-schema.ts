@@ -5,13 +5,13 @@
 import { z } from 'zod';
 import { isTacticId } from './tactics.ts';
 
-export const externalReferenceSchema = z.looseObject({
+const externalReferenceSchema = z.looseObject({
   source_name: z.string(),
   external_id: z.string().optional(),
   url: z.string().optional(),
 });
 
-export const killChainPhaseSchema = z.looseObject({
+const killChainPhaseSchema = z.looseObject({
   kill_chain_name: z.string(),
   phase_name: z.string(),
 });

@@ -29,6 +29,16 @@ export function testUrl(slug: string): string {
   return `/tests/${slug}/`;
 }
 
+/** A rule's own file in the JSON API, relative to `api/`. */
+export function ruleApiPath(slug: string): string {
+  return `rules/${slug}.json`;
+}
+
+/** A test's own file in the JSON API, relative to `api/`. */
+export function testApiPath(slug: string): string {
+  return `tests/${slug}.json`;
+}
+
 export function techniqueUrl(id: string): string {
   return `/techniques/${id}/`;
 }
@@ -56,10 +66,6 @@ export function indicatorUrl(indicator: { id: string; field: string | null }, ru
 /** Field page segment (keywords have the field null). */
 export function fieldSegment(field: string | null): string {
   return field === null ? '-keywords' : safeSegment(field, 'field');
-}
-
-export function fieldUrl(field: string | null): string {
-  return fieldPageUrl(fieldSegment(field));
 }
 
 /** A field page from its segment. */

@@ -6,6 +6,7 @@ import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { mapLimit } from '../parallel.ts';
 import type { Catalog, CatalogRule, CatalogTest } from './types.ts';
+import { ruleApiPath, testApiPath } from './urls.ts';
 
 export function ruleSummary(r: CatalogRule) {
   return {
@@ -49,11 +50,6 @@ export function toJson(value: unknown, pretty = true): string {
   return `${JSON.stringify(value, null, pretty ? 2 : undefined)}\n`;
 }
 
-/** The last path segment of an entity URL (`/rules/x/` → `x`), already made safe by the slugger. */
-function segment(url: string): string {
-  return url.split('/').filter(Boolean).pop()!;
-}
-
 export async function writeApi(catalog: Catalog, outDir: string): Promise<number> {
   const api = path.join(outDir, 'api');
   await mkdir(path.join(api, 'rules'), { recursive: true });
@@ -69,8 +65,8 @@ export async function writeApi(catalog: Catalog, outDir: string): Promise<number
     ['stats.json', catalog.stats],
     ...(catalog.provenance ? [['provenance.json', catalog.provenance] as [string, unknown]] : []),
   ];
-  for (const r of catalog.rules) files.push([`rules/${segment(r.url)}.json`, r]);
-  for (const t of catalog.tests) files.push([`tests/${segment(t.url)}.json`, t]);
+  for (const r of catalog.rules) files.push([ruleApiPath(r.slug), r]);
+  for (const t of catalog.tests) files.push([testApiPath(t.slug), t]);
   await mapLimit(files, ([name, value]) => writeFile(path.join(api, name), toJson(value)));
   await removeStale(api, new Set(files.map(([name]) => name)));
   return files.length;

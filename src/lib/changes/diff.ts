@@ -18,7 +18,7 @@ const TEST_FIELDS = [
   'inputArguments', 'dependencies', 'dependencyExecutor',
 ] as const;
 
-export const FEED_LENGTH = 200;
+const FEED_LENGTH = 200;
 
 /** What the diff reads of a current rule (a catalog rule is one): its text, where it is, its page and dates. */
 export type CurrentRule = Pick<SigmaRule, 'id' | 'title' | 'path' | 'document' | 'collection' | 'status' | 'level' | 'source' | 'active'> & {
@@ -130,7 +130,7 @@ function matchRules(before: PreviousRule[], after: CurrentRule[]) {
 }
 
 /** Top-level keys whose value differs between two versions of a rule's YAML (comments and layout do not count). */
-export function changedKeys(before: string, after: string): string[] {
+function changedKeys(before: string, after: string): string[] {
   const a = parseKeys(before);
   const b = parseKeys(after);
   if (!a || !b) return ['source'];

@@ -5,11 +5,12 @@
  * sub-technique scores into their parent, so a parent shows everything beneath it.
  */
 import type { Catalog } from '../catalog/types.ts';
+import { techniqueUrl } from '../catalog/urls.ts';
 import { compareStrings } from '../order.ts';
 
-export const LAYER_VERSION = '4.5';
+const LAYER_VERSION = '4.5';
 /** The Navigator release that introduced layer format 4.5. */
-export const NAVIGATOR_VERSION = '5.0.0';
+const NAVIGATOR_VERSION = '5.0.0';
 
 export interface NavigatorTechnique {
   techniqueID: string;
@@ -52,7 +53,8 @@ export function navigatorLayer(catalog: Catalog, kind: LayerKind, siteUrl?: stri
       comment: [score !== undefined && count(score), below && `${count(below)} on its sub-techniques`].filter(Boolean).join('; '),
       enabled: true,
       ...(parents.has(id) && { showSubtechniques: true }),
-      ...(base && { links: [{ label: `${id} in ${catalog.title}`, url: new URL(`techniques/${id}/`, base).href }] }),
+      // The permalink without its leading '/', so it resolves under the site URL's own path.
+      ...(base && { links: [{ label: `${id} in ${catalog.title}`, url: new URL(techniqueUrl(id).slice(1), base).href }] }),
     };
   });
   const max = Math.max(1, ...scores.values());

@@ -17,7 +17,7 @@ export interface Indicator {
   value: string;
 }
 
-export function displayValue(value: SigmaScalar): string {
+function displayValue(value: SigmaScalar): string {
   return value === null ? 'null' : String(value);
 }
 

@@ -24,7 +24,7 @@ export function inNetwork(network: Network, address: string): boolean {
   return ip.value >> BigInt(bits - network.prefix) === network.base;
 }
 
-export function parseIp(text: string): { version: 4 | 6; value: bigint } | undefined {
+function parseIp(text: string): { version: 4 | 6; value: bigint } | undefined {
   const v4 = parseIpv4(text);
   if (v4 !== undefined) return { version: 4, value: v4 };
   const v6 = parseIpv6(text);

@@ -7,37 +7,6 @@
 import type { ConditionNode } from '../sigma/condition.ts';
 import type { Truth } from './value-check.ts';
 
-export function evaluateCondition(node: ConditionNode, identifier: (name: string) => Truth): Truth {
-  switch (node.type) {
-    case 'and':
-      return kleene(node.children, true, (child) => evaluateCondition(child, identifier));
-    case 'or':
-      return kleene(node.children, false, (child) => evaluateCondition(child, identifier));
-    case 'not': {
-      const t = evaluateCondition(node.child, identifier);
-      return t === undefined ? undefined : !t;
-    }
-    case 'identifier':
-      return identifier(node.name);
-    case 'of':
-      return kleene(node.matches, node.quantifier === 'all', identifier);
-  }
-}
-
-/**
- * AND (identity true) or OR (identity false) over lazily evaluated operands, short-circuiting
- * on the absorbing value. An empty `of` (no identifier matched the pattern) is the identity.
- */
-function kleene<T>(operands: readonly T[], identity: boolean, truth: (operand: T) => Truth): Truth {
-  let sawUnknown = false;
-  for (const operand of operands) {
-    const t = truth(operand);
-    if (t === undefined) sawUnknown = true;
-    else if (t !== identity) return t;
-  }
-  return sawUnknown ? undefined : identity;
-}
-
 /** Identifier names the condition reads (to list the true ones in an explanation). */
 export function identifiersOf(node: ConditionNode, into: Set<string> = new Set()): Set<string> {
   if (node.type === 'and' || node.type === 'or') node.children.forEach((c) => identifiersOf(c, into));

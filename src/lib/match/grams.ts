@@ -20,7 +20,7 @@ function gram(a: number, b: number, c: number): number {
 const maps = new Map<string, Uint32Array>();
 
 /** The trigram map of a (lower-cased) text, kept while the same texts keep coming back. */
-export function gramMap(text: string): Uint32Array {
+function gramMap(text: string): Uint32Array {
   let map = maps.get(text);
   if (map) return map;
   map = new Uint32Array(1 << (BITS - 5));

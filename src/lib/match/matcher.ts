@@ -8,7 +8,7 @@ import type { ParsedCondition } from '../sigma/condition.ts';
 import type { SearchIdentifier } from '../sigma/detection.ts';
 import type { SigmaRule } from '../sigma/rule.ts';
 import { compileCondition, identifiersOf } from './evaluate-condition.ts';
-import { prepareEvent, type PreparedEvent, type SigmaEvent } from './event.ts';
+import type { PreparedEvent } from './event.ts';
 import type { Truth } from './value-check.ts';
 import { compilePredicate, type CompiledPredicate, type ValueMatch } from './predicate.ts';
 

@@ -10,7 +10,7 @@ import { parseSigmaString, type SigmaStringPart } from '../sigma/value.ts';
 import { globMatcher } from './glob.ts';
 import { mayContain, valueGrams } from './grams.ts';
 import { inNetwork, parseNetwork } from './cidr.ts';
-import { base64, base64offset, utf16, windash, type ValueForm } from './encoding.ts';
+import { base64, base64offset, utf16, windash, type ValueForm } from './value-transforms.ts';
 import { fieldLower, fieldText, type PreparedEvent } from './event.ts';
 import { compileSigmaRegex, searchBounded } from './regex.ts';
 
@@ -178,7 +178,7 @@ function withPosition(parts: SigmaStringPart[], position: string | undefined): S
  * wildcards are leading/trailing stars, the wildcard matcher of glob.ts otherwise. Case-insensitive tests
  * compare lower-cased literals with the event's lower-cased text.
  */
-export function compileParts(raw: SigmaStringPart[], cased: boolean): ValueCheck {
+function compileParts(raw: SigmaStringPart[], cased: boolean): ValueCheck {
   const parts = collapseStars(raw.map((p) => (p.type === 'literal' && !cased ? { type: 'literal', text: p.text.toLowerCase() } : p)));
   const pick = (text: string | undefined, lower: string | undefined) => (cased ? text : lower);
   const isStar = (p: SigmaStringPart | undefined) => p?.type === 'wildcard' && p.char === '*';

@@ -57,7 +57,7 @@ function finish(s: Score): Score {
 }
 
 /** A rule's log source as one key: product/category/service, what it is. */
-export function logsourceKey(rule: Pick<CatalogRule, 'logsource'> | undefined): string {
+function logsourceKey(rule: Pick<CatalogRule, 'logsource'> | undefined): string {
   const ls = rule?.logsource ?? {};
   return [ls.product, ls.category, ls.service].filter(Boolean).join('/') || 'no log source';
 }

@@ -44,7 +44,7 @@ const optionalText = z
   .transform((v) => (v ? v : undefined));
 
 /** A table row (CSV or JSON). */
-export const tableRecordSchema = z.object({
+const tableRecordSchema = z.object({
   test: text.min(1, 'test guid is empty'),
   rule: optionalText,
   date: optionalText,
@@ -54,7 +54,7 @@ export const tableRecordSchema = z.object({
 const jsonFileSchema = z.union([z.array(z.unknown()), z.object({ records: z.array(z.unknown()) })]);
 
 /** frack113/sigma_redcanaryco per-test file: only the keys used here. */
-export const redcanaryTestSchema = z.object({
+const redcanaryTestSchema = z.object({
   guid: text.min(1),
   sigma_rule: z
     .array(z.object({ id: optionalText, name: optionalText }))

@@ -63,7 +63,7 @@ export async function previousIsOut(previous: string, out: string): Promise<bool
 }
 
 /** Absolute path with symbolic links resolved as far as the path exists (the rest appended). */
-export async function realPath(p: string): Promise<string> {
+async function realPath(p: string): Promise<string> {
   const absolute = path.resolve(p);
   const rest: string[] = [];
   for (let at = absolute; ; at = path.dirname(at)) {

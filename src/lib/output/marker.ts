@@ -8,7 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 
 export const MARKER_FILE = '.atlas-build.json';
-export const MARKER_TOOL = 'detection-atlas';
+const MARKER_TOOL = 'detection-atlas';
 
 const markerSchema = z.object({
   tool: z.literal(MARKER_TOOL),
@@ -25,7 +25,7 @@ export function markerText(version: string, files: string[]): string {
 }
 
 /** The marker in this text, or undefined when it is not one of ours. */
-export function parseMarker(text: string): Marker | undefined {
+function parseMarker(text: string): Marker | undefined {
   try {
     const parsed = markerSchema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : undefined;

@@ -333,15 +333,3 @@ export function formatCondition(node: ConditionNode, parentPrecedence = 0): stri
   // Equal precedence needs no parentheses: and/or are associative, `not not a` reads fine.
   return own < parentPrecedence ? `(${text})` : text;
 }
-
-export function formatAggregation(aggregation: Aggregation): string {
-  if (aggregation.near) return `near ${formatCondition(aggregation.near)}`;
-  const by = aggregation.groupBy ? ` by ${aggregation.groupBy}` : '';
-  return `${aggregation.function}(${aggregation.field ?? ''})${by} ${aggregation.operator} ${aggregation.value}`;
-}
-
-/** The whole condition, aggregation included. */
-export function formatParsedCondition(condition: ParsedCondition): string {
-  const expression = formatCondition(condition.expression);
-  return condition.aggregation ? `${expression} | ${formatAggregation(condition.aggregation)}` : expression;
-}

@@ -46,7 +46,7 @@ const ps = (id: number, title: string): LogEvent => ({ id, provider: PS, title }
 const NOT_FROM_COMMANDS = 'Not derivable from a command line: needs the program to actually run.';
 
 /** Sorted by product, then category/service, as a reader scans it. */
-export const LOG_SOURCES: readonly LogSourceEntry[] = [
+const LOG_SOURCES: readonly LogSourceEntry[] = [
   // Windows, Sysmon-backed categories
   { product: 'windows', category: 'process_creation', synthesised: true, events: [sysmon(1, 'Process creation'), { id: 4688, provider: SECURITY, title: 'A new process has been created' }], note: 'From every program a command starts (Invoke-AtomicRedTeam harness, cmd, PowerShell and their children).' },
   { product: 'windows', category: 'registry_set', synthesised: true, events: [sysmon(13, 'Registry value set')], note: 'From `reg add … /v … /d …` and PowerShell `Set-ItemProperty`/`New-ItemProperty`.' },

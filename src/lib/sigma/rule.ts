@@ -68,7 +68,7 @@ export interface RulePositions {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INACTIVE = new Set(['deprecated', 'unsupported']);
 
-export function kindOf(data: Record<string, unknown>): RuleKind {
+function kindOf(data: Record<string, unknown>): RuleKind {
   if ('correlation' in data) return 'correlation';
   if ('filter' in data && !('detection' in data)) return 'filter';
   return 'rule';
@@ -78,7 +78,7 @@ export function kindOf(data: Record<string, unknown>): RuleKind {
  * Validates a document against the schema of its kind. A problem in an essential key rejects
  * the document; a problem elsewhere drops that key with a warning so the rule still gets a page.
  */
-export function validateDocument(
+function validateDocument(
   data: Record<string, unknown>,
   file: string,
   locate?: YamlLocator,

@@ -11,7 +11,7 @@ const textList = z.union([z.array(text), text.transform((t) => [t])]);
 export const STATUSES = ['stable', 'test', 'experimental', 'deprecated', 'unsupported'] as const;
 export const LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
 
-export const logSourceSchema = z.looseObject({
+const logSourceSchema = z.looseObject({
   product: text.optional(),
   category: text.optional(),
   service: text.optional(),

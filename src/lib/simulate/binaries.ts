@@ -175,7 +175,7 @@ export function peMetadataOf(image: string): PeMetadata | undefined {
 }
 
 /** The PE name of a Windows executable given by path, when it is one of the table's. */
-export function originalFileNameOf(image: string): string | undefined {
+function originalFileNameOf(image: string): string | undefined {
   const name = programName(image, 'windows');
   const dir = WINDOWS.get(name);
   if (!dir || !image.toLowerCase().startsWith(dir.toLowerCase() + '\\')) return undefined;

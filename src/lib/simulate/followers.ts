@@ -84,7 +84,7 @@ export function servicesOf(trace: Trace): Map<string, { binPath: string; kernel:
  * `sc create|config <name> binPath= <cmd> [type= kernel]`: remembered for a later start, and a
  * new service is logged by the Service Control Manager as System 7045.
  */
-export function followSc(trace: Trace, proc: Proc, args: string[], origin: string, launcher: Launcher): void {
+export function followSc(trace: Trace, args: string[], origin: string, launcher: Launcher): void {
   const verb = args[0]?.toLowerCase();
   const name = args[1];
   if (!name) return;
@@ -147,7 +147,7 @@ const HIJACKS: Record<string, string> = {
 };
 
 /** The command planted under a key's default value earlier in this run, if any. */
-export function plantedCommand(trace: Trace, key: string): string | undefined {
+function plantedCommand(trace: Trace, key: string): string | undefined {
   const target = `${normaliseKey(key)}\\(Default)`.toLowerCase();
   for (let i = trace.events.length - 1; i >= 0; i--) {
     const e = trace.events[i]!;

@@ -19,8 +19,8 @@ export interface Host {
   atomics: string;
 }
 
-export const WINDOWS_COMPUTER = 'WIN-ATOMIC';
-export const WINDOWS_USER = 'atomic';
+const WINDOWS_COMPUTER = 'WIN-ATOMIC';
+const WINDOWS_USER = 'atomic';
 
 export function windowsHost(elevated: boolean): Host {
   const profile = `C:\\Users\\${WINDOWS_USER}`;

@@ -115,7 +115,7 @@ const FOLLOWERS: Record<string, Follower> = {
     const write = parseRegAdd(args);
     if (write) registryValueSet(trace, proc, write.targetObject, write.details, origin);
   },
-  wmic: (trace, proc, args, origin) => {
+  wmic: (trace, _proc, args, origin) => {
     const i = args.findIndex((a, k) => a.toLowerCase() === 'create' && args[k - 1]?.toLowerCase() === 'call' && args.some((x) => x.toLowerCase() === 'process'));
     const commandLine = i >= 0 ? args[i + 1] : undefined;
     if (commandLine && !remoteNode(args)) startViaWmi(trace, commandLine, origin);
@@ -127,7 +127,7 @@ const FOLLOWERS: Record<string, Follower> = {
   },
   query: followQuery,
   msbuild: followMsbuild,
-  sc: (trace, proc, args, origin) => followSc(trace, proc, args, origin, LAUNCHER),
+  sc: (trace, _proc, args, origin) => followSc(trace, args, origin, LAUNCHER),
   mshta: (trace, proc, _args, origin) => followMshta(trace, proc, origin, LAUNCHER),
   fodhelper: (trace, proc, _args, origin) => followUacHijack(trace, proc, 'fodhelper', origin, LAUNCHER),
   computerdefaults: (trace, proc, _args, origin) => followUacHijack(trace, proc, 'computerdefaults', origin, LAUNCHER),

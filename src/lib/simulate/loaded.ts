@@ -8,7 +8,7 @@
  */
 import type { Host } from './host.ts';
 import { expandPercentVariables, foldDots } from './host.ts';
-import { loadedScriptBlock, nested, type Proc, type Trace } from './trace.ts';
+import { loadedScriptBlock, nested, type Trace } from './trace.ts';
 import type { Payload, PayloadStore } from './payload-store.ts';
 import { extractUrls } from '../payloads/urls.ts';
 
@@ -102,7 +102,7 @@ export function payloadAt(trace: Trace, raw: string): { payload?: Payload; missi
  * A `github.com/<owner>/<repo>/blob/…` address without `?raw=true` returns GitHub's HTML page,
  * not the file: the script it shows never runs (T1615 #2), so it is neither loaded nor missing.
  */
-export function servesHtmlPage(url: string): boolean {
+function servesHtmlPage(url: string): boolean {
   return /^https?:\/\/github\.com\/[^/]+\/[^/]+\/blob\//i.test(url) && !/[?&]raw=true/i.test(url);
 }
 
@@ -122,10 +122,11 @@ export function downloadAndRunUrls(statement: string, vars: ReadonlyMap<string, 
 }
 
 /**
- * Logs a loaded script as PowerShell does and runs its top-level statements in `host`.
+ * Logs a loaded script as PowerShell does and runs its top-level statements through `run` (the
+ * caller's interpreter, in the process that loaded it).
  * `hostPath`: the file's path on the host (4104 Path), empty for text run by Invoke-Expression.
  */
-export function runLoadedPowerShell(trace: Trace, payload: Payload, host: Proc, origin: string, hostPath: string, run: (script: string, origin: string) => void): void {
+export function runLoadedPowerShell(trace: Trace, payload: Payload, origin: string, hostPath: string, run: (script: string, origin: string) => void): void {
   if (trace.host.os !== 'windows' || trace.sim.loaded.has(payload.file)) return;
   trace.sim.loaded.add(payload.file);
   const where = `${origin} → ${payload.file}`;

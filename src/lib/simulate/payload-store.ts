@@ -53,7 +53,7 @@ export type PayloadIndex = z.infer<typeof indexSchema>;
 export class PayloadError extends Error {}
 
 /** Larger files are not read (the corpus store keeps files up to 2 MB; Invoke-Mimikatz.ps1 is 2.8 MB). */
-export const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
+const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
 
 export interface InstalledModule {
   name: string;
@@ -158,7 +158,7 @@ export class PayloadStore {
 }
 
 /** UTF-16 with a byte-order mark (two corpus files) or UTF-8; the BOM is not part of the script. */
-export function decodeText(bytes: Buffer): string {
+function decodeText(bytes: Buffer): string {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return Buffer.from(bytes.subarray(2)).swap16().toString('utf16le');
   const text = bytes.toString('utf8');

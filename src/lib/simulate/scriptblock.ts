@@ -8,8 +8,8 @@
  * static prediction takes the middle of that range, 15,000, so it is deterministic.
  */
 
-export const SPLIT_THRESHOLD = 20000;
-export const PART_SIZE = 15000;
+const SPLIT_THRESHOLD = 20000;
+const PART_SIZE = 15000;
 
 export interface ScriptBlockPart {
   text: string;
@@ -40,7 +40,7 @@ export function scriptBlockPartLines(text: string): { part: ScriptBlockPart; lin
 }
 
 /** 1-based line of a character offset. */
-export function lineAt(text: string, offset: number): number {
+function lineAt(text: string, offset: number): number {
   let line = 1;
   for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
   return line;

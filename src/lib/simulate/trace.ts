@@ -51,7 +51,7 @@ export interface Trace {
   loading?: { file: string; line: number };
 }
 
-export const MAX_DEPTH = 8;
+const MAX_DEPTH = 8;
 
 export function newTrace(host: Host, sim?: Simulation): Trace {
   return { host, events: [], depth: 0, sim: sim ?? { payloads: PayloadStore.empty(), downloads: new Map(), notes: [], loaded: new Set() } };
@@ -127,7 +127,7 @@ export function startProcess(trace: Trace, proc: Omit<Proc, 'user' | 'cwd'> & Pa
 const PS_VERSION = '5.1.19041.1';
 
 /** PowerShell logs its host as `string.Join(" ", Environment.GetCommandLineArgs())`: quotes removed. */
-export function hostApplication(host: Proc): string {
+function hostApplication(host: Proc): string {
   return splitWindowsArgs(host.commandLine).join(' ');
 }
 

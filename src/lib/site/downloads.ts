@@ -1,6 +1,6 @@
 /** The files a reader can download: the JSON API and the exports, with what each one is for. */
 import { EXPORT_FILES } from '../exports/write.ts';
-import { href } from './urls.ts';
+import { urls } from './urls.ts';
 
 export interface Download {
   title: string;
@@ -8,7 +8,7 @@ export interface Download {
   description: string;
 }
 
-const api = (file: string) => href(`api/${file}`);
+const api = urls.apiFile;
 
 export function downloads(hasChanges: boolean): { group: string; files: Download[] }[] {
   return [

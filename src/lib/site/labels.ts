@@ -1,14 +1,15 @@
 /** Display names and orderings for the vocabulary the catalog uses. Pure functions, no markup. */
+import { LEVELS, STATUSES } from '../sigma/schema.ts';
 
-export const LEVELS = ['critical', 'high', 'medium', 'low', 'informational'] as const;
-export const STATUSES = ['stable', 'test', 'experimental', 'deprecated', 'unsupported'] as const;
+/** Lists sort the most severe level first; statuses as Sigma lists them, stable first. */
+const LEVELS_MOST_SEVERE_FIRST = [...LEVELS].reverse();
 
 function rank(list: readonly string[], value: string | undefined): number {
   const i = value === undefined ? -1 : list.indexOf(value);
   return i === -1 ? list.length : i;
 }
 
-export const levelRank = (level?: string) => rank(LEVELS, level);
+export const levelRank = (level?: string) => rank(LEVELS_MOST_SEVERE_FIRST, level);
 export const statusRank = (status?: string) => rank(STATUSES, status);
 
 const PLATFORMS: Record<string, string> = {

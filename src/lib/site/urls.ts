@@ -68,4 +68,6 @@ export const urls = {
   gapKind: (kind: string) => href(`gaps/${kind}/`),
   gapFacet: (kind: string, facet: string, valueSlug: string) => href(`gaps/${kind}/${facet}/${valueSlug}/`),
   pagefind: () => href('pagefind/'),
+  /** A file of the JSON API or the exports: `api/<file>`. */
+  apiFile: (file: string) => href(`api/${file}`),
 };

@@ -29,7 +29,7 @@ export function healthCounts(references: Trust['references']) {
   return { references: references.length, resolvedBy, problems, fixes: references.filter((r) => r.problem && r.fix).length };
 }
 
-export function trustFiles(trust: Trust): [string, string][] {
+function trustFiles(trust: Trust): [string, string][] {
   const { gaps } = trust;
   return [
     [

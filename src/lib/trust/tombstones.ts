@@ -71,7 +71,7 @@ function replacement(rule: CatalogRule, type: string, via: Replacement['via']): 
 }
 
 /** What replaced a rule still in the catalog. */
-export function replacementsOf(rule: CatalogRule, bySlug: RuleLookup): Replacement[] {
+function replacementsOf(rule: CatalogRule, bySlug: RuleLookup): Replacement[] {
   const found: Replacement[] = [];
   for (const rel of rule.relatedFrom) {
     const other = rel.slug ? bySlug(rel.slug) : undefined;

@@ -51,7 +51,7 @@ export function runPowerShellArgs(trace: Trace, args: string[], proc: Proc, orig
 }
 
 /** The script of `-File <path>` (the arguments after it are the script's). */
-export function fileFromArgs(args: string[]): string | undefined {
+function fileFromArgs(args: string[]): string | undefined {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (!/^[-/\u2013\u2014\u2015]/.test(arg)) return undefined;
@@ -66,7 +66,7 @@ export function fileFromArgs(args: string[]): string | undefined {
 function runScriptFile(trace: Trace, file: string, host: Proc, origin: string): void {
   const found = payloadAt(trace, file);
   if (found.missing) noteMissing(trace, found.missing);
-  if (found.payload) runLoadedPowerShell(trace, found.payload, host, origin, file, (script, where) => runStatements(trace, script, host, where, new Map()));
+  if (found.payload) runLoadedPowerShell(trace, found.payload, origin, file, (script, where) => runStatements(trace, script, host, where, new Map()));
 }
 
 /** An installed module PowerShell imports (explicitly or to find one of its cmdlets): its loader, then each script it dot-sources. */
@@ -76,7 +76,7 @@ function loadModule(trace: Trace, name: string, host: Proc, origin: string): voi
   const base = `C:\\Program Files\\WindowsPowerShell\\Modules\\${module.name}\\`;
   for (const payload of module.files) {
     const inModule = payload.file.replace(/^payloads\/modules\/[^/]+\//, '').replace(/\//g, '\\');
-    runLoadedPowerShell(trace, payload, host, `${origin}: module ${module.name}`, base + inModule, (script, where) => runStatements(trace, script, host, where, new Map()));
+    runLoadedPowerShell(trace, payload, `${origin}: module ${module.name}`, base + inModule, (script, where) => runStatements(trace, script, host, where, new Map()));
   }
 }
 
@@ -103,7 +103,7 @@ function decodeEncoded(b64: string): string {
 }
 
 /** Runs a script inside `host` (a powershell.exe process), one script block. */
-export function runPowerShell(trace: Trace, script: string, host: Proc, origin: string, vars: Vars = new Map()): void {
+function runPowerShell(trace: Trace, script: string, host: Proc, origin: string, vars: Vars = new Map()): void {
   nested(trace, () => {
     scriptBlock(trace, script, origin);
     runStatements(trace, script, host, origin, vars);
@@ -127,7 +127,7 @@ function downloadAndRun(trace: Trace, script: string, host: Proc, origin: string
     for (const url of downloadAndRunUrls(line, urlVars)) {
       const payload = trace.sim.payloads.url(url);
       if (!payload) noteMissing(trace, url);
-      else runLoadedPowerShell(trace, payload, host, `${origin}: Invoke-Expression ${url}`, '', (text, where) => runStatements(trace, text, host, where, new Map()));
+      else runLoadedPowerShell(trace, payload, `${origin}: Invoke-Expression ${url}`, '', (text, where) => runStatements(trace, text, host, where, new Map()));
     }
   }
 }
@@ -222,7 +222,7 @@ function variableName(text: string): string {
 }
 
 /** `$env:X`, `${env:X}` from the host; `$x`, `${x}` from literal assignments seen so far. */
-export function expandPs(text: string, trace: Trace, vars: Vars): string {
+function expandPs(text: string, trace: Trace, vars: Vars): string {
   return text
     .replace(/\$\{env:([^}]+)\}|\$env:([A-Za-z_][\w]*)/gi, (whole, a?: string, b?: string) => trace.host.env[(a ?? b ?? '').toUpperCase()] ?? whole)
     .replace(/\$\{([^}]+)\}|\$([A-Za-z_]\w*)/g, (whole, a?: string, b?: string) => vars.get((a ?? b ?? '').toLowerCase()) ?? whole);

@@ -15,7 +15,7 @@ export interface ValueForm {
 }
 
 /** The characters Windows programs accept where a parameter starts with `-` (pySigma's list). */
-export const WINDASH_CHARS = ['-', '/', '\u2013', '\u2014', '\u2015'] as const;
+const WINDASH_CHARS = ['-', '/', '\u2013', '\u2014', '\u2015'] as const;
 
 /** A dash or slash not preceded by a word character and followed by one (pySigma: `\B[-/]\b`). */
 const WINDASH_POSITION = /(?<![\p{L}\p{N}_])[-/](?=[\p{L}\p{N}_])/gu;
