@@ -35,10 +35,7 @@ import { writeTrustApi } from './trust/api.ts';
 import { diffBuilds } from './changes/diff.ts';
 import { readPreviousBuild, type PreviousLimits } from './changes/previous.ts';
 import type { Changes } from './changes/types.ts';
-import type { Diagnostic } from './diagnostics.ts';
 import { withDates } from './git/dates.ts';
-import type { RawSigmaDocument } from './sigma/load.ts';
-import { expandLegacyCollection, toRule, type SigmaRule } from './sigma/rule.ts';
 
 export interface PipelineOptions {
   sigma: string[];
@@ -109,7 +106,7 @@ export async function runCatalog(options: PipelineOptions, log: Log = () => {}, 
   );
   const model = await stage(
     'rules',
-    async () => modelSigma(sigma, await cache.section<SigmaFileEntry>('sigma'), modelFile),
+    async () => modelSigma(sigma, await cache.section<SigmaFileEntry>('sigma')),
     (r) => `${r.rules.length} rules (${count(r.modelled, 'file')} modelled)`,
   );
   const git = history ? await stage('git', () => history, describeGit) : undefined;
@@ -302,16 +299,4 @@ function describeGit(g: GitDates): string {
 function describeChanges(c: Changes): string {
   const list = (counts: Record<string, number>) => Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ');
   return `since the previous build (${c.previous.rules} rules, ${c.previous.tests} tests): rules ${list(c.summary.rules)}; tests ${list(c.summary.tests)}`;
-}
-
-/** One file's documents → its rules and their diagnostics. */
-export function modelFile(documents: RawSigmaDocument[]): { rules: SigmaRule[]; diagnostics: Diagnostic[] } {
-  const rules: SigmaRule[] = [];
-  const diagnostics: Diagnostic[] = [];
-  for (const doc of expandLegacyCollection(documents)) {
-    const result = toRule(doc);
-    if (result.rule) rules.push(result.rule);
-    diagnostics.push(...result.diagnostics);
-  }
-  return { rules, diagnostics };
 }

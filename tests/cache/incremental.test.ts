@@ -7,7 +7,7 @@ import { CACHE_VERSION } from '../../src/lib/cache/fingerprint.ts';
 import { modelSigma, scanSigma, type SigmaFileEntry } from '../../src/lib/cache/sigma.ts';
 import { BuildCache } from '../../src/lib/cache/store.ts';
 import type { Catalog } from '../../src/lib/catalog/types.ts';
-import { modelFile, runCatalog } from '../../src/lib/pipeline.ts';
+import { runCatalog } from '../../src/lib/pipeline.ts';
 import { GUID, RULES, makeCorpus, rule, type Corpus } from './corpus.ts';
 
 let corpus: Corpus;
@@ -26,7 +26,7 @@ async function loadSigma() {
   const cache = await BuildCache.open(cacheDir);
   const section = await cache.section<SigmaFileEntry>('sigma');
   const scan = await scanSigma([corpus.sigma], section);
-  const model = modelSigma(scan, section, modelFile);
+  const model = modelSigma(scan, section);
   const saved = await cache.save();
   return { scan, model, saved };
 }

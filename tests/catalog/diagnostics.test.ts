@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { buildCatalog } from '../../src/lib/catalog/build.ts';
 import { diagnostic } from '../../src/lib/diagnostics.ts';
-import { modelFile } from '../../src/lib/pipeline.ts';
+import { modelSigmaFile } from '../../src/lib/sigma/rule.ts';
 import { parseSigmaFile } from '../../src/lib/sigma/load.ts';
 
 const root = path.join('inputs', 'sigma');
@@ -13,7 +13,7 @@ function load(files: Record<string, string>) {
   const diagnostics = [];
   for (const [rel, text] of Object.entries(files)) {
     const loaded = parseSigmaFile(Buffer.from(text), path.join(root, rel), rel, 'rules');
-    const modelled = modelFile(loaded.documents);
+    const modelled = modelSigmaFile(loaded.documents);
     rules.push(...modelled.rules);
     diagnostics.push(...loaded.diagnostics, ...modelled.diagnostics);
   }

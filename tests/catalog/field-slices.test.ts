@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { buildCatalog } from '../../src/lib/catalog/build.ts';
 import { fieldPageUrl, fieldSliceUrl, indicatorAnchor } from '../../src/lib/catalog/urls.ts';
 import { sliceOf } from '../../src/lib/indicators/slices.ts';
-import { modelFile } from '../../src/lib/pipeline.ts';
+import { modelSigmaFile } from '../../src/lib/sigma/rule.ts';
 import { parseSigmaFile } from '../../src/lib/sigma/load.ts';
 import { fieldSliceBitsOf, fieldSlices } from '../../src/lib/site/indicators.ts';
 import { buildModel } from '../../src/lib/site/model.ts';
@@ -24,7 +24,7 @@ function catalogOf(files: Record<string, string>) {
   const rules = [];
   for (const [rel, text] of Object.entries(files)) {
     const loaded = parseSigmaFile(Buffer.from(text), path.join(root, rel), rel, 'rules');
-    rules.push(...modelFile(loaded.documents).rules);
+    rules.push(...modelSigmaFile(loaded.documents).rules);
   }
   return buildCatalog({ rules, atomics: [], diagnostics: [], files: { sigma: rules.length, atomics: 0, attack: 0 }, roots: [root] });
 }

@@ -1,6 +1,6 @@
 /**
  * The full corpus as the build hands it to the predict stage, through the production code only:
- * Sigma files scanned and modelled as the pipeline does (`scanSigma`, `modelSigma`, `modelFile`,
+ * Sigma files scanned and modelled as the pipeline does (`scanSigma`, `modelSigma`, `modelSigmaFile`,
  * with a cache that lives in memory), atomics by `loadAtomics`, and `buildCatalog` for the rule
  * slugs and catalog tests that `predictAll` receives. No YAML is read here.
  */
@@ -9,12 +9,11 @@ import { modelSigma, scanSigma, type SigmaFileEntry } from '../../src/lib/cache/
 import { BuildCache } from '../../src/lib/cache/store.ts';
 import { buildCatalog } from '../../src/lib/catalog/build.ts';
 import type { CatalogRule, CatalogTest } from '../../src/lib/catalog/types.ts';
-import { modelFile } from '../../src/lib/pipeline.ts';
 
 export async function loadCorpusInputs(sigma: string, atomics: string): Promise<{ rules: CatalogRule[]; tests: CatalogTest[] }> {
   const section = await BuildCache.memory().section<SigmaFileEntry>('sigma');
   const scan = await scanSigma([sigma], section);
-  const model = modelSigma(scan, section, modelFile);
+  const model = modelSigma(scan, section);
   const loaded = await loadAtomics(atomics);
   const catalog = buildCatalog({
     rules: model.rules,

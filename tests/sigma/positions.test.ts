@@ -1,12 +1,12 @@
 /** Every kind of Sigma diagnostic names the line and column of the key or value it is about. */
 import { describe, expect, test } from 'vitest';
 import { parseSigmaFile } from '../../src/lib/sigma/load.ts';
-import { modelFile } from '../../src/lib/pipeline.ts';
+import { modelSigmaFile } from '../../src/lib/sigma/rule.ts';
 
 /** A rule file's text → the diagnostics of loading and modelling it, as `code line:column`. */
 function located(text: string): string[] {
   const loaded = parseSigmaFile(Buffer.from(text), 'rules/x.yml', 'x.yml', 'rules');
-  const modelled = modelFile(loaded.documents);
+  const modelled = modelSigmaFile(loaded.documents);
   return [...loaded.diagnostics, ...modelled.diagnostics].map((d) => `${d.code} ${d.line}:${d.column}`);
 }
 

@@ -10,7 +10,7 @@ import { diagnostic, type Diagnostic } from '../diagnostics.ts';
 import { ruleIndicators, type Indicator } from '../indicators/extract.ts';
 import { collectionOf, listSigmaFiles, parseSigmaFile, type RawSigmaDocument } from '../sigma/load.ts';
 import { limiter } from '../parallel.ts';
-import type { SigmaRule } from '../sigma/rule.ts';
+import { modelSigmaFile, type SigmaRule } from '../sigma/rule.ts';
 import { contentHash, isRacy, sameStamp, stampOf, type Stamp } from './stamp.ts';
 import type { CacheSection } from './store.ts';
 
@@ -52,8 +52,6 @@ export interface SigmaScan {
   /** Entries under a root that are not read at all (links, FIFOs …), and unreadable files. */
   diagnostics: Diagnostic[];
 }
-
-export type ModelFile = (documents: RawSigmaDocument[]) => { rules: SigmaRule[]; diagnostics: Diagnostic[] };
 
 /** Cache key: the root as resolved and as given (diagnostics name files by the given path), and the file below it. */
 function keyOf(root: string, relativePath: string): string {
@@ -125,14 +123,14 @@ export interface SigmaModel {
 }
 
 /** Models the files that were read, stores them, and returns every file's rules in scan order. */
-export function modelSigma(scan: SigmaScan, cache: CacheSection<SigmaFileEntry>, modelFile: ModelFile): SigmaModel {
+export function modelSigma(scan: SigmaScan, cache: CacheSection<SigmaFileEntry>): SigmaModel {
   const model: SigmaModel = { rules: [], indicators: [], diagnostics: [...scan.diagnostics], modelled: 0 };
   for (const item of scan.items) {
     let entry: SigmaFileEntry;
     if ('entry' in item) entry = item.entry;
     else {
       model.modelled++;
-      const result = item.documents.length ? modelFile(item.documents) : { rules: [], diagnostics: [] };
+      const result = item.documents.length ? modelSigmaFile(item.documents) : { rules: [], diagnostics: [] };
       entry = {
         stamp: item.stamp,
         racy: isRacy(item.stamp),

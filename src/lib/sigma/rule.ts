@@ -232,3 +232,15 @@ function rulePositions(locate: YamlLocator | undefined, data: Record<string, unk
 function unique(values: (string | undefined | null)[]): string[] {
   return [...new Set(values.filter((v): v is string => !!v))].sort();
 }
+
+/** One file's documents → its rules and their diagnostics (legacy collections expanded first). */
+export function modelSigmaFile(documents: RawSigmaDocument[]): { rules: SigmaRule[]; diagnostics: Diagnostic[] } {
+  const rules: SigmaRule[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const doc of expandLegacyCollection(documents)) {
+    const result = toRule(doc);
+    if (result.rule) rules.push(result.rule);
+    diagnostics.push(...result.diagnostics);
+  }
+  return { rules, diagnostics };
+}
