@@ -15,7 +15,8 @@ import { ruleIndicators } from './indicators/extract.ts';
 import { attackProvenance, sourceProvenance } from './catalog/provenance.ts';
 import { toolPackage } from './package-root.ts';
 import { applyPredictions } from './catalog/predictions.ts';
-import { predictAll } from './evaluate/predict.ts';
+import { predictAll, type PredictResult } from './evaluate/predict.ts';
+import { payloadsHash, predictCached, type CachedPredictions, type PredictionEntry } from './cache/predictions.ts';
 import { PayloadStore } from './evaluate/simulate/payloads.ts';
 import { applyObserved } from './observed/apply.ts';
 import { loadObserved } from './observed/load.ts';
@@ -130,10 +131,11 @@ export async function runCatalog(options: PipelineOptions, log: Log = () => {}, 
   timings.catalogTotal = (performance.now() - begin) / 1000;
   // Saved before the stages that may fail on outside input (--previous), so their failure costs no cache.
   if (options.cache) await stage('cache', () => cache.save(), (r) => `${count(r.updated, 'entry', 'entries')} stored, ${r.dropped} dropped, ${count(r.written, 'file')} written in ${options.cache}`);
-  const predicted = await stage('predict', () => predictAll(catalog.rules, catalog.tests, { payloads: PayloadStore.open(options.payloads, options.atomics) }), ({ predictions: p, notes }) => {
+  const predicted = await stage('predict', () => predict(catalog, options, cache), ({ predictions: p, notes, evaluated }) => {
     const tests = new Set(p.map((x) => x.test)).size;
     const loaded = p.filter((x) => x.payload).length;
-    return `${p.length} predicted detections (${loaded} from loaded payloads): ${tests} of ${catalog.tests.length} tests trigger at least one rule (static evaluation); ${notes.size} tests load a payload not in the store`;
+    const reused = evaluated ? `; evaluated ${count(evaluated.rules, 'rule')} and ${count(evaluated.tests, 'test')} not in the cache` : '';
+    return `${p.length} predicted detections (${loaded} from loaded payloads): ${tests} of ${catalog.tests.length} tests trigger at least one rule (static evaluation); ${notes.size} tests load a payload not in the store${reused}`;
   });
   applyPredictions(catalog, predicted.predictions, predicted.notes);
   if (options.observed?.length) {
@@ -157,6 +159,16 @@ export async function runCatalog(options: PipelineOptions, log: Log = () => {}, 
     if (!('missing' in changes)) catalog.changes = changes;
   }
   return catalog;
+}
+
+/** Predicted detections; with a cache, only the rules and tests it has not seen are evaluated (cache/predictions.ts). */
+async function predict(catalog: Catalog, options: PipelineOptions, cache: BuildCache): Promise<PredictResult & Partial<CachedPredictions>> {
+  const payloads = PayloadStore.open(options.payloads, options.atomics);
+  if (!options.cache) return predictAll(catalog.rules, catalog.tests, { payloads });
+  const section = await cache.section<PredictionEntry>('predictions');
+  const result = predictCached(catalog.rules, catalog.tests, { payloads, payloadsHash: payloadsHash(options.payloads, options.atomics) }, section);
+  await cache.save();
+  return result;
 }
 
 const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
