@@ -275,6 +275,7 @@ async function renderSite(catalog: Catalog, staging: Staging): Promise<string> {
   const t = performance.now();
   const site = await buildSite({ catalogFile, outDir: staging.site, log });
   timings.site = (performance.now() - t) / 1000;
+  if (site.searchSeconds !== undefined) timings.search = site.searchSeconds;
   log(`site     ${site.pages} pages (${timings.site.toFixed(2)} s)`);
   return catalogJson;
 }

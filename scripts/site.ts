@@ -30,6 +30,8 @@ export interface BuildSiteResult {
   searchIndexBytes?: number;
   /** Pages Pagefind indexed. */
   indexedPages?: number;
+  /** Seconds spent on the search index (reading records, Pagefind), when indexed. */
+  searchSeconds?: number;
 }
 
 /**
@@ -225,9 +227,10 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     start = performance.now();
     const indexed = await indexSearch(staging, moved.terms);
     const searchIndexBytes = await dirBytes(path.join(staging, 'pagefind'));
+    const searchSeconds = (performance.now() - start) / 1000;
     log(`site: indexed ${indexed.pages} pages for search (${(searchIndexBytes / 1048576).toFixed(1)} MiB) in ${seconds(start)}`);
     await publish(staging, outDir);
-    return { pages, searchIndexBytes, indexedPages: indexed.pages };
+    return { pages, searchIndexBytes, indexedPages: indexed.pages, searchSeconds };
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
