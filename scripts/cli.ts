@@ -239,7 +239,8 @@ async function produce(command: 'build' | 'catalog', options: Build): Promise<nu
   const staging = stagingBeside(out);
   const release = cleanUpOnSignal(staging);
   try {
-    const catalog = await runCatalog(options, log, timings);
+    let saveCache: (() => Promise<unknown>) | undefined;
+    const catalog = await runCatalog({ ...options, deferCacheSave: (save) => (saveCache = save) }, log, timings);
     if (catalog.rules.length === 0 && !options.allowEmpty) {
       throw new InputError(
         `no rules found in ${options.sigma.join(', ')} (${catalog.diagnostics.length} diagnostics): nothing published; pass --allow-empty to publish an empty site`,
@@ -247,6 +248,7 @@ async function produce(command: 'build' | 'catalog', options: Build): Promise<nu
     }
     const catalogJson = command === 'build' ? await renderSite(catalog, staging) : undefined;
     await writeOutputs(catalog, options, staging.site, catalogJson);
+    await saveCache?.();
     const t = performance.now();
     await publish(staging, VERSION);
     timings.publish = (performance.now() - t) / 1000;
