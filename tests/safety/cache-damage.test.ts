@@ -56,7 +56,7 @@ beforeAll(async () => {
   pristine = path.join(root, 'pristine');
   clean = await catalogText();
   expect(await catalogText(pristine)).toBe(clean);
-  expect(readdirSync(pristine).sort()).toEqual(['atomics.v8', 'attack.v8', 'sigma.v8']);
+  expect(readdirSync(pristine).sort()).toEqual(['atomics.v8', 'attack.v8', 'predictions.v8', 'sigma.v8']);
 });
 
 afterAll(removeTemp);
