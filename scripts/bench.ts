@@ -170,8 +170,9 @@ function regeneration(out: string) {
     writeFileSync(edited, readFileSync(edited, 'utf8').replace(/^title: (.*)$/m, 'title: $1 (bench edit)'));
     const changed = runAtlas(args);
     const ratio = changed.wallSeconds / cold.wallSeconds;
-    console.log(`regeneration cold build ${cold.wallSeconds.toFixed(1)} s wall (site ${(cold.stages.site ?? 0).toFixed(1)} s), peak RSS ${cold.maxRssMiB.toFixed(0)} MiB`);
-    console.log(`             one rule changed ${changed.wallSeconds.toFixed(1)} s wall (site ${(changed.stages.site ?? 0).toFixed(1)} s), peak RSS ${changed.maxRssMiB.toFixed(0)} MiB`);
+    const parts = (s: Record<string, number>) => `site ${(s.site ?? 0).toFixed(1)} s, of it search ${(s.search ?? 0).toFixed(1)} s; predict ${(s.predict ?? 0).toFixed(1)} s`;
+    console.log(`regeneration cold build ${cold.wallSeconds.toFixed(1)} s wall (${parts(cold.stages)}), peak RSS ${cold.maxRssMiB.toFixed(0)} MiB`);
+    console.log(`             one rule changed ${changed.wallSeconds.toFixed(1)} s wall (${parts(changed.stages)}), peak RSS ${changed.maxRssMiB.toFixed(0)} MiB`);
     console.log(`             ratio ${(ratio * 100).toFixed(0)}% of cold (site and search included)`);
     return { cold, oneRuleChanged: changed, ratio, editedRule: path.relative(sigma, edited) };
   } finally {

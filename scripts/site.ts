@@ -30,6 +30,8 @@ export interface BuildSiteResult {
   searchIndexBytes?: number;
   /** Pages Pagefind indexed. */
   indexedPages?: number;
+  /** Seconds spent on the search index (reading records, Pagefind), when indexed. */
+  searchSeconds?: number;
 }
 
 /**
@@ -109,12 +111,15 @@ async function renderPages(catalogFile: string, outDir: string, base: string | u
 }
 
 /**
- * Indexes the rendered site. Rule pages go in through addHTMLFile with their indicator values,
- * whole and normalised, appended to the indexed copy (not to the published page: a rule with
- * 4,000 hashes shows a hundred of them, yet search finds it by any); the other indexed pages
- * through addDirectory, limited to the routes that have any (INDEXED_PAGE_GLOBS). Breadcrumbs are left out of the index (they made every rule excerpt start "Rules ›"), and so are
- * the copies of other pages' text (a technique page's tests in full, a rule page's indicator tables,
- * whose values the appended terms carry), which kept the index larger and the ranking noisier.
+ * Indexes the rendered site. Rule pages go in with their indicator values, whole and normalised,
+ * appended to the indexed copy (not to the published page: a rule with 4,000 hashes shows a
+ * hundred of them, yet search finds it by any); the other indexed pages are the routes that have
+ * any (INDEXED_PAGE_GLOBS). Breadcrumbs are left out of the index (they made every rule excerpt
+ * start "Rules ›"), and so are the copies of other pages' text (a technique page's tests in full,
+ * a rule page's indicator tables, whose values the appended terms carry), which kept the index
+ * larger and the ranking noisier. Each page is given to Pagefind as its search record
+ * (site/search-record.ts: only the parts Pagefind reads, a quarter of the bytes, same bundle),
+ * several at a time so that Pagefind's process parses while this one reads.
  */
 async function indexSearch(outDir: string, ruleTerms: Map<string, string>): Promise<{ pages: number }> {
   const pagefind = await import('pagefind');
@@ -125,22 +130,33 @@ async function indexSearch(outDir: string, ruleTerms: Map<string, string>): Prom
     const { index, errors } = await pagefind.createIndex({ forceLanguage: 'en', excludeSelectors: ['.crumbs'] });
     fail('createIndex', errors);
     if (!index) throw new Error('Pagefind createIndex returned no index');
-    const [{ escapeHtml }, { INDEXED_PAGE_GLOBS }] = await Promise.all([import('../src/lib/site/html.ts'), import('../src/lib/site/search.ts')]);
-    const added = await index.addDirectory({ path: outDir, glob: `{${INDEXED_PAGE_GLOBS.join(',')}}` });
-    fail('addDirectory', added.errors);
-    for (const [url, terms] of ruleTerms) {
+    const [{ escapeHtml }, { INDEXED_PAGE_GLOBS }, { searchRecordHtml }, { default: fg }] = await Promise.all([
+      import('../src/lib/site/html.ts'),
+      import('../src/lib/site/search.ts'),
+      import('../src/lib/site/search-record.ts'),
+      import('fast-glob'),
+    ]);
+    // URL → extra search terms (rule pages) or ''.
+    const records = new Map<string, string>();
+    for (const file of await fg([...INDEXED_PAGE_GLOBS], { cwd: outDir })) records.set(`/${path.posix.dirname(file)}/`, '');
+    for (const [url, terms] of ruleTerms) records.set(url, terms);
+    const record = async ([url, terms]: [string, string]) => {
       const html = await readFile(path.join(outDir, url, 'index.html'), 'utf8').catch(() => undefined);
-      if (!html?.includes('data-pagefind-body')) continue;
-      const at = html.lastIndexOf('</main>');
-      const content = `${html.slice(0, at)}<div>${escapeHtml(terms)}</div>${html.slice(at)}`;
-      const file = await index.addHTMLFile({ url, content });
-      fail('addHTMLFile', file.errors);
+      const content = html && searchRecordHtml(html, terms && `<div>${escapeHtml(terms)}</div>`);
+      return content ? { url, content } : undefined;
+    };
+    // Pagefind numbers pages in the order it is given them, and that order is in the bundle: read a
+    // batch at a time, then hand its records over in URL order (their messages go out in call order).
+    const queue = [...records].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (let i = 0; i < queue.length; i += SEARCH_BATCH) {
+      const batch = await Promise.all(queue.slice(i, i + SEARCH_BATCH).map(record));
+      const added = await Promise.all(batch.filter((r) => r !== undefined).map((r) => index.addHTMLFile(r)));
+      for (const file of added) fail('addHTMLFile', file.errors);
     }
     const bundle = path.join(outDir, 'pagefind');
     const written = await index.writeFiles({ outputPath: bundle });
     fail('writeFiles', written.errors);
-    // addDirectory counts every HTML file; the entry file counts the pages actually indexed
-    // (those with data-pagefind-body).
+    // The entry file counts the pages actually indexed.
     const entry = JSON.parse(await readFile(path.join(bundle, 'pagefind-entry.json'), 'utf8')) as {
       languages: Record<string, { page_count: number }>;
     };
@@ -150,6 +166,9 @@ async function indexSearch(outDir: string, ruleTerms: Map<string, string>): Prom
     await pagefind.close();
   }
 }
+
+/** Pages read and handed to Pagefind at a time (its process parses them while the next are read). */
+const SEARCH_BATCH = 32;
 
 /**
  * Moves the rendered site into outDir entry by entry. Astro empties its outDir before a build,
@@ -205,9 +224,10 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     start = performance.now();
     const indexed = await indexSearch(staging, moved.terms);
     const searchIndexBytes = await dirBytes(path.join(staging, 'pagefind'));
+    const searchSeconds = (performance.now() - start) / 1000;
     log(`site: indexed ${indexed.pages} pages for search (${(searchIndexBytes / 1048576).toFixed(1)} MiB) in ${seconds(start)}`);
     await publish(staging, outDir);
-    return { pages, searchIndexBytes, indexedPages: indexed.pages };
+    return { pages, searchIndexBytes, indexedPages: indexed.pages, searchSeconds };
   } finally {
     await rm(staging, { recursive: true, force: true });
   }

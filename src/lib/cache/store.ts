@@ -1,5 +1,5 @@
 /**
- * The build cache: one file per section (`sigma.v8`, `atomics.v8`, `attack.v8`, `git.v8`) in a
+ * The build cache: one file per section (`sigma.v8`, `atomics.v8`, `attack.v8`, `git.v8`, `predictions.v8`) in a
  * folder, each a V8-serialized map from an input's key to what was computed from it. A section
  * written by other code (see fingerprint.ts) or unreadable counts as empty. Entries not used by a
  * build are dropped when it saves, so a deleted input leaves nothing behind.
@@ -20,7 +20,7 @@ import { crc32 } from 'node:zlib';
 import { makeFolders } from '../folders.ts';
 import { codeFingerprint } from './fingerprint.ts';
 
-export type SectionName = 'sigma' | 'atomics' | 'attack' | 'git';
+export type SectionName = 'sigma' | 'atomics' | 'attack' | 'git' | 'predictions';
 
 export class CacheSection<T> {
   private used = new Set<string>();
@@ -52,6 +52,11 @@ export class CacheSection<T> {
       }
     }
     return { updated: this.updated, dropped };
+  }
+
+  /** After a write: a later save (the predictions, saved after the other sections) rewrites only what changed since. */
+  written(): void {
+    this.updated = 0;
   }
 
   serialize(fingerprint: string): Buffer {
@@ -127,12 +132,15 @@ export class BuildCache {
         makeFolders(this.dir);
         await writeFile(temporary, encodeSection(section.serialize(this.fingerprint)));
         await rename(temporary, file);
+        section.written();
         report.written++;
       } catch (error) {
         // A cache that cannot be written costs the next build time, never this build its output.
         // A damaged section that cannot be replaced says so: its damage is met again next time.
         const stays = this.damaged.has(name) ? ': the damaged file stays, and' : ';';
         console.warn(`cache: cannot write ${file} (${(error as Error).message})${stays} the next build reads its inputs again`);
+        // Not tried again by a later save of this build (the predictions are saved after the rest): one warning per file.
+        section.written();
       } finally {
         await rm(temporary, { force: true }).catch(() => {});
       }

@@ -11,7 +11,7 @@ import type { SiteModel } from './model.ts';
 
 /**
  * The pages that carry `data-pagefind-body` (Base.astro's `search`), as globs over the output.
- * Pagefind then parses only these instead of every HTML file (redirects, paged lists, field
+ * Only these are read for the index instead of every HTML file (redirects, paged lists, field
  * slices and gap lists are not indexed); tests/site/build.test.ts checks that nothing indexed is
  * missed. Rule pages are not here: scripts/site.ts adds them with their indicator terms.
  */
