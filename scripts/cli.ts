@@ -245,7 +245,7 @@ async function produce(command: 'build' | 'catalog', options: Build): Promise<nu
         `no rules found in ${options.sigma.join(', ')} (${catalog.diagnostics.length} diagnostics): nothing published; pass --allow-empty to publish an empty site`,
       );
     }
-    const catalogJson = command === 'build' ? await renderSite(catalog, staging) : undefined;
+    const catalogJson = command === 'build' ? await renderSite(catalog, staging, options.cache) : undefined;
     await writeOutputs(catalog, options, staging.site, catalogJson);
     const t = performance.now();
     await publish(staging, VERSION);
@@ -268,12 +268,12 @@ function stagingBeside(out: string): Staging {
 }
 
 /** The pages, rendered from the catalog written into the build's own work folder. */
-async function renderSite(catalog: Catalog, staging: Staging): Promise<string> {
+async function renderSite(catalog: Catalog, staging: Staging, cache: string | undefined): Promise<string> {
   const catalogFile = path.join(staging.work, 'catalog.json');
   const catalogJson = await writeCatalogFile(catalog, catalogFile);
   const { buildSite } = await import('./site.ts');
   const t = performance.now();
-  const site = await buildSite({ catalogFile, outDir: staging.site, log });
+  const site = await buildSite({ catalogFile, outDir: staging.site, log, cache });
   timings.site = (performance.now() - t) / 1000;
   log(`site     ${site.pages} pages (${timings.site.toFixed(2)} s)`);
   return catalogJson;

@@ -4,6 +4,7 @@
  */
 import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { openPageCache, type PageCache } from '../src/lib/cache/pages.ts';
 import { isAlive } from '../src/lib/output/staging.ts';
 import { packageRoot } from '../src/lib/package-root.ts';
 
@@ -21,6 +22,13 @@ export interface BuildSiteOptions {
   log?: (line: string) => void;
   /** Skip the Pagefind index (faster, for tests that do not search). */
   search?: boolean;
+  /**
+   * The atlas cache folder (the CLI's `--cache`). With it, Astro's incremental build keeps its
+   * manifest and page copies in `<cache>/astro` and copies the pages whose cacheKey
+   * (src/lib/site/cache-keys.ts) is unchanged instead of rendering them; without it every page
+   * is rendered and nothing is written outside outDir.
+   */
+  cache?: string;
 }
 
 export interface BuildSiteResult {
@@ -30,6 +38,8 @@ export interface BuildSiteResult {
   searchIndexBytes?: number;
   /** Pages Pagefind indexed. */
   indexedPages?: number;
+  /** With a cache: pages that carry a cacheKey, and how many of them were copied from the previous build. */
+  reusedPages?: { keyed: number; reused: number };
 }
 
 /**
@@ -82,7 +92,7 @@ async function writeRedirectPages(catalogFile: string, outDir: string, base: str
   return writeRedirects(outDir, all, normalizeBase(base ?? process.env.ATLAS_BASE));
 }
 
-async function renderPages(catalogFile: string, outDir: string, base: string | undefined): Promise<{ written: number; skipped: number; terms: Map<string, string> }> {
+async function renderPages(catalogFile: string, outDir: string, base: string | undefined, cacheDir?: string): Promise<{ written: number; skipped: number; terms: Map<string, string> }> {
   const saved = { ATLAS_CATALOG: process.env.ATLAS_CATALOG, ATLAS_BASE: process.env.ATLAS_BASE };
   process.env.ATLAS_CATALOG = catalogFile;
   if (base !== undefined) process.env.ATLAS_BASE = base;
@@ -94,7 +104,9 @@ async function renderPages(catalogFile: string, outDir: string, base: string | u
     const cwd = process.cwd();
     process.chdir(projectRoot);
     try {
-      await build({ root: projectRoot, outDir, logLevel: 'warn', mode: 'production' });
+      // Incremental only with a cache folder of our own (--no-cache writes nothing outside --out).
+      const incremental = cacheDir ? { cacheDir, experimental: { incrementalBuild: true } } : {};
+      await build({ root: projectRoot, outDir, logLevel: 'warn', mode: 'production', ...incremental });
     } finally {
       process.chdir(cwd);
     }
@@ -194,15 +206,21 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
   await mkdir(path.join(projectRoot, '.cache'), { recursive: true });
   await removeStaleStaging(path.join(projectRoot, '.cache'));
   const staging = await mkdtemp(path.join(projectRoot, '.cache', `site-staging-${process.pid}-`));
+  let pageCache: PageCache | undefined;
 
   try {
     let start = performance.now();
-    const moved = await renderPages(catalogFile, staging, opts.base);
+    pageCache = opts.cache ? await openPageCache(path.join(path.resolve(opts.cache), 'astro'), log) : undefined;
+    const moved = await renderPages(catalogFile, staging, opts.base, pageCache?.dir);
+    const reusedPages = await pageCache?.seal();
+    await pageCache?.release();
+    pageCache = undefined;
     const pages = await countHtml(staging);
-    log(`site: rendered ${pages} pages (${moved.written} of them redirects${moved.skipped ? `, ${moved.skipped} skipped: the path is taken` : ''}) in ${seconds(start)}`);
+    const reuse = reusedPages ? `; ${reusedPages.reused} of ${reusedPages.keyed} keyed pages copied from the page cache` : '';
+    log(`site: rendered ${pages} pages (${moved.written} of them redirects${moved.skipped ? `, ${moved.skipped} skipped: the path is taken` : ''}${reuse}) in ${seconds(start)}`);
     if (opts.search === false) {
       await publish(staging, outDir);
-      return { pages };
+      return { pages, ...(reusedPages && { reusedPages }) };
     }
 
     start = performance.now();
@@ -210,8 +228,9 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     const searchIndexBytes = await dirBytes(path.join(staging, 'pagefind'));
     log(`site: indexed ${indexed.pages} pages for search (${(searchIndexBytes / 1048576).toFixed(1)} MiB) in ${seconds(start)}`);
     await publish(staging, outDir);
-    return { pages, searchIndexBytes, indexedPages: indexed.pages };
+    return { pages, searchIndexBytes, indexedPages: indexed.pages, ...(reusedPages && { reusedPages }) };
   } finally {
+    await pageCache?.release();
     await rm(staging, { recursive: true, force: true });
   }
 }
