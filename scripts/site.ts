@@ -40,6 +40,8 @@ export interface BuildSiteResult {
   indexedPages?: number;
   /** With a cache: pages that carry a cacheKey, and how many of them were copied from the previous build. */
   reusedPages?: { keyed: number; reused: number };
+  /** Seconds spent rendering (Astro, redirects, page cache) and indexing for search. */
+  seconds?: { render: number; search?: number };
 }
 
 /**
@@ -215,20 +217,22 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     const reusedPages = await pageCache?.seal();
     await pageCache?.release();
     pageCache = undefined;
+    const render = (performance.now() - start) / 1000;
     const pages = await countHtml(staging);
     const reuse = reusedPages ? `; ${reusedPages.reused} of ${reusedPages.keyed} keyed pages copied from the page cache` : '';
     log(`site: rendered ${pages} pages (${moved.written} of them redirects${moved.skipped ? `, ${moved.skipped} skipped: the path is taken` : ''}${reuse}) in ${seconds(start)}`);
     if (opts.search === false) {
       await publish(staging, outDir);
-      return { pages, ...(reusedPages && { reusedPages }) };
+      return { pages, ...(reusedPages && { reusedPages }), seconds: { render } };
     }
 
     start = performance.now();
     const indexed = await indexSearch(staging, moved.terms);
+    const search = (performance.now() - start) / 1000;
     const searchIndexBytes = await dirBytes(path.join(staging, 'pagefind'));
     log(`site: indexed ${indexed.pages} pages for search (${(searchIndexBytes / 1048576).toFixed(1)} MiB) in ${seconds(start)}`);
     await publish(staging, outDir);
-    return { pages, searchIndexBytes, indexedPages: indexed.pages, ...(reusedPages && { reusedPages }) };
+    return { pages, searchIndexBytes, indexedPages: indexed.pages, ...(reusedPages && { reusedPages }), seconds: { render, search } };
   } finally {
     await pageCache?.release();
     await rm(staging, { recursive: true, force: true });
