@@ -2,7 +2,7 @@
  * Renders a catalog JSON file into the static site: Astro's programmatic build, then Pagefind's
  * Node API over the output. The pages read the catalog through ATLAS_CATALOG (src/lib/site/catalog.ts).
  */
-import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { openPageCache, type PageCache } from '../src/lib/cache/pages.ts';
 import { isAlive } from '../src/lib/output/staging.ts';
@@ -126,6 +126,23 @@ async function renderPages(catalogFile: string, outDir: string, base: string | u
 }
 
 /**
+ * Pages copied from the page cache keep the footer of the build that rendered them, whose
+ * provenance line may name an older commit: they get this build's, from its home page (src/lib/site/footer.ts).
+ */
+async function refreshFooters(outDir: string, copied: string[]): Promise<void> {
+  if (copied.length === 0) return;
+  const { footerOf, withFooter } = await import('../src/lib/site/footer.ts');
+  const footer = footerOf(await readFile(path.join(outDir, 'index.html'), 'utf8'));
+  if (footer === undefined) throw new Error(`${path.join(outDir, 'index.html')} has no footer to give the pages copied from the page cache`);
+  for (const file of copied) {
+    const full = path.join(outDir, decodeURI(file));
+    const html = await readFile(full, 'utf8');
+    const next = withFooter(html, footer);
+    if (next !== html) await writeFile(full, next);
+  }
+}
+
+/**
  * Indexes the rendered site. Rule pages go in through addHTMLFile with their indicator values,
  * whole and normalised, appended to the indexed copy (not to the published page: a rule with
  * 4,000 hashes shows a hundred of them, yet search finds it by any); the other indexed pages
@@ -214,9 +231,11 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     let start = performance.now();
     pageCache = opts.cache ? await openPageCache(path.join(path.resolve(opts.cache), 'astro'), log) : undefined;
     const moved = await renderPages(catalogFile, staging, opts.base, pageCache?.dir);
-    const reusedPages = await pageCache?.seal();
+    const sealed = await pageCache?.seal();
     await pageCache?.release();
     pageCache = undefined;
+    const reusedPages = sealed && { keyed: sealed.keyed, reused: sealed.reused };
+    if (sealed) await refreshFooters(staging, sealed.files);
     const render = (performance.now() - start) / 1000;
     const pages = await countHtml(staging);
     const reuse = reusedPages ? `; ${reusedPages.reused} of ${reusedPages.keyed} keyed pages copied from the page cache` : '';

@@ -5,6 +5,7 @@
  * rest, and its output is byte for byte a cold `--no-cache` build of the same input. A damaged page
  * cache is dropped, never published; `--no-cache` writes nothing outside --out.
  */
+import { spawnSync } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -28,6 +29,23 @@ interface ApiTest {
 
 let root: string;
 const cache = () => path.join(root, 'cache');
+
+/** Commits the Sigma folder (a git checkout, as in CI: every page's footer names its commit); returns the short hash. */
+function commit(message: string): string {
+  const git = (...args: string[]) => {
+    const run = spawnSync('git', args, {
+      cwd: path.join(root, 'sigma'),
+      encoding: 'utf8',
+      env: { ...process.env, GIT_AUTHOR_NAME: 'test', GIT_AUTHOR_EMAIL: 'test@example.org', GIT_COMMITTER_NAME: 'test', GIT_COMMITTER_EMAIL: 'test@example.org' },
+    });
+    expect(run.status, run.stderr).toBe(0);
+    return run.stdout.trim();
+  };
+  if (message === 'first') git('init', '-q');
+  git('add', '-A');
+  git('commit', '-q', '-m', message);
+  return git('rev-parse', 'HEAD').slice(0, 12);
+}
 
 function build(out: string, cached: boolean) {
   const args = ['build', '--sigma', 'sigma', '--atomics', 'atomics', '--out', out, '--no-git', ...(cached ? ['--cache', 'cache'] : ['--no-cache'])];
@@ -56,6 +74,7 @@ beforeAll(() => {
   root = tempDir('incremental');
   cpSync(path.join(projectRoot, 'rules'), path.join(root, 'sigma'), { recursive: true });
   cpSync(path.join(projectRoot, 'atomics'), path.join(root, 'atomics'), { recursive: true });
+  commit('first');
   const first = build('v1', true);
   expect(first.reused).toBe(0);
   expect(first.keyed).toBeGreaterThan(50);
@@ -83,6 +102,7 @@ describe('atlas build with the page cache', { timeout: 300_000 }, () => {
     const text = readFileSync(file, 'utf8');
     const newTitle = `${edited.title} Edited Title`;
     writeFileSync(file, text.replace(`title: ${edited.title}\n`, `title: ${newTitle}\n`));
+    const head = commit('second');
     const warm = build('v2', true);
     build('v2-cold', false);
     expect(treeHashes(site('v2'))).toEqual(treeHashes(site('v2-cold')));
@@ -98,9 +118,12 @@ describe('atlas build with the page cache', { timeout: 300_000 }, () => {
       expect(page('v2', url)).toContain(newTitle);
       expect(diff).toContain(path.join(url.replace(/^\//, ''), 'index.html'));
     }
-    // A page that does not show the rule was copied as it was.
+    // A page that does not show the rule was copied as it was, but for the footer naming the new commit.
     const untouched = api<ApiRule[]>('v2', 'rules.json').find((r) => r.slug !== edited.slug && !page('v1', r.url).includes(edited.title))!;
-    expect(page('v2', untouched.url)).toBe(page('v1', untouched.url));
+    const body = (html: string) => html.slice(0, html.lastIndexOf('<footer class="foot">'));
+    expect(body(page('v2', untouched.url))).toBe(body(page('v1', untouched.url)));
+    expect(page('v1', untouched.url)).not.toContain(`commit ${head}`);
+    expect(page('v2', untouched.url)).toContain(`commit ${head}`);
   });
 
   test("one test's name changed: the rule pages listing it re-rendered; identical to a cold build", () => {

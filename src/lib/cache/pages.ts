@@ -38,7 +38,7 @@ interface Record {
 interface AstroManifest {
   configHash?: string;
   lockfileHash?: string;
-  routes?: { [component: string]: { dependencyHash?: string; paths?: { [pathname: string]: { cacheKey?: string } } } };
+  routes?: { [component: string]: { dependencyHash?: string; paths?: { [pathname: string]: { cacheKey?: string; outputFile?: string } } } };
 }
 
 export interface PageCache {
@@ -46,8 +46,8 @@ export interface PageCache {
   dir: string;
   /** Whether a previous build's cache was found intact (false: every page renders). */
   reusable: boolean;
-  /** Records the folder after a successful build; returns how many keyed pages Astro copied instead of rendering. */
-  seal(): Promise<{ keyed: number; reused: number }>;
+  /** Records the folder after a successful build; returns how many keyed pages Astro copied instead of rendering, and their files. */
+  seal(): Promise<{ keyed: number; reused: number; files: string[] }>;
   /** Lets other builds use the folder. */
   release(): Promise<void>;
 }
@@ -169,16 +169,20 @@ export async function openPageCache(dir: string, log: (line: string) => void): P
 }
 
 /** Keyed pages of this build, and how many of them Astro could copy (the same test as its canSkip). */
-function reuseCount(previous: AstroManifest | undefined, next: AstroManifest | undefined): { keyed: number; reused: number } {
+function reuseCount(previous: AstroManifest | undefined, next: AstroManifest | undefined): { keyed: number; reused: number; files: string[] } {
   let keyed = 0;
   let reused = 0;
+  const files: string[] = [];
   const sameBuild = previous && next && previous.configHash === next.configHash && previous.lockfileHash === next.lockfileHash;
   for (const [component, route] of Object.entries(next?.routes ?? {})) {
     const before = sameBuild ? previous.routes?.[component] : undefined;
     for (const [pathname, entry] of Object.entries(route.paths ?? {})) {
       keyed++;
-      if (before && before.dependencyHash === route.dependencyHash && before.paths?.[pathname]?.cacheKey === entry.cacheKey) reused++;
+      if (before && before.dependencyHash === route.dependencyHash && before.paths?.[pathname]?.cacheKey === entry.cacheKey) {
+        reused++;
+        if (entry.outputFile) files.push(entry.outputFile);
+      }
     }
   }
-  return { keyed, reused };
+  return { keyed, reused, files };
 }

@@ -5,7 +5,8 @@
  * must change whenever anything the page prints changes: a key that misses an input publishes a
  * stale page. Keys therefore hash generously — whole entities rather than the fields a page
  * happens to show today:
- * - the layout's globals (title, provenance, base path, tactics and the technique index that
+ * - the layout's globals (title, provenance but for the source commits, whose footer line
+ *   scripts/site.ts puts on copied pages afresh, base path, tactics and the technique index that
  *   markdown links, namesakes and coverage rows read, tombstones);
  * - the page's own entity and its trust links, whole;
  * - every entity those name (a rule slug, rule id or name, test guid, technique id or indicator
@@ -54,11 +55,11 @@ function digests<T>(lookup: (k: string) => T | undefined): (k: string) => string
   };
 }
 
-/** Every string inside a JSON value. */
-function* strings(value: unknown): Generator<string> {
-  if (typeof value === 'string') yield value;
-  else if (Array.isArray(value)) for (const v of value) yield* strings(v);
-  else if (value && typeof value === 'object') for (const v of Object.values(value)) yield* strings(v);
+/** Calls `f` with every string inside a JSON value (a plain recursion: generators were 5× slower on the corpus). */
+function eachString(value: unknown, f: (s: string) => void): void {
+  if (typeof value === 'string') f(value);
+  else if (Array.isArray(value)) for (const v of value) eachString(v, f);
+  else if (value && typeof value === 'object') for (const k in value) eachString((value as Record<string, unknown>)[k], f);
 }
 
 function buildKeys(model: SiteModel): PageKeys {
@@ -75,7 +76,8 @@ function buildKeys(model: SiteModel): PageKeys {
       site: process.env.ATLAS_SITE ?? '',
       title: catalog.title,
       repositoryUrl: catalog.repositoryUrl ?? null,
-      provenance: catalog.provenance ?? null,
+      // Without the source commits: copied pages get this build's footer (footer.ts).
+      provenance: catalog.provenance ? { ...catalog.provenance, sources: catalog.provenance.sources.map(({ commit, commitDate, ...s }) => ({ ...s, git: commit !== undefined })) } : null,
       changes: !!catalog.changes,
       observed: catalog.observed ?? null,
       files: catalog.stats.files,
@@ -85,16 +87,37 @@ function buildKeys(model: SiteModel): PageKeys {
     }),
   );
 
-  /** Digests of the entities a value names, by whatever name it uses for them. */
-  const named = (value: unknown, into: Set<string>) => {
-    for (const s of strings(value)) {
-      if (model.rule(s)) into.add(`r:${rule(s)}`);
-      for (const r of [...model.rulesById(s), ...model.rulesByName(s)]) into.add(`r:${rule(r.slug)}`);
-      if (model.test(s)) into.add(`t:${test(s)}`);
-      if (model.technique(s)) into.add(`x:${technique(s)}`);
-      if (model.indicator(s)) into.add(`i:${indicator(s)}`);
-    }
+  // Every name an entity goes by (rule slug, id and Sigma name, test guid, technique id,
+  // indicator key) → the entities it names, as `kind:key`.
+  const names = new Map<string, string[]>();
+  const nameAs = (name: string | undefined, ref: string) => {
+    if (!name) return;
+    const list = names.get(name);
+    if (!list) names.set(name, [ref]);
+    else if (!list.includes(ref)) list.push(ref);
   };
+  for (const r of catalog.rules) for (const n of [r.slug, r.id, r.name]) nameAs(n, `r:${r.slug}`);
+  for (const t of catalog.tests) nameAs(t.guid, `t:${t.guid}`);
+  for (const t of catalog.techniques) nameAs(t.id, `x:${t.id}`);
+  for (const i of catalog.indicators) nameAs(i.key, `i:${i.key}`);
+  const digestOf: Record<string, (k: string) => string> = { r: rule, t: test, x: technique, i: indicator };
+  const tags = new Map<string, string>();
+  const tag = (ref: string) => {
+    let t = tags.get(ref);
+    if (t === undefined) tags.set(ref, (t = `${ref[0]}:${digestOf[ref[0]!]!(ref.slice(2))}`));
+    return t;
+  };
+  // Names are short (slugs, ids, guids); long indicator keys are named through `rule.indicators`
+  // only, which `rule` adds itself. Looking every long text up (sources, command lines) cost a second.
+  const NAME_MAX = 200;
+
+  /** Digests of the entities a value names, by whatever name it uses for them. */
+  const named = (value: unknown, into: Set<string>) =>
+    eachString(value, (s) => {
+      if (s.length > NAME_MAX) return;
+      const refs = names.get(s);
+      if (refs) for (const ref of refs) into.add(tag(ref));
+    });
   const key = (kind: string, parts: unknown[], refs: Set<string>) => hash([global, kind, JSON.stringify(parts), ...[...refs].sort()].join('\n'));
   /** A linked test's own technique (test rows print its id and name). */
   const testTechnique = (guid: string, into: Set<string>) => {
@@ -118,6 +141,7 @@ function buildKeys(model: SiteModel): PageKeys {
       const tombstone = trust.tombstone(slug);
       named([r, testLinks, techniqueLinks, references, tombstone], refs);
       for (const l of testLinks) testTechnique(l.test, refs);
+      for (const ref of r?.indicators ?? []) refs.add(tag(`i:${ref.key}`));
       for (const id of r?.techniques ?? []) {
         const parent = model.technique(id)?.parent;
         if (parent) refs.add(`x:${technique(parent)}`);
