@@ -13,11 +13,12 @@
  *   key found anywhere in them), whole;
  * - the second hop a page prints: the technique of each linked test, and on technique pages the
  *   rules linked to each of its tests (tests are shown in full there).
- * Pages without a key (indexes, lists, facets, field pages) are rendered on every build.
+ * Pages without a key (indexes, lists, facets) are rendered on every build.
  */
 import { createHash } from 'node:crypto';
 import type { Tombstone } from '../catalog/tombstones.ts';
-import type { CatalogRule } from '../catalog/types.ts';
+import type { CatalogIndicator, CatalogRule } from '../catalog/types.ts';
+import type { FieldGroup } from './indicators.ts';
 import type { SiteModel } from './model.ts';
 
 /** Bump when what a key covers changes without the pages' code changing. */
@@ -30,6 +31,10 @@ export interface PageKeys {
   technique(id: string): string;
   test(guid: string): string;
   indicator(key: string): string;
+  /** A field page (its indicators, or its slice list and most used ones). */
+  field(group: FieldGroup): string;
+  /** One slice of a field page too large for one. */
+  fieldSlice(group: FieldGroup, indicators: CatalogIndicator[]): string;
 }
 
 const hash = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 32);
@@ -125,6 +130,9 @@ function buildKeys(model: SiteModel): PageKeys {
     if (t) into.add(`x:${technique(t.technique)}`);
   };
 
+  /** What a field page says of its field besides the rows. */
+  const fieldHead = (group: FieldGroup) => [group.segment, group.label, group.fields, group.rules, group.shared, group.indicators.length, group.sliceBits];
+
   const ruleGroups = (r: CatalogRule) => [
     model.ruleFacets.collection.find((g) => g.value === r.collection)?.slug ?? null,
     model.logsourceOf(r)?.slug ?? null,
@@ -177,6 +185,17 @@ function buildKeys(model: SiteModel): PageKeys {
       const refs = new Set<string>();
       named(model.indicator(k), refs);
       return key('indicator', [indicator(k)], refs);
+    },
+    field(group) {
+      // Rows print each indicator and, for one used by a single rule, that rule's title.
+      const refs = new Set<string>();
+      named(group.indicators.map((i) => i.rules), refs);
+      return key('field', [fieldHead(group), group.indicators.map((i) => indicator(i.key))], refs);
+    },
+    fieldSlice(group, indicators) {
+      const refs = new Set<string>();
+      named(indicators.map((i) => i.rules), refs);
+      return key('field slice', [fieldHead(group), indicators.map((i) => indicator(i.key))], refs);
     },
   };
 }
