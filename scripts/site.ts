@@ -230,6 +230,7 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
   try {
     let start = performance.now();
     pageCache = opts.cache ? await openPageCache(path.join(path.resolve(opts.cache), 'astro'), log) : undefined;
+    if (pageCache) log(`site: page cache ${pageCache.reusable ? `checked (${pageCache.checked} files)` : 'empty: every page is rendered'} in ${seconds(start)}`);
     const moved = await renderPages(catalogFile, staging, opts.base, pageCache?.dir);
     const sealed = await pageCache?.seal();
     await pageCache?.release();

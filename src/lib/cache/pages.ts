@@ -46,6 +46,8 @@ export interface PageCache {
   dir: string;
   /** Whether a previous build's cache was found intact (false: every page renders). */
   reusable: boolean;
+  /** Files checked against the record. */
+  checked: number;
   /** Records the folder after a successful build; returns how many keyed pages Astro copied instead of rendering, and their files. */
   seal(): Promise<{ keyed: number; reused: number; files: string[] }>;
   /** Lets other builds use the folder. */
@@ -169,6 +171,7 @@ export async function openPageCache(dir: string, log: (line: string) => void): P
     return {
       dir,
       reusable,
+      checked: sums.size,
       release,
       async seal() {
         const files: Record['files'] = {};
