@@ -22,6 +22,7 @@ interface RunReport {
   wallSeconds: number;
   stages: Record<string, number>;
   maxRssMiB: number;
+  stdout: string;
 }
 
 /** Runs `atlas` with a report file; the CLI writes stage timings and its peak RSS there. */
@@ -37,7 +38,7 @@ function runAtlas(args: string[]): RunReport {
   const wallSeconds = (performance.now() - start) / 1000;
   if (result.status !== 0) throw new Error(`atlas ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
   const { stages, maxRssBytes } = JSON.parse(readFileSync(report, 'utf8'));
-  return { wallSeconds, stages, maxRssMiB: maxRssBytes / 1024 / 1024 };
+  return { wallSeconds, stages, maxRssMiB: maxRssBytes / 1024 / 1024, stdout: result.stdout };
 }
 
 function dirSize(dir: string): { bytes: number; files: number } {
@@ -170,11 +171,20 @@ function regeneration(out: string) {
     writeFileSync(edited, readFileSync(edited, 'utf8').replace(/^title: (.*)$/m, 'title: $1 (bench edit)'));
     const changed = runAtlas(args);
     const ratio = changed.wallSeconds / cold.wallSeconds;
-    const parts = (s: Record<string, number>) => `site ${(s.site ?? 0).toFixed(1)} s, of it search ${(s.search ?? 0).toFixed(1)} s; predict ${(s.predict ?? 0).toFixed(1)} s`;
-    console.log(`regeneration cold build ${cold.wallSeconds.toFixed(1)} s wall (${parts(cold.stages)}), peak RSS ${cold.maxRssMiB.toFixed(0)} MiB`);
-    console.log(`             one rule changed ${changed.wallSeconds.toFixed(1)} s wall (${parts(changed.stages)}), peak RSS ${changed.maxRssMiB.toFixed(0)} MiB`);
+    const reuse = /(\d+) of (\d+) keyed pages copied/.exec(changed.stdout);
+    const pagesReused = reuse ? { reused: Number(reuse[1]), keyed: Number(reuse[2]) } : undefined;
+    console.log(`regeneration cold build ${cold.wallSeconds.toFixed(1)} s wall (site ${(cold.stages.site ?? 0).toFixed(1)} s), peak RSS ${cold.maxRssMiB.toFixed(0)} MiB`);
+    console.log(`             one rule changed ${changed.wallSeconds.toFixed(1)} s wall (site ${(changed.stages.site ?? 0).toFixed(1)} s), peak RSS ${changed.maxRssMiB.toFixed(0)} MiB`);
     console.log(`             ratio ${(ratio * 100).toFixed(0)}% of cold (site and search included)`);
-    return { cold, oneRuleChanged: changed, ratio, editedRule: path.relative(sigma, edited) };
+    for (const [name, run] of [['cold', cold], ['one rule changed', changed]] as const) {
+      const s = run.stages;
+      const catalogStages = s.catalogTotal ?? 0;
+      const other = run.wallSeconds - catalogStages - (s.predict ?? 0) - (s.site ?? 0);
+      console.log(`             ${name}: catalog stages ${catalogStages.toFixed(1)} s, predict ${(s.predict ?? 0).toFixed(1)} s, Astro ${(s.siteRender ?? s.site ?? 0).toFixed(1)} s, Pagefind ${(s.siteSearch ?? 0).toFixed(1)} s, the rest (start, cache write, api, exports, publish) ${other.toFixed(1)} s`);
+    }
+    if (pagesReused) console.log(`             pages copied from the page cache: ${pagesReused.reused} of ${pagesReused.keyed} keyed`);
+    const strip = ({ stdout: _, ...run }: RunReport) => run;
+    return { cold: strip(cold), oneRuleChanged: strip(changed), ratio, pagesReused, editedRule: path.relative(sigma, edited) };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -206,15 +206,20 @@ type Build = BuildOptions & PipelineOptions & { siteUrl?: string; allowEmpty: bo
 const log = (line: string) => console.log(line);
 const timings: Timings = {};
 
-/** The pages, by scripts/site.ts, loaded only for `atlas build` (Astro is a large import). */
-const renderSite: RenderSite = async (catalogFile, outDir, progress) => {
-  const { buildSite } = await import('./site.ts');
-  return buildSite({ catalogFile, outDir, log: progress });
-};
+/**
+ * The pages, by scripts/site.ts, loaded only for `atlas build` (Astro is a large import); with a
+ * build cache, pages whose data did not change are copied from its page cache (`<cache>/astro`).
+ */
+function siteRenderer(cache: string | undefined): RenderSite {
+  return async (catalogFile, outDir, progress) => {
+    const { buildSite } = await import('./site.ts');
+    return buildSite({ catalogFile, outDir, log: progress, cache });
+  };
+}
 
 async function produce(command: 'build' | 'catalog', options: Build): Promise<number> {
   const start = performance.now();
-  const catalog = await runBuild({ ...options, version: VERSION, ...(command === 'build' ? { renderSite } : {}) }, log, timings);
+  const catalog = await runBuild({ ...options, version: VERSION, ...(command === 'build' ? { renderSite: siteRenderer(options.cache) } : {}) }, log, timings);
   return finish(catalog, options, start);
 }
 

@@ -2,8 +2,9 @@
  * Renders a catalog JSON file into the static site: Astro's programmatic build, then Pagefind's
  * Node API over the output. The pages read the catalog through ATLAS_CATALOG (src/lib/site/catalog.ts).
  */
-import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { openPageCache, type PageCache } from '../src/lib/cache/pages.ts';
 import { isAlive } from '../src/lib/output/staging.ts';
 import { packageRoot } from '../src/lib/package-root.ts';
 
@@ -21,6 +22,13 @@ export interface BuildSiteOptions {
   log?: (line: string) => void;
   /** Skip the Pagefind index (faster, for tests that do not search). */
   search?: boolean;
+  /**
+   * The atlas cache folder (the CLI's `--cache`). With it, Astro's incremental build keeps its
+   * manifest and page copies in `<cache>/astro` and copies the pages whose cacheKey
+   * (src/lib/site/cache-keys.ts) is unchanged instead of rendering them; without it every page
+   * is rendered and nothing is written outside outDir.
+   */
+  cache?: string;
 }
 
 export interface BuildSiteResult {
@@ -30,8 +38,10 @@ export interface BuildSiteResult {
   searchIndexBytes?: number;
   /** Pages Pagefind indexed. */
   indexedPages?: number;
-  /** Seconds spent on the search index (reading records, Pagefind), when indexed. */
-  searchSeconds?: number;
+  /** With a cache: pages that carry a cacheKey, and how many of them were copied from the previous build. */
+  reusedPages?: { keyed: number; reused: number };
+  /** Seconds spent rendering (Astro, redirects, page cache) and indexing for search. */
+  seconds?: { render: number; search?: number };
 }
 
 /**
@@ -81,7 +91,7 @@ async function writeRedirectPages(catalogFile: string, outDir: string, base: str
   return writeRedirects(outDir, [...trust.redirects, ...trust.pageRedirects], normalizeBase(base ?? process.env.ATLAS_BASE));
 }
 
-async function renderPages(catalogFile: string, outDir: string, base: string | undefined): Promise<{ written: number; skipped: number; terms: Map<string, string> }> {
+async function renderPages(catalogFile: string, outDir: string, base: string | undefined, cacheDir?: string): Promise<{ written: number; skipped: number; terms: Map<string, string> }> {
   const saved = { ATLAS_CATALOG: process.env.ATLAS_CATALOG, ATLAS_BASE: process.env.ATLAS_BASE };
   process.env.ATLAS_CATALOG = catalogFile;
   if (base !== undefined) process.env.ATLAS_BASE = base;
@@ -93,7 +103,9 @@ async function renderPages(catalogFile: string, outDir: string, base: string | u
     const cwd = process.cwd();
     process.chdir(projectRoot);
     try {
-      await build({ root: projectRoot, outDir, logLevel: 'warn', mode: 'production' });
+      // Incremental only with a cache folder of our own (--no-cache writes nothing outside --out).
+      const incremental = cacheDir ? { cacheDir, experimental: { incrementalBuild: true } } : {};
+      await build({ root: projectRoot, outDir, logLevel: 'warn', mode: 'production', ...incremental });
     } finally {
       process.chdir(cwd);
     }
@@ -107,6 +119,23 @@ async function renderPages(catalogFile: string, outDir: string, base: string | u
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
     }
+  }
+}
+
+/**
+ * Pages copied from the page cache keep the footer of the build that rendered them, whose
+ * provenance line may name an older commit: they get this build's, from its home page (src/lib/site/footer.ts).
+ */
+async function refreshFooters(outDir: string, copied: string[]): Promise<void> {
+  if (copied.length === 0) return;
+  const { footerOf, withFooter } = await import('../src/lib/site/footer.ts');
+  const footer = footerOf(await readFile(path.join(outDir, 'index.html'), 'utf8'));
+  if (footer === undefined) throw new Error(`${path.join(outDir, 'index.html')} has no footer to give the pages copied from the page cache`);
+  for (const file of copied) {
+    const full = path.join(outDir, decodeURI(file));
+    const html = await readFile(full, 'utf8');
+    const next = withFooter(html, footer);
+    if (next !== html) await writeFile(full, next);
   }
 }
 
@@ -210,25 +239,36 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
   await mkdir(path.join(projectRoot, '.cache'), { recursive: true });
   await removeStaleStaging(path.join(projectRoot, '.cache'));
   const staging = await mkdtemp(path.join(projectRoot, '.cache', `site-staging-${process.pid}-`));
+  let pageCache: PageCache | undefined;
 
   try {
     let start = performance.now();
-    const moved = await renderPages(catalogFile, staging, opts.base);
+    pageCache = opts.cache ? await openPageCache(path.join(path.resolve(opts.cache), 'astro'), log) : undefined;
+    if (pageCache) log(`site: page cache ${pageCache.reusable ? `checked (${pageCache.checked} files)` : 'empty: every page is rendered'} in ${seconds(start)}`);
+    const moved = await renderPages(catalogFile, staging, opts.base, pageCache?.dir);
+    const sealed = await pageCache?.seal();
+    await pageCache?.release();
+    pageCache = undefined;
+    const reusedPages = sealed && { keyed: sealed.keyed, reused: sealed.reused };
+    if (sealed) await refreshFooters(staging, sealed.files);
+    const render = (performance.now() - start) / 1000;
     const pages = await countHtml(staging);
-    log(`site: rendered ${pages} pages (${moved.written} of them redirects${moved.skipped ? `, ${moved.skipped} skipped: the path is taken` : ''}) in ${seconds(start)}`);
+    const reuse = reusedPages ? `; ${reusedPages.reused} of ${reusedPages.keyed} keyed pages copied from the page cache` : '';
+    log(`site: rendered ${pages} pages (${moved.written} of them redirects${moved.skipped ? `, ${moved.skipped} skipped: the path is taken` : ''}${reuse}) in ${seconds(start)}`);
     if (opts.search === false) {
       await publish(staging, outDir);
-      return { pages };
+      return { pages, ...(reusedPages && { reusedPages }), seconds: { render } };
     }
 
     start = performance.now();
     const indexed = await indexSearch(staging, moved.terms);
+    const search = (performance.now() - start) / 1000;
     const searchIndexBytes = await dirBytes(path.join(staging, 'pagefind'));
-    const searchSeconds = (performance.now() - start) / 1000;
     log(`site: indexed ${indexed.pages} pages for search (${(searchIndexBytes / 1048576).toFixed(1)} MiB) in ${seconds(start)}`);
     await publish(staging, outDir);
-    return { pages, searchIndexBytes, indexedPages: indexed.pages, searchSeconds };
+    return { pages, searchIndexBytes, indexedPages: indexed.pages, ...(reusedPages && { reusedPages }), seconds: { render, search } };
   } finally {
+    await pageCache?.release();
     await rm(staging, { recursive: true, force: true });
   }
 }

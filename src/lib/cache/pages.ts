@@ -1,0 +1,213 @@
+/**
+ * Astro's incremental-build cache (`<atlas cache>/astro`): `incremental-build.json` (the manifest:
+ * per page its cacheKey, per route the hash of its code) and `dist/`, a copy of every keyed page,
+ * which Astro copies into the output without looking at it. Astro drops a manifest it cannot parse
+ * (then every page renders) and renders a page whose copy is missing, but it would publish a copy
+ * that is damaged — or one a killed build overwrote after the manifest was written. So:
+ * - after a build, `seal` records a CRC-32 of every file of the folder in `atlas-check.json`;
+ * - before the next, `openPageCache` checks the folder against it: a missing, changed or extra
+ *   file, or no record, and the folder is removed whole with one warning line (every page is
+ *   rendered and the cache is written afresh). The record is removed before Astro runs, so a
+ *   build that dies midway leaves a folder the next build will not trust;
+ * - one build at a time uses the folder (`astro.lock` beside it, holding the pid): a second
+ *   concurrent build renders every page and leaves the cache alone.
+ */
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { open, readdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { crc32 } from 'node:zlib';
+import { makeFolders } from '../folders.ts';
+import { isAlive } from '../output/staging.ts';
+
+const RECORD = 'atlas-check.json';
+const MANIFEST = 'incremental-build.json';
+const RECORD_VERSION = 1;
+
+interface FileSum {
+  crc: number;
+  size: number;
+  mtimeMs: number;
+}
+
+interface Record {
+  version: number;
+  files: { [file: string]: FileSum };
+}
+
+/** The parts of Astro's manifest that decide whether a page is copied (node_modules/astro/dist/core/build/incremental.js). */
+interface AstroManifest {
+  configHash?: string;
+  lockfileHash?: string;
+  routes?: { [component: string]: { dependencyHash?: string; paths?: { [pathname: string]: { cacheKey?: string; outputFile?: string } } } };
+}
+
+export interface PageCache {
+  /** The folder to give Astro as its cacheDir. */
+  dir: string;
+  /** Whether a previous build's cache was found intact (false: every page renders). */
+  reusable: boolean;
+  /** Files checked against the record. */
+  checked: number;
+  /** Records the folder after a successful build; returns how many keyed pages Astro copied instead of rendering, and their files. */
+  seal(): Promise<{ keyed: number; reused: number; files: string[] }>;
+  /** Lets other builds use the folder. */
+  release(): Promise<void>;
+}
+
+/**
+ * CRC-32, size and mtime of a file, read through one reused buffer: the full corpus's ~200 MB of
+ * page copies are read on every build, and need not become as much garbage.
+ */
+let scratch = Buffer.alloc(1 << 20);
+async function crcOfFile(file: string): Promise<{ crc: number; size: number; mtimeMs: number }> {
+  const handle = await open(file, 'r');
+  try {
+    const s = await handle.stat();
+    if (s.size > scratch.length) scratch = Buffer.alloc(s.size);
+    let size = 0;
+    for (;;) {
+      if (size === scratch.length) {
+        const bigger = Buffer.alloc(scratch.length * 2);
+        scratch.copy(bigger);
+        scratch = bigger;
+      }
+      const { bytesRead } = await handle.read(scratch, size, scratch.length - size, size);
+      if (bytesRead === 0) break;
+      size += bytesRead;
+    }
+    return { crc: crc32(scratch.subarray(0, size)), size, mtimeMs: s.mtimeMs };
+  } finally {
+    await handle.close();
+  }
+}
+
+async function* walk(dir: string, base = dir): AsyncGenerator<string> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) yield* walk(full, base);
+    else yield path.relative(base, full);
+  }
+}
+
+function readJson<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Takes `<dir>.lock` (or a stale one whose process is gone); false when a live build holds it. */
+function lock(file: string): boolean {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return false;
+      let pid: number;
+      try {
+        pid = Number(readFileSync(file, 'utf8').trim());
+      } catch {
+        continue;
+      }
+      if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) return false;
+      // Removed and retaken (wx) rather than overwritten: of two builds finding it stale, one wins.
+      rmSync(file, { force: true });
+    }
+  }
+  return false;
+}
+
+/** Why the folder cannot be trusted, or undefined when every file matches the record. */
+async function check(dir: string): Promise<{ problem?: string; sums: Map<string, FileSum> }> {
+  const sums = new Map<string, FileSum>();
+  const record = readJson<Record>(path.join(dir, RECORD));
+  if (record?.version !== RECORD_VERSION || !record.files || typeof record.files !== 'object') return { problem: 'no record of its files', sums };
+  const seen = new Set<string>();
+  for await (const file of walk(dir)) {
+    if (file === RECORD) continue;
+    seen.add(file);
+    const want = record.files[file];
+    if (!want) return { problem: `${file} is not in its record`, sums };
+    const sum = await crcOfFile(path.join(dir, file));
+    if (sum.size !== want.size || sum.crc !== want.crc) return { problem: `${file} does not match its record`, sums };
+    sums.set(file, sum);
+  }
+  const missing = Object.keys(record.files).find((f) => !seen.has(f));
+  if (missing) return { problem: `${missing} is missing`, sums };
+  return { sums };
+}
+
+/**
+ * Opens the page cache in `dir` for one build: locked, checked (removed when it fails the check),
+ * its record removed until `seal`. Undefined when another live build holds it: render everything.
+ */
+export async function openPageCache(dir: string, log: (line: string) => void): Promise<PageCache | undefined> {
+  makeFolders(path.dirname(dir));
+  const lockFile = `${dir}.lock`;
+  if (!lock(lockFile)) {
+    log(`site: the page cache ${dir} is in use by another build: every page is rendered, the cache is left as it is`);
+    return undefined;
+  }
+  const release = async () => {
+    await rm(lockFile, { force: true });
+  };
+  try {
+    let sums = new Map<string, FileSum>();
+    let reusable = false;
+    if (existsSync(dir)) {
+      const checked = await check(dir);
+      if (checked.problem) {
+        console.warn(`cache: ${dir} is damaged (${checked.problem}): removed; every page is rendered and the cache rebuilt`);
+        await rm(dir, { recursive: true, force: true });
+      } else {
+        sums = checked.sums;
+        reusable = true;
+      }
+    }
+    const previous = reusable ? readJson<AstroManifest>(path.join(dir, MANIFEST)) : undefined;
+    await rm(path.join(dir, RECORD), { force: true });
+    return {
+      dir,
+      reusable,
+      checked: sums.size,
+      release,
+      async seal() {
+        const files: Record['files'] = {};
+        for await (const file of walk(dir)) {
+          if (file === RECORD) continue;
+          const full = path.join(dir, file);
+          const s = statSync(full);
+          const known = sums.get(file);
+          // A file this build did not write keeps its checked sum; one it wrote is read again.
+          files[file] = known && known.size === s.size && known.mtimeMs === s.mtimeMs ? known : await crcOfFile(full);
+        }
+        await writeFile(path.join(dir, RECORD), JSON.stringify({ version: RECORD_VERSION, files } satisfies Record));
+        return reuseCount(previous, readJson<AstroManifest>(path.join(dir, MANIFEST)));
+      },
+    };
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+/** Keyed pages of this build, and how many of them Astro could copy (the same test as its canSkip). */
+function reuseCount(previous: AstroManifest | undefined, next: AstroManifest | undefined): { keyed: number; reused: number; files: string[] } {
+  let keyed = 0;
+  let reused = 0;
+  const files: string[] = [];
+  const sameBuild = previous && next && previous.configHash === next.configHash && previous.lockfileHash === next.lockfileHash;
+  for (const [component, route] of Object.entries(next?.routes ?? {})) {
+    const before = sameBuild ? previous.routes?.[component] : undefined;
+    for (const [pathname, entry] of Object.entries(route.paths ?? {})) {
+      keyed++;
+      if (before && before.dependencyHash === route.dependencyHash && before.paths?.[pathname]?.cacheKey === entry.cacheKey) {
+        reused++;
+        if (entry.outputFile) files.push(entry.outputFile);
+      }
+    }
+  }
+  return { keyed, reused, files };
+}

@@ -1,0 +1,201 @@
+/**
+ * Cache keys of the pages Astro may copy from the previous build instead of rendering them
+ * (`experimental.incrementalBuild`, enabled by scripts/site.ts only with the atlas cache). Astro
+ * skips a page when its route's code is unchanged and its key equals the last build's, so a key
+ * must change whenever anything the page prints changes: a key that misses an input publishes a
+ * stale page. Keys therefore hash generously — whole entities rather than the fields a page
+ * happens to show today:
+ * - the layout's globals (title, provenance but for the source commits, whose footer line
+ *   scripts/site.ts puts on copied pages afresh, base path, tactics and the technique index that
+ *   markdown links, namesakes and coverage rows read, tombstones);
+ * - the page's own entity and its trust links, whole;
+ * - every entity those name (a rule slug, rule id or name, test guid, technique id or indicator
+ *   key found anywhere in them), whole;
+ * - the second hop a page prints: the technique of each linked test, and on technique pages the
+ *   rules linked to each of its tests (tests are shown in full there).
+ * Pages without a key (indexes, lists, facets) are rendered on every build.
+ */
+import { createHash } from 'node:crypto';
+import type { Tombstone } from '../trust/tombstones.ts';
+import type { CatalogIndicator, CatalogRule } from '../catalog/types.ts';
+import type { FieldGroup } from './indicators.ts';
+import type { SiteModel } from './model.ts';
+
+/** Bump when what a key covers changes without the pages' code changing. */
+const KEY_VERSION = 1;
+
+export interface PageKeys {
+  rule(slug: string): string;
+  /** The tombstone page of a rule removed since the previous build. */
+  removedRule(slug: string): string;
+  technique(id: string): string;
+  test(guid: string): string;
+  indicator(key: string): string;
+  /** A field page (its indicators, or its slice list and most used ones). */
+  field(group: FieldGroup): string;
+  /** One slice of a field page too large for one. */
+  fieldSlice(group: FieldGroup, indicators: CatalogIndicator[]): string;
+}
+
+const hash = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 32);
+
+const memo = new WeakMap<SiteModel, PageKeys>();
+
+/** The keys of one site model, built once (getStaticPaths of several routes share it). */
+export function pageKeys(model: SiteModel): PageKeys {
+  let keys = memo.get(model);
+  if (!keys) memo.set(model, (keys = buildKeys(model)));
+  return keys;
+}
+
+function digests<T>(lookup: (k: string) => T | undefined): (k: string) => string {
+  const done = new Map<string, string>();
+  return (k) => {
+    let d = done.get(k);
+    if (d === undefined) {
+      const value = lookup(k);
+      done.set(k, (d = value === undefined ? '-' : hash(JSON.stringify(value))));
+    }
+    return d;
+  };
+}
+
+/** Calls `f` with every string inside a JSON value (a plain recursion: generators were 5× slower on the corpus). */
+function eachString(value: unknown, f: (s: string) => void): void {
+  if (typeof value === 'string') f(value);
+  else if (Array.isArray(value)) for (const v of value) eachString(v, f);
+  else if (value && typeof value === 'object') for (const k in value) eachString((value as Record<string, unknown>)[k], f);
+}
+
+function buildKeys(model: SiteModel): PageKeys {
+  const { catalog, trust } = model;
+  const rule = digests(model.rule);
+  const test = digests(model.test);
+  const technique = digests(model.technique);
+  const indicator = digests(model.indicator);
+
+  const global = hash(
+    JSON.stringify({
+      version: KEY_VERSION,
+      base: process.env.ATLAS_BASE ?? '',
+      site: process.env.ATLAS_SITE ?? '',
+      title: catalog.title,
+      repositoryUrl: catalog.repositoryUrl ?? null,
+      // Without the source commits: copied pages get this build's footer (footer.ts).
+      provenance: catalog.provenance ? { ...catalog.provenance, sources: catalog.provenance.sources.map(({ commit, commitDate, ...s }) => ({ ...s, git: commit !== undefined })) } : null,
+      changes: !!catalog.changes,
+      observed: catalog.observed ?? null,
+      files: catalog.stats.files,
+      tactics: catalog.tactics.map((t) => [t.id, t.name, t.externalId, t.source, t.order, t.url]),
+      techniques: catalog.techniques.map((t) => [t.id, t.name, t.url, t.parent, t.tactics, t.platforms, t.revoked, t.deprecated, t.revokedBy, t.source]),
+      tombstones: trust.tombstones,
+    }),
+  );
+
+  // Every name an entity goes by (rule slug, id and Sigma name, test guid, technique id,
+  // indicator key) → the entities it names, as `kind:key`.
+  const names = new Map<string, string[]>();
+  const nameAs = (name: string | undefined, ref: string) => {
+    if (!name) return;
+    const list = names.get(name);
+    if (!list) names.set(name, [ref]);
+    else if (!list.includes(ref)) list.push(ref);
+  };
+  for (const r of catalog.rules) for (const n of [r.slug, r.id, r.name]) nameAs(n, `r:${r.slug}`);
+  for (const t of catalog.tests) nameAs(t.guid, `t:${t.guid}`);
+  for (const t of catalog.techniques) nameAs(t.id, `x:${t.id}`);
+  for (const i of catalog.indicators) nameAs(i.key, `i:${i.key}`);
+  const digestOf: Record<string, (k: string) => string> = { r: rule, t: test, x: technique, i: indicator };
+  const tags = new Map<string, string>();
+  const tag = (ref: string) => {
+    let t = tags.get(ref);
+    if (t === undefined) tags.set(ref, (t = `${ref[0]}:${digestOf[ref[0]!]!(ref.slice(2))}`));
+    return t;
+  };
+  // Names are short (slugs, ids, guids); long indicator keys are named through `rule.indicators`
+  // only, which `rule` adds itself. Looking every long text up (sources, command lines) cost a second.
+  const NAME_MAX = 200;
+
+  /** Digests of the entities a value names, by whatever name it uses for them. */
+  const named = (value: unknown, into: Set<string>) =>
+    eachString(value, (s) => {
+      if (s.length > NAME_MAX) return;
+      const refs = names.get(s);
+      if (refs) for (const ref of refs) into.add(tag(ref));
+    });
+  const key = (kind: string, parts: unknown[], refs: Set<string>) => hash([global, kind, JSON.stringify(parts), ...[...refs].sort()].join('\n'));
+  /** A linked test's own technique (test rows print its id and name). */
+  const testTechnique = (guid: string, into: Set<string>) => {
+    const t = model.test(guid);
+    if (t) into.add(`x:${technique(t.technique)}`);
+  };
+
+  /** What a field page says of its field besides the rows. */
+  const fieldHead = (group: FieldGroup) => [group.segment, group.label, group.fields, group.rules, group.shared, group.indicators.length, group.sliceBits];
+
+  const ruleGroups = (r: CatalogRule) => [
+    model.ruleFacets.collection.find((g) => g.value === r.collection)?.slug ?? null,
+    model.logsourceOf(r)?.slug ?? null,
+    model.tags.filter((t) => r.tags.includes(t.tag)).map((t) => [t.tag, t.slug, t.target]),
+  ];
+
+  return {
+    rule(slug) {
+      const r = model.rule(slug);
+      const refs = new Set<string>();
+      const testLinks = trust.testLinksOfRule(slug);
+      const techniqueLinks = trust.techniqueLinksOfRule(slug);
+      const references = trust.referencesOfRule(slug);
+      const tombstone = trust.tombstone(slug);
+      named([r, testLinks, techniqueLinks, references, tombstone], refs);
+      for (const l of testLinks) testTechnique(l.test, refs);
+      for (const ref of r?.indicators ?? []) refs.add(tag(`i:${ref.key}`));
+      for (const id of r?.techniques ?? []) {
+        const parent = model.technique(id)?.parent;
+        if (parent) refs.add(`x:${technique(parent)}`);
+      }
+      return key('rule', [rule(slug), r ? ruleGroups(r) : null, testLinks, techniqueLinks, references, tombstone ?? null], refs);
+    },
+    removedRule(slug) {
+      const tombstone: Tombstone | undefined = trust.tombstone(slug);
+      const refs = new Set<string>();
+      named(tombstone, refs);
+      return key('removed', [tombstone ?? null], refs);
+    },
+    technique(id) {
+      const t = model.technique(id);
+      const refs = new Set<string>();
+      const ids = [id, ...(t?.subtechniques ?? [])];
+      const techniqueLinks = ids.map((x) => trust.techniqueLinksOfTechnique(x));
+      named([t, techniqueLinks], refs);
+      if (t?.revokedBy) refs.add(`x:${technique(t.revokedBy)}`);
+      // Tests are shown in full (with their linked rules) on pages with few of them.
+      const testLinks = (t?.tests ?? []).map((g) => trust.testLinksOfTest(g));
+      named(testLinks, refs);
+      return key('technique', [technique(id), techniqueLinks, testLinks], refs);
+    },
+    test(guid) {
+      const t = model.test(guid);
+      const refs = new Set<string>();
+      const testLinks = trust.testLinksOfTest(guid);
+      named([t, testLinks], refs);
+      return key('test', [test(guid), testLinks], refs);
+    },
+    indicator(k) {
+      const refs = new Set<string>();
+      named(model.indicator(k), refs);
+      return key('indicator', [indicator(k)], refs);
+    },
+    field(group) {
+      // Rows print each indicator and, for one used by a single rule, that rule's title.
+      const refs = new Set<string>();
+      named(group.indicators.map((i) => i.rules), refs);
+      return key('field', [fieldHead(group), group.indicators.map((i) => indicator(i.key))], refs);
+    },
+    fieldSlice(group, indicators) {
+      const refs = new Set<string>();
+      named(indicators.map((i) => i.rules), refs);
+      return key('field slice', [fieldHead(group), indicators.map((i) => indicator(i.key))], refs);
+    },
+  };
+}

@@ -1,0 +1,21 @@
+/**
+ * The layout's footer (src/layouts/Base.astro) is the one part of every page that changes with each
+ * commit of the rule repository: its provenance line names the commit and its date. Page cache
+ * keys leave the commit out (cache-keys.ts), or every commit would make every page new; instead
+ * the pages copied from the cache get this build's footer, taken from a page this build rendered.
+ * The footer is the same on every page and ends it, so the last `<footer class="foot">` of a page
+ * is the layout's own, whatever the page's content holds (which reaches it escaped, never as tags).
+ */
+const FOOTER = '<footer class="foot">';
+
+/** The page from its footer on (footer, `</body></html>`), or undefined when it has none. */
+export function footerOf(html: string): string | undefined {
+  const at = html.lastIndexOf(FOOTER);
+  return at < 0 ? undefined : html.slice(at);
+}
+
+/** The page with `footer` in place of its own; unchanged when it has none. */
+export function withFooter(html: string, footer: string): string {
+  const at = html.lastIndexOf(FOOTER);
+  return at < 0 ? html : html.slice(0, at) + footer;
+}

@@ -1,0 +1,181 @@
+/**
+ * Astro's incremental build through the atlas cache (scripts/site.ts, src/lib/site/cache-keys.ts,
+ * src/lib/cache/pages.ts), on a copy of the sample corpus: after one rule's title or one test's
+ * name changes, `atlas build --cache` copies the pages whose data did not change and renders the
+ * rest, and its output is byte for byte a cold `--no-cache` build of the same input. A damaged page
+ * cache is dropped, never published; `--no-cache` writes nothing outside --out.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { atlas, filesUnder, projectRoot, removeTemp, tempDir, treeHashes } from '../safety/helpers.ts';
+
+interface ApiRule {
+  title: string;
+  slug: string;
+  path: string;
+  url: string;
+  techniques: string[];
+  predictedTests?: string[];
+}
+interface ApiTest {
+  guid: string;
+  name: string;
+  technique: string;
+  url: string;
+  predicted?: string[];
+}
+
+let root: string;
+const cache = () => path.join(root, 'cache');
+
+/** Commits the Sigma folder (a git checkout, as in CI: every page's footer names its commit); returns the short hash. */
+function commit(message: string): string {
+  const git = (...args: string[]) => {
+    const run = spawnSync('git', args, {
+      cwd: path.join(root, 'sigma'),
+      encoding: 'utf8',
+      env: { ...process.env, GIT_AUTHOR_NAME: 'test', GIT_AUTHOR_EMAIL: 'test@example.org', GIT_COMMITTER_NAME: 'test', GIT_COMMITTER_EMAIL: 'test@example.org' },
+    });
+    expect(run.status, run.stderr).toBe(0);
+    return run.stdout.trim();
+  };
+  if (message === 'first') git('init', '-q');
+  git('add', '-A');
+  git('commit', '-q', '-m', message);
+  return git('rev-parse', 'HEAD').slice(0, 12);
+}
+
+function build(out: string, cached: boolean) {
+  const args = ['build', '--sigma', 'sigma', '--atomics', 'atomics', '--out', out, '--no-git', ...(cached ? ['--cache', 'cache'] : ['--no-cache'])];
+  const run = atlas(args, { cwd: root });
+  expect(run.status, run.stdout + run.stderr).toBe(0);
+  const m = /(\d+) of (\d+) keyed pages copied from the page cache/.exec(run.stdout);
+  return { stdout: run.stdout, stderr: run.stderr, reused: m ? Number(m[1]) : undefined, keyed: m ? Number(m[2]) : undefined };
+}
+
+const site = (name: string) => path.join(root, name);
+const page = (out: string, url: string) => readFileSync(path.join(site(out), url, 'index.html'), 'utf8');
+const api = <T>(out: string, file: string) => JSON.parse(readFileSync(path.join(site(out), 'api', file), 'utf8')) as T;
+
+/** Files whose bytes differ between two sites (present in both). */
+function changed(a: string, b: string): string[] {
+  const ha = treeHashes(site(a));
+  const hb = treeHashes(site(b));
+  return Object.keys(hb).filter((f) => ha[f] !== undefined && ha[f] !== hb[f]);
+}
+
+let edited: ApiRule;
+let renamed: ApiTest;
+let ruleOfRenamed: ApiRule;
+
+beforeAll(() => {
+  root = tempDir('incremental');
+  cpSync(path.join(projectRoot, 'rules'), path.join(root, 'sigma'), { recursive: true });
+  cpSync(path.join(projectRoot, 'atomics'), path.join(root, 'atomics'), { recursive: true });
+  commit('first');
+  const first = build('v1', true);
+  expect(first.reused).toBe(0);
+  expect(first.keyed).toBeGreaterThan(50);
+  const rules = api<ApiRule[]>('v1', 'rules.json');
+  const tests = api<ApiTest[]>('v1', 'tests.json');
+  // A rule alone in its file, with a technique and a test predicted to fire it: its title shows on all three kinds of page.
+  edited = rules.find((r) => r.techniques.length > 0 && (r.predictedTests?.length ?? 0) > 0 && rules.filter((o) => o.path === r.path).length === 1)!;
+  expect(edited).toBeDefined();
+  renamed = tests.find((t) => (t.predicted?.length ?? 0) > 0 && !edited.predictedTests!.includes(t.guid))!;
+  expect(renamed).toBeDefined();
+  ruleOfRenamed = rules.find((r) => r.slug === renamed.predicted![0])!;
+}, 300_000);
+
+afterAll(removeTemp);
+
+describe('atlas build with the page cache', { timeout: 300_000 }, () => {
+  test('nothing changed: every keyed page is copied, the output is the same', () => {
+    const again = build('v1-again', true);
+    expect(again.reused).toBe(again.keyed);
+    expect(treeHashes(site('v1-again'))).toEqual(treeHashes(site('v1')));
+  });
+
+  test("one rule's title changed: its pages re-rendered, the rest copied; identical to a cold build", () => {
+    const file = path.join(root, 'sigma', edited.path);
+    const text = readFileSync(file, 'utf8');
+    const newTitle = `${edited.title} Edited Title`;
+    writeFileSync(file, text.replace(`title: ${edited.title}\n`, `title: ${newTitle}\n`));
+    const head = commit('second');
+    const warm = build('v2', true);
+    build('v2-cold', false);
+    expect(treeHashes(site('v2'))).toEqual(treeHashes(site('v2-cold')));
+
+    // Pages were copied, and not all of them.
+    expect(warm.reused).toBeGreaterThan(0);
+    expect(warm.reused).toBeLessThan(warm.keyed!);
+    // The rule's page and the pages showing its title changed.
+    const technique = api<{ id: string; url: string }[]>('v2', 'techniques.json').find((t) => t.id === edited.techniques[0])!;
+    const tests = api<ApiTest[]>('v2', 'tests.json').filter((t) => edited.predictedTests!.includes(t.guid));
+    const diff = changed('v1', 'v2');
+    for (const url of [edited.url, technique.url, ...tests.map((t) => t.url)]) {
+      expect(page('v2', url)).toContain(newTitle);
+      expect(diff).toContain(path.join(url.replace(/^\//, ''), 'index.html'));
+    }
+    // A page that does not show the rule was copied as it was, but for the footer naming the new commit.
+    const untouched = api<ApiRule[]>('v2', 'rules.json').find((r) => r.slug !== edited.slug && !page('v1', r.url).includes(edited.title))!;
+    const body = (html: string) => html.slice(0, html.lastIndexOf('<footer class="foot">'));
+    expect(body(page('v2', untouched.url))).toBe(body(page('v1', untouched.url)));
+    expect(page('v1', untouched.url)).not.toContain(`commit ${head}`);
+    expect(page('v2', untouched.url)).toContain(`commit ${head}`);
+  });
+
+  test("one test's name changed: the rule pages listing it re-rendered; identical to a cold build", () => {
+    const file = path.join(root, 'atomics', renamed.technique, `${renamed.technique}.yaml`);
+    const text = readFileSync(file, 'utf8');
+    const newName = `${renamed.name} Renamed`;
+    expect(text).toContain(`- name: ${renamed.name}\n`);
+    writeFileSync(file, text.replace(`- name: ${renamed.name}\n`, `- name: ${newName}\n`));
+    const warm = build('v3', true);
+    build('v3-cold', false);
+    expect(treeHashes(site('v3'))).toEqual(treeHashes(site('v3-cold')));
+    expect(warm.reused).toBeGreaterThan(0);
+    expect(warm.reused).toBeLessThan(warm.keyed!);
+    expect(page('v2', ruleOfRenamed.url)).not.toContain(newName);
+    expect(page('v3', ruleOfRenamed.url)).toContain(newName);
+  });
+
+  test('a damaged page copy, a deleted one, a damaged manifest: dropped, the output is still the cold one', () => {
+    const copies = path.join(cache(), 'astro', 'dist');
+    const pages = filesUnder(copies).filter((f) => f.endsWith('.html'));
+    expect(pages.length).toBeGreaterThan(50);
+    // Another page's bytes in place of this one's: Astro alone would publish them.
+    writeFileSync(path.join(copies, pages[0]!), readFileSync(path.join(copies, pages[1]!)));
+    const damaged = build('v4', true);
+    expect(damaged.stderr).toMatch(/cache: .*astro is damaged \(.* does not match its record\)/);
+    expect(damaged.reused).toBe(0);
+    expect(treeHashes(site('v4'))).toEqual(treeHashes(site('v3-cold')));
+
+    rmSync(path.join(copies, pages[2]!));
+    const deleted = build('v5', true);
+    expect(deleted.stderr).toMatch(/cache: .*astro is damaged \(.* is missing\)/);
+    expect(treeHashes(site('v5'))).toEqual(treeHashes(site('v3-cold')));
+
+    writeFileSync(path.join(cache(), 'astro', 'incremental-build.json'), '{"version":1,');
+    const manifest = build('v6', true);
+    expect(manifest.stderr).toMatch(/cache: .*astro is damaged/);
+    expect(treeHashes(site('v6'))).toEqual(treeHashes(site('v3-cold')));
+
+    // Rebuilt whole: the next build copies everything again.
+    const healed = build('v7', true);
+    expect(healed.stderr).not.toMatch(/damaged/);
+    expect(healed.reused).toBe(healed.keyed);
+    expect(treeHashes(site('v7'))).toEqual(treeHashes(site('v3-cold')));
+  });
+
+  test('--no-cache writes nothing outside --out', () => {
+    const before = { here: readdirSync(root).sort(), cache: treeHashes(cache()), project: readdirSync(path.join(projectRoot, '.cache')).sort() };
+    build('v8', false);
+    expect(readdirSync(root).sort()).toEqual([...before.here, 'v8'].sort());
+    expect(treeHashes(cache())).toEqual(before.cache);
+    expect(readdirSync(path.join(projectRoot, '.cache')).sort()).toEqual(before.project);
+    // Astro makes its default cacheDir (empty) in the tool's own folder, as it did before; nothing goes in it.
+    expect(filesUnder(path.join(projectRoot, 'node_modules', '.astro'))).toEqual([]);
+  });
+});
