@@ -28,6 +28,16 @@ const predicted = (catalog: Catalog) => catalog.tests.map((t) => [t.guid, t.pred
 const ruleA = (catalog: Catalog) => catalog.rules.find((r) => r.id === 'aaaaaaaa-0000-4000-8000-000000000001')!;
 
 describe('predictions with the cache', () => {
+  it('work with no rule at all: the tests keep their notes, as without the cache', async () => {
+    corpus.remove();
+    corpus = makeCorpus({});
+    const uncached = JSON.stringify((await build(undefined)).catalog);
+    const cold = await build(cacheDir);
+    expect(cold.catalog.rules).toHaveLength(0);
+    expect(JSON.stringify(cold.catalog)).toBe(uncached);
+    expect(JSON.stringify((await build(cacheDir)).catalog)).toBe(uncached);
+  });
+
   it('are evaluated once, then read back, the same as without the cache', async () => {
     const uncached = JSON.stringify((await build(undefined)).catalog);
     const cold = await build(cacheDir);

@@ -105,7 +105,8 @@ export function predictCached(
 
   const evaluate = (byHash: Map<string, RuleInput>, against: Map<string, TestInput>, fresh: boolean) => {
     if (fresh) for (const h of byHash.keys()) hitsOf.set(h, new Map());
-    if (byHash.size === 0) return;
+    // With no rule to run, tests not seen before still need their notes (a build of zero rules has only those).
+    if (byHash.size === 0 && [...against.keys()].every((h) => notesOf.has(h))) return;
     const ruleBySlug = new Map([...byHash].map(([h, r]) => [r.slug, h]));
     // Predictions name their test by guid: tests sharing a guid (a duplicate, reported by the loader) go in separate runs.
     for (let left = [...against]; left.length > 0; ) {
