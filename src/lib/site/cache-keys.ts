@@ -77,6 +77,8 @@ function buildKeys(model: SiteModel): PageKeys {
   const global = hash(
     JSON.stringify({
       version: KEY_VERSION,
+      // Sorting (localeCompare) and number formatting follow the runtime's ICU data.
+      runtime: [process.versions.node, process.versions.icu ?? ''],
       base: process.env.ATLAS_BASE ?? '',
       site: process.env.ATLAS_SITE ?? '',
       title: catalog.title,
