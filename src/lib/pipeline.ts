@@ -250,9 +250,9 @@ export async function runBuild(options: BuildRun, log: Log = () => {}, timings: 
   for (const line of await recoverLeftovers(out)) log(`output   ${line}`);
   const staging = stagingBeside(out);
   const release = cleanUpOnSignal(staging);
+  // The predictions cache is saved after the site: saved before, its 16 MB section raised the peak memory of Astro's render.
+  let saveCache: (() => Promise<unknown>) | undefined;
   try {
-    // The predictions cache is saved after the site: saved before, its 16 MB section raised the peak memory of Astro's render.
-    let saveCache: (() => Promise<unknown>) | undefined;
     const catalog = await runCatalog({ ...options, deferCacheSave: (save) => (saveCache = save) }, log, timings);
     if (catalog.rules.length === 0 && !options.allowEmpty) {
       throw new InputError(
@@ -261,11 +261,16 @@ export async function runBuild(options: BuildRun, log: Log = () => {}, timings: 
     }
     await writeOutputs(catalog, { dir: staging.site, out: options.out, work: staging.work, renderSite: options.renderSite, siteUrl: options.siteUrl }, log, timings);
     await saveCache?.();
+    saveCache = undefined;
     const t = performance.now();
     await publish(staging, options.version);
     timings.publish = (performance.now() - t) / 1000;
     log(`publish  ${out} (${timings.publish.toFixed(2)} s)`);
     return catalog;
+  } catch (error) {
+    // A build that fails after predicting (an unreachable --previous, a page that does not render) keeps its predictions for the next.
+    await saveCache?.().catch(() => {});
+    throw error;
   } finally {
     await removeStaging(staging);
     release();

@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Catalog } from '../../src/lib/catalog/types.ts';
-import { runCatalog } from '../../src/lib/pipeline.ts';
+import { runBuild, runCatalog } from '../../src/lib/pipeline.ts';
 import { ATOMICS_FILES, ATOMIC_TESTS, GUID, RULES, makeCorpus, techniqueYaml, type Corpus } from './corpus.ts';
 
 let corpus: Corpus;
@@ -74,5 +74,17 @@ describe('predictions with the cache', () => {
     await build(cacheDir);
     corpus.write('atomics/T1003.001/src/helper.ps1', 'Write-Output 1');
     expect((await build(cacheDir)).predict).toMatch(/evaluated 0 rules and 3 tests not in the cache/);
+  });
+});
+
+describe('a build that fails after predicting', () => {
+  it('keeps its predictions in the cache (an unreachable --previous)', async () => {
+    const out = path.join(cacheDir, 'out');
+    const cache = path.join(cacheDir, 'cache');
+    const run = runBuild({ sigma: [corpus.sigma], atomics: corpus.atomics, cache, out, version: 'test', previous: 'http://127.0.0.1:9/' });
+    await expect(run).rejects.toThrow();
+    expect(existsSync(path.join(cache, 'sigma.v8'))).toBe(true);
+    expect(existsSync(path.join(cache, 'predictions.v8'))).toBe(true);
+    expect(existsSync(out)).toBe(false);
   });
 });
