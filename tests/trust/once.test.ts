@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { withPredictions } from '../../src/lib/catalog/predictions.ts';
 import type { Catalog } from '../../src/lib/catalog/types.ts';
 import { toJson } from '../../src/lib/catalog/write.ts';
@@ -13,7 +13,14 @@ import type { Prediction } from '../../src/lib/predict/predict.ts';
 import { loadCatalog, writeSiteCatalog } from '../../src/lib/site/catalog.ts';
 import { buildModel } from '../../src/lib/site/model.ts';
 import { gapItems } from '../../src/lib/site/trust-views.ts';
+import { writeOutputs } from '../../src/lib/pipeline.ts';
 import { analyzeTrust } from '../../src/lib/trust/analyze.ts';
+
+// Counts the derivations: the pipeline's, and any a reader might add.
+vi.mock('../../src/lib/trust/analyze.ts', async (original) => {
+  const actual = await original<typeof import('../../src/lib/trust/analyze.ts')>();
+  return { ...actual, analyzeTrust: vi.fn(actual.analyzeTrust) };
+});
 import { fixtureCatalog } from '../site/fixture-site.ts';
 
 const read = () => JSON.parse(readFileSync(fixtureCatalog, 'utf8')) as Catalog;
@@ -73,5 +80,28 @@ describe('stages after the catalog', () => {
     expect(after.tests[0]!.predicted).toEqual([rule.slug]);
     expect(after.tests[0]!.payloadNotes).toEqual(['payload not available: x']);
     expect(after.rules[0]!.predictedTests).toEqual([test.guid]);
+  });
+});
+
+describe('a build', () => {
+  it('derives the trust data once: the pages (site model), the redirect pages and api/ read it', async () => {
+    const derive = vi.mocked(analyzeTrust);
+    derive.mockClear();
+    const dir = path.join(work, 'out');
+    const { writeRedirects } = await import('../../src/lib/site/redirects.ts');
+    await writeOutputs(read(), {
+      dir,
+      out: dir,
+      work: path.join(work, 'work'),
+      // What scripts/site.ts does with the data file, without Astro: the model the pages read, and the redirect pages.
+      renderSite: async (catalogFile, outDir) => {
+        const site = loadCatalog(catalogFile);
+        buildModel(site);
+        await writeRedirects(outDir, [...site.trust.redirects, ...site.trust.pageRedirects], '/');
+        return { pages: 0 };
+      },
+    });
+    expect(derive).toHaveBeenCalledTimes(1);
+    expect(readFileSync(path.join(dir, 'api', 'redirects.json'), 'utf8').length).toBeGreaterThan(2);
   });
 });
