@@ -15,15 +15,18 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, linkSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { open, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { crc32 } from 'node:zlib';
 import { makeFolders } from '../folders.ts';
 import { isAlive } from '../output/staging.ts';
 
 const RECORD = 'atlas-check.json';
 const MANIFEST = 'incremental-build.json';
+/** Astro's page copies (incremental.js INCREMENTAL_OUTPUT_DIR). */
+const COPIES = 'dist';
 const RECORD_VERSION = 1;
 
 interface FileSum {
@@ -51,8 +54,10 @@ export interface PageCache {
   reusable: boolean;
   /** Files checked against the record. */
   checked: number;
-  /** Records the folder after a successful build; returns how many keyed pages Astro copied instead of rendering, and their files. */
-  seal(): Promise<{ keyed: number; reused: number; files: string[] }>;
+  /**
+   * Records the folder after a successful build, first deleting page copies its manifest no longer
+   * points to; returns how many copies it deleted, how many keyed pages Astro copied instead of rendering, and their files. */
+  seal(): Promise<{ keyed: number; reused: number; files: string[]; pruned: number }>;
   /** Lets other builds use the folder. */
   release(): Promise<void>;
 }
@@ -275,6 +280,8 @@ export async function openPageCache(dir: string, log: (line: string) => void): P
       checked: sums.size,
       release,
       async seal() {
+        const next = readJson<AstroManifest>(path.join(dir, MANIFEST));
+        const pruned = await pruneCopies(dir, next);
         const files: Record['files'] = {};
         for await (const file of walk(dir)) {
           if (file === RECORD) continue;
@@ -285,13 +292,52 @@ export async function openPageCache(dir: string, log: (line: string) => void): P
           files[file] = known && known.size === s.size && known.mtimeMs === s.mtimeMs ? known : await crcOfFile(full);
         }
         await writeFile(path.join(dir, RECORD), JSON.stringify({ version: RECORD_VERSION, files } satisfies Record));
-        return reuseCount(previous, readJson<AstroManifest>(path.join(dir, MANIFEST)));
+        return { ...reuseCount(previous, next), pruned };
       },
     };
   } catch (error) {
     await release();
     throw error;
   }
+}
+
+/**
+ * Deletes the files under `<dir>/dist` that no entry of Astro's new manifest points to, and the
+ * folders that leaves empty. Astro prunes copies itself only against a manifest it accepted: when
+ * the config or lockfile hash changed, it starts afresh and the old copies would stay (and be
+ * checked) forever. Without a manifest nothing is deleted. Returns how many files went.
+ */
+async function pruneCopies(dir: string, manifest: AstroManifest | undefined): Promise<number> {
+  const dist = path.join(dir, COPIES);
+  if (!manifest?.routes || !existsSync(dist)) return 0;
+  // outputFile is a URL path relative to the output (`rules/c%20d/index.html`), resolved as Astro does (incremental.js getCachedOutputFile).
+  const base = pathToFileURL(dist + path.sep);
+  const wanted = new Set<string>();
+  for (const route of Object.values(manifest.routes)) {
+    for (const entry of Object.values(route.paths ?? {})) {
+      if (typeof entry.outputFile === 'string') wanted.add(fileURLToPath(new URL(entry.outputFile, base)));
+    }
+  }
+  let pruned = 0;
+  for await (const file of walk(dist)) {
+    const full = path.join(dist, file);
+    if (wanted.has(full)) continue;
+    await rm(full, { force: true });
+    pruned++;
+  }
+  if (pruned) await removeEmptyFolders(dist);
+  return pruned;
+}
+
+/** Removes the empty folders under `dir` (not `dir` itself); returns whether `dir` is empty after. */
+async function removeEmptyFolders(dir: string): Promise<boolean> {
+  let empty = true;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory() && (await removeEmptyFolders(full))) await rmdir(full);
+    else empty = false;
+  }
+  return empty;
 }
 
 /** Keyed pages of this build, and how many of them Astro could copy (the same test as its canSkip). */
