@@ -95,6 +95,14 @@ describe('page cache lock', () => {
     await cache!.release();
   });
 
+  test('a bare-pid lock (the older format) naming this process is stale: this process does not hold it', async () => {
+    const dir = cacheDir();
+    writeFileSync(lockOf(dir), String(process.pid));
+    const cache = await openPageCache(dir, quiet);
+    expect(cache).toBeDefined();
+    await cache!.release();
+  });
+
   test('a lock whose pid now belongs to a process started later (pid reuse) is stale', async () => {
     const dir = cacheDir();
     writeFileSync(lockOf(dir), JSON.stringify({ pid: process.ppid, host: os.hostname(), nonce: 'x', start: startOf(process.ppid) + 1 }));
