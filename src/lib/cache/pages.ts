@@ -9,18 +9,24 @@
  *   file, or no record, and the folder is removed whole with one warning line (every page is
  *   rendered and the cache is written afresh). The record is removed before Astro runs, so a
  *   build that dies midway leaves a folder the next build will not trust;
- * - one build at a time uses the folder (`astro.lock` beside it, holding the pid): a second
- *   concurrent build renders every page and leaves the cache alone.
+ * - one build at a time uses the folder (`astro.lock` beside it, naming its holder: pid, host,
+ *   process start time, nonce): a second concurrent build renders every page and leaves the cache
+ *   alone.
  */
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { open, readdir, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { existsSync, linkSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { open, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { crc32 } from 'node:zlib';
 import { makeFolders } from '../folders.ts';
 import { isAlive } from '../output/staging.ts';
 
 const RECORD = 'atlas-check.json';
 const MANIFEST = 'incremental-build.json';
+/** Astro's page copies (incremental.js INCREMENTAL_OUTPUT_DIR). */
+const COPIES = 'dist';
 const RECORD_VERSION = 1;
 
 interface FileSum {
@@ -48,8 +54,10 @@ export interface PageCache {
   reusable: boolean;
   /** Files checked against the record. */
   checked: number;
-  /** Records the folder after a successful build; returns how many keyed pages Astro copied instead of rendering, and their files. */
-  seal(): Promise<{ keyed: number; reused: number; files: string[] }>;
+  /**
+   * Records the folder after a successful build, first deleting page copies its manifest no longer
+   * points to; returns how many copies it deleted, how many keyed pages Astro copied instead of rendering, and their files. */
+  seal(): Promise<{ keyed: number; reused: number; files: string[]; pruned: number }>;
   /** Lets other builds use the folder. */
   release(): Promise<void>;
 }
@@ -97,26 +105,123 @@ function readJson<T>(file: string): T | undefined {
   }
 }
 
-/** Takes `<dir>.lock` (or a stale one whose process is gone); false when a live build holds it. */
-function lock(file: string): boolean {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      writeFileSync(file, String(process.pid), { flag: 'wx' });
-      return true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return false;
-      let pid: number;
-      try {
-        pid = Number(readFileSync(file, 'utf8').trim());
-      } catch {
-        continue;
-      }
-      if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) return false;
-      // Removed and retaken (wx) rather than overwritten: of two builds finding it stale, one wins.
-      rmSync(file, { force: true });
-    }
+/**
+ * Who holds the lock: pid, host, the process's start time (clock ticks since boot, /proc on
+ * Linux) and a nonce per open. A pid alone is not an identity: CI containers restart with low
+ * pids, so a lock's pid can be alive again as an unrelated process (or as this one).
+ */
+interface Holder {
+  pid: number;
+  host: string;
+  start?: number;
+  nonce: string;
+}
+
+/**
+ * A lock older than this is stale whoever holds it (a build runs for minutes): the bound for what
+ * cannot be checked — a holder on another host, a live pid without /proc, a reused pid.
+ */
+const LOCK_MAX_AGE_MS = 6 * 3600_000;
+/** An unreadable lock is a build of an older version between creating and writing it (or a crash there). */
+const LOCK_UNREADABLE_AGE_MS = 10 * 60_000;
+/** Nonces of the locks this process holds now (two opens in one process must not take each other's). */
+const heldHere = new Set<string>();
+
+/** Start time of a process in clock ticks since boot (field 22 of /proc/<pid>/stat); undefined without /proc. */
+function startTicks(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const start = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    return Number.isInteger(start) ? start : undefined;
+  } catch {
+    return undefined;
   }
-  return false;
+}
+
+function parseHolder(text: string): Holder | undefined {
+  if (/^\d+$/.test(text.trim())) return { pid: Number(text.trim()), host: hostname(), nonce: '' }; // the older bare-pid lock
+  try {
+    const h = JSON.parse(text) as Holder;
+    return Number.isInteger(h?.pid) && typeof h.host === 'string' && typeof h.nonce === 'string' ? h : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a lock with this content and age can be taken over. */
+function isStale(text: string, ageMs: number): boolean {
+  const holder = parseHolder(text);
+  if (!holder) return ageMs > LOCK_UNREADABLE_AGE_MS;
+  if (ageMs > LOCK_MAX_AGE_MS) return true;
+  if (holder.host !== hostname()) return false;
+  if (holder.pid === process.pid) return !heldHere.has(holder.nonce);
+  if (holder.pid <= 0 || !isAlive(holder.pid)) return true;
+  const start = startTicks(holder.pid);
+  return holder.start !== undefined && start !== undefined && start !== holder.start;
+}
+
+function readLock(file: string): { text: string; ageMs: number } | undefined {
+  try {
+    const ageMs = Date.now() - statSync(file).mtimeMs;
+    return { text: readFileSync(file, 'utf8'), ageMs };
+  } catch {
+    return undefined; // gone meanwhile
+  }
+}
+
+/**
+ * Takes `<dir>.lock`, or a stale one; returns its content, or undefined when a live build holds it.
+ * The content is written to a temp file first and linked into place, so a reader never sees a
+ * lock without its holder. A stale lock is renamed aside (to a name only this open uses) and
+ * looked at again: if what was moved is not what was judged stale, another build took the lock
+ * in between, and it is put back.
+ */
+function lock(file: string): string | undefined {
+  const holder: Holder = { pid: process.pid, host: hostname(), start: startTicks(process.pid), nonce: randomBytes(8).toString('hex') };
+  const text = JSON.stringify(holder);
+  const temp = `${file}.${holder.pid}-${holder.nonce}.tmp`;
+  const aside = `${file}.${holder.pid}-${holder.nonce}.stale`;
+  writeFileSync(temp, text);
+  try {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        linkSync(temp, file);
+        heldHere.add(holder.nonce);
+        return text;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return undefined;
+      }
+      const found = readLock(file);
+      if (!found) continue;
+      if (!isStale(found.text, found.ageMs)) return undefined;
+      try {
+        renameSync(file, aside);
+      } catch {
+        continue; // another build moved it first
+      }
+      const moved = readFileSync(aside, 'utf8');
+      if (moved !== found.text) {
+        try {
+          linkSync(aside, file);
+        } catch {
+          // A third build took the lock meanwhile; the one moved aside is left for its holder to find gone.
+        }
+        rmSync(aside, { force: true });
+        return undefined;
+      }
+      rmSync(aside, { force: true });
+    }
+    return undefined;
+  } finally {
+    rmSync(temp, { force: true });
+  }
+}
+
+/** Removes the lock if it is still the one `lock` wrote. */
+async function unlock(file: string, text: string): Promise<void> {
+  heldHere.delete((JSON.parse(text) as Holder).nonce);
+  const now = await readFile(file, 'utf8').catch(() => undefined);
+  if (now === text) await rm(file, { force: true });
 }
 
 /** Why the folder cannot be trusted, or undefined when every file matches the record. */
@@ -146,12 +251,13 @@ async function check(dir: string): Promise<{ problem?: string; sums: Map<string,
 export async function openPageCache(dir: string, log: (line: string) => void): Promise<PageCache | undefined> {
   makeFolders(path.dirname(dir));
   const lockFile = `${dir}.lock`;
-  if (!lock(lockFile)) {
+  const held = lock(lockFile);
+  if (held === undefined) {
     log(`site: the page cache ${dir} is in use by another build: every page is rendered, the cache is left as it is`);
     return undefined;
   }
   const release = async () => {
-    await rm(lockFile, { force: true });
+    await unlock(lockFile, held);
   };
   try {
     let sums = new Map<string, FileSum>();
@@ -174,6 +280,8 @@ export async function openPageCache(dir: string, log: (line: string) => void): P
       checked: sums.size,
       release,
       async seal() {
+        const next = readJson<AstroManifest>(path.join(dir, MANIFEST));
+        const pruned = await pruneCopies(dir, next);
         const files: Record['files'] = {};
         for await (const file of walk(dir)) {
           if (file === RECORD) continue;
@@ -184,13 +292,52 @@ export async function openPageCache(dir: string, log: (line: string) => void): P
           files[file] = known && known.size === s.size && known.mtimeMs === s.mtimeMs ? known : await crcOfFile(full);
         }
         await writeFile(path.join(dir, RECORD), JSON.stringify({ version: RECORD_VERSION, files } satisfies Record));
-        return reuseCount(previous, readJson<AstroManifest>(path.join(dir, MANIFEST)));
+        return { ...reuseCount(previous, next), pruned };
       },
     };
   } catch (error) {
     await release();
     throw error;
   }
+}
+
+/**
+ * Deletes the files under `<dir>/dist` that no entry of Astro's new manifest points to, and the
+ * folders that leaves empty. Astro prunes copies itself only against a manifest it accepted: when
+ * the config or lockfile hash changed, it starts afresh and the old copies would stay (and be
+ * checked) forever. Without a manifest nothing is deleted. Returns how many files went.
+ */
+async function pruneCopies(dir: string, manifest: AstroManifest | undefined): Promise<number> {
+  const dist = path.join(dir, COPIES);
+  if (!manifest?.routes || !existsSync(dist)) return 0;
+  // outputFile is a URL path relative to the output (`rules/c%20d/index.html`), resolved as Astro does (incremental.js getCachedOutputFile).
+  const base = pathToFileURL(dist + path.sep);
+  const wanted = new Set<string>();
+  for (const route of Object.values(manifest.routes)) {
+    for (const entry of Object.values(route.paths ?? {})) {
+      if (typeof entry.outputFile === 'string') wanted.add(fileURLToPath(new URL(entry.outputFile, base)));
+    }
+  }
+  let pruned = 0;
+  for await (const file of walk(dist)) {
+    const full = path.join(dist, file);
+    if (wanted.has(full)) continue;
+    await rm(full, { force: true });
+    pruned++;
+  }
+  if (pruned) await removeEmptyFolders(dist);
+  return pruned;
+}
+
+/** Removes the empty folders under `dir` (not `dir` itself); returns whether `dir` is empty after. */
+async function removeEmptyFolders(dir: string): Promise<boolean> {
+  let empty = true;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory() && (await removeEmptyFolders(full))) await rmdir(full);
+    else empty = false;
+  }
+  return empty;
 }
 
 /** Keyed pages of this build, and how many of them Astro could copy (the same test as its canSkip). */
