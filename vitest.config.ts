@@ -11,7 +11,13 @@ const fixtureSite = './tests/setup/fixture-site.ts';
 /** Test files that read the full corpus in ../shared/corpus. */
 const corpus = ['tests/corpus/**/*.test.ts', 'tests/predict/corpus.test.ts', 'tests/atomic/corpus.test.ts', 'tests/sigma/corpus-conditions.test.ts'];
 /** Test files that run Astro builds of this project (they share its .astro folder: one at a time). */
-const builds = ['tests/full/**/*.test.ts', 'tests/hostile/site.test.ts', 'tests/observed/cli.test.ts', 'tests/safety/site-build.test.ts', 'tests/site/incremental-build.test.ts'];
+const builds = [
+  'tests/full/**/*.test.ts',
+  'tests/hostile/site.test.ts',
+  'tests/observed/cli.test.ts',
+  'tests/safety/site-build.test.ts',
+  'tests/site/incremental-build.test.ts',
+];
 /** Fault injection: dozens of killed CLI runs (slow, so with the full tests). */
 const faults = ['tests/safety/publish-faults.test.ts'];
 const browser = ['tests/browser/**/*.test.ts'];

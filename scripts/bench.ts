@@ -57,10 +57,14 @@ function countPages(dir: string): number {
 }
 
 const corpusArgs = [
-  '--sigma', path.join(corpus, 'sigma'),
-  '--atomics', path.join(corpus, 'atomic-red-team', 'atomics'),
-  '--attack', path.join(corpus, 'attack', 'enterprise-attack.json'),
-  '--payloads', path.join(corpus, 'payloads'),
+  '--sigma',
+  path.join(corpus, 'sigma'),
+  '--atomics',
+  path.join(corpus, 'atomic-red-team', 'atomics'),
+  '--attack',
+  path.join(corpus, 'attack', 'enterprise-attack.json'),
+  '--payloads',
+  path.join(corpus, 'payloads'),
 ];
 
 function main(): void {
@@ -78,8 +82,14 @@ function main(): void {
     const runs = [0, 1, 2].map(() => runAtlas(['catalog', ...corpusArgs, '--out', out, '--no-cache']));
     const best = runs.reduce((a, b) => (a.stages.total <= b.stages.total ? a : b));
     results.catalog = { runs: runs.length, best, stageSeconds: best.stages };
-    console.log(`catalog  best of ${runs.length}: catalog stages ${best.stages.catalogTotal.toFixed(2)} s, process ${best.wallSeconds.toFixed(2)} s wall, peak RSS ${best.maxRssMiB.toFixed(0)} MiB`);
-    console.log(`         stages: ${Object.entries(best.stages).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join(', ')}`);
+    console.log(
+      `catalog  best of ${runs.length}: catalog stages ${best.stages.catalogTotal.toFixed(2)} s, process ${best.wallSeconds.toFixed(2)} s wall, peak RSS ${best.maxRssMiB.toFixed(0)} MiB`,
+    );
+    console.log(
+      `         stages: ${Object.entries(best.stages)
+        .map(([k, v]) => `${k} ${v.toFixed(2)} s`)
+        .join(', ')}`,
+    );
   }
 
   if (want('site')) {
@@ -90,7 +100,10 @@ function main(): void {
     const search = existsSync(pagefind) ? dirSize(pagefind) : { bytes: 0, files: 0 };
     const rulePages = path.join(out, 'rules');
     const ruleSizes = existsSync(rulePages)
-      ? readdirSync(rulePages).map((d) => path.join(rulePages, d, 'index.html')).filter(existsSync).map((f) => statSync(f).size)
+      ? readdirSync(rulePages)
+          .map((d) => path.join(rulePages, d, 'index.html'))
+          .filter(existsSync)
+          .map((f) => statSync(f).size)
       : [];
     const site = {
       wallSeconds: run.wallSeconds,
@@ -104,11 +117,19 @@ function main(): void {
       pageSizes: pageSizes(out),
     };
     results.site = site;
-    console.log(`site     cold build ${site.wallSeconds.toFixed(1)} s wall, peak RSS ${site.maxRssMiB.toFixed(0)} MiB, ${site.pages} pages, ${site.outputMiB.toFixed(1)} MiB output (${site.outputFiles} files), search index ${site.searchIndexMiB.toFixed(1)} MiB`);
+    console.log(
+      `site     cold build ${site.wallSeconds.toFixed(1)} s wall, peak RSS ${site.maxRssMiB.toFixed(0)} MiB, ${site.pages} pages, ${site.outputMiB.toFixed(1)} MiB output (${site.outputFiles} files), search index ${site.searchIndexMiB.toFixed(1)} MiB`,
+    );
     if (site.rulePageKiB) console.log(`         rule page HTML: median ${site.rulePageKiB.median.toFixed(1)} KiB, max ${site.rulePageKiB.max.toFixed(1)} KiB`);
     const ps = site.pageSizes;
-    console.log(`         page HTML: median ${ps.medianKiB.toFixed(1)} KiB, max ${ps.maxKiB.toFixed(1)} KiB (${ps.largest}); over 50 KB ${ps.over50k}, 100 KB ${ps.over100k}, 200 KB ${ps.over200k}, 500 KB ${ps.over500k}`);
-    console.log(`         stages: ${Object.entries(run.stages).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join(', ')}`);
+    console.log(
+      `         page HTML: median ${ps.medianKiB.toFixed(1)} KiB, max ${ps.maxKiB.toFixed(1)} KiB (${ps.largest}); over 50 KB ${ps.over50k}, 100 KB ${ps.over100k}, 200 KB ${ps.over200k}, 500 KB ${ps.over500k}`,
+    );
+    console.log(
+      `         stages: ${Object.entries(run.stages)
+        .map(([k, v]) => `${k} ${v.toFixed(2)} s`)
+        .join(', ')}`,
+    );
   }
 
   if (want('incremental')) results.incremental = incremental(out);
@@ -129,7 +150,10 @@ function incremental(out: string) {
   cpSync(path.join(corpus, 'sigma'), sigma, { recursive: true });
   const args = ['catalog', '--sigma', sigma, ...corpusArgs.slice(2), '--out', out, '--cache', path.join(work, 'cache')];
   const best = (runs: RunReport[]) => runs.reduce((a, b) => (a.stages.catalogTotal <= b.stages.catalogTotal ? a : b));
-  const rules = readdirSync(path.join(sigma, 'rules'), { recursive: true }).map(String).filter((f) => f.endsWith('.yml')).sort();
+  const rules = readdirSync(path.join(sigma, 'rules'), { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.yml'))
+    .sort();
   const edited = path.join(sigma, 'rules', rules[Math.floor(rules.length / 2)]);
   const original = readFileSync(edited, 'utf8');
   try {
@@ -164,7 +188,10 @@ function regeneration(out: string) {
   cpSync(path.join(corpus, 'sigma'), sigma, { recursive: true });
   rmSync(out, { recursive: true, force: true });
   const args = ['build', '--sigma', sigma, ...corpusArgs.slice(2), '--out', out, '--cache', path.join(work, 'cache')];
-  const rules = readdirSync(path.join(sigma, 'rules'), { recursive: true }).map(String).filter((f) => f.endsWith('.yml')).sort();
+  const rules = readdirSync(path.join(sigma, 'rules'), { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.yml'))
+    .sort();
   const edited = path.join(sigma, 'rules', rules[Math.floor(rules.length / 2)]);
   try {
     const cold = runAtlas(args);
@@ -173,14 +200,23 @@ function regeneration(out: string) {
     const ratio = changed.wallSeconds / cold.wallSeconds;
     const reuse = /(\d+) of (\d+) keyed pages copied/.exec(changed.stdout);
     const pagesReused = reuse ? { reused: Number(reuse[1]), keyed: Number(reuse[2]) } : undefined;
-    console.log(`regeneration cold build ${cold.wallSeconds.toFixed(1)} s wall (site ${(cold.stages.site ?? 0).toFixed(1)} s), peak RSS ${cold.maxRssMiB.toFixed(0)} MiB`);
-    console.log(`             one rule changed ${changed.wallSeconds.toFixed(1)} s wall (site ${(changed.stages.site ?? 0).toFixed(1)} s), peak RSS ${changed.maxRssMiB.toFixed(0)} MiB`);
+    console.log(
+      `regeneration cold build ${cold.wallSeconds.toFixed(1)} s wall (site ${(cold.stages.site ?? 0).toFixed(1)} s), peak RSS ${cold.maxRssMiB.toFixed(0)} MiB`,
+    );
+    console.log(
+      `             one rule changed ${changed.wallSeconds.toFixed(1)} s wall (site ${(changed.stages.site ?? 0).toFixed(1)} s), peak RSS ${changed.maxRssMiB.toFixed(0)} MiB`,
+    );
     console.log(`             ratio ${(ratio * 100).toFixed(0)}% of cold (site and search included)`);
-    for (const [name, run] of [['cold', cold], ['one rule changed', changed]] as const) {
+    for (const [name, run] of [
+      ['cold', cold],
+      ['one rule changed', changed],
+    ] as const) {
       const s = run.stages;
       const catalogStages = s.catalogTotal ?? 0;
       const other = run.wallSeconds - catalogStages - (s.predict ?? 0) - (s.site ?? 0);
-      console.log(`             ${name}: catalog stages ${catalogStages.toFixed(1)} s, predict ${(s.predict ?? 0).toFixed(1)} s, Astro ${(s.siteRender ?? s.site ?? 0).toFixed(1)} s, Pagefind ${(s.siteSearch ?? 0).toFixed(1)} s, the rest (start, cache write, api, exports, publish) ${other.toFixed(1)} s`);
+      console.log(
+        `             ${name}: catalog stages ${catalogStages.toFixed(1)} s, predict ${(s.predict ?? 0).toFixed(1)} s, Astro ${(s.siteRender ?? s.site ?? 0).toFixed(1)} s, Pagefind ${(s.siteSearch ?? 0).toFixed(1)} s, the rest (start, cache write, api, exports, publish) ${other.toFixed(1)} s`,
+      );
     }
     if (pagesReused) console.log(`             pages copied from the page cache: ${pagesReused.reused} of ${pagesReused.keyed} keyed`);
     const strip = ({ stdout: _, ...run }: RunReport) => run;

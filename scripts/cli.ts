@@ -75,7 +75,7 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     const message = (error as Error)?.message ?? String(error);
-    console.error(debug ? (error as Error)?.stack ?? message : `internal error: ${message.split('\n')[0]} (run with --debug for the stack)`);
+    console.error(debug ? ((error as Error)?.stack ?? message) : `internal error: ${message.split('\n')[0]} (run with --debug for the stack)`);
     return 3;
   }
 }
@@ -226,10 +226,14 @@ async function produce(command: 'build' | 'catalog', options: Build): Promise<nu
 function finish(catalog: Catalog, options: BuildOptions, start: number): number {
   const d = catalog.diagnostics;
   const errors = d.filter((x) => x.severity === 'error').length;
-  const byCode = Object.entries(catalog.stats.diagnosticsByCode).map(([code, n]) => `${code} ${n}`).join(', ');
+  const byCode = Object.entries(catalog.stats.diagnosticsByCode)
+    .map(([code, n]) => `${code} ${n}`)
+    .join(', ');
   timings.total = (performance.now() - start) / 1000;
   writeReport();
-  log(`done     ${catalog.rules.length} rules, ${d.length} diagnostics (${errors} errors, ${d.length - errors} warnings${byCode ? `: ${byCode}` : ''}) in ${timings.total.toFixed(2)} s`);
+  log(
+    `done     ${catalog.rules.length} rules, ${d.length} diagnostics (${errors} errors, ${d.length - errors} warnings${byCode ? `: ${byCode}` : ''}) in ${timings.total.toFixed(2)} s`,
+  );
   if (options.strict && d.length > 0) {
     console.error(`--strict: failing because of ${d.length} diagnostics (see ${path.join(options.out, 'api', 'diagnostics.json')})`);
     return 1;

@@ -33,19 +33,36 @@ async function dump(file: string, payloads: string | undefined): Promise<void> {
   const { rules, tests } = await loadCorpusInputs(path.join(corpus, 'sigma'), path.join(corpus, 'atomic-red-team', 'atomics'));
   const byGuid = new Map(tests.map((t) => [t.guid, t]));
   const titles = new Map(rules.map((r) => [r.slug, r.title]));
-  const options = payloads ? await import('../src/lib/simulate/payload-store.ts').then((m) => ({ payloads: m.PayloadStore.open(payloads, path.join(corpus, 'atomic-red-team', 'atomics')) })) : {};
+  const options = payloads
+    ? await import('../src/lib/simulate/payload-store.ts').then((m) => ({
+        payloads: m.PayloadStore.open(payloads, path.join(corpus, 'atomic-red-team', 'atomics')),
+      }))
+    : {};
   const lines = predictDetections(rules, tests, options).map((p): Line => {
     const t = byGuid.get(p.test)!;
     const matched = p.explanation.matches.flatMap((m) => m.matches.map((v) => `${m.field ?? 'keyword'}|${m.modifiers.join('|')}: ${String(v.value)}`));
-    return { test: p.test, technique: t.technique, number: t.number, executor: t.executor, rule: p.rule, title: titles.get(p.rule) ?? '', origin: p.event.origin, payload: (p as { payload?: Line['payload'] }).payload, matched, fields: p.event.fields };
+    return {
+      test: p.test,
+      technique: t.technique,
+      number: t.number,
+      executor: t.executor,
+      rule: p.rule,
+      title: titles.get(p.rule) ?? '',
+      origin: p.event.origin,
+      payload: (p as { payload?: Line['payload'] }).payload,
+      matched,
+      fields: p.event.fields,
+    };
   });
   writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
   console.log(`${lines.length} predictions written to ${file}`);
 }
 
-
 function read(file: string): Line[] {
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line);
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Line);
 }
 
 function listNew(before: string, after: string, seed: number, count: number): void {
@@ -57,7 +74,9 @@ function listNew(before: string, after: string, seed: number, count: number): vo
   while (sample.length < count && pool.length > 0) sample.push(pool.splice(Math.floor(next() * pool.length), 1)[0]!);
   console.log(`${fresh.length} new predictions; ${sample.length} sampled with seed ${seed}\n`);
   sample.forEach((l, i) => {
-    const shown = Object.fromEntries(Object.entries(l.fields).filter(([k]) => ['Image', 'CommandLine', 'ParentImage', 'TargetObject', 'Path', 'MessageNumber', 'MessageTotal'].includes(k)));
+    const shown = Object.fromEntries(
+      Object.entries(l.fields).filter(([k]) => ['Image', 'CommandLine', 'ParentImage', 'TargetObject', 'Path', 'MessageNumber', 'MessageTotal'].includes(k)),
+    );
     console.log(`${i + 1}. ${l.technique} #${l.number} (${l.executor}) → ${l.title} [${l.rule}]`);
     console.log(`   origin: ${l.origin}${l.payload ? ` — ${l.payload.file}:${l.payload.line}` : ''}`);
     console.log(`   matched: ${l.matched.join('; ').slice(0, 400)}`);
@@ -65,7 +84,11 @@ function listNew(before: string, after: string, seed: number, count: number): vo
   });
 }
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { payloads: { type: 'string' }, seed: { type: 'string' }, count: { type: 'string' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { payloads: { type: 'string' }, seed: { type: 'string' }, count: { type: 'string' } },
+});
 if (positionals[0] === 'dump' && positionals[1]) await dump(positionals[1], values.payloads);
-else if (positionals[0] === 'new' && positionals[1] && positionals[2]) listNew(positionals[1], positionals[2], Number(values.seed ?? 12), Number(values.count ?? 30));
+else if (positionals[0] === 'new' && positionals[1] && positionals[2])
+  listNew(positionals[1], positionals[2], Number(values.seed ?? 12), Number(values.count ?? 30));
 else console.error('usage: prediction-review.ts dump FILE [--payloads DIR] | new BEFORE AFTER [--seed N] [--count N]');

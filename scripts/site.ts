@@ -91,7 +91,12 @@ async function writeRedirectPages(catalogFile: string, outDir: string, base: str
   return writeRedirects(outDir, [...trust.redirects, ...trust.pageRedirects], normalizeBase(base ?? process.env.ATLAS_BASE));
 }
 
-async function renderPages(catalogFile: string, outDir: string, base: string | undefined, cacheDir?: string): Promise<{ written: number; skipped: number; terms: Map<string, string> }> {
+async function renderPages(
+  catalogFile: string,
+  outDir: string,
+  base: string | undefined,
+  cacheDir?: string,
+): Promise<{ written: number; skipped: number; terms: Map<string, string> }> {
   const saved = { ATLAS_CATALOG: process.env.ATLAS_CATALOG, ATLAS_BASE: process.env.ATLAS_BASE };
   process.env.ATLAS_CATALOG = catalogFile;
   if (base !== undefined) process.env.ATLAS_BASE = base;
@@ -212,7 +217,13 @@ async function publish(staging: string, outDir: string): Promise<void> {
     if (entry === '.prerender') continue;
     const from = path.join(staging, entry);
     const to = path.join(outDir, entry);
-    if (await stat(to).then(() => true, () => false)) throw new Error(`${to} already exists: the site is rendered into a folder of its own`);
+    if (
+      await stat(to).then(
+        () => true,
+        () => false,
+      )
+    )
+      throw new Error(`${to} already exists: the site is rendered into a folder of its own`);
     try {
       await rename(from, to);
     } catch (error) {
@@ -244,7 +255,8 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
   try {
     let start = performance.now();
     pageCache = opts.cache ? await openPageCache(path.join(path.resolve(opts.cache), 'astro'), log) : undefined;
-    if (pageCache) log(`site: page cache ${pageCache.reusable ? `checked (${pageCache.checked} files)` : 'empty: every page is rendered'} in ${seconds(start)}`);
+    if (pageCache)
+      log(`site: page cache ${pageCache.reusable ? `checked (${pageCache.checked} files)` : 'empty: every page is rendered'} in ${seconds(start)}`);
     const moved = await renderPages(catalogFile, staging, opts.base, pageCache?.dir);
     const sealed = await pageCache?.seal();
     await pageCache?.release();
@@ -254,7 +266,9 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     const render = (performance.now() - start) / 1000;
     const pages = await countHtml(staging);
     const reuse = reusedPages ? `; ${reusedPages.reused} of ${reusedPages.keyed} keyed pages copied from the page cache` : '';
-    log(`site: rendered ${pages} pages (${moved.written} of them redirects${moved.skipped ? `, ${moved.skipped} skipped: the path is taken` : ''}${reuse}) in ${seconds(start)}`);
+    log(
+      `site: rendered ${pages} pages (${moved.written} of them redirects${moved.skipped ? `, ${moved.skipped} skipped: the path is taken` : ''}${reuse}) in ${seconds(start)}`,
+    );
     if (opts.search === false) {
       await publish(staging, outDir);
       return { pages, ...(reusedPages && { reusedPages }), seconds: { render } };

@@ -12,7 +12,6 @@ import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
 import { prng } from './prng.ts';
 
-
 type Random = () => number;
 
 const int = (random: Random, n: number) => Math.floor(random() * n);
@@ -37,34 +36,120 @@ function pool(common: readonly string[], tail: (i: number) => string, size: numb
 }
 
 const BINARIES = pool(
-  ['\\powershell.exe', '\\cmd.exe', '\\rundll32.exe', '\\regsvr32.exe', '\\mshta.exe', '\\wscript.exe', '\\cscript.exe', '\\certutil.exe', '\\schtasks.exe', '\\reg.exe', '\\net.exe', '\\net1.exe', '\\wmic.exe', '\\bitsadmin.exe', '\\msiexec.exe', '\\pwsh.exe', '\\sc.exe', '\\whoami.exe', '\\curl.exe', '\\msbuild.exe'],
+  [
+    '\\powershell.exe',
+    '\\cmd.exe',
+    '\\rundll32.exe',
+    '\\regsvr32.exe',
+    '\\mshta.exe',
+    '\\wscript.exe',
+    '\\cscript.exe',
+    '\\certutil.exe',
+    '\\schtasks.exe',
+    '\\reg.exe',
+    '\\net.exe',
+    '\\net1.exe',
+    '\\wmic.exe',
+    '\\bitsadmin.exe',
+    '\\msiexec.exe',
+    '\\pwsh.exe',
+    '\\sc.exe',
+    '\\whoami.exe',
+    '\\curl.exe',
+    '\\msbuild.exe',
+  ],
   (i) => `\\tool${i}.exe`,
   3000,
 );
 const FRAGMENTS = pool(
-  [' -enc ', ' -EncodedCommand ', ' /c ', 'Invoke-Expression', 'IEX', 'DownloadString', 'FromBase64String', ' -nop ', ' -w hidden ', '/create ', 'add ', ' /v ', 'comsvcs.dll', 'MiniDump', 'sekurlsa', 'http://', 'https://', '\\AppData\\Local\\Temp\\', '\\Users\\Public\\', 'vssadmin delete shadows'],
+  [
+    ' -enc ',
+    ' -EncodedCommand ',
+    ' /c ',
+    'Invoke-Expression',
+    'IEX',
+    'DownloadString',
+    'FromBase64String',
+    ' -nop ',
+    ' -w hidden ',
+    '/create ',
+    'add ',
+    ' /v ',
+    'comsvcs.dll',
+    'MiniDump',
+    'sekurlsa',
+    'http://',
+    'https://',
+    '\\AppData\\Local\\Temp\\',
+    '\\Users\\Public\\',
+    'vssadmin delete shadows',
+  ],
   (i) => `--opt${i}=`,
   6000,
   0.8,
 );
 const REGISTRY = pool(
-  ['\\CurrentVersion\\Run', '\\CurrentVersion\\RunOnce', '\\Services\\', '\\Image File Execution Options\\', '\\Winlogon\\', '\\Policies\\Microsoft\\Windows Defender\\', '\\Control\\Lsa\\'],
+  [
+    '\\CurrentVersion\\Run',
+    '\\CurrentVersion\\RunOnce',
+    '\\Services\\',
+    '\\Image File Execution Options\\',
+    '\\Winlogon\\',
+    '\\Policies\\Microsoft\\Windows Defender\\',
+    '\\Control\\Lsa\\',
+  ],
   (i) => `\\Software\\Vendor${i}\\Key`,
   2000,
 );
 const FILES = pool(['\\AppData\\Roaming\\', '\\Windows\\Temp\\', '.ps1', '.vbs', '.hta', '.lnk', '\\Startup\\', '.dll'], (i) => `\\payload${i}.bin`, 2000);
 const HOSTS = pool(['.ngrok.io', 'pastebin.com', 'raw.githubusercontent.com', 'transfer.sh', 'discord.com'], (i) => `c2-${i}.example.net`, 1500);
-const LINUX = pool(['/bin/bash', '/usr/bin/curl', '/usr/bin/wget', '/usr/bin/python3', '/bin/sh', '/usr/bin/nc', '/usr/bin/base64', '/usr/bin/crontab'], (i) => `/opt/tool${i}`, 1000);
-const EVENTS = pool(['ConsoleLogin', 'CreateUser', 'DeleteTrail', 'StopLogging', 'PutBucketPolicy', 'AttachUserPolicy', 'CreateAccessKey'], (i) => `Action${i}`, 800);
+const LINUX = pool(
+  ['/bin/bash', '/usr/bin/curl', '/usr/bin/wget', '/usr/bin/python3', '/bin/sh', '/usr/bin/nc', '/usr/bin/base64', '/usr/bin/crontab'],
+  (i) => `/opt/tool${i}`,
+  1000,
+);
+const EVENTS = pool(
+  ['ConsoleLogin', 'CreateUser', 'DeleteTrail', 'StopLogging', 'PutBucketPolicy', 'AttachUserPolicy', 'CreateAccessKey'],
+  (i) => `Action${i}`,
+  800,
+);
 
 /** A technique pool (parents and sub-techniques) and the tactics they go with. */
 const TECHNIQUES = pool(
-  ['t1059.001', 't1059.003', 't1218.011', 't1547.001', 't1053.005', 't1003.001', 't1105', 't1027', 't1112', 't1562.001', 't1070.004', 't1021.002', 't1569.002', 't1036', 't1082'],
+  [
+    't1059.001',
+    't1059.003',
+    't1218.011',
+    't1547.001',
+    't1053.005',
+    't1003.001',
+    't1105',
+    't1027',
+    't1112',
+    't1562.001',
+    't1070.004',
+    't1021.002',
+    't1569.002',
+    't1036',
+    't1082',
+  ],
   (i) => `t${1000 + (i % 600)}${i >= 600 ? `.${String((i % 9) + 1).padStart(3, '0')}` : ''}`,
   1200,
   0,
 );
-const TACTICS = ['execution', 'persistence', 'privilege-escalation', 'defense-evasion', 'credential-access', 'discovery', 'lateral-movement', 'collection', 'command-and-control', 'exfiltration', 'impact'];
+const TACTICS = [
+  'execution',
+  'persistence',
+  'privilege-escalation',
+  'defense-evasion',
+  'credential-access',
+  'discovery',
+  'lateral-movement',
+  'collection',
+  'command-and-control',
+  'exfiltration',
+  'impact',
+];
 
 interface Source {
   logsource: Record<string, string>;
@@ -139,7 +224,11 @@ const SOURCES: Source[] = [
     folder: 'linux/process_creation',
     weight: 10,
     fields: [
-      ['CommandLine', (r) => (r() < 0.8 ? `--flag${int(r, 1e6)}` : pick(r, [' -c ', 'base64 -d', '/dev/tcp/', 'chmod +x', 'nohup', '| sh', 'curl ', 'wget '])), [['contains']]],
+      [
+        'CommandLine',
+        (r) => (r() < 0.8 ? `--flag${int(r, 1e6)}` : pick(r, [' -c ', 'base64 -d', '/dev/tcp/', 'chmod +x', 'nohup', '| sh', 'curl ', 'wget '])),
+        [['contains']],
+      ],
       ['Image', LINUX, [['endswith']]],
       ['CommandLine', (r) => pick(r, ['^.*\\s-e\\s+/bin/(ba)?sh', '/dev/tcp/\\d+', 'echo\\s+[A-Za-z0-9+/=]{20,}\\s*\\|']), [['re']]],
     ],

@@ -18,12 +18,7 @@ export interface Diagnostic {
   rule?: string;
 }
 
-export function diagnostic(
-  file: string,
-  code: string,
-  message: string,
-  extra: { severity?: Severity; line?: number; column?: number } = {},
-): Diagnostic {
+export function diagnostic(file: string, code: string, message: string, extra: { severity?: Severity; line?: number; column?: number } = {}): Diagnostic {
   const d: Diagnostic = { file, severity: extra.severity ?? 'error', code, message };
   if (extra.line !== undefined) d.line = extra.line;
   if (extra.column !== undefined) d.column = extra.column;

@@ -15,7 +15,7 @@ export function invalidUtf8Offset(bytes: Uint8Array): number | undefined {
   } catch {
     // Only invalid files pay for the walk below.
   }
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const b = bytes[i];
     const length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
     if (length === 0 || i + length > bytes.length) return i;
@@ -38,5 +38,10 @@ export function encodingDiagnostic(bytes: Uint8Array, file: string): Diagnostic 
   let line = 1;
   for (let i = 0; i < offset; i++) if (bytes[i] === 0x0a) line++;
   const hex = bytes[offset].toString(16).padStart(2, '0');
-  return diagnostic(file, 'encoding', `not valid UTF-8: byte 0x${hex} at offset ${offset}; save the file as UTF-8 (its text is shown with U+FFFD in place of such bytes)`, { line });
+  return diagnostic(
+    file,
+    'encoding',
+    `not valid UTF-8: byte 0x${hex} at offset ${offset}; save the file as UTF-8 (its text is shown with U+FFFD in place of such bytes)`,
+    { line },
+  );
 }

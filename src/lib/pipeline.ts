@@ -150,21 +150,34 @@ export async function runCatalog(options: PipelineOptions, log: Log = () => {}, 
   };
   timings.catalogTotal = (performance.now() - begin) / 1000;
   // Saved before the stages that may fail on outside input (--previous), so their failure costs no cache.
-  if (options.cache) await stage('cache', () => cache.save(), (r) => `${count(r.updated, 'entry', 'entries')} stored, ${r.dropped} dropped, ${count(r.written, 'file')} written in ${options.cache}`);
-  const predicted = await stage('predict', () => predict(catalog, options, cache), ({ predictions: p, notes, evaluated }) => {
-    const tests = new Set(p.map((x) => x.test)).size;
-    const loaded = p.filter((x) => x.payload).length;
-    const reused = evaluated ? `; evaluated ${count(evaluated.rules, 'rule')} and ${count(evaluated.tests, 'test')} not in the cache` : '';
-    return `${p.length} predicted detections (${loaded} from loaded payloads): ${tests} of ${catalog.tests.length} tests trigger at least one rule (static evaluation); ${notes.size} tests load a payload not in the store${reused}`;
-  });
+  if (options.cache)
+    await stage(
+      'cache',
+      () => cache.save(),
+      (r) => `${count(r.updated, 'entry', 'entries')} stored, ${r.dropped} dropped, ${count(r.written, 'file')} written in ${options.cache}`,
+    );
+  const predicted = await stage(
+    'predict',
+    () => predict(catalog, options, cache),
+    ({ predictions: p, notes, evaluated }) => {
+      const tests = new Set(p.map((x) => x.test)).size;
+      const loaded = p.filter((x) => x.payload).length;
+      const reused = evaluated ? `; evaluated ${count(evaluated.rules, 'rule')} and ${count(evaluated.tests, 'test')} not in the cache` : '';
+      return `${p.length} predicted detections (${loaded} from loaded payloads): ${tests} of ${catalog.tests.length} tests trigger at least one rule (static evaluation); ${notes.size} tests load a payload not in the store${reused}`;
+    },
+  );
   catalog = withPredictions(catalog, predicted.predictions, predicted.notes);
   if (options.observed?.length) {
     const paths = options.observed;
     const before = catalog;
-    catalog = await stage('observed', async () => withObserved(before, await loadObserved(paths)), (c) => {
-      const o = c.observed!;
-      return `${o.records} records from ${count(o.files.length, 'file')}: ${count(o.tests, 'test')} with real-run results`;
-    });
+    catalog = await stage(
+      'observed',
+      async () => withObserved(before, await loadObserved(paths)),
+      (c) => {
+        const o = c.observed!;
+        return `${o.records} records from ${count(o.files.length, 'file')}: ${count(o.tests, 'test')} with real-run results`;
+      },
+    );
   }
 
   if (options.previous) {
@@ -215,7 +228,8 @@ export async function writeOutputs(catalog: Catalog, options: OutputOptions, log
     const site = await options.renderSite(catalogFile, options.dir, log);
     timings.site = (performance.now() - t) / 1000;
     // The site stage's parts, for the regeneration bench.
-    if (site.seconds) Object.assign(timings, { siteRender: site.seconds.render, ...(site.seconds.search !== undefined && { siteSearch: site.seconds.search }) });
+    if (site.seconds)
+      Object.assign(timings, { siteRender: site.seconds.render, ...(site.seconds.search !== undefined && { siteSearch: site.seconds.search }) });
     log(`site     ${site.pages} pages (${timings.site.toFixed(2)} s)`);
   }
   t = performance.now();
@@ -259,7 +273,12 @@ export async function runBuild(options: BuildRun, log: Log = () => {}, timings: 
         `no rules found in ${options.sigma.join(', ')} (${catalog.diagnostics.length} diagnostics): nothing published; pass --allow-empty to publish an empty site`,
       );
     }
-    await writeOutputs(catalog, { dir: staging.site, out: options.out, work: staging.work, renderSite: options.renderSite, siteUrl: options.siteUrl }, log, timings);
+    await writeOutputs(
+      catalog,
+      { dir: staging.site, out: options.out, work: staging.work, renderSite: options.renderSite, siteUrl: options.siteUrl },
+      log,
+      timings,
+    );
     await saveCache?.();
     saveCache = undefined;
     const t = performance.now();
@@ -297,7 +316,9 @@ function stagingBeside(out: string): Staging {
   try {
     return createStaging(out);
   } catch (error) {
-    throw new OutputError(`--out ${out}: cannot create the build's staging folder beside it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the folder holding --out must be writable`);
+    throw new OutputError(
+      `--out ${out}: cannot create the build's staging folder beside it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the folder holding --out must be writable`,
+    );
   }
 }
 
@@ -321,12 +342,16 @@ function reuse(r: { cached: number; read: number; hashChecked?: number }): strin
 
 function describeGit(g: GitDates): string {
   const parts = [];
-  if (g.checkouts) parts.push(`dates for ${count(g.dates.size, 'file')} from ${g.passes ? count(g.passes, 'history pass', 'history passes') : 'the cache (HEAD unchanged)'}`);
+  if (g.checkouts)
+    parts.push(`dates for ${count(g.dates.size, 'file')} from ${g.passes ? count(g.passes, 'history pass', 'history passes') : 'the cache (HEAD unchanged)'}`);
   if (g.notes.length) parts.push(`${g.notes.join('; ')}: dates from the rules' date/modified`);
   return parts.join('; ');
 }
 
 function describeChanges(c: Changes): string {
-  const list = (counts: Record<string, number>) => Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ');
+  const list = (counts: Record<string, number>) =>
+    Object.entries(counts)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(', ');
   return `since the previous build (${c.previous.rules} rules, ${c.previous.tests} tests): rules ${list(c.summary.rules)}; tests ${list(c.summary.tests)}`;
 }

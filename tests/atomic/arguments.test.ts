@@ -2,11 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { substituteArguments } from '../../src/lib/atomic/arguments.ts';
 
 describe('substituteArguments', () => {
-  const args = [
-    { name: 'output_file', default: 'C:\\Temp\\out.txt' },
-    { name: 'count', default: '10' },
-    { name: 'optional_args' },
-  ];
+  const args = [{ name: 'output_file', default: 'C:\\Temp\\out.txt' }, { name: 'count', default: '10' }, { name: 'optional_args' }];
 
   it('replaces each placeholder with its default, every occurrence', () => {
     expect(substituteArguments('dir > #{output_file} & type #{output_file} | more +#{count}', args)).toBe(

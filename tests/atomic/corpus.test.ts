@@ -67,9 +67,7 @@ describe.skipIf(!present)('Atomic Red Team corpus', () => {
   it('anchors every test at a heading of its page', () => {
     const mismatches = techniques.flatMap((technique) => {
       const { anchors } = pages.get(technique.id)!.parsed;
-      return technique.tests
-        .filter((test) => !anchors.includes(test.anchor))
-        .map((test) => `${technique.id} #${test.number} ${test.name}: #${test.anchor}`);
+      return technique.tests.filter((test) => !anchors.includes(test.anchor)).map((test) => `${technique.id} #${test.number} ${test.name}: #${test.anchor}`);
     });
     expect(mismatches).toEqual([]);
   });
@@ -134,9 +132,7 @@ describe.skipIf(!present)('ATT&CK bundle in the corpus', () => {
   it('has the 14 Enterprise tactics (or more) in matrix order', () => {
     expect(data.tactics.length).toBeGreaterThanOrEqual(14);
     expect(data.tactics.map((t) => t.order)).toEqual(data.tactics.map((_, i) => i));
-    expect(data.tactics.slice(0, 14).map((t) => [t.id, t.externalId])).toEqual(
-      ENTERPRISE_TACTICS.map((t) => [t.id, t.externalId]),
-    );
+    expect(data.tactics.slice(0, 14).map((t) => [t.id, t.externalId])).toEqual(ENTERPRISE_TACTICS.map((t) => [t.id, t.externalId]));
   });
 
   it('knows the parent of every sub-technique, and every tactic a technique names', () => {
@@ -150,8 +146,6 @@ describe.skipIf(!present)('ATT&CK bundle in the corpus', () => {
     const ids = new Set(data.techniques.map((t) => t.id));
     const missing = (await atomics()).techniques.map((t) => t.id).filter((id) => !ids.has(id));
     console.info(`[corpus] Atomic techniques not in the ATT&CK bundle: ${missing.join(', ')}`);
-    expect(missing).toEqual([
-      'T1027.018', 'T1685', 'T1685.001', 'T1685.002', 'T1685.004', 'T1685.005', 'T1685.006', 'T1686', 'T1688', 'T1689', 'T1690',
-    ]);
+    expect(missing).toEqual(['T1027.018', 'T1685', 'T1685.001', 'T1685.002', 'T1685.004', 'T1685.005', 'T1685.006', 'T1686', 'T1688', 'T1689', 'T1690']);
   });
 });

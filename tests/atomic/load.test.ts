@@ -4,10 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAtomics, type AtomicTechnique } from '../../src/lib/atomic/load.ts';
 import type { Diagnostic } from '../../src/lib/diagnostics.ts';
 
-const fixtures = path.relative(
-  process.cwd(),
-  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/atomic'),
-);
+const fixtures = path.relative(process.cwd(), path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/atomic'));
 
 describe('loadAtomics on a clean folder', () => {
   const root = path.join(fixtures, 'valid');
@@ -116,8 +113,7 @@ describe('loadAtomics on broken input', () => {
   const root = path.join(fixtures, 'broken');
   let result: Awaited<ReturnType<typeof loadAtomics>>;
   const at = (file: string) => path.join(root, file);
-  const find = (code: string, file: string): Diagnostic[] =>
-    result.diagnostics.filter((d) => d.code === code && d.file === at(file));
+  const find = (code: string, file: string): Diagnostic[] => result.diagnostics.filter((d) => d.code === code && d.file === at(file));
   beforeAll(async () => {
     result = await loadAtomics(root);
   });
@@ -153,8 +149,7 @@ describe('loadAtomics on broken input', () => {
         file: at('T1087/T1087.yaml'),
         severity: 'error',
         code: 'schema',
-        message:
-          'atomic_tests[1] (Atomic Test #2: No executor): executor: Invalid input: expected object, received undefined',
+        message: 'atomic_tests[1] (Atomic Test #2: No executor): executor: Invalid input: expected object, received undefined',
         line: 12,
       },
     ]);
@@ -182,8 +177,7 @@ describe('loadAtomics on broken input', () => {
         file: at('T1105/T1105.yaml'),
         severity: 'error',
         code: 'duplicate-guid',
-        message:
-          'Atomic Test #1 reuses guid 55555555-5555-4555-8555-555555555555 of T1087 Atomic Test #1; dropped',
+        message: 'Atomic Test #1 reuses guid 55555555-5555-4555-8555-555555555555 of T1087 Atomic Test #1; dropped',
         line: 4,
       },
     ]);
@@ -191,9 +185,7 @@ describe('loadAtomics on broken input', () => {
   });
 
   it('reports a file whose envelope is wrong', () => {
-    expect(find('schema', 'T1112/T1112.yaml').map((d) => d.message)).toEqual([
-      'atomic_tests: Invalid input: expected array, received string',
-    ]);
+    expect(find('schema', 'T1112/T1112.yaml').map((d) => d.message)).toEqual(['atomic_tests: Invalid input: expected array, received string']);
   });
 
   it('warns when attack_technique does not match the folder, and uses attack_technique', () => {
@@ -205,10 +197,7 @@ describe('loadAtomics on broken input', () => {
 
   it('accounts for every file: each one is a technique or has a diagnostic', () => {
     expect(result.files).toBe(7);
-    const files = new Set([
-      ...result.techniques.map((t) => t.file),
-      ...result.diagnostics.map((d) => d.file),
-    ]);
+    const files = new Set([...result.techniques.map((t) => t.file), ...result.diagnostics.map((d) => d.file)]);
     for (const file of ['T1059/T1059.md', 'T1082/T1082.yaml', 'T1087/T1087.yaml', 'T1105/T1105.yaml', 'T1112/T1112.yaml', 'T1113/T1113.yaml']) {
       expect(files).toContain(at(file));
     }

@@ -8,7 +8,7 @@ describe('githubSlug', () => {
     ['Dump LSASS.exe Memory (ProcDump)', 'dump-lsassexe-memory-procdump'],
     ['snake_case and kebab-case stay', 'snake_case-and-kebab-case-stay'],
     ['  leading and trailing  ', '--leading-and-trailing--'],
-    ["Quotes \"double\" 'single' `code` [brackets] {braces}", 'quotes-double-single-code-brackets-braces'],
+    ['Quotes "double" \'single\' `code` [brackets] {braces}', 'quotes-double-single-code-brackets-braces'],
     ['Ünïcödé Привет 你好', 'ünïcödé-привет-你好'],
     ['😄 emoji', '-emoji'],
     ['a/b\\c:d*e?f<g>h|i', 'abcdefghi'],
@@ -19,9 +19,7 @@ describe('githubSlug', () => {
 
 describe('test anchors', () => {
   it('builds the current format from "Atomic Test #N: Name"', () => {
-    expect(testAnchor(1, 'System Network Connections Discovery')).toBe(
-      'atomic-test-1-system-network-connections-discovery',
-    );
+    expect(testAnchor(1, 'System Network Connections Discovery')).toBe('atomic-test-1-system-network-connections-discovery');
     expect(testAnchor(12, 'List (FreeBSD, Linux & MacOS)')).toBe('atomic-test-12-list-freebsd-linux--macos');
   });
 });
@@ -57,12 +55,7 @@ describe('parseAtomicMarkdown', () => {
 
   it('extracts the description without the quote markers', () => {
     expect(parseAtomicMarkdown(current).description).toBe(
-      [
-        'Adversaries may attempt to get a listing of [network connections](https://example.invalid).',
-        '',
-        '* `netstat`',
-        '  continued item',
-      ].join('\n'),
+      ['Adversaries may attempt to get a listing of [network connections](https://example.invalid).', '', '* `netstat`', '  continued item'].join('\n'),
     );
   });
 
@@ -131,7 +124,22 @@ describe('parseAtomicMarkdown', () => {
 
 describe('headingSkeleton', () => {
   test('keeps the description, drops bodies and fenced headings, and maps lines back', () => {
-    const md = ['# T1 - X', '', '## Description from ATT&CK', '', '> text', '', '## Atomic Tests', '', 'body', '```sh', '# not a heading', '```', '### Atomic Test #1: A', 'more'].join('\n');
+    const md = [
+      '# T1 - X',
+      '',
+      '## Description from ATT&CK',
+      '',
+      '> text',
+      '',
+      '## Atomic Tests',
+      '',
+      'body',
+      '```sh',
+      '# not a heading',
+      '```',
+      '### Atomic Test #1: A',
+      'more',
+    ].join('\n');
     const { text, lines } = headingSkeleton(md);
     expect(text).toContain('> text');
     expect(text).not.toContain('not a heading');

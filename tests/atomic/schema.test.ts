@@ -47,9 +47,7 @@ describe('atomicTestSchema', () => {
   });
 
   it('trims names (a few corpus names end with a space)', () => {
-    expect(atomicTestSchema.parse({ ...minimal, name: 'operating system discovery ' }).name).toBe(
-      'operating system discovery',
-    );
+    expect(atomicTestSchema.parse({ ...minimal, name: 'operating system discovery ' }).name).toBe('operating system discovery');
   });
 
   it('accepts a manual executor with steps and no command', () => {

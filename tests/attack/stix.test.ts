@@ -5,10 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAttackBundle, parseAttackBundle } from '../../src/lib/attack/stix.ts';
 import type { AttackData } from '../../src/lib/attack/types.ts';
 
-const fixtures = path.relative(
-  process.cwd(),
-  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/attack'),
-);
+const fixtures = path.relative(process.cwd(), path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/attack'));
 const tiny = path.join(fixtures, 'tiny-bundle.json');
 
 /** A minimal attack-pattern for inline bundles. */
@@ -156,10 +153,7 @@ describe('parseAttackBundle', () => {
 
   it('keeps the live object when two share an ATT&CK id', () => {
     const { data, diagnostics } = parseAttackBundle(
-      bundle(
-        pattern('T1059', { id: 'attack-pattern--old', name: 'Old', revoked: true }),
-        pattern('T1059', { id: 'attack-pattern--new', name: 'New' }),
-      ),
+      bundle(pattern('T1059', { id: 'attack-pattern--old', name: 'Old', revoked: true }), pattern('T1059', { id: 'attack-pattern--new', name: 'New' })),
       'x.json',
     );
     expect(data!.techniques).toMatchObject([{ id: 'T1059', name: 'New', revoked: false }]);
@@ -188,9 +182,7 @@ describe('parseAttackBundle', () => {
       ['impact', 1],
       ['stealth', 2],
     ]);
-    expect(diagnostics.map((d) => [d.severity, d.message])).toEqual([
-      ['warning', 'no x-mitre-matrix: tactics ordered by the built-in Enterprise matrix'],
-    ]);
+    expect(diagnostics.map((d) => [d.severity, d.message])).toEqual([['warning', 'no x-mitre-matrix: tactics ordered by the built-in Enterprise matrix']]);
   });
 
   it('reports a matrix entry that names no tactic and keeps orders contiguous', () => {

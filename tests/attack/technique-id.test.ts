@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  compareIds,
-  isTechniqueId,
-  parentTechnique,
-  TECHNIQUE_ID_PATTERN,
-  techniqueFromTag,
-} from '../../src/lib/attack/technique-id.ts';
+import { compareIds, isTechniqueId, parentTechnique, TECHNIQUE_ID_PATTERN, techniqueFromTag } from '../../src/lib/attack/technique-id.ts';
 
 describe('technique ids', () => {
   it.each([
@@ -37,11 +31,6 @@ describe('technique ids', () => {
   });
 
   it('orders ids by code unit, parents before their sub-techniques', () => {
-    expect(['T1003.001', 'T1059', 'T1003', 'T1003.010'].sort(compareIds)).toEqual([
-      'T1003',
-      'T1003.001',
-      'T1003.010',
-      'T1059',
-    ]);
+    expect(['T1003.001', 'T1059', 'T1003', 'T1003.010'].sort(compareIds)).toEqual(['T1003', 'T1003.001', 'T1003.010', 'T1059']);
   });
 });

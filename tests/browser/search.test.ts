@@ -53,13 +53,10 @@ describe.skipIf(!hasChromium() && !process.env.CI)('search in the browser', () =
     expect(titles).toContain(`${RULE_TITLE}`);
   });
 
-  it.each(['net.exe', '\\net1.exe', ' sessions', 'T1049', '1c67a717-32ba-409b-a45d-0fb704a73a81'])(
-    'finds the rule for %j',
-    async (query) => {
-      const titles = await searchFromRulePage(query);
-      expect(titles).toContain(RULE_TITLE);
-    },
-  );
+  it.each(['net.exe', '\\net1.exe', ' sessions', 'T1049', '1c67a717-32ba-409b-a45d-0fb704a73a81'])('finds the rule for %j', async (query) => {
+    const titles = await searchFromRulePage(query);
+    expect(titles).toContain(RULE_TITLE);
+  });
 
   it.each([
     ['-enc', 'Suspicious Encoded PowerShell Command Line'],

@@ -32,7 +32,9 @@ export async function serveStatic(root: string): Promise<StaticServer> {
       const found = await stat(file).catch(() => undefined);
       if (!found?.isFile()) {
         res.writeHead(404, { 'content-type': TYPES['.html']! });
-        createReadStream(path.join(rootDir, '404.html')).on('error', () => res.end()).pipe(res);
+        createReadStream(path.join(rootDir, '404.html'))
+          .on('error', () => res.end())
+          .pipe(res);
         return;
       }
       res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });

@@ -41,7 +41,12 @@ describe.skipIf(!hasChromium() && !process.env.CI)('tombstones, redirects and co
   it.each([
     ['an old file-name URL', '/rules/file/proc_creation_win_net_use_network_connections_discovery/', `/rules/${NET}/`, NET_TITLE],
     ['the id of a rule renamed long ago', '/rules/f00dbabe-3333-4444-8555-666677778888/', `/rules/${VSS}/`, VSS_TITLE],
-    ['the file name of a removed rule', '/rules/file/proc_creation_win_vssadmin_delete_shadows/', `/rules/${REMOVED}/`, 'Shadow Copy Deletion Via Vssadmin (Old)'],
+    [
+      'the file name of a removed rule',
+      '/rules/file/proc_creation_win_vssadmin_delete_shadows/',
+      `/rules/${REMOVED}/`,
+      'Shadow Copy Deletion Via Vssadmin (Old)',
+    ],
   ])('%s lands on the permalink', async (_what, from, permalink, title) => {
     expect(await landsOn(from, permalink)).toBe(title);
   });

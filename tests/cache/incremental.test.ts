@@ -159,10 +159,12 @@ describe('a build with the cache', () => {
     );
     const after = await build();
     expect(after.rules.map((r) => r.path)).toEqual([
-      'rules/windows/a.yml', 'rules/windows/b.yml', 'rules/windows/c.yml', 'rules/windows/e.yml', 'rules/windows/moved/d.yml',
+      'rules/windows/a.yml',
+      'rules/windows/b.yml',
+      'rules/windows/c.yml',
+      'rules/windows/e.yml',
+      'rules/windows/moved/d.yml',
     ]);
-    expect(after.techniques.find((t) => t.id === 'T1016')!.rules).toEqual([
-      'cccccccc-0000-4000-8000-000000000003', 'eeeeeeee-0000-4000-8000-000000000005',
-    ]);
+    expect(after.techniques.find((t) => t.id === 'T1016')!.rules).toEqual(['cccccccc-0000-4000-8000-000000000003', 'eeeeeeee-0000-4000-8000-000000000005']);
   });
 });

@@ -61,7 +61,10 @@ describe('predictions with the cache', () => {
 
   it('re-evaluate a changed test against every rule', async () => {
     await build(cacheDir);
-    const renamed = ATOMIC_TESTS.ifconfig.replace('ifconfig -a', 'procdump -ma lsass.exe x.dmp').replace('- linux', '- windows').replace('name: sh', 'name: command_prompt');
+    const renamed = ATOMIC_TESTS.ifconfig
+      .replace('ifconfig -a', 'procdump -ma lsass.exe x.dmp')
+      .replace('- linux', '- windows')
+      .replace('name: sh', 'name: command_prompt');
     corpus.write('atomics/T1016/T1016.yaml', techniqueYaml('T1016', 'System Network Configuration Discovery', [renamed]), 1_700_000_400);
     const changed = await build(cacheDir);
     expect(changed.predict).toMatch(/evaluated 0 rules and 1 test not in the cache/);

@@ -31,7 +31,11 @@ describe('cache sections that cannot be written', () => {
     expect(written).toBe(0);
     expect(lines).toEqual([
       `cache: ${file} is damaged (EISDIR): dropped; its entries are rebuilt from the sources`,
-      expect.stringMatching(new RegExp(`^cache: cannot write ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(.*\\): the damaged file stays, and the next build reads its inputs again$`)),
+      expect.stringMatching(
+        new RegExp(
+          `^cache: cannot write ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(.*\\): the damaged file stays, and the next build reads its inputs again$`,
+        ),
+      ),
     ]);
   });
 

@@ -8,11 +8,19 @@ import type { SigmaRule } from '../../src/lib/sigma/rule.ts';
 
 const ref = (id: string) => [{ source_name: 'mitre-attack', external_id: id }];
 const tactic = (short: string, name: string, id: string) => ({
-  type: 'x-mitre-tactic', id: `x-mitre-tactic--${short}`, name, x_mitre_shortname: short, external_references: ref(id),
+  type: 'x-mitre-tactic',
+  id: `x-mitre-tactic--${short}`,
+  name,
+  x_mitre_shortname: short,
+  external_references: ref(id),
 });
 const pattern = (id: string, name: string, tactics: string[], extra: Record<string, unknown> = {}) => ({
-  type: 'attack-pattern', id: `attack-pattern--${id}`, name, external_references: ref(id),
-  kill_chain_phases: tactics.map((phase_name) => ({ kill_chain_name: 'mitre-attack', phase_name })), ...extra,
+  type: 'attack-pattern',
+  id: `attack-pattern--${id}`,
+  name,
+  external_references: ref(id),
+  kill_chain_phases: tactics.map((phase_name) => ({ kill_chain_name: 'mitre-attack', phase_name })),
+  ...extra,
 });
 
 /** ATT&CK "v18.1" in miniature: Defense Evasion holds TA0005, T1085 was revoked by T1218.011. */
@@ -25,7 +33,10 @@ const BUNDLE = {
     tactic('persistence', 'Persistence', 'TA0003'),
     tactic('defense-evasion', 'Defense Evasion', 'TA0005'),
     {
-      type: 'x-mitre-matrix', id: 'x-mitre-matrix--1', name: 'Enterprise ATT&CK', external_references: ref('enterprise-attack'),
+      type: 'x-mitre-matrix',
+      id: 'x-mitre-matrix--1',
+      name: 'Enterprise ATT&CK',
+      external_references: ref('enterprise-attack'),
       tactic_refs: ['x-mitre-tactic--execution', 'x-mitre-tactic--persistence', 'x-mitre-tactic--defense-evasion'],
     },
     pattern('T1027', 'Obfuscated Files or Information', ['defense-evasion']),
@@ -34,7 +45,13 @@ const BUNDLE = {
     pattern('T1218.011', 'Rundll32', ['defense-evasion']),
     pattern('T1085', 'Rundll32', ['defense-evasion'], { revoked: true }),
     pattern('T1108', 'Redundant Access', ['persistence'], { x_mitre_deprecated: true }),
-    { type: 'relationship', id: 'relationship--1', relationship_type: 'revoked-by', source_ref: 'attack-pattern--T1085', target_ref: 'attack-pattern--T1218.011' },
+    {
+      type: 'relationship',
+      id: 'relationship--1',
+      relationship_type: 'revoked-by',
+      source_ref: 'attack-pattern--T1085',
+      target_ref: 'attack-pattern--T1218.011',
+    },
     { type: 'relationship', id: 'relationship--2', relationship_type: 'uses', source_ref: 'intrusion-set--x', target_ref: 'attack-pattern--T1027' },
   ],
 };
@@ -67,7 +84,10 @@ function catalog() {
     rule(['attack.persistence', 'attack.impact', 'attack.t1691', 'attack.t1692']),
     rule(['attack.defense-evasion', 'attack.t1085']),
   ];
-  return { release: data!.release, catalog: buildCatalog({ rules, atomics: [], attack: data, diagnostics: [], files: { sigma: rules.length, atomics: 0, attack: 1 } }) };
+  return {
+    release: data!.release,
+    catalog: buildCatalog({ rules, atomics: [], attack: data, diagnostics: [], files: { sigma: rules.length, atomics: 0, attack: 1 } }),
+  };
 }
 
 describe('ATT&CK model against an older bundle', () => {

@@ -33,10 +33,13 @@ detection:
 describe('diagnostics placed by the catalog', () => {
   const { rules, diagnostics } = load({
     'windows/a.yml': rule('0940a971-809a-48f1-9c4d-b1d785e96ee5'),
-    'windows/b.yml': rule('0940a971-809a-48f1-9c4d-b1d785e96ee5', `references:
+    'windows/b.yml': rule(
+      '0940a971-809a-48f1-9c4d-b1d785e96ee5',
+      `references:
     - https://example.com/
     - https://github.com/redcanaryco/atomic-red-team/blob/master/atomics/T1562.001/T1562.001.md
-`),
+`,
+    ),
     'windows/broken.yml': 'title: [\n',
     'multi.yml': `${rule('11111111-1111-4111-8111-111111111111')}---\n${rule('22222222-2222-4222-8222-222222222222').replace('condition: selection', 'condition: selection or')}`,
   });

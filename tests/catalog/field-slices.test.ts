@@ -74,8 +74,16 @@ describe('field slices decided by the catalog', () => {
     expect(slices).toHaveLength(4);
     slices.forEach((list, n) => {
       const page = fieldSliceUrl('commandline', n + 1);
-      const pointing = commandLine.filter((i) => i.url.startsWith(`${page}#`)).map((i) => i.id).sort();
-      expect(list.filter((i) => i.rules.length === 1).map((i) => i.id).sort()).toEqual(pointing);
+      const pointing = commandLine
+        .filter((i) => i.url.startsWith(`${page}#`))
+        .map((i) => i.id)
+        .sort();
+      expect(
+        list
+          .filter((i) => i.rules.length === 1)
+          .map((i) => i.id)
+          .sort(),
+      ).toEqual(pointing);
     });
     expect(model.fields.find((g) => g.segment === 'image')!.sliceBits).toBe(0);
   });

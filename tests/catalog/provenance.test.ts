@@ -7,10 +7,19 @@ import { notInBundleNote, provenanceParts } from '../../src/lib/site/provenance.
 
 test('the ATT&CK version comes from the bundle, else from --attack-version, and says which', () => {
   expect(attackProvenance('/x/enterprise-attack.json', { name: 'Enterprise ATT&CK', version: '18.1' }, '17.0')).toEqual({
-    file: 'enterprise-attack.json', name: 'Enterprise ATT&CK', version: '18.1', versionFrom: 'bundle',
+    file: 'enterprise-attack.json',
+    name: 'Enterprise ATT&CK',
+    version: '18.1',
+    versionFrom: 'bundle',
   });
   const stated = attackProvenance('/x/enterprise-attack.json', { name: 'Enterprise ATT&CK', modified: '2025-11-12T15:42:52.705Z' }, '18.1');
-  expect(stated).toEqual({ file: 'enterprise-attack.json', name: 'Enterprise ATT&CK', version: '18.1', versionFrom: 'option', modified: '2025-11-12T15:42:52.705Z' });
+  expect(stated).toEqual({
+    file: 'enterprise-attack.json',
+    name: 'Enterprise ATT&CK',
+    version: '18.1',
+    versionFrom: 'option',
+    modified: '2025-11-12T15:42:52.705Z',
+  });
   expect(attackProvenance('b.json', { name: 'Enterprise ATT&CK' })).toEqual({ file: 'b.json', name: 'Enterprise ATT&CK' });
 });
 
@@ -32,8 +41,19 @@ test('the footer names the ATT&CK release, each source commit and the tool versi
 });
 
 const technique = (id: string, extra: Partial<CatalogTechnique> = {}): CatalogTechnique => ({
-  id, name: id, tactics: [], platforms: [], subtechniques: [], rules: [], referencingRules: [], tests: [],
-  deprecated: false, revoked: false, source: 'attack', url: `/techniques/${id}/`, ...extra,
+  id,
+  name: id,
+  tactics: [],
+  platforms: [],
+  subtechniques: [],
+  rules: [],
+  referencingRules: [],
+  tests: [],
+  deprecated: false,
+  revoked: false,
+  source: 'attack',
+  url: `/techniques/${id}/`,
+  ...extra,
 });
 
 test('revoked, deprecated and not-in-bundle techniques are counted apart; a revoked one redirects to its replacement', () => {
@@ -51,7 +71,10 @@ test('revoked, deprecated and not-in-bundle techniques are counted apart; a revo
 
 test('"not in ATT&CK v18.1 (the bundle used)" only when a bundle was used', () => {
   const catalog = (attack: number, version?: string) =>
-    ({ stats: { files: { sigma: 1, atomics: 0, attack } }, provenance: version ? { tool: { name: 't', version: '1' }, attack: { file: 'b.json', version }, sources: [] } : undefined }) as unknown as Catalog;
+    ({
+      stats: { files: { sigma: 1, atomics: 0, attack } },
+      provenance: version ? { tool: { name: 't', version: '1' }, attack: { file: 'b.json', version }, sources: [] } : undefined,
+    }) as unknown as Catalog;
   expect(notInBundleNote(catalog(1, '18.1'))).toBe('not in ATT&CK v18.1 (the bundle used)');
   expect(notInBundleNote(catalog(1))).toBe('not in the ATT&CK bundle used');
   expect(notInBundleNote(catalog(0))).toBeUndefined();
@@ -77,7 +100,8 @@ test("the old page of a 'contains|all' indicator used by two rules leads to the 
   const { indicatorId, indicatorKey } = await import('../../src/lib/indicators/extract.ts');
   const { rule } = await import('./entities.ts');
   const detection = (modifiers: string[], values: string[]) => ({
-    identifiers: [{ name: 'sel', groups: [[{ kind: 'field' as const, field: 'CommandLine', modifiers, values }]] }], conditions: [],
+    identifiers: [{ name: 'sel', groups: [[{ kind: 'field' as const, field: 'CommandLine', modifiers, values }]] }],
+    conditions: [],
   });
   const rules = [
     rule('a', { detection: detection(['contains', 'all'], ['http', '-o']) }),
@@ -85,7 +109,16 @@ test("the old page of a 'contains|all' indicator used by two rules leads to the 
     rule('c', { detection: detection(['contains'], ['http']) }),
   ];
   const key = indicatorKey('CommandLine', ['contains'], 'http');
-  const merged = { id: indicatorId(key), key, field: 'CommandLine', operator: 'contains', value: 'http', count: 3, rules: ['a', 'b', 'c'], url: `/indicators/${indicatorId(key)}/` };
+  const merged = {
+    id: indicatorId(key),
+    key,
+    field: 'CommandLine',
+    operator: 'contains',
+    value: 'http',
+    count: 3,
+    rules: ['a', 'b', 'c'],
+    url: `/indicators/${indicatorId(key)}/`,
+  };
   const oldId = indicatorId(['commandline', 'contains|all', 'http'].join('\u0000'));
   // '-o' and '-x' were used by one rule each: they had no page of their own, so no redirect.
   expect(allModifierRedirects(rules, [merged])).toEqual([{ from: `/indicators/${oldId}/`, to: merged.url, reason: 'all-modifier' }]);

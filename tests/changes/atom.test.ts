@@ -12,7 +12,15 @@ function changes(): Changes {
     rules: { added: [], modified: [], deprecated: [], removed: [] },
     tests: { added: [], modified: [], removed: [] },
     feed: [
-      { id: 'urn:detection-atlas:rule:a:added:1', updated: '2024-05-05', kind: 'rule', change: 'added', title: `Rule added: ${nasty}`, summary: 'a & b', url: '/rules/a/' },
+      {
+        id: 'urn:detection-atlas:rule:a:added:1',
+        updated: '2024-05-05',
+        kind: 'rule',
+        change: 'added',
+        title: `Rule added: ${nasty}`,
+        summary: 'a & b',
+        url: '/rules/a/',
+      },
       { id: 'urn:detection-atlas:rule:b:removed:2', updated: '2024-04-01', kind: 'rule', change: 'removed', title: 'Rule removed: B', summary: 'b.yml' },
     ],
   };

@@ -37,7 +37,13 @@ function editToVersion2() {
   corpus.write('sigma/rules/windows/d.yml', `# a comment only\n${RULES['rules/windows/d.yml']}`);
   corpus.write(
     'sigma/rules/windows/e.yml',
-    rule({ id: 'eeeeeeee-0000-4000-8000-000000000005', title: 'Route Print', date: '2024-05-05', tags: ['attack.t1016'], selection: "Image|endswith: '\\route.exe'" }),
+    rule({
+      id: 'eeeeeeee-0000-4000-8000-000000000005',
+      title: 'Route Print',
+      date: '2024-05-05',
+      tags: ['attack.t1016'],
+      selection: "Image|endswith: '\\route.exe'",
+    }),
   );
   corpus.write(
     'atomics/T1003.001/T1003.001.yaml',
@@ -67,8 +73,14 @@ describe('the change list between two versions', () => {
     expect(c.summary.rules).toEqual({ added: 1, modified: 2, deprecated: 1, removed: 1 });
     expect(c.rules.added).toEqual([
       {
-        id: 'eeeeeeee-0000-4000-8000-000000000005', slug: 'eeeeeeee-0000-4000-8000-000000000005', title: 'Route Print',
-        path: 'rules/windows/e.yml', collection: 'rules', level: 'high', url: '/rules/eeeeeeee-0000-4000-8000-000000000005/', date: '2024-05-05',
+        id: 'eeeeeeee-0000-4000-8000-000000000005',
+        slug: 'eeeeeeee-0000-4000-8000-000000000005',
+        title: 'Route Print',
+        path: 'rules/windows/e.yml',
+        collection: 'rules',
+        level: 'high',
+        url: '/rules/eeeeeeee-0000-4000-8000-000000000005/',
+        date: '2024-05-05',
       },
     ]);
     expect(c.rules.modified.map((r) => [r.path, r.fields, r.date])).toEqual([
@@ -76,10 +88,23 @@ describe('the change list between two versions', () => {
       ['rules/windows/d.yml', ['source'], '2024-01-10'],
     ]);
     expect(c.rules.deprecated).toEqual([
-      expect.objectContaining({ path: 'deprecated/windows/b.yml', collection: 'deprecated', status: 'deprecated', fields: ['path', 'status'], url: '/rules/bbbbbbbb-0000-4000-8000-000000000002/' }),
+      expect.objectContaining({
+        path: 'deprecated/windows/b.yml',
+        collection: 'deprecated',
+        status: 'deprecated',
+        fields: ['path', 'status'],
+        url: '/rules/bbbbbbbb-0000-4000-8000-000000000002/',
+      }),
     ]);
     expect(c.rules.removed).toEqual([
-      { id: 'cccccccc-0000-4000-8000-000000000003', slug: 'cccccccc-0000-4000-8000-000000000003', title: 'Network Interfaces Listed', path: 'rules/windows/c.yml', collection: 'rules', level: 'high' },
+      {
+        id: 'cccccccc-0000-4000-8000-000000000003',
+        slug: 'cccccccc-0000-4000-8000-000000000003',
+        title: 'Network Interfaces Listed',
+        path: 'rules/windows/c.yml',
+        collection: 'rules',
+        level: 'high',
+      },
     ]);
   });
 
@@ -119,10 +144,7 @@ describe('the change list between two versions', () => {
     corpus.write('sigma/rules/windows/f.yml', rule({ id: 'ffffffff-0000-4000-8000-000000000006', title: 'Sixth', date: '2024-06-01', selection: 'Image: x' }));
     const v3 = await build(path.join(out, 'v2', 'api'));
     expect(v3.changes!.summary.rules).toEqual({ added: 1, modified: 0, deprecated: 0, removed: 0 });
-    expect(v3.changes!.feed.map((e) => e.title)).toEqual([
-      'Rule added: Sixth',
-      ...v2.changes!.feed.map((e) => e.title),
-    ]);
+    expect(v3.changes!.feed.map((e) => e.title)).toEqual(['Rule added: Sixth', ...v2.changes!.feed.map((e) => e.title)]);
     const published = JSON.parse(readFileSync(path.join(out, 'v2', 'api', 'changes.json'), 'utf8'));
     expect(published).toEqual(v2.changes);
   });

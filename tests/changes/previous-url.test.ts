@@ -56,7 +56,10 @@ afterAll(async () => {
 const limits: PreviousLimits = { connectMs: 1000, totalMs: 1500, maxBytes: 4 * 1024 * 1024 };
 
 async function failure(route: string): Promise<string> {
-  const error = await readPreviousBuild(`${base}/${route}/api/`, limits).then(() => undefined, (e: unknown) => e);
+  const error = await readPreviousBuild(`${base}/${route}/api/`, limits).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(PreviousBuildError);
   expect((error as Error).message.split('\n')).toHaveLength(1);
   return (error as Error).message;

@@ -22,7 +22,8 @@ test('pretty URLs map to index.html', () => {
 
 test('finds missing pages, missing fragments and disallowed schemes', async () => {
   const dir = site({
-    'index.html': '<a href="/rules/a/">a</a> <a href="/rules/b/">b</a> <a href="/f/#i-1">ok</a> <a href="/f/#i-2">no</a> <a href="javascript:alert(1)">x</a> <a href="https://example.com">e</a>',
+    'index.html':
+      '<a href="/rules/a/">a</a> <a href="/rules/b/">b</a> <a href="/f/#i-1">ok</a> <a href="/f/#i-2">no</a> <a href="javascript:alert(1)">x</a> <a href="https://example.com">e</a>',
     'rules/a/index.html': '<a href="../../">home</a><link href="/s.css">',
     'f/index.html': '<li id="i-1">one</li>',
     's.css': '',

@@ -25,7 +25,12 @@ describe.skipIf(!hasCorpus)('catalog of the full corpus', () => {
     expect(catalog.stats.files.sigma).toBe(4039);
     expect(catalog.rules.length).toBe(4041);
     expect(catalog.stats.rulesByCollection).toMatchObject({
-      rules: 3141, 'emerging-threats': 473, 'threat-hunting': 140, placeholder: 23, compliance: 3, deprecated: 172,
+      rules: 3141,
+      'emerging-threats': 473,
+      'threat-hunting': 140,
+      placeholder: 23,
+      compliance: 3,
+      deprecated: 172,
     });
     expect(new Set(catalog.rules.map((r) => r.slug)).size).toBe(catalog.rules.length);
   });

@@ -21,7 +21,10 @@ describe.skipIf(!hasCorpus)('trust figures of the full corpus', () => {
     const start = performance.now();
     trust = analyzeTrust(catalog);
     const g = trust.gaps;
-    const byReason = (list: { reason: string }[]) => Object.entries(Object.groupBy(list, (x) => x.reason)).map(([k, v]) => `${k} ${v!.length}`).join(', ');
+    const byReason = (list: { reason: string }[]) =>
+      Object.entries(Object.groupBy(list, (x) => x.reason))
+        .map(([k, v]) => `${k} ${v!.length}`)
+        .join(', ');
     console.log(
       [
         `trust analysis in ${((performance.now() - start) / 1000).toFixed(2)} s`,

@@ -45,7 +45,9 @@ describe('CSV', () => {
 
   it('has one row per rule with its links and dates', () => {
     const lines = rulesCsv(catalog).split('\r\n');
-    expect(lines[0]).toBe('id,title,status,level,kind,collection,active,product,category,service,techniques,tactics,tests,author,date,modified,created,lastModified,path,url');
+    expect(lines[0]).toBe(
+      'id,title,status,level,kind,collection,active,product,category,service,techniques,tactics,tests,author,date,modified,created,lastModified,path,url',
+    );
     expect(lines).toHaveLength(catalog.rules.length + 2); // header, rows, and the final line end
     expect(lines).toContain(
       'aaaaaaaa-0000-4000-8000-000000000001,Procdump Dumping LSASS,,high,rule,rules,true,windows,process_creation,,T1003.001,credential-access,33333333-3333-4333-8333-333333333333,Tester,2024-01-10,,2024-01-10,2024-01-10,rules/windows/a.yml,/rules/aaaaaaaa-0000-4000-8000-000000000001/',

@@ -24,7 +24,22 @@ describe.skipIf(!hasCorpus)('full-corpus site', () => {
   beforeAll(() => {
     const result = spawnSync(
       process.execPath,
-      ['scripts/atlas.mjs', 'build', '--sigma', corpusPaths.sigma, '--atomics', corpusPaths.atomics, '--attack', corpusPaths.attack, '--attack-version', '18.1', '--payloads', corpusPaths.payloads, '--out', out],
+      [
+        'scripts/atlas.mjs',
+        'build',
+        '--sigma',
+        corpusPaths.sigma,
+        '--atomics',
+        corpusPaths.atomics,
+        '--attack',
+        corpusPaths.attack,
+        '--attack-version',
+        '18.1',
+        '--payloads',
+        corpusPaths.payloads,
+        '--out',
+        out,
+      ],
       { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
     );
     console.log(result.stdout);
@@ -67,7 +82,12 @@ describe.skipIf(!hasCorpus)('full-corpus site', () => {
     };
     walk(out);
     sizes.sort((a, b) => b[1] - a[1]);
-    console.log(`largest pages: ${sizes.slice(0, 5).map(([f, n]) => `${f} ${Math.round(n / 1024)} KiB`).join(', ')}`);
+    console.log(
+      `largest pages: ${sizes
+        .slice(0, 5)
+        .map(([f, n]) => `${f} ${Math.round(n / 1024)} KiB`)
+        .join(', ')}`,
+    );
     expect(sizes.length).toBeGreaterThan(10_000);
     expect(sizes.filter(([, n]) => n > 200_000)).toEqual([]);
   });
@@ -112,7 +132,9 @@ describe.skipIf(!hasCorpus)('full-corpus site', () => {
     });
 
     test('the search box of a rule page finds the rule by its indicator', async () => {
-      const rule = api<{ url: string; title: string; path: string }[]>('rules.json').find((r) => r.path === 'rules/windows/process_creation/proc_creation_win_net_share_unmount.yml')!;
+      const rule = api<{ url: string; title: string; path: string }[]>('rules.json').find(
+        (r) => r.path === 'rules/windows/process_creation/proc_creation_win_net_share_unmount.yml',
+      )!;
       const page = await browser.newPage();
       await page.goto(server.url + rule.url);
       await page.fill('#site-search', 'net.exe share /delete');
@@ -183,7 +205,10 @@ describe.skipIf(!hasCorpus)('full-corpus site', () => {
     ])('%j finds a rule about it in the top 5', async (query, about) => {
       const { page, hrefs } = await searchPage(`q=${query}`);
       const rules = api<{ url: string; title: string }[]>('rules.json');
-      const top = hrefs.slice(0, 5).map((href) => rules.find((r) => r.url === href)).filter((r) => r !== undefined);
+      const top = hrefs
+        .slice(0, 5)
+        .map((href) => rules.find((r) => r.url === href))
+        .filter((r) => r !== undefined);
       expect(top.map((r) => r.title).filter((t) => about.test(t)).length).toBeGreaterThan(0);
       await page.close();
     });

@@ -10,9 +10,20 @@ import { rule } from '../cache/corpus.ts';
 
 let repo: string;
 let sigma: string;
-const identity = { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.org' };
+const identity = {
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@example.org',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@example.org',
+};
 const git = (args: string[], date?: string) =>
-  execFileSync('git', args, { cwd: repo, env: { ...process.env, ...identity, ...(date && { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date }) }, encoding: 'utf8' });
+  execFileSync('git', args, {
+    cwd: repo,
+    env: { ...process.env, ...identity, ...(date && { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date }) },
+    encoding: 'utf8',
+  });
 const write = (file: string, text: string) => {
   mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
   writeFileSync(path.join(repo, file), text);
@@ -113,7 +124,9 @@ describe('rule dates', () => {
       const lines: string[] = [];
       const catalog = await runCatalog({ sigma: [path.join(shallow, 'sigma')], gitDates: true }, (l) => lines.push(l));
       expect(catalog.rules.find((r) => r.path === 'rules/a.yml')).toMatchObject({ created: '2020-01-01', lastModified: '2020-01-01' });
-      expect(lines.find((l) => l.startsWith('git '))).toMatch(/is a shallow clone \(fetch the full history, e\.g\. fetch-depth: 0\): dates from the rules' date\/modified/);
+      expect(lines.find((l) => l.startsWith('git '))).toMatch(
+        /is a shallow clone \(fetch the full history, e\.g\. fetch-depth: 0\): dates from the rules' date\/modified/,
+      );
     } finally {
       rmSync(shallow, { recursive: true, force: true });
     }

@@ -10,7 +10,14 @@ import { runCatalog } from '../../src/lib/pipeline.ts';
 import { rule } from '../cache/corpus.ts';
 
 let repo: string;
-const identity = { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.org' };
+const identity = {
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@example.org',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@example.org',
+};
 const DATE = '2026-11-23T08:00:00Z';
 const git = (args: string[]) =>
   execFileSync('git', args, { cwd: repo, env: { ...process.env, ...identity, GIT_AUTHOR_DATE: DATE, GIT_COMMITTER_DATE: DATE }, encoding: 'utf8' });
@@ -19,7 +26,10 @@ beforeAll(() => {
   repo = mkdtempSync(path.join(tmpdir(), 'atlas-one-commit-'));
   git(['-c', 'init.defaultBranch=main', 'init', '-q']);
   mkdirSync(path.join(repo, 'rules'));
-  writeFileSync(path.join(repo, 'rules/a.yml'), rule({ id: 'aaaaaaaa-0000-4000-8000-000000000001', title: 'A', selection: 'Image: x', date: '2019-10-12', modified: '2023-08-17' }));
+  writeFileSync(
+    path.join(repo, 'rules/a.yml'),
+    rule({ id: 'aaaaaaaa-0000-4000-8000-000000000001', title: 'A', selection: 'Image: x', date: '2019-10-12', modified: '2023-08-17' }),
+  );
   writeFileSync(path.join(repo, 'rules/b.yml'), rule({ id: 'bbbbbbbb-0000-4000-8000-000000000002', title: 'B', selection: 'Image: y', date: '2021-02-03' }));
   git(['add', '.']);
   git(['commit', '-q', '-m', 'import']);
@@ -35,7 +45,9 @@ it('shows no repository dates, says so once, and keeps the rules own dates', asy
   ]);
   const notes = lines.filter((l) => l.includes('first committed on'));
   expect(notes).toHaveLength(1);
-  expect(notes[0]).toContain(`every file under ${repo} was first committed on 2026-11-23, so git history does not tell them apart and repository dates are not shown`);
+  expect(notes[0]).toContain(
+    `every file under ${repo} was first committed on 2026-11-23, so git history does not tell them apart and repository dates are not shown`,
+  );
 });
 
 it('records the checkout commit and its date as provenance', async () => {
@@ -49,7 +61,21 @@ it('records the checkout commit and its date as provenance', async () => {
 
 it('needs two files sharing one day to call a history uninformative', () => {
   const d = (created: string) => ({ created, lastModified: created });
-  expect(sameFirstCommitDay(new Map([['a', d('2024-01-01')], ['b', d('2024-01-01')]]))).toBe('2024-01-01');
-  expect(sameFirstCommitDay(new Map([['a', d('2024-01-01')], ['b', d('2024-01-02')]]))).toBeUndefined();
+  expect(
+    sameFirstCommitDay(
+      new Map([
+        ['a', d('2024-01-01')],
+        ['b', d('2024-01-01')],
+      ]),
+    ),
+  ).toBe('2024-01-01');
+  expect(
+    sameFirstCommitDay(
+      new Map([
+        ['a', d('2024-01-01')],
+        ['b', d('2024-01-02')],
+      ]),
+    ),
+  ).toBeUndefined();
   expect(sameFirstCommitDay(new Map([['a', d('2024-01-01')]]))).toBeUndefined();
 });

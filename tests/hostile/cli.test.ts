@@ -76,7 +76,11 @@ describe('a corpus larger than the file-descriptor limit', { timeout: CLI_MS }, 
     writeSyntheticCorpus(path.join(dir, 'sigma'), 1_500);
     const script = `ulimit -n 256 && exec "$0" "$1" catalog --sigma sigma --out out --no-cache --no-git`;
     const run = spawnSync('sh', ['-c', script, process.execPath, path.join(projectRoot, 'scripts/atlas.mjs')], {
-      cwd: dir, encoding: 'utf8', timeout: CLI_MS, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024,
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: CLI_MS,
+      killSignal: 'SIGKILL',
+      maxBuffer: 64 * 1024 * 1024,
     });
     expect(run.status, run.stderr.slice(0, 2000)).toBe(0);
     expect(run.stdout).toMatch(/^sigma +1500 files \(0 cached, 1500 read\)/m);

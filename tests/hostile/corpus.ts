@@ -77,7 +77,10 @@ function markupRule(): Record<string, unknown> {
     references: [...BAD_URLS, ALL, 'https://example.org/ok?a=1&b=<x>'],
     falsepositives: [ALL, JS_URL],
     fields: [PAYLOADS.script, PAYLOADS.single],
-    related: [{ id: PAYLOADS.img, type: 'derived' }, { id: JS_URL, type: PAYLOADS.script }],
+    related: [
+      { id: PAYLOADS.img, type: 'derived' },
+      { id: JS_URL, type: PAYLOADS.script },
+    ],
     logsource: {
       product: PAYLOADS.script,
       category: PAYLOADS.double,
@@ -156,7 +159,11 @@ export function writeHostileCorpus(): HostileCorpus {
     codes: ['yaml-syntax'],
     case: 'unknown YAML tag (!!js/function)',
   });
-  put('bad/deep.yml', `title: x\nvalue: ${'['.repeat(5000)}${']'.repeat(5000)}\n`, { outcome: 'rejected', codes: ['yaml-syntax'], case: 'very deep nesting (5000 levels)' });
+  put('bad/deep.yml', `title: x\nvalue: ${'['.repeat(5000)}${']'.repeat(5000)}\n`, {
+    outcome: 'rejected',
+    codes: ['yaml-syntax'],
+    case: 'very deep nesting (5000 levels)',
+  });
   put('bad/deep-block.yml', `title: x\n${Array.from({ length: 300 }, (_, i) => `${' '.repeat(i)}k:`).join('\n')}\n`, {
     outcome: 'rejected',
     codes: ['yaml-syntax'],
@@ -164,16 +171,27 @@ export function writeHostileCorpus(): HostileCorpus {
   });
   put('bad/alias-bomb.yml', aliasBomb('logsource', 'x'), { outcome: 'rejected', codes: ['yaml-size'], case: 'alias bomb (billion laughs) in logsource' });
   put('bad/alias-bomb-correlation.yml', correlationBomb(), { outcome: 'rejected', codes: ['yaml-size'], case: 'alias bomb in a correlation rule' });
-  put('bad/alias-bomb-global.yml', globalBomb(), { outcome: 'rejected', codes: ['yaml-size'], case: 'alias bomb merged by a legacy action: global collection' });
+  put('bad/alias-bomb-global.yml', globalBomb(), {
+    outcome: 'rejected',
+    codes: ['yaml-size'],
+    case: 'alias bomb merged by a legacy action: global collection',
+  });
   put('bad/alias-deep.yml', aliasDepth(), { outcome: 'rejected', codes: ['yaml-size'], case: 'aliases chained to 2000 levels' });
   put('bad/merge-bomb.yml', mergeBomb(), { outcome: 'rejected', codes: ['yaml-syntax', 'yaml-size'], case: 'merge keys (<<) bomb' });
 
   // --- rules that parse but say something wrong: a page and a diagnostic ------------------------
   const det = (condition: string, extra: Record<string, unknown> = {}) => ({ selection: { Image: 'a.exe' }, filter: { User: 'x' }, ...extra, condition });
-  good('conditions/missing-identifier.yml', rule(20, { detection: det('selection and not nosuch') }), 'condition references a missing identifier', ['condition']);
+  good('conditions/missing-identifier.yml', rule(20, { detection: det('selection and not nosuch') }), 'condition references a missing identifier', [
+    'condition',
+  ]);
   good('conditions/unbalanced-open.yml', rule(21, { detection: det('(selection and (not filter)') }), 'unbalanced parentheses (open)', ['condition']);
   good('conditions/unbalanced-close.yml', rule(22, { detection: det('selection) and filter') }), 'unbalanced parentheses (close)', ['condition']);
-  good('conditions/deep-parens.yml', rule(23, { detection: det(`${'('.repeat(20_000)}selection${')'.repeat(20_000)}`) }), 'condition nested 20,000 parentheses deep', ['condition']);
+  good(
+    'conditions/deep-parens.yml',
+    rule(23, { detection: det(`${'('.repeat(20_000)}selection${')'.repeat(20_000)}`) }),
+    'condition nested 20,000 parentheses deep',
+    ['condition'],
+  );
   good('conditions/not-chain.yml', rule(24, { detection: det(`${'not '.repeat(20_000)}selection`) }), "20,000 chained 'not'", ['condition']);
   good('conditions/long-or.yml', rule(25, { detection: det(Array(20_000).fill('selection').join(' or ')) }), '20,000-term condition');
   good(
@@ -184,21 +202,74 @@ export function writeHostileCorpus(): HostileCorpus {
   );
   good('conditions/markup-condition.yml', rule(27, { detection: det(`selection and ${PAYLOADS.script}`) }), 'markup in the condition', ['condition']);
   good('conditions/no-condition.yml', rule(28, { detection: { selection: { Image: 'a' } } }), 'no condition', ['condition']);
-  good('modifiers/unknown.yml', rule(30, { detection: { sel: { 'Image|endswithh': 'a', [`CommandLine|${PAYLOADS.script}`]: 'b' }, condition: 'sel' } }), 'unknown modifiers', ['unknown-modifier']);
-  good('modifiers/proto.yml', rule(31, { detection: { sel: { 'Image|__proto__': 'a', 'Image|constructor': 'b', 'Image|toString': 'c' }, condition: 'sel' } }), 'modifiers named like Object.prototype members', ['unknown-modifier']);
-  good('modifiers/regex-invalid.yml', rule(32, { detection: { sel: { 'CommandLine|re': '(unclosed[' }, condition: 'sel' } }), 'invalid regular expression', ['invalid-regex']);
-  good('modifiers/regex-catastrophic.yml', rule(33, { detection: { sel: { 'CommandLine|re': '(a+)+$' }, condition: 'sel' } }), 'exponential regular expression (a+)+$');
-  good('modifiers/regex-alternation.yml', rule(35, { detection: { sel: { 'CommandLine|re': '(a|aa)*$' }, condition: 'sel' } }), 'exponential regular expression (a|aa)*$');
-  good('modifiers/regex-huge.yml', rule(37, { detection: { sel: { 'CommandLine|re': `(${'a|'.repeat(50_000)}b)` }, condition: 'sel' } }), '100 KB regular expression');
-  good('modifiers/proto-keys.yml', rule(34, { detection: { __proto__sel: { __proto__: 'x', constructor: 'y' }, condition: '__proto__sel' } }), 'field and identifier names __proto__ / constructor');
+  good(
+    'modifiers/unknown.yml',
+    rule(30, { detection: { sel: { 'Image|endswithh': 'a', [`CommandLine|${PAYLOADS.script}`]: 'b' }, condition: 'sel' } }),
+    'unknown modifiers',
+    ['unknown-modifier'],
+  );
+  good(
+    'modifiers/proto.yml',
+    rule(31, { detection: { sel: { 'Image|__proto__': 'a', 'Image|constructor': 'b', 'Image|toString': 'c' }, condition: 'sel' } }),
+    'modifiers named like Object.prototype members',
+    ['unknown-modifier'],
+  );
+  good('modifiers/regex-invalid.yml', rule(32, { detection: { sel: { 'CommandLine|re': '(unclosed[' }, condition: 'sel' } }), 'invalid regular expression', [
+    'invalid-regex',
+  ]);
+  good(
+    'modifiers/regex-catastrophic.yml',
+    rule(33, { detection: { sel: { 'CommandLine|re': '(a+)+$' }, condition: 'sel' } }),
+    'exponential regular expression (a+)+$',
+  );
+  good(
+    'modifiers/regex-alternation.yml',
+    rule(35, { detection: { sel: { 'CommandLine|re': '(a|aa)*$' }, condition: 'sel' } }),
+    'exponential regular expression (a|aa)*$',
+  );
+  good(
+    'modifiers/regex-huge.yml',
+    rule(37, { detection: { sel: { 'CommandLine|re': `(${'a|'.repeat(50_000)}b)` }, condition: 'sel' } }),
+    '100 KB regular expression',
+  );
+  good(
+    'modifiers/proto-keys.yml',
+    rule(34, { detection: { __proto__sel: { __proto__: 'x', constructor: 'y' }, condition: '__proto__sel' } }),
+    'field and identifier names __proto__ / constructor',
+  );
 
   // --- identities: duplicates, collisions, traversal --------------------------------------------
   good('ids/dup-a.yml', rule(40, { title: 'Duplicate A' }), 'duplicate id (first file)', ['duplicate-id']);
   good('ids/dup-b.yml', rule(40, { title: 'Duplicate B' }), 'duplicate id (second file)', ['duplicate-id']);
   good('ids/case-upper.yml', rule(41, { id: 'ABC' }), "ids 'ABC' and 'abc' (collide after lower-casing)", ['duplicate-id']);
   good('ids/case-lower.yml', rule(42, { id: 'abc' }), "ids 'ABC' and 'abc' (collide after lower-casing)", ['duplicate-id']);
-  const traversal = ['../../x', '..\\..\\x', '/etc/passwd', '%2e%2e%2fx', '%2E%2E/%2e%2e/x', 'C:\\Windows\\x', '.', '..', '...', '-', 'a/../../b', `${PAYLOADS.img}`, 'x'.repeat(5000), 'con', 'index.html', 'ÄBC', '\u202eevil'];
-  traversal.forEach((id, i) => good(`ids/traversal-${i}.yml`, rule(50 + i, { id, related: [{ id: '../../x', type: 'derived' }] }), `id ${JSON.stringify(id.length > 40 ? `${id.slice(0, 20)}…` : id)}`, ['invalid-id']));
+  const traversal = [
+    '../../x',
+    '..\\..\\x',
+    '/etc/passwd',
+    '%2e%2e%2fx',
+    '%2E%2E/%2e%2e/x',
+    'C:\\Windows\\x',
+    '.',
+    '..',
+    '...',
+    '-',
+    'a/../../b',
+    `${PAYLOADS.img}`,
+    'x'.repeat(5000),
+    'con',
+    'index.html',
+    'ÄBC',
+    '\u202eevil',
+  ];
+  traversal.forEach((id, i) =>
+    good(
+      `ids/traversal-${i}.yml`,
+      rule(50 + i, { id, related: [{ id: '../../x', type: 'derived' }] }),
+      `id ${JSON.stringify(id.length > 40 ? `${id.slice(0, 20)}…` : id)}`,
+      ['invalid-id'],
+    ),
+  );
   good('ids/slug-collision-a.yml', rule(80, { id: 'a-b' }), "ids 'a/b', 'a b', 'a-b' (collide after slugging)", ['invalid-id']);
   good('ids/slug-collision-b.yml', rule(81, { id: 'a/b' }), "ids 'a/b', 'a b', 'a-b' (collide after slugging)", ['invalid-id']);
   good('ids/slug-collision-c.yml', rule(82, { id: 'a b' }), "ids 'a/b', 'a b', 'a-b' (collide after slugging)", ['invalid-id']);
@@ -209,7 +280,11 @@ export function writeHostileCorpus(): HostileCorpus {
   good(`names/we ird<script>alert('pwn-name')<\\script>.yml`, noId, 'file name with markup, no id', ['missing-id']);
   good('names/a b.yml', noId, "file names 'a b.yml' and 'a-b.yml', no id", ['missing-id']);
   good('names/a-b.yml', noId, "file names 'a b.yml' and 'a-b.yml', no id", ['missing-id']);
-  good('names/technique-tags.yml', rule(85, { tags: ['attack.t1059/../../x', 'attack.t1059.001/..', 'attack.T9999', 'attack.ta0001', 'attack.../../tactic', 'attack.<script>'] }), 'technique and tactic tags that try traversal');
+  good(
+    'names/technique-tags.yml',
+    rule(85, { tags: ['attack.t1059/../../x', 'attack.t1059.001/..', 'attack.T9999', 'attack.ta0001', 'attack.../../tactic', 'attack.<script>'] }),
+    'technique and tactic tags that try traversal',
+  );
 
   // --- symbolic links and unreadable files --------------------------------------------------------
   const links = path.join(sigma, 'links');
@@ -279,7 +354,12 @@ export function writeEvaluationCorpus(selection: Record<string, unknown>): { roo
 function laughs(): string {
   const names = 'abcdefghi';
   const lines = [`  a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]`];
-  for (let i = 1; i < names.length; i++) lines.push(`  ${names[i]}: &${names[i]} [${Array(9).fill(`*${names[i - 1]}`).join(', ')}]`);
+  for (let i = 1; i < names.length; i++)
+    lines.push(
+      `  ${names[i]}: &${names[i]} [${Array(9)
+        .fill(`*${names[i - 1]}`)
+        .join(', ')}]`,
+    );
   return lines.join('\n');
 }
 
@@ -314,7 +394,12 @@ function aliasDepth(): string {
 /** `<<` is no merge key under the JSON schema, but the lists of aliases still multiply. */
 function mergeBomb(): string {
   const lines = ['  m0: &m0 {a: 1}'];
-  for (let i = 1; i < 25; i++) lines.push(`  m${i}: &m${i}\n    <<: [${Array(8).fill(`*m${i - 1}`).join(', ')}]\n    k${i}: v`);
+  for (let i = 1; i < 25; i++)
+    lines.push(
+      `  m${i}: &m${i}\n    <<: [${Array(8)
+        .fill(`*m${i - 1}`)
+        .join(', ')}]\n    k${i}: v`,
+    );
   return `title: merge\nid: ${UUID(104)}\nlogsource:\n  product: windows\n${lines.join('\n')}\ndetection:\n  sel: {Image: a}\n  condition: sel\n`;
 }
 
@@ -374,12 +459,25 @@ function writeAtomics(root: string): void {
     atomicTest('Markup guid', PAYLOADS.img),
     atomicTest('Executor markup', '22222222-2222-4222-8222-222222222222', { executor: { name: PAYLOADS.script, command: 'x' } }),
     // Bait for backtracking regular expressions when rules are evaluated against the command.
-    atomicTest('Backtracking bait', '55555555-5555-4555-8555-555555555555', { input_arguments: {}, executor: { name: 'command_prompt', command: `cmd.exe /c echo ${'a'.repeat(3000)}!` } }),
+    atomicTest('Backtracking bait', '55555555-5555-4555-8555-555555555555', {
+      input_arguments: {},
+      executor: { name: 'command_prompt', command: `cmd.exe /c echo ${'a'.repeat(3000)}!` },
+    }),
   ];
   technique('T1059', dump({ attack_technique: 'T1059', display_name: `Command ${ALL}`, atomic_tests: tests }), atomicMarkdown('T1059', tests));
   // A technique id that tries to leave its folder; the folder itself is ordinary.
-  technique('T1070', dump({ attack_technique: '../../evil', display_name: PAYLOADS.script, atomic_tests: [atomicTest('Evil technique', '33333333-3333-4333-8333-333333333333')] }));
-  technique('T1071', dump({ attack_technique: 't1071', display_name: 'Lower-case id', atomic_tests: [atomicTest('Lower', '44444444-4444-4444-8444-444444444444')] }));
+  technique(
+    'T1070',
+    dump({
+      attack_technique: '../../evil',
+      display_name: PAYLOADS.script,
+      atomic_tests: [atomicTest('Evil technique', '33333333-3333-4333-8333-333333333333')],
+    }),
+  );
+  technique(
+    'T1071',
+    dump({ attack_technique: 't1071', display_name: 'Lower-case id', atomic_tests: [atomicTest('Lower', '44444444-4444-4444-8444-444444444444')] }),
+  );
   technique('T1000', 'attack_technique: [unclosed\n');
   technique('T1001', Buffer.from([0x00, 0x01, 0x02, 0xff]));
   technique('T1002', '');
@@ -409,13 +507,36 @@ function attackBundle(): unknown {
     type: 'bundle',
     id: 'bundle--hostile',
     objects: [
-      { type: 'x-mitre-tactic', id: 'x-mitre-tactic--exec', name: `Execution ${PAYLOADS.script}`, x_mitre_shortname: 'execution', external_references: ref('TA0002') },
-      { type: 'x-mitre-tactic', id: 'x-mitre-tactic--evil', name: PAYLOADS.img, x_mitre_shortname: '../../evil-tactic', external_references: ref('TA9999', JS_URL) },
-      { type: 'x-mitre-matrix', id: 'x-mitre-matrix--e', name: 'Enterprise', external_references: ref('enterprise-attack'), tactic_refs: ['x-mitre-tactic--exec', 'x-mitre-tactic--evil'] },
+      {
+        type: 'x-mitre-tactic',
+        id: 'x-mitre-tactic--exec',
+        name: `Execution ${PAYLOADS.script}`,
+        x_mitre_shortname: 'execution',
+        external_references: ref('TA0002'),
+      },
+      {
+        type: 'x-mitre-tactic',
+        id: 'x-mitre-tactic--evil',
+        name: PAYLOADS.img,
+        x_mitre_shortname: '../../evil-tactic',
+        external_references: ref('TA9999', JS_URL),
+      },
+      {
+        type: 'x-mitre-matrix',
+        id: 'x-mitre-matrix--e',
+        name: 'Enterprise',
+        external_references: ref('enterprise-attack'),
+        tactic_refs: ['x-mitre-tactic--exec', 'x-mitre-tactic--evil'],
+      },
       pattern(1, 'T1059', { external_references: ref('T1059', JS_URL) }),
       pattern(2, 'T1059.001', { external_references: ref('T1059.001', DATA_URL) }),
       pattern(3, '../../T1060'),
-      pattern(4, 'T1547.001', { kill_chain_phases: [{ kill_chain_name: 'mitre-attack', phase_name: '../../phase' }, { kill_chain_name: 'mitre-attack', phase_name: PAYLOADS.script }] }),
+      pattern(4, 'T1547.001', {
+        kill_chain_phases: [
+          { kill_chain_name: 'mitre-attack', phase_name: '../../phase' },
+          { kill_chain_name: 'mitre-attack', phase_name: PAYLOADS.script },
+        ],
+      }),
       { type: 'attack-pattern', id: 'attack-pattern--broken', name: 5 },
       'not an object',
     ],

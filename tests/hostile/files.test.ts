@@ -98,8 +98,7 @@ describe('each Sigma file of the hostile corpus', { timeout: BOUND_MS }, () => {
 });
 
 describe('Atomic and ATT&CK files of the hostile corpus', { timeout: BOUND_MS }, () => {
-  const atomicCodes = (folder: string) =>
-    run.catalog.diagnostics.filter((d) => d.file.startsWith(path.join(run.corpus.atomics, folder))).map((d) => d.code);
+  const atomicCodes = (folder: string) => run.catalog.diagnostics.filter((d) => d.file.startsWith(path.join(run.corpus.atomics, folder))).map((d) => d.code);
 
   test('each bad Atomic file is a diagnostic naming it', () => {
     expect(atomicCodes('T1000')).toContain('yaml-syntax'); // broken YAML
@@ -128,7 +127,12 @@ describe('Atomic and ATT&CK files of the hostile corpus', { timeout: BOUND_MS },
 describe('limits inside the parsers', { timeout: BOUND_MS }, () => {
   test('a billion-laughs document is refused before anything walks it', () => {
     const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-    for (let i = 1; i < 12; i++) levels.push(`l${i}: &l${i} [${Array(9).fill(i === 1 ? '*a' : `*l${i - 1}`).join(',')}]`);
+    for (let i = 1; i < 12; i++)
+      levels.push(
+        `l${i}: &l${i} [${Array(9)
+          .fill(i === 1 ? '*a' : `*l${i - 1}`)
+          .join(',')}]`,
+      );
     const start = performance.now();
     const { documents, diagnostics } = parseSigmaYaml(Buffer.from(`title: x\n${levels.join('\n')}\n`), 'bomb.yml');
     expect(performance.now() - start).toBeLessThan(1_000);

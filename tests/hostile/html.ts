@@ -14,8 +14,21 @@ export interface Tag {
 
 const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'iframe', 'noembed', 'noframes', 'plaintext']);
 const NAMED: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", colon: ':', tab: '\t', newline: '\n', sol: '/', period: '.',
-  lpar: '(', rpar: ')', nbsp: '\u00a0', num: '#', equals: '=',
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  colon: ':',
+  tab: '\t',
+  newline: '\n',
+  sol: '/',
+  period: '.',
+  lpar: '(',
+  rpar: ')',
+  nbsp: '\u00a0',
+  num: '#',
+  equals: '=',
 };
 
 /** Character references decoded as a browser decodes them in an attribute value. */
@@ -97,7 +110,20 @@ export function tokenize(html: string): Tag[] {
 }
 
 /** Attributes whose value is a URL a browser may follow or load. */
-export const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'formaction', 'poster', 'cite', 'background', 'xlink:href', 'data', 'longdesc', 'manifest', 'ping']);
+export const URL_ATTRIBUTES = new Set([
+  'href',
+  'src',
+  'action',
+  'formaction',
+  'poster',
+  'cite',
+  'background',
+  'xlink:href',
+  'data',
+  'longdesc',
+  'manifest',
+  'ping',
+]);
 
 /**
  * The scheme a browser would see: the URL parser strips leading C0 controls and spaces and

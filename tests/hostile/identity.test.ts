@@ -62,7 +62,8 @@ describe('URLs in the catalog', { timeout: BOUND_MS }, () => {
   test('indicator URLs are hashes or a field page (or a numbered slice of it) with an anchor', () => {
     const urls = [...run.catalog.indicators.map((i) => i.url), ...run.catalog.rules.flatMap((r) => r.indicators.map((i) => i.url))];
     for (const url of urls) {
-      if (url.startsWith('/indicators/fields/')) expect(url).toMatch(/^\/indicators\/fields\/(-keywords|[a-z0-9][a-z0-9._-]*)\/([1-9][0-9]*\/)?#i-[0-9a-f]{16}$/);
+      if (url.startsWith('/indicators/fields/'))
+        expect(url).toMatch(/^\/indicators\/fields\/(-keywords|[a-z0-9][a-z0-9._-]*)\/([1-9][0-9]*\/)?#i-[0-9a-f]{16}$/);
       else expect(segmentOf(url, 'indicators')).toMatch(/^[0-9a-f]{16}$/);
     }
   });
@@ -95,7 +96,14 @@ describe('collisions', { timeout: BOUND_MS }, () => {
 
   test("ids 'ABC' and 'abc' get distinct slugs; so do ids and file names that slug alike", () => {
     expect(byPath('ids/case-upper.yml').slug).not.toBe(byPath('ids/case-lower.yml').slug);
-    const slugs = ['ids/slug-collision-a.yml', 'ids/slug-collision-b.yml', 'ids/slug-collision-c.yml', 'ids/slug-suffix.yml', 'names/a b.yml', 'names/a-b.yml'].map((f) => byPath(f).slug);
+    const slugs = [
+      'ids/slug-collision-a.yml',
+      'ids/slug-collision-b.yml',
+      'ids/slug-collision-c.yml',
+      'ids/slug-suffix.yml',
+      'names/a b.yml',
+      'names/a-b.yml',
+    ].map((f) => byPath(f).slug);
     expect(new Set(slugs).size).toBe(slugs.length);
   });
 

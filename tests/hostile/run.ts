@@ -21,7 +21,12 @@ export interface HostileRun {
 
 export async function hostileCatalog(corpus: HostileCorpus = writeHostileCorpus()): Promise<HostileRun> {
   const start = performance.now();
-  const catalog = await runCatalog({ sigma: [corpus.sigma], atomics: corpus.atomics, attack: corpus.attack, title: 'Hostile <script>alert("pwn-title")</script>' });
+  const catalog = await runCatalog({
+    sigma: [corpus.sigma],
+    atomics: corpus.atomics,
+    attack: corpus.attack,
+    title: 'Hostile <script>alert("pwn-title")</script>',
+  });
   return { corpus, catalog, milliseconds: performance.now() - start };
 }
 
@@ -38,7 +43,14 @@ export function filesUnder(dir: string, prefix = ''): string[] {
 
 /** File → SHA-256 of its bytes, for byte-for-byte comparison of two output trees. */
 export function treeHashes(dir: string): Record<string, string> {
-  return Object.fromEntries(filesUnder(dir).map((f) => [f, createHash('sha256').update(readFileSync(path.join(dir, f))).digest('hex')]));
+  return Object.fromEntries(
+    filesUnder(dir).map((f) => [
+      f,
+      createHash('sha256')
+        .update(readFileSync(path.join(dir, f)))
+        .digest('hex'),
+    ]),
+  );
 }
 
 /**

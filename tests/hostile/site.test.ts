@@ -47,9 +47,27 @@ beforeAll(async () => {
   catalog = (await hostileCatalog(corpus)).catalog; // the same data the command builds from
   for (const name of ['site-one', 'site-two']) {
     const out = path.join('sites', name);
-    const args = ['build', '--sigma', 'sigma', '--atomics', 'atomics', '--attack', 'attack.json', '--out', out, '--no-cache', '--no-git', '--title', `Hostile ${MARK} <script>alert(1)</script>`];
+    const args = [
+      'build',
+      '--sigma',
+      'sigma',
+      '--atomics',
+      'atomics',
+      '--attack',
+      'attack.json',
+      '--out',
+      out,
+      '--no-cache',
+      '--no-git',
+      '--title',
+      `Hostile ${MARK} <script>alert(1)</script>`,
+    ];
     const run = spawnSync(process.execPath, [path.join(projectRoot, 'scripts/atlas.mjs'), ...args], {
-      cwd: root, encoding: 'utf8', timeout: SITE_MS / 3, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024,
+      cwd: root,
+      encoding: 'utf8',
+      timeout: SITE_MS / 3,
+      killSignal: 'SIGKILL',
+      maxBuffer: 64 * 1024 * 1024,
     });
     if (run.status !== 0) throw new Error(`atlas build failed (${run.signal ?? run.status}):\n${run.stdout}\n${run.stderr}`);
     sites.push(path.join(root, out));
@@ -73,9 +91,7 @@ describe.skipIf(!hasSite)('the site built from the hostile corpus', { timeout: S
       tags.flatMap((tag) => [
         ...(FORBIDDEN.has(tag.name) ? [`${file}: <${tag.name}>`] : []),
         ...(tag.name.includes(MARK) ? [`${file}: element <${tag.name}>`] : []),
-        ...tag.attributes
-          .filter(([name]) => name.startsWith('on') || !/^[a-z][a-z0-9:._-]*$/.test(name))
-          .map(([name]) => `${file}: <${tag.name} ${name}=…>`),
+        ...tag.attributes.filter(([name]) => name.startsWith('on') || !/^[a-z][a-z0-9:._-]*$/.test(name)).map(([name]) => `${file}: <${tag.name} ${name}=…>`),
         // Redirect pages (old file names, other id forms) refresh to an internal permalink; nothing else may.
         ...(tag.name === 'meta' &&
         tag.attributes.some(([n, v]) => n === 'http-equiv' && v.toLowerCase() === 'refresh') &&
@@ -89,9 +105,7 @@ describe.skipIf(!hasSite)('the site built from the hostile corpus', { timeout: S
 
   test('script and style contents carry none of the payloads', () => {
     const problems = pages().flatMap(({ file, tags }) =>
-      tags
-        .filter((t) => (t.name === 'script' || t.name === 'style') && t.text?.includes(MARK))
-        .map((t) => `${file}: <${t.name}> holds a payload`),
+      tags.filter((t) => (t.name === 'script' || t.name === 'style') && t.text?.includes(MARK)).map((t) => `${file}: <${t.name}> holds a payload`),
     );
     const styles = pages().flatMap(({ file, tags }) =>
       tags.flatMap((t) => t.attributes.filter(([n, v]) => n === 'style' && /url\s*\(|expression\s*\(|pwn/i.test(v)).map(() => `${file}: style attribute`)),

@@ -8,9 +8,7 @@ function detection(groups: Detection['identifiers'][number]['groups']): Detectio
 }
 
 test('one indicator per field, operator and value', () => {
-  const found = extractIndicators(
-    detection([[{ kind: 'field', field: 'Image', modifiers: ['endswith'], values: ['\\net.exe', '\\net1.exe'] }]]),
-  );
+  const found = extractIndicators(detection([[{ kind: 'field', field: 'Image', modifiers: ['endswith'], values: ['\\net.exe', '\\net1.exe'] }]]));
   expect(found.map(({ field, operator, value }) => [field, operator, value])).toEqual([
     ['Image', 'endswith', '\\net.exe'],
     ['Image', 'endswith', '\\net1.exe'],

@@ -33,7 +33,7 @@ describe('null and keywords', () => {
   it('null matches an empty field', () => expect(matches(`sel: {User: null}\ncondition: sel`, { User: '' })).toBe(true));
   it('null does not match a present value', () => expect(matches(`sel: {User: null}\ncondition: sel`, { User: 'x' })).toBe(false));
   it('not null requires a value', () => expect(matches(`sel: {User: null}\ncondition: not sel`, { User: 'x' })).toBe(true));
-  it('keywords are OR\'ed', () => expect(matches(`keywords: [foo, bar]\ncondition: keywords`, { A: 'xBARx' })).toBe(true));
+  it("keywords are OR'ed", () => expect(matches(`keywords: [foo, bar]\ncondition: keywords`, { A: 'xBARx' })).toBe(true));
   it('keywords with all need every value, in any fields', () => {
     expect(matches(`keywords:\n  '|all': [foo, bar]\ncondition: keywords`, { A: 'foo', B: 'bar' })).toBe(true);
     expect(matches(`keywords:\n  '|all': [foo, bar]\ncondition: keywords`, { A: 'foo' })).toBe(false);
@@ -44,7 +44,9 @@ describe('null and keywords', () => {
 
 describe('explanations', () => {
   it('name the true identifiers and the values matched', () => {
-    const m = detection(`sel: {Image|endswith: '\\net.exe', CommandLine|contains: [' user ', ' group ']}\nfilter: {User: SYSTEM}\ncondition: sel and not filter`);
+    const m = detection(
+      `sel: {Image|endswith: '\\net.exe', CommandLine|contains: [' user ', ' group ']}\nfilter: {User: SYSTEM}\ncondition: sel and not filter`,
+    );
     const event = prepareEvent({ Image: 'C:\\Windows\\System32\\net.exe', CommandLine: 'net user x /add', User: 'bob' });
     expect(m.test(event)).toBe(true);
     expect(m.explain(event)).toEqual({
@@ -54,8 +56,18 @@ describe('explanations', () => {
         { name: 'sel', value: true },
       ],
       matches: [
-        { identifier: 'sel', field: 'Image', modifiers: ['endswith'], matches: [{ value: '\\net.exe', field: 'Image', eventValue: 'C:\\Windows\\System32\\net.exe' }] },
-        { identifier: 'sel', field: 'CommandLine', modifiers: ['contains'], matches: [{ value: ' user ', field: 'CommandLine', eventValue: 'net user x /add' }] },
+        {
+          identifier: 'sel',
+          field: 'Image',
+          modifiers: ['endswith'],
+          matches: [{ value: '\\net.exe', field: 'Image', eventValue: 'C:\\Windows\\System32\\net.exe' }],
+        },
+        {
+          identifier: 'sel',
+          field: 'CommandLine',
+          modifiers: ['contains'],
+          matches: [{ value: ' user ', field: 'CommandLine', eventValue: 'net user x /add' }],
+        },
       ],
     });
   });

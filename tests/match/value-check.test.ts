@@ -30,7 +30,7 @@ describe('modifiers', () => {
       expect(matches(rule(`F|base64offset|contains: 'http://'`), { F: encoded })).toBe(true);
     }
   });
-  it('base64offset gives pySigma\'s three strings for http://', () => {
+  it("base64offset gives pySigma's three strings for http://", () => {
     for (const s of ['aHR0cDovL', 'h0dHA6Ly', 'odHRwOi8v']) expect(matches(rule(`F|base64offset|contains: 'http://'`), { F: `..${s}..` })).toBe(true);
   });
   it('wide|base64offset (utf16le) finds a UTF-16 encoded command', () => {

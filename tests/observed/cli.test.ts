@@ -31,9 +31,20 @@ beforeAll(() => {
   const run = spawnSync(
     process.execPath,
     [
-      path.join(projectRoot, 'scripts/atlas.mjs'), 'build', '--no-cache', '--no-git',
-      '--sigma', path.join(projectRoot, 'rules'), '--atomics', path.join(projectRoot, 'atomics'), '--out', out,
-      '--observed', path.join(sample, 'lab.csv'), '--observed', path.join(sample, 'yml'),
+      path.join(projectRoot, 'scripts/atlas.mjs'),
+      'build',
+      '--no-cache',
+      '--no-git',
+      '--sigma',
+      path.join(projectRoot, 'rules'),
+      '--atomics',
+      path.join(projectRoot, 'atomics'),
+      '--out',
+      out,
+      '--observed',
+      path.join(sample, 'lab.csv'),
+      '--observed',
+      path.join(sample, 'yml'),
     ],
     { cwd: work, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
@@ -60,7 +71,10 @@ describe('atlas build --observed', () => {
       { rule: LINUX_RULE, source: 'sample' },
     ]);
     const links = JSON.parse(readFileSync(path.join(out, 'api', 'links.json'), 'utf8'));
-    expect(links.tests.find((l: { rule: string; test: string }) => l.rule === NET && l.test === T1049_1)).toMatchObject({ tier: 1, basis: ['observed', 'test-reference', 'predicted', 'shared-tag'] });
+    expect(links.tests.find((l: { rule: string; test: string }) => l.rule === NET && l.test === T1049_1)).toMatchObject({
+      tier: 1,
+      basis: ['observed', 'test-reference', 'predicted', 'shared-tag'],
+    });
     // Observed outranks the platform: a Linux rule seen firing on a Windows test is tier 1, not "other platform".
     expect(links.tests.find((l: { rule: string; test: string }) => l.rule === LINUX_RULE && l.test === T1049_1)).toMatchObject({ tier: 1 });
   });

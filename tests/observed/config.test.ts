@@ -13,7 +13,10 @@ describe('observed records in the options', () => {
     writeFileSync(path.join(dir, 'one.json'), JSON.stringify({ observed: 'runs/lab.csv' }));
     writeFileSync(path.join(dir, 'two.json'), JSON.stringify({ observed: ['runs/lab.csv', 'sigma_redcanaryco/yml'] }));
     expect(resolveOptions({ config: path.join(dir, 'one.json') }, dir).observed).toEqual([path.join(dir, 'runs/lab.csv')]);
-    expect(resolveOptions({ config: path.join(dir, 'two.json') }, dir).observed).toEqual([path.join(dir, 'runs/lab.csv'), path.join(dir, 'sigma_redcanaryco/yml')]);
+    expect(resolveOptions({ config: path.join(dir, 'two.json') }, dir).observed).toEqual([
+      path.join(dir, 'runs/lab.csv'),
+      path.join(dir, 'sigma_redcanaryco/yml'),
+    ]);
   });
 
   it('flags win over the config; none means no records', () => {

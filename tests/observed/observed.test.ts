@@ -53,7 +53,9 @@ describe('reading records', () => {
   it('reads a JSON table; a record without a test is a diagnostic, not a crash', async () => {
     const load = await loadObserved([JSON_FILE]);
     expect(load.records).toMatchObject([{ test: VSS_2, rule: VSS, date: '2026-09-30', source: 'purple team' }]);
-    expect(load.diagnostics.map(short)).toEqual([['purple-team.json', undefined, 'observed-record', 'record 2: test: Invalid input: expected string, received undefined']]);
+    expect(load.diagnostics.map(short)).toEqual([
+      ['purple-team.json', undefined, 'observed-record', 'record 2: test: Invalid input: expected string, received undefined'],
+    ]);
   });
 
   it('reads the sigma_redcanaryco layout: one YAML per test, rules by id with their file name, "sigma: false" as a run with no firing', async () => {
@@ -121,7 +123,12 @@ describe('records in the catalog', () => {
       ['lab-runs.csv', 7, 'observed-unknown-rule', `no rule has the id, file name or title "no-such-rule" (test ${T1049_1})`],
       ['lab-runs.csv', 8, 'observed-record', 'date "last tuesday" is not YYYY-MM-DD: kept without a date'],
       ['purple-team.json', undefined, 'observed-record', 'record 2: test: Invalid input: expected string, received undefined'],
-      ['sigma_redcanaryco/yml/discovery/T1049/0940a971-809a-48f1-9c4d-b1d785e96ee5.yml', 17, 'observed-unknown-rule', `no rule has the id, file name or title "11111111-dead-4bee-8f00-000000000000" (test ${T1049_1})`],
+      [
+        'sigma_redcanaryco/yml/discovery/T1049/0940a971-809a-48f1-9c4d-b1d785e96ee5.yml',
+        17,
+        'observed-unknown-rule',
+        `no rule has the id, file name or title "11111111-dead-4bee-8f00-000000000000" (test ${T1049_1})`,
+      ],
     ]);
     expect(observed.every((d) => d.severity === 'warning')).toBe(true);
     expect(catalog.stats.diagnosticsByCode['observed-unknown-rule']).toBe(2);

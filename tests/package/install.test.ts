@@ -37,7 +37,9 @@ level: low
  */
 const env: NodeJS.ProcessEnv = {
   ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_'))),
-  PATH: [path.dirname(process.execPath), ...(process.env.PATH ?? '').split(path.delimiter).filter((p) => !p.includes(`node_modules${path.sep}.bin`))].join(path.delimiter),
+  PATH: [path.dirname(process.execPath), ...(process.env.PATH ?? '').split(path.delimiter).filter((p) => !p.includes(`node_modules${path.sep}.bin`))].join(
+    path.delimiter,
+  ),
 };
 
 function run(command: string, args: string[], cwd: string): SpawnSyncReturns<string> {
@@ -59,7 +61,10 @@ describe('the packed and installed package', () => {
   beforeAll(() => {
     ok(run('npm', ['pack', '--pack-destination', work], root), 'npm pack');
     const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'))!;
-    packed = ok(run('tar', ['-tzf', path.join(work, tarball)], work), 'tar').split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
+    packed = ok(run('tar', ['-tzf', path.join(work, tarball)], work), 'tar')
+      .split('\n')
+      .filter(Boolean)
+      .map((f) => f.replace(/^package\//, ''));
     mkdirSync(path.join(app, 'detections', 'windows'), { recursive: true });
     writeFileSync(path.join(app, 'package.json'), '{ "name": "rules-repo", "private": true }\n');
     writeFileSync(path.join(app, 'detections', 'windows', 'whoami.yml'), RULE);

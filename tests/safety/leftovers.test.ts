@@ -17,7 +17,7 @@ afterAll(removeTemp);
 const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid!;
 
 describe('old outputs being removed', () => {
-  test('a trash folder is ours by name; a dead build\'s is removed whatever is left in it, a live one\'s kept', async () => {
+  test("a trash folder is ours by name; a dead build's is removed whatever is left in it, a live one's kept", async () => {
     const root = tempDir('trash');
     const out = path.join(root, 'site');
     mkdirSync(out);
@@ -42,12 +42,20 @@ describe('old outputs being removed', () => {
     expect(build('rules-new').status).toBe(0);
     const newTree = treeHashes(path.join(root, 'site'));
     expect(build('rules-old').status).toBe(0);
-    const run = build('rules-new', { ATLAS_FAULT_ROOT: root, ATLAS_FAULT_MATCH: '^rm .*/\\.atlas-trash-site-\\d+-\\w+$', ATLAS_FAULT_AT: '1', ATLAS_FAULT_SIGNAL: 'SIGINT' });
+    const run = build('rules-new', {
+      ATLAS_FAULT_ROOT: root,
+      ATLAS_FAULT_MATCH: '^rm .*/\\.atlas-trash-site-\\d+-\\w+$',
+      ATLAS_FAULT_AT: '1',
+      ATLAS_FAULT_SIGNAL: 'SIGINT',
+    });
     expect(run.status, run.stderr).toBe(130);
     expect(treeHashes(path.join(root, 'site'))).toEqual(newTree);
     const entries = readdirSync(root).filter((e) => e.startsWith('.atlas-'));
     // The signal lands while the deletion runs: what is left of it may be anything down to nothing.
-    expect(entries.every((e) => e.startsWith('.atlas-trash-site-')), entries.join(', ')).toBe(true);
+    expect(
+      entries.every((e) => e.startsWith('.atlas-trash-site-')),
+      entries.join(', '),
+    ).toBe(true);
     const next = build('rules-new');
     expect(next.status, next.stderr).toBe(0);
     expect(readdirSync(root).filter((e) => e.startsWith('.atlas-'))).toEqual([]);

@@ -31,7 +31,10 @@ beforeAll(() => {
   root = tempDir('faults');
   writeRules(path.join(root, 'rules-old'), ['Old Rule One', 'Old Rule Two', 'Old Rule Three']);
   writeRules(path.join(root, 'rules-new'), ['New Rule One', 'New Rule Two']);
-  for (const [name, rules] of [['old', 'rules-old'], ['new', 'rules-new']]) {
+  for (const [name, rules] of [
+    ['old', 'rules-old'],
+    ['new', 'rules-new'],
+  ]) {
     mkdirSync(path.join(root, name));
     const run = build(path.join(root, rules), path.join(root, name));
     expect(run.status, run.stderr).toBe(0);
@@ -109,7 +112,10 @@ describe('a build killed while writing and publishing its output', () => {
       // 130/143 from the handler; 0 or death by the signal when it lands after the build let go of it.
       const code = signal === 'SIGINT' ? 130 : 143;
       expect(run.status === code || run.status === 0 || run.signal === signal, `${signal} at step ${at}: ${run.status} ${run.stderr}`).toBe(true);
-      expect(readdirSync(dir).filter((e) => !e.startsWith('.atlas-trash-site-')), `step ${at}`).toEqual(['site']);
+      expect(
+        readdirSync(dir).filter((e) => !e.startsWith('.atlas-trash-site-')),
+        `step ${at}`,
+      ).toEqual(['site']);
       assertWhole(dir, at);
       assertRecovers(dir, at);
       rmSync(dir, { recursive: true, force: true });

@@ -45,7 +45,10 @@ describe('atlas refuses an --out it does not own', () => {
     mkdirSync(path.join(root, 'atomics'));
     const before = treeHashes(root);
     refused(atlas(['catalog', '--sigma', 'repo/rules', '--out', 'repo', '--no-cache', '--no-git'], { cwd: root }), /contains the --sigma folder/);
-    refused(atlas(['catalog', '--sigma', 'repo/rules', '--atomics', 'atomics', '--out', 'atomics/site', '--no-cache', '--no-git'], { cwd: root }), /lies inside the --atomics folder/);
+    refused(
+      atlas(['catalog', '--sigma', 'repo/rules', '--atomics', 'atomics', '--out', 'atomics/site', '--no-cache', '--no-git'], { cwd: root }),
+      /lies inside the --atomics folder/,
+    );
     expect(treeHashes(root)).toEqual(before);
   });
 
@@ -89,8 +92,14 @@ describe('atlas refuses an --out it does not own', () => {
     const root = tempDir('out-tool');
     writeRules(path.join(root, 'rules'), ['Rule A']);
     const before = treeHashes(path.join(projectRoot, 'public'));
-    refused(atlas(['catalog', '--sigma', 'rules', '--out', path.join(projectRoot, 'public'), '--no-cache', '--no-git'], { cwd: root }), /is the tool's public\/ folder/);
-    refused(atlas(['catalog', '--sigma', 'rules', '--out', path.join(projectRoot, 'src', 'x'), '--no-cache', '--no-git'], { cwd: root }), /lies inside the tool's src\/ folder/);
+    refused(
+      atlas(['catalog', '--sigma', 'rules', '--out', path.join(projectRoot, 'public'), '--no-cache', '--no-git'], { cwd: root }),
+      /is the tool's public\/ folder/,
+    );
+    refused(
+      atlas(['catalog', '--sigma', 'rules', '--out', path.join(projectRoot, 'src', 'x'), '--no-cache', '--no-git'], { cwd: root }),
+      /lies inside the tool's src\/ folder/,
+    );
     refused(atlas(['catalog', '--sigma', 'rules', '--out', projectRoot, '--no-cache', '--no-git'], { cwd: root }), /is the tool's own folder/);
     expect(treeHashes(path.join(projectRoot, 'public'))).toEqual(before);
   });

@@ -53,7 +53,12 @@ describe('atlas build', { timeout: 300_000 }, () => {
     const killed = atlas(args('b', 'site-a'), {
       cwd: root,
       faults: true,
-      env: { ATLAS_FAULT_ROOT: root, ATLAS_FAULT_MATCH: '^rename .*/\\.atlas-staging-site-a-\\d+-\\w+/site$', ATLAS_FAULT_AT: '1', ATLAS_FAULT_SIGNAL: 'SIGKILL' },
+      env: {
+        ATLAS_FAULT_ROOT: root,
+        ATLAS_FAULT_MATCH: '^rename .*/\\.atlas-staging-site-a-\\d+-\\w+/site$',
+        ATLAS_FAULT_AT: '1',
+        ATLAS_FAULT_SIGNAL: 'SIGKILL',
+      },
     });
     expect(killed.signal, killed.stderr).toBe('SIGKILL');
     const entries = readdirSync(root);

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  formatCondition,
-  matchPattern,
-  parseCondition,
-  type ConditionNode,
-} from '../../src/lib/sigma/condition.ts';
+import { formatCondition, matchPattern, parseCondition, type ConditionNode } from '../../src/lib/sigma/condition.ts';
 import { formatParsedCondition } from './format-condition.ts';
 
 const ids = ['a', 'b', 'c', 'filter', 'selection_img', 'selection_cli', '_hidden', 'filter_main_mdadm.conf'];
@@ -188,9 +183,7 @@ describe('parseCondition: errors', () => {
   });
 
   it('rejects upper-case keywords with a hint', () => {
-    expect(errorsOf('a AND b')).toEqual([
-      { message: "expected 'and', 'or' or end of condition, found 'AND' (keywords are lower-case: 'and')", column: 3 },
-    ]);
+    expect(errorsOf('a AND b')).toEqual([{ message: "expected 'and', 'or' or end of condition, found 'AND' (keywords are lower-case: 'and')", column: 3 }]);
   });
 
   it('never throws on odd input', () => {
@@ -279,7 +272,13 @@ describe('formatCondition', () => {
   });
 
   it('prints a hand-built nested tree', () => {
-    const node: ConditionNode = { type: 'or', children: [{ type: 'and', children: [id('a'), { type: 'or', children: [id('b'), id('c')] }] }, { type: 'not', child: id('d') }] };
+    const node: ConditionNode = {
+      type: 'or',
+      children: [
+        { type: 'and', children: [id('a'), { type: 'or', children: [id('b'), id('c')] }] },
+        { type: 'not', child: id('d') },
+      ],
+    };
     expect(formatCondition(node)).toBe('a and (b or c) or not d');
   });
 });

@@ -98,7 +98,9 @@ describe.skipIf(!present)('Sigma corpus sweep', () => {
 
   it('parses every detection without throwing', () => {
     const warnings = result.diagnostics.length - errors.length;
-    console.log(`corpus: ${result.files} files, ${result.documents} detections, ${result.conditions.length} conditions parsed, ${errors.length} errors, ${warnings} warnings`);
+    console.log(
+      `corpus: ${result.files} files, ${result.documents} detections, ${result.conditions.length} conditions parsed, ${errors.length} errors, ${warnings} warnings`,
+    );
     for (const d of errors) console.log(`${d.code} ${d.file}: ${d.message}`);
     expect(result.documents).toBeGreaterThan(4000);
   });
@@ -116,7 +118,10 @@ describe.skipIf(!present)('Sigma corpus sweep', () => {
   it('prints every condition so that it parses back to the same tree', () => {
     const mismatches = result.conditions.filter(({ condition, identifiers }) => {
       const again = parseCondition(formatParsedCondition(condition), identifiers).condition;
-      return JSON.stringify(again?.expression) !== JSON.stringify(condition.expression) || JSON.stringify(again?.aggregation) !== JSON.stringify(condition.aggregation);
+      return (
+        JSON.stringify(again?.expression) !== JSON.stringify(condition.expression) ||
+        JSON.stringify(again?.aggregation) !== JSON.stringify(condition.aggregation)
+      );
     });
     expect(mismatches.map(({ condition }) => condition.source)).toEqual([]);
   });

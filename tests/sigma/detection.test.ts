@@ -166,9 +166,7 @@ describe('parseDetection: odd shapes', () => {
   });
 
   it('reports an empty value list', () => {
-    expect(problems({ sel: { Image: [] }, condition: 'sel' })).toEqual([
-      ['detection-shape', "search identifier 'sel', 'Image': value is an empty list"],
-    ]);
+    expect(problems({ sel: { Image: [] }, condition: 'sel' })).toEqual([['detection-shape', "search identifier 'sel', 'Image': value is an empty list"]]);
   });
 
   it('reports a nested map as a value', () => {

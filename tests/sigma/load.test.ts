@@ -50,4 +50,3 @@ describe('collectionOf', () => {
     expect(collectionOf('/x/my-rules', 'windows/a.yml')).toBe('rules');
   });
 });
-

@@ -9,7 +9,9 @@ describe('log sources → events', () => {
     ]);
   });
   it('ps_script is PowerShell 4104', () => {
-    expect((findLogSource({ product: 'windows', category: 'ps_script' })?.events ?? [])).toEqual([{ id: 4104, provider: 'Microsoft-Windows-PowerShell', title: expect.stringContaining('Scriptblock') }]);
+    expect(findLogSource({ product: 'windows', category: 'ps_script' })?.events ?? []).toEqual([
+      { id: 4104, provider: 'Microsoft-Windows-PowerShell', title: expect.stringContaining('Scriptblock') },
+    ]);
   });
   it('matching ignores case', () => {
     expect((findLogSource({ product: 'Windows', category: 'Registry_Set' })?.events ?? [])[0]?.id).toBe(13);
@@ -18,7 +20,7 @@ describe('log sources → events', () => {
     expect(findLogSource({ product: 'linux', category: 'webserver' })?.category).toBe('webserver');
   });
   it('an unknown source has no events', () => {
-    expect((findLogSource({ product: 'plan9', category: 'telepathy' })?.events ?? [])).toEqual([]);
+    expect(findLogSource({ product: 'plan9', category: 'telepathy' })?.events ?? []).toEqual([]);
   });
   it('says which sources the evaluator synthesises', () => {
     expect(findLogSource({ product: 'windows', category: 'process_creation' })?.synthesised).toBe(true);

@@ -65,13 +65,37 @@ describe('lookupModifier', () => {
 
 describe('validateModifiers', () => {
   it('accepts the chains the corpus uses', () => {
-    for (const chain of [[], ['contains', 'all'], ['contains', 'windash'], ['windash', 'contains'], ['base64offset', 'contains'], ['wide', 'base64offset', 'contains'], ['base64', 'contains'], ['re', 'i'], ['contains', 'expand'], ['cidr'], ['fieldref'], ['all'], ['endswith', 'windash']]) {
+    for (const chain of [
+      [],
+      ['contains', 'all'],
+      ['contains', 'windash'],
+      ['windash', 'contains'],
+      ['base64offset', 'contains'],
+      ['wide', 'base64offset', 'contains'],
+      ['base64', 'contains'],
+      ['re', 'i'],
+      ['contains', 'expand'],
+      ['cidr'],
+      ['fieldref'],
+      ['all'],
+      ['endswith', 'windash'],
+    ]) {
       expect(validateModifiers(chain)).toEqual([]);
     }
   });
 
   it('accepts other valid chains', () => {
-    for (const chain of [['re', 'm', 's'], ['re', 'all'], ['gte'], ['hour', 'gte'], ['neq'], ['fieldref', 'neq'], ['contains', 'cased'], ['exists'], ['utf16be', 'base64']]) {
+    for (const chain of [
+      ['re', 'm', 's'],
+      ['re', 'all'],
+      ['gte'],
+      ['hour', 'gte'],
+      ['neq'],
+      ['fieldref', 'neq'],
+      ['contains', 'cased'],
+      ['exists'],
+      ['utf16be', 'base64'],
+    ]) {
       expect(validateModifiers(chain)).toEqual([]);
     }
   });

@@ -18,12 +18,14 @@ logsource:
 
 describe('Sigma diagnostics carry line and column', () => {
   test('a schema problem of a key points at the key', () => {
-    expect(located(`${header}level: severe
+    expect(
+      located(`${header}level: severe
 detection:
     selection:
         Image: x
     condition: selection
-`)).toEqual(['schema 5:1']);
+`),
+    ).toEqual(['schema 5:1']);
   });
 
   test('a missing essential key points at the document', () => {
@@ -36,83 +38,105 @@ detection:
   });
 
   test('an unknown or invalid modifier points at its field key', () => {
-    expect(located(`${header}detection:
+    expect(
+      located(`${header}detection:
     selection:
         Image: x
         CommandLine|contians: y
     condition: selection
-`)).toEqual(['unknown-modifier 8:9']);
-    expect(located(`${header}detection:
+`),
+    ).toEqual(['unknown-modifier 8:9']);
+    expect(
+      located(`${header}detection:
     selection:
         - Image|contains|startswith: x
     condition: selection
-`)).toEqual(['invalid-modifier 7:11']);
+`),
+    ).toEqual(['invalid-modifier 7:11']);
   });
 
   test('an invalid regular expression points at its value in the list', () => {
-    expect(located(`${header}detection:
+    expect(
+      located(`${header}detection:
     selection:
         CommandLine|re:
             - 'ok.*'
             - '(unclosed'
     condition: selection
-`)).toEqual(['invalid-regex 9:15']);
+`),
+    ).toEqual(['invalid-regex 9:15']);
   });
 
   test('a shape problem points at the search identifier or the item', () => {
-    expect(located(`${header}detection:
+    expect(
+      located(`${header}detection:
     selection: []
     condition: selection
-`)).toEqual(['detection-shape 6:5']);
-    expect(located(`${header}detection:
+`),
+    ).toEqual(['detection-shape 6:5']);
+    expect(
+      located(`${header}detection:
     selection:
         - Image: x
         - [nested]
     condition: selection
-`)).toEqual(['detection-shape 8:11']);
+`),
+    ).toEqual(['detection-shape 8:11']);
   });
 
   test('a condition error points at the column inside the condition', () => {
     // 'selection and and' fails at the second 'and': column 15 of the condition, which starts at column 16.
-    expect(located(`${header}detection:
+    expect(
+      located(`${header}detection:
     selection:
         Image: x
     condition: selection and and
-`)).toEqual(['condition 8:30']);
-    expect(located(`${header}detection:
+`),
+    ).toEqual(['condition 8:30']);
+    expect(
+      located(`${header}detection:
     selection:
         Image: x
     condition: 'selection or unknown'
-`)).toEqual(['condition 8:30']);
+`),
+    ).toEqual(['condition 8:30']);
   });
 
   test('a condition in a list or a block scalar is followed onto its own line', () => {
-    expect(located(`${header}detection:
+    expect(
+      located(`${header}detection:
     selection:
         Image: x
     condition:
         - selection
         - selection or (
-`)).toEqual(['condition 10:25']);
-    expect(located(`${header}detection:
+`),
+    ).toEqual(['condition 10:25']);
+    expect(
+      located(`${header}detection:
     selection:
         Image: x
     condition: >
         selection and
         nothing
-`)).toEqual(['condition 10:9']);
+`),
+    ).toEqual(['condition 10:9']);
   });
 
   test('a missing condition points at the detection key; a legacy aggregation at its pipe', () => {
-    expect(located(`${header}detection:
+    expect(
+      located(`${header}detection:
     selection:
         Image: x
-`)).toEqual(['condition 5:1']);
-    expect(located(`${header}detection:
+`),
+    ).toEqual(['condition 5:1']);
+    expect(
+      located(`${header}detection:
     selection:
         Image: x
     condition: selection | count() > 5
-`)).toEqual(['condition 8:26']);
+`),
+    ).toEqual(['condition 8:26']);
   });
 
   test('documents of a multi-document file keep their file line numbers; a legacy collection finds the shared part', () => {

@@ -54,10 +54,14 @@ describe('toRule', () => {
   });
 
   test('correlation and filter rules', () => {
-    const correlation = toRule(raw({ title: 'Many', id: base.id, correlation: { type: 'event_count', rules: ['a'], 'group-by': ['User'], timespan: '5m', condition: { gte: 5 } } }));
+    const correlation = toRule(
+      raw({ title: 'Many', id: base.id, correlation: { type: 'event_count', rules: ['a'], 'group-by': ['User'], timespan: '5m', condition: { gte: 5 } } }),
+    );
     expect(correlation.diagnostics).toEqual([]);
     expect(correlation.rule).toMatchObject({ kind: 'correlation', correlation: { type: 'event_count' } });
-    const filter = toRule(raw({ title: 'F', id: base.id, logsource: { product: 'windows' }, filter: { rules: ['a'], selection: { User: 'x' }, condition: 'not selection' } }));
+    const filter = toRule(
+      raw({ title: 'F', id: base.id, logsource: { product: 'windows' }, filter: { rules: ['a'], selection: { User: 'x' }, condition: 'not selection' } }),
+    );
     expect(filter.rule).toMatchObject({ kind: 'filter' });
   });
 
@@ -74,5 +78,10 @@ test('legacy action: global collections merge the first document into the others
   ];
   const expanded = expandLegacyCollection(docs);
   expect(expanded).toHaveLength(2);
-  expect(expanded[1].data).toEqual({ title: 'G', id: base.id, logsource: { product: 'windows', service: 'system' }, detection: { condition: 'selection', selection: { EventID: 7045 } } });
+  expect(expanded[1].data).toEqual({
+    title: 'G',
+    id: base.id,
+    logsource: { product: 'windows', service: 'system' },
+    detection: { condition: 'selection', selection: { EventID: 7045 } },
+  });
 });

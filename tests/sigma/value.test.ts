@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  canonicalValue,
-  formatSigmaString,
-  NULL_CANONICAL,
-  parseSigmaString,
-} from '../../src/lib/sigma/value.ts';
+import { canonicalValue, formatSigmaString, NULL_CANONICAL, parseSigmaString } from '../../src/lib/sigma/value.ts';
 
 const lit = (text: string) => ({ type: 'literal', text }) as const;
 const star = { type: 'wildcard', char: '*' } as const;

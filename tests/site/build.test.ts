@@ -46,9 +46,25 @@ describe('fixture site', () => {
   });
 
   it('has the indexes, search, diagnostics and a 404 page', () => {
-    for (const url of ['/', '/rules/', '/rules/by/date/', '/rules/by/level/', '/rules/by/level/high/', '/techniques/', '/tests/', '/tests/platform/windows/',
-      '/tests/executor/powershell/', '/logsources/', '/indicators/', '/indicators/fields/commandline/', '/indicators/fields/-keywords/',
-      '/tags/', '/tags/cve.2021-1234/', '/search/', '/diagnostics/']) {
+    for (const url of [
+      '/',
+      '/rules/',
+      '/rules/by/date/',
+      '/rules/by/level/',
+      '/rules/by/level/high/',
+      '/techniques/',
+      '/tests/',
+      '/tests/platform/windows/',
+      '/tests/executor/powershell/',
+      '/logsources/',
+      '/indicators/',
+      '/indicators/fields/commandline/',
+      '/indicators/fields/-keywords/',
+      '/tags/',
+      '/tags/cve.2021-1234/',
+      '/search/',
+      '/diagnostics/',
+    ]) {
       expect(existsSync(path.join(dir, url, 'index.html')), url).toBe(true);
     }
     expect(readFileSync(path.join(dir, '404.html'), 'utf8')).toContain('Page not found');
@@ -62,7 +78,9 @@ describe('fixture site', () => {
     expect(html).toContain('→ Atomic test: <a href="/tests/0940a971-809a-48f1-9c4d-b1d785e96ee5/">T1049 #1 System Network Connections Discovery</a>');
     expect(html).toContain('unique to this rule');
     expect(html).toContain('<span class="op">ALL OF</span>');
-    expect(html).toMatch(/<span class="field">Image<\/span>\s*<span>ends with<\/span>\s*<span class="op">ANY OF<\/span>\s*<span class="vals"><code>&#39;\\net.exe&#39;<\/code><code>&#39;\\net1.exe&#39;<\/code>/);
+    expect(html).toMatch(
+      /<span class="field">Image<\/span>\s*<span>ends with<\/span>\s*<span class="op">ANY OF<\/span>\s*<span class="vals"><code>&#39;\\net.exe&#39;<\/code><code>&#39;\\net1.exe&#39;<\/code>/,
+    );
     expect(html).toContain('Sysmon');
     expect(html).toContain('4688');
     expect(html).toContain('view source');
@@ -174,7 +192,9 @@ describe('values with significant spaces', () => {
   it("shows ' use' quoted and named on the rule page and the field's indicator page", () => {
     for (const url of ['/rules/1c67a717-32ba-409b-a45d-0fb704a73a81/', '/indicators/fields/commandline/']) {
       const html = page(url);
-      expect(html).toMatch(/<code class="val edge-space"[^>]* title="starts with a space"[^>]*>&#39; use&#39;<\/code><span class="sr-only"> \(value starts with a space\)<\/span>/);
+      expect(html).toMatch(
+        /<code class="val edge-space"[^>]* title="starts with a space"[^>]*>&#39; use&#39;<\/code><span class="sr-only"> \(value starts with a space\)<\/span>/,
+      );
       expect(html).not.toMatch(/<code class="val"[^>]*> use<\/code>/);
     }
   });

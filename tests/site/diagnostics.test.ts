@@ -7,7 +7,16 @@ describe('diagnostics page rows', () => {
     catalog({
       rules: [rule('net-use', { title: 'Net Use' })],
       diagnostics: [
-        { file: '../checkout/sigma/rules/net.yml', severity: 'error', code: 'condition', message: 'm', line: 8, column: 30, path: 'rules/net.yml', rule: 'net-use' },
+        {
+          file: '../checkout/sigma/rules/net.yml',
+          severity: 'error',
+          code: 'condition',
+          message: 'm',
+          line: 8,
+          column: 30,
+          path: 'rules/net.yml',
+          rule: 'net-use',
+        },
         { file: '../checkout/atomics/T1003/T1003.yaml', severity: 'error', code: 'schema', message: 'm', line: 3, path: 'T1003/T1003.yaml' },
         { file: '/home/ci/lab/records.csv', severity: 'warning', code: 'observed-record', message: 'm', line: 2 },
       ],

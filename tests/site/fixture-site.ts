@@ -16,6 +16,7 @@ export interface FixtureSite {
 
 export async function fixtureSite(): Promise<FixtureSite> {
   const dir = inject('fixtureSite');
-  if (!dir) throw new Error('no fixture site: this test file must belong to a vitest project with the globalSetup tests/setup/fixture-site.ts (see vitest.config.ts)');
+  if (!dir)
+    throw new Error('no fixture site: this test file must belong to a vitest project with the globalSetup tests/setup/fixture-site.ts (see vitest.config.ts)');
   return { dir };
 }

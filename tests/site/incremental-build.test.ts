@@ -36,7 +36,13 @@ function commit(message: string): string {
     const run = spawnSync('git', args, {
       cwd: path.join(root, 'sigma'),
       encoding: 'utf8',
-      env: { ...process.env, GIT_AUTHOR_NAME: 'test', GIT_AUTHOR_EMAIL: 'test@example.org', GIT_COMMITTER_NAME: 'test', GIT_COMMITTER_EMAIL: 'test@example.org' },
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'test',
+        GIT_AUTHOR_EMAIL: 'test@example.org',
+        GIT_COMMITTER_NAME: 'test',
+        GIT_COMMITTER_EMAIL: 'test@example.org',
+      },
     });
     expect(run.status, run.stderr).toBe(0);
     return run.stdout.trim();

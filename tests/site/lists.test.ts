@@ -70,7 +70,10 @@ describe('index page lists', () => {
     catalog.techniques.find((t) => t.id === 'T1003.001')!.revoked = true;
     const m = buildModel(withTrust(catalog));
     const credential = techniquesByTactic(m).find((g) => g.tactic.id === 'credential-access')!;
-    expect(credential.techniques.map((r) => [r.technique.id, r.retired])).toEqual([['T1003', ''], ['T1003.001', ' (revoked)']]);
+    expect(credential.techniques.map((r) => [r.technique.id, r.retired])).toEqual([
+      ['T1003', ''],
+      ['T1003.001', ' (revoked)'],
+    ]);
     expect(techniquesByTactic(m).some((g) => g.techniques.length === 0)).toBe(false);
     const discovery = tacticTechniques(m, m.tactic('discovery')!);
     // T1049 is tagged by three rules, one deprecated.
@@ -90,7 +93,12 @@ describe('rule page (ruleView additions)', () => {
   it('shows correlation settings but the rules list, each setting on one line', () => {
     const rule = model.catalog.rules.find((r) => r.correlation)!;
     const v = ruleView(model, rule);
-    expect(v.settings).toEqual([['type', 'event_count'], ['group-by', 'Computer'], ['timespan', '15m'], ['condition', 'gte: 10']]);
+    expect(v.settings).toEqual([
+      ['type', 'event_count'],
+      ['group-by', 'Computer'],
+      ['timespan', '15m'],
+      ['condition', 'gte: 10'],
+    ]);
     expect(v.collectionHref).toBe('/rules/by/collection/rules/');
   });
 

@@ -31,12 +31,20 @@ describe('site model', () => {
 
   it('groups rules by facet with unique slugs and level order', () => {
     expect(model.ruleFacets.level.map((g) => g.value)).toEqual(['critical', 'high', 'medium', 'low']);
-    expect(model.ruleFacets.product.map((g) => [g.value, g.slug])).toEqual([['', 'none'], ['linux', 'linux'], ['windows', 'windows']]);
+    expect(model.ruleFacets.product.map((g) => [g.value, g.slug])).toEqual([
+      ['', 'none'],
+      ['linux', 'linux'],
+      ['windows', 'windows'],
+    ]);
   });
 
   it('gives every log source combination a page slug', () => {
     expect(model.logsources.map((l) => l.slug).sort()).toEqual([
-      'linux-auditd', 'linux-process_creation', 'none', 'windows-process_access', 'windows-process_creation',
+      'linux-auditd',
+      'linux-process_creation',
+      'none',
+      'windows-process_access',
+      'windows-process_creation',
     ]);
   });
 
@@ -82,7 +90,9 @@ describe('rule view', () => {
     expect(v.tests.rows.map((r) => [r.test.guid, r.link.tier])).toEqual([['0940a971-809a-48f1-9c4d-b1d785e96ee5', 2]]);
     // The other T1049 test runs on Linux and macOS, which this Windows rule cannot see: listed apart, not as a tag-only link.
     expect(v.tests.techniques).toEqual([]);
-    expect(v.tests.otherPlatform.map((g) => [g.tier, g.technique, g.tests.map((t) => t.guid)])).toEqual([[6, 'T1049', ['bcf05343-ef1d-4052-8a27-b00c9be42b9f']]]);
+    expect(v.tests.otherPlatform.map((g) => [g.tier, g.technique, g.tests.map((t) => t.guid)])).toEqual([
+      [6, 'T1049', ['bcf05343-ef1d-4052-8a27-b00c9be42b9f']],
+    ]);
     expect(v.coverage[0]!.techniques[0]!.tier).toBe(2);
   });
 
@@ -93,7 +103,6 @@ describe('rule view', () => {
 });
 
 describe('correlation helpers', () => {
-
   it('formats correlation settings readably', () => {
     expect(formatSetting(['TargetUserName', 'IpAddress'])).toBe('TargetUserName, IpAddress');
     expect(formatSetting({ gte: 5 })).toBe('gte: 5');

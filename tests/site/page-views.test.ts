@@ -24,7 +24,14 @@ const withTrust = (catalog: Catalog) => ({ ...catalog, trust: analyzeTrust(catal
 const fixture = JSON.parse(readFileSync(fixtureCatalog, 'utf8')) as Catalog;
 const fresh = (): Catalog => structuredClone(fixture);
 
-const BASIS: Record<Tier, LinkBasis[]> = { 1: ['observed'], 2: ['test-reference'], 3: ['predicted'], 4: ['technique-reference'], 5: ['shared-tag'], 6: ['shared-tag'] };
+const BASIS: Record<Tier, LinkBasis[]> = {
+  1: ['observed'],
+  2: ['test-reference'],
+  3: ['predicted'],
+  4: ['technique-reference'],
+  5: ['shared-tag'],
+  6: ['shared-tag'],
+};
 const ruleRow = (rule: CatalogRule, tier: Tier, basis = BASIS[tier]): RuleRow => ({ rule, link: { rule: rule.slug, test: 'x', tier, basis } });
 const testRow = (test: CatalogTest, tier: Tier): TestRow => ({ test, link: { rule: 'r', test: test.guid, tier, basis: BASIS[tier] } });
 /** A copy of a rule under another slug, so long lists can be made from the fixture's eight. */
@@ -61,10 +68,7 @@ describe('test page rules (testRulesView)', () => {
     t.predicted = [a!.slug, b!.slug];
     const m = buildModel(withTrust(catalog));
     const v = testRulesView(m, t, testRules(m, t));
-    expect(v.observed).toEqual([
-      { slug: a!.slug, rule: m.rule(a!.slug), date: '2026-11-20', source: 'lab' },
-      { slug: 'not-in-catalog' },
-    ]);
+    expect(v.observed).toEqual([{ slug: a!.slug, rule: m.rule(a!.slug), date: '2026-11-20', source: 'lab' }, { slug: 'not-in-catalog' }]);
     expect(v.agreement).toEqual({
       both: 1,
       observedNotPredicted: [{ slug: 'not-in-catalog' }],
@@ -85,10 +89,16 @@ describe('test page rules (testRulesView)', () => {
     const active = { ...a!, active: true };
     const inactive = { ...b!, active: false };
     expect(testCoverage([ruleRow(active, 1)], 1)).toEqual({ ok: true, text: 'Covered: 1 active rule was observed firing when the test really ran.' });
-    expect(testCoverage([ruleRow(active, 2), ruleRow({ ...active, slug: 'x' }, 2), ruleRow(inactive, 2)], 2).text)
-      .toBe('Covered: 2 active rules reference this test explicitly.');
-    expect(testCoverage([ruleRow(active, 6)], 6)).toEqual({ ok: false, text: 'No rule for its platform: 1 active rule of the same technique watches other platforms only.' });
-    expect(testCoverage([ruleRow(active, 5), ruleRow({ ...active, slug: 'y' }, 5)], 5).text).toBe('Not referenced by any rule; 2 active rules only share its ATT&CK tag.');
+    expect(testCoverage([ruleRow(active, 2), ruleRow({ ...active, slug: 'x' }, 2), ruleRow(inactive, 2)], 2).text).toBe(
+      'Covered: 2 active rules reference this test explicitly.',
+    );
+    expect(testCoverage([ruleRow(active, 6)], 6)).toEqual({
+      ok: false,
+      text: 'No rule for its platform: 1 active rule of the same technique watches other platforms only.',
+    });
+    expect(testCoverage([ruleRow(active, 5), ruleRow({ ...active, slug: 'y' }, 5)], 5).text).toBe(
+      'Not referenced by any rule; 2 active rules only share its ATT&CK tag.',
+    );
     expect(testCoverage([], undefined)).toEqual({ ok: false, text: expect.stringMatching(/^No rule covers this test/) });
   });
 
@@ -107,26 +117,29 @@ describe('rule page tests (ruleTestsPanel)', () => {
   const model = buildModel(withTrust(catalog));
 
   it('opens the first rows with the run record of tier-1 ones and folds the rest per tier, in order of first appearance', () => {
-    const rows = [
-      testRow(t1!, 1),
-      ...Array.from({ length: ROWS_OPEN - 1 }, () => testRow(t2!, 2)),
-      testRow(t3!, 3),
-      testRow(t2!, 2),
-      testRow(t3!, 3),
-    ];
+    const rows = [testRow(t1!, 1), ...Array.from({ length: ROWS_OPEN - 1 }, () => testRow(t2!, 2)), testRow(t3!, 3), testRow(t2!, 2), testRow(t3!, 3)];
     const p = ruleTestsPanel(model, rule, { rows, techniques: [], otherPlatform: [] });
     expect(p.open).toHaveLength(ROWS_OPEN);
     expect(p.open[0]!.seen).toEqual({ rule: rule.slug, date: '2026-11-20', source: 'lab' });
     expect(p.open.slice(1).every((r) => r.seen === undefined)).toBe(true);
-    expect(p.foldedByTier.map((g) => [g.tier, g.rows.length])).toEqual([[3, 2], [2, 1]]);
+    expect(p.foldedByTier.map((g) => [g.tier, g.rows.length])).toEqual([
+      [3, 2],
+      [2, 1],
+    ]);
     expect(p.empty).toBe(false);
   });
 
   it('links technique groups to the technique page when the catalog has it, and counts other-platform tests', () => {
     const p = ruleTestsPanel(model, rule, {
       rows: [],
-      techniques: [{ tier: 4, technique: 'T1049', tests: [t1!, t2!] }, { tier: 5, technique: 'T9999', tests: [t3!] }],
-      otherPlatform: [{ tier: 6, technique: 'T1049', tests: [t2!] }, { tier: 6, technique: 'T1490', tests: [t1!, t3!] }],
+      techniques: [
+        { tier: 4, technique: 'T1049', tests: [t1!, t2!] },
+        { tier: 5, technique: 'T9999', tests: [t3!] },
+      ],
+      otherPlatform: [
+        { tier: 6, technique: 'T1049', tests: [t2!] },
+        { tier: 6, technique: 'T1490', tests: [t1!, t3!] },
+      ],
     });
     expect(p.techniques.map((g) => g.href)).toEqual(['/techniques/T1049/#tests', undefined]);
     expect(p.otherPlatformTests).toBe(3);
@@ -150,9 +163,19 @@ describe('prediction list (predictionListView)', () => {
       rule: rules.get(p.rule),
       source: 'windows/process_creation',
       condition: 'selection',
-      identifiers: [{ name: 'selection', state: 'true' }, { name: 'filter', state: 'unknown' }, { name: 'other', state: 'false' }],
+      identifiers: [
+        { name: 'selection', state: 'true' },
+        { name: 'filter', state: 'unknown' },
+        { name: 'other', state: 'false' },
+      ],
       matches: [
-        { identifier: 'selection', field: 'CommandLine', modifiers: ['contains', 'all'], value: 'shadow', event: { field: 'CommandLine', value: 'vssadmin.exe delete shadows /all /quiet' } },
+        {
+          identifier: 'selection',
+          field: 'CommandLine',
+          modifiers: ['contains', 'all'],
+          value: 'shadow',
+          event: { field: 'CommandLine', value: 'vssadmin.exe delete shadows /all /quiet' },
+        },
         { identifier: 'filter', field: 'keyword', modifiers: [], value: 'x' },
       ],
     });
@@ -162,7 +185,10 @@ describe('prediction list (predictionListView)', () => {
   });
 
   it('explains the first EXPLAINED predictions and lists the rest by rule, unknown rules by slug', () => {
-    const predictions = Array.from({ length: EXPLAINED + 2 }, (_, i) => ({ ...test.predictions![0]!, rule: i === EXPLAINED + 1 ? 'gone' : test.predictions![0]!.rule }));
+    const predictions = Array.from({ length: EXPLAINED + 2 }, (_, i) => ({
+      ...test.predictions![0]!,
+      rule: i === EXPLAINED + 1 ? 'gone' : test.predictions![0]!.rule,
+    }));
     const v = predictionListView({ ...test, predictions }, rules);
     expect(v.explained).toHaveLength(EXPLAINED);
     expect(v.rest).toEqual([{ slug: test.predictions![0]!.rule, rule: rules.get(test.predictions![0]!.rule) }, { slug: 'gone' }]);
@@ -226,7 +252,11 @@ describe('overview counts (overviewView)', () => {
   });
 
   it('lists test platforms most first', () => {
-    expect(o.byPlatform.map((r) => [r.label, r.count])).toEqual([['Windows', 6], ['Linux', 1], ['macOS', 1]]);
+    expect(o.byPlatform.map((r) => [r.label, r.count])).toEqual([
+      ['Windows', 6],
+      ['Linux', 1],
+      ['macOS', 1],
+    ]);
     expect(o.byPlatform[0]!.href).toBe('/tests/platform/windows/');
   });
 });

@@ -4,10 +4,17 @@ import { describeAggregation, describeCondition, describeIdentifier, describePre
 describe('describePredicate', () => {
   it('makes any/all explicit', () => {
     expect(describePredicate({ kind: 'field', field: 'Image', modifiers: ['endswith'], values: ['\\net.exe', '\\net1.exe'] })).toEqual({
-      field: 'Image', operator: 'ends with', quantifier: 'any', values: ["'\\net.exe'", "'\\net1.exe'"], more: 0, notes: [], modifiers: 'endswith',
+      field: 'Image',
+      operator: 'ends with',
+      quantifier: 'any',
+      values: ["'\\net.exe'", "'\\net1.exe'"],
+      more: 0,
+      notes: [],
+      modifiers: 'endswith',
     });
     expect(describePredicate({ kind: 'field', field: 'CommandLine', modifiers: ['contains', 'all'], values: ['a', 'b'] })).toMatchObject({
-      operator: 'contains', quantifier: 'all',
+      operator: 'contains',
+      quantifier: 'all',
     });
     expect(describePredicate({ kind: 'field', field: 'User', modifiers: [], values: ['x'] })).toMatchObject({ operator: 'equals', quantifier: 'one' });
   });
@@ -17,7 +24,8 @@ describe('describePredicate', () => {
     expect(p.operator).toBe('contains');
     expect(p.notes).toEqual(['dash variants: - / – — ― (windash)', 'case-sensitive']);
     expect(describePredicate({ kind: 'field', field: 'X', modifiers: ['re', 'i'], values: ['^a'] })).toMatchObject({
-      operator: 'matches regex', notes: ['regex: ignore case'],
+      operator: 'matches regex',
+      notes: ['regex: ignore case'],
     });
     expect(describePredicate({ kind: 'field', field: 'X', modifiers: ['bogus'], values: ['a'] }).notes).toEqual(['unknown modifier "bogus"']);
   });
@@ -27,7 +35,9 @@ describe('describePredicate', () => {
     expect(describePredicate({ kind: 'field', field: 'User', modifiers: [], values: [''] })).toMatchObject({ operator: 'is empty' });
     expect(describePredicate({ kind: 'field', field: 'User', modifiers: ['exists'], values: [false] })).toMatchObject({ operator: 'does not exist' });
     expect(describePredicate({ kind: 'keyword', modifiers: [], values: ['a', 'b'] })).toMatchObject({
-      field: null, operator: 'found anywhere in the event', quantifier: 'any',
+      field: null,
+      operator: 'found anywhere in the event',
+      quantifier: 'any',
     });
   });
 
@@ -52,7 +62,22 @@ describe('describeCondition', () => {
       type: 'and',
       children: [
         { type: 'identifier', name: 'a' },
-        { type: 'and', children: [{ type: 'identifier', name: 'b' }, { type: 'not', child: { type: 'or', children: [{ type: 'identifier', name: 'c' }, { type: 'identifier', name: 'd' }] } }] },
+        {
+          type: 'and',
+          children: [
+            { type: 'identifier', name: 'b' },
+            {
+              type: 'not',
+              child: {
+                type: 'or',
+                children: [
+                  { type: 'identifier', name: 'c' },
+                  { type: 'identifier', name: 'd' },
+                ],
+              },
+            },
+          ],
+        },
       ],
     });
     expect(tree).toEqual({
@@ -60,14 +85,26 @@ describe('describeCondition', () => {
       children: [
         { type: 'identifier', name: 'a' },
         { type: 'identifier', name: 'b' },
-        { type: 'not', child: { type: 'any', children: [{ type: 'identifier', name: 'c' }, { type: 'identifier', name: 'd' }] } },
+        {
+          type: 'not',
+          child: {
+            type: 'any',
+            children: [
+              { type: 'identifier', name: 'c' },
+              { type: 'identifier', name: 'd' },
+            ],
+          },
+        },
       ],
     });
   });
 
   it('keeps of-expressions with their matches', () => {
     expect(describeCondition({ type: 'of', quantifier: 'one', pattern: 'sel_*', matches: ['sel_a'] })).toEqual({
-      type: 'of', quantifier: 'one', pattern: 'sel_*', matches: ['sel_a'],
+      type: 'of',
+      quantifier: 'one',
+      pattern: 'sel_*',
+      matches: ['sel_a'],
     });
   });
 

@@ -4,8 +4,19 @@ import { describeReferences, safeHref } from '../../src/lib/site/references.ts';
 import type { ReferenceHealth } from '../../src/lib/trust/health.ts';
 
 const test = (technique: string, number: number, name: string): CatalogTest => ({
-  guid: `${technique}-${number}`, technique, number, name, platforms: ['windows'], executor: 'powershell',
-  elevationRequired: false, inputArguments: [], dependencies: [], anchor: '', slug: `${technique}-${number}`, rules: [], url: `/tests/${technique}-${number}/`,
+  guid: `${technique}-${number}`,
+  technique,
+  number,
+  name,
+  platforms: ['windows'],
+  executor: 'powershell',
+  elevationRequired: false,
+  inputArguments: [],
+  dependencies: [],
+  anchor: '',
+  slug: `${technique}-${number}`,
+  rules: [],
+  url: `/tests/${technique}-${number}/`,
 });
 
 describe('safeHref', () => {
@@ -28,7 +39,16 @@ describe('references with their health', () => {
   it('attaches the health and the resolved test to Atomic links, and links only what is safe', () => {
     const url = 'https://github.com/redcanaryco/atomic-red-team/blob/master/atomics/T1049/T1049.md#atomic-test-1-system-network-connections-discovery';
     const t = test('T1049', 1, 'System Network Connections Discovery');
-    const health: ReferenceHealth = { url, technique: 'T1049', number: 1, nameSlug: 'system-network-connections-discovery', resolvedBy: 'name', test: t.guid, pinned: false, note: '' };
+    const health: ReferenceHealth = {
+      url,
+      technique: 'T1049',
+      number: 1,
+      nameSlug: 'system-network-connections-discovery',
+      resolvedBy: 'name',
+      test: t.guid,
+      pinned: false,
+      note: '',
+    };
     const views = describeReferences(['javascript:alert(1)', url], [health], (g) => (g === t.guid ? t : undefined));
     expect(views[0]).toEqual({ text: 'javascript:alert(1)' });
     expect(views[1]).toMatchObject({ href: url, test: { guid: 'T1049-1' }, health: { resolvedBy: 'name' } });

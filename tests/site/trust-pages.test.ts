@@ -8,7 +8,10 @@ let dir = '';
 const page = (url: string) => readFileSync(path.join(dir, url, 'index.html'), 'utf8');
 const ENTITIES: Record<string, string> = { '&quot;': '"', '&#39;': "'", '&lt;': '<', '&gt;': '>', '&amp;': '&' };
 const text = (url: string) =>
-  page(url).replace(/<[^>]+>/g, ' ').replace(/&(?:quot|#39|lt|gt|amp);/g, (e) => ENTITIES[e]!).replace(/\s+/g, ' ');
+  page(url)
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&(?:quot|#39|lt|gt|amp);/g, (e) => ENTITIES[e]!)
+    .replace(/\s+/g, ' ');
 
 const NET = '1c67a717-32ba-409b-a45d-0fb704a73a81';
 const OLD_NET = 'e2b1c7a0-3f4d-4e5a-9b8c-7d6e5f4a3b21';
@@ -25,23 +28,31 @@ describe('confidence tiers on the pages', () => {
     expect(page(`/rules/${NET}/`)).toMatch(badge);
     expect(page('/tests/0940a971-809a-48f1-9c4d-b1d785e96ee5/')).toMatch(badge);
     expect(page('/techniques/T1049/')).toMatch(badge);
-    expect(page(`/rules/${NET}/`)).toContain('<abbr title="The rule references this Atomic test explicitly (a link to the test)."><span class="tier tier-2">test ref</span></abbr>');
+    expect(page(`/rules/${NET}/`)).toContain(
+      '<abbr title="The rule references this Atomic test explicitly (a link to the test)."><span class="tier tier-2">test ref</span></abbr>',
+    );
     const legend = text('/confidence/');
     expect(legend).toContain('2 test ref The rule references this Atomic test explicitly');
     expect(legend).toContain("5 tag only The rule and the test only share an ATT&CK technique tag, on a platform the rule's log source can see. 3 5");
-    expect(legend).toContain("6 other platform Same technique (tag or technique reference), but the rule's log source cannot see the test's platforms: not coverage. 2 0");
+    expect(legend).toContain(
+      "6 other platform Same technique (tag or technique reference), but the rule's log source cannot see the test's platforms: not coverage. 2 0",
+    );
     expect(page('/confidence/')).toContain('id="tier-3"');
   });
 
   it('lists the tests of a rule by tier, the predicted ones with why', () => {
     const html = text(`/rules/${VSS}/`);
-    expect(html).toMatch(/test ref T1490 #1 Windows - Delete Volume Shadow Copies .* predicted T1490 #2 Windows - Delete Volume Shadow Copies via WMI condition "selection" held on cmd.exe \/c line 1: wmic.exe shadowcopy delete/);
-    expect(text(`/rules/d0d0d0d0-1111-4222-8333-444455556666-lsass-access/`)).toContain('technique ref 1 test of T1003.001 : the rule references its Atomic page #3 Dump LSASS.exe Memory using Windows Task Manager');
+    expect(html).toMatch(
+      /test ref T1490 #1 Windows - Delete Volume Shadow Copies .* predicted T1490 #2 Windows - Delete Volume Shadow Copies via WMI condition "selection" held on cmd.exe \/c line 1: wmic.exe shadowcopy delete/,
+    );
+    expect(text(`/rules/d0d0d0d0-1111-4222-8333-444455556666-lsass-access/`)).toContain(
+      'technique ref 1 test of T1003.001 : the rule references its Atomic page #3 Dump LSASS.exe Memory using Windows Task Manager',
+    );
     // The other T1049 test runs on Linux and macOS: a separate group, not a tag-only link of this Windows rule.
     const net = text(`/rules/${NET}/`);
     expect(net).not.toContain('tag only 1 test of T1049');
     expect(net).toContain('Same technique, other platform (1)');
-    expect(net).toContain("other platform 1 test of T1049 #4 System Network Connections Discovery via ss or lsof (Linux/MacOS) Linux, macOS");
+    expect(net).toContain('other platform 1 test of T1049 #4 System Network Connections Discovery via ss or lsof (Linux/MacOS) Linux, macOS');
   });
 
   it('lists the rules of a test by tier and says how well it is covered', () => {
@@ -55,12 +66,18 @@ describe('reference health', () => {
   it('flags the renumbered reference with its fix, on the health page and the rule page', () => {
     const health = text('/reference-health/');
     expect(health).toContain('renumbered: number and name point at different tests 1');
-    expect(health).toContain('the anchor names "Windows - Delete Volume Shadow Copies", now #1; its number #2 is now "Windows - Delete Volume Shadow Copies via WMI"');
-    expect(health).toContain('https://github.com/redcanaryco/atomic-red-team/blob/master/atomics/T1490/T1490.md#atomic-test-1-windows---delete-volume-shadow-copies');
+    expect(health).toContain(
+      'the anchor names "Windows - Delete Volume Shadow Copies", now #1; its number #2 is now "Windows - Delete Volume Shadow Copies via WMI"',
+    );
+    expect(health).toContain(
+      'https://github.com/redcanaryco/atomic-red-team/blob/master/atomics/T1490/T1490.md#atomic-test-1-windows---delete-volume-shadow-copies',
+    );
     expect(health).toContain('T1562.001 has no Atomic folder any more');
     const rule = text(`/rules/${VSS}/`);
     expect(rule).toContain('renumbered the anchor names');
-    expect(rule).toContain('Fix: use https://github.com/redcanaryco/atomic-red-team/blob/master/atomics/T1490/T1490.md#atomic-test-1-windows---delete-volume-shadow-copies');
+    expect(rule).toContain(
+      'Fix: use https://github.com/redcanaryco/atomic-red-team/blob/master/atomics/T1490/T1490.md#atomic-test-1-windows---delete-volume-shadow-copies',
+    );
     expect(text(`/rules/${NET}/`)).toContain('resolved by name');
   });
 });
@@ -79,14 +96,18 @@ describe('gap pages', () => {
 
 describe('tombstones and redirects', () => {
   it('a deprecated rule points to its replacement, which lists what it replaced', () => {
-    expect(text(`/rules/${OLD_NET}/`)).toContain('This rule is deprecated : it is kept for reference and does not count towards coverage or indicator counts. Replaced by: System Network Connections Discovery Via Net.EXE (its related list names this rule as obsolete)');
+    expect(text(`/rules/${OLD_NET}/`)).toContain(
+      'This rule is deprecated : it is kept for reference and does not count towards coverage or indicator counts. Replaced by: System Network Connections Discovery Via Net.EXE (its related list names this rule as obsolete)',
+    );
     expect(page(`/rules/${OLD_NET}/`)).toContain(`<a href="/rules/${NET}/">System Network Connections Discovery Via Net.EXE</a>`);
     expect(text(`/rules/${NET}/`)).toContain('Replaces: Net.EXE Execution (Old Version) (obsolete, deprecated)');
   });
 
   it('a removed rule keeps its permalink as a tombstone, out of the search index', () => {
     const html = page(`/rules/${REMOVED}/`);
-    expect(text(`/rules/${REMOVED}/`)).toContain('This rule is removed : it is no longer in the rule repository; this page keeps its address. Replaced by: Shadow Copies Deletion Using Operating Systems Utilities');
+    expect(text(`/rules/${REMOVED}/`)).toContain(
+      'This rule is removed : it is no longer in the rule repository; this page keeps its address. Replaced by: Shadow Copies Deletion Using Operating Systems Utilities',
+    );
     expect(html).not.toContain('data-pagefind-body');
   });
 

@@ -3,7 +3,13 @@ import { highlightYaml } from '../../src/lib/site/yaml.ts';
 import { escapeHtml } from '../../src/lib/site/html.ts';
 
 const strip = (html: string) =>
-  html.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  html
+    .replace(/<[^>]+>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 
 describe('highlightYaml', () => {
   it('marks keys, strings, scalars and comments', () => {
@@ -28,7 +34,7 @@ describe('highlightYaml', () => {
   });
 
   it('escapes everything and loses no character', () => {
-    const source = "title: <script>alert('x')</script>\n# <img onerror=1>\ndetection:\n  sel: \"a\\\"b<\" # c&d\n  k: [a, <b>]\n";
+    const source = 'title: <script>alert(\'x\')</script>\n# <img onerror=1>\ndetection:\n  sel: "a\\"b<" # c&d\n  k: [a, <b>]\n';
     const html = highlightYaml(source);
     expect(html).not.toMatch(/<script|<img|<b>/);
     expect(strip(html)).toBe(source.replace(/\n$/, ''));

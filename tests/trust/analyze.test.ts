@@ -18,7 +18,11 @@ describe('trust data of the fixture catalog', () => {
     const tierOf = (rule: string, test: string) => trust.testLinks.find((l) => l.rule.startsWith(rule) && l.test.startsWith(test));
     expect(tierOf('1c67a717', '0940a971')?.tier).toBe(2);
     expect(tierOf('d0d0d0d0-1111-4222-8333-444455556666-lsass', 'f7e6d5c4')?.tier).toBe(4);
-    expect(tierOf(VSS, 'c1d2e3f4-0002')).toMatchObject({ tier: 3, basis: ['predicted', 'shared-tag'], explanation: expect.stringContaining('wmic.exe shadowcopy delete') });
+    expect(tierOf(VSS, 'c1d2e3f4-0002')).toMatchObject({
+      tier: 3,
+      basis: ['predicted', 'shared-tag'],
+      explanation: expect.stringContaining('wmic.exe shadowcopy delete'),
+    });
     // A Windows rule and a Linux/macOS test of its technique: same technique, other platform.
     expect(tierOf('1c67a717', 'bcf05343')).toMatchObject({ tier: 6, basis: ['shared-tag'] });
   });
@@ -32,7 +36,9 @@ describe('trust data of the fixture catalog', () => {
       ['d0d0d0d0', 'technique', 'ok'],
     ]);
     const renumbered = trust.references.find((r) => r.problem === 'renumbered')!;
-    expect(renumbered.fix).toBe('https://github.com/redcanaryco/atomic-red-team/blob/master/atomics/T1490/T1490.md#atomic-test-1-windows---delete-volume-shadow-copies');
+    expect(renumbered.fix).toBe(
+      'https://github.com/redcanaryco/atomic-red-team/blob/master/atomics/T1490/T1490.md#atomic-test-1-windows---delete-volume-shadow-copies',
+    );
     expect(renumbered.numberNow).toBe('c1d2e3f4-0002-4a5b-8c6d-7e8f9a0b1c2d');
   });
 
@@ -75,7 +81,9 @@ describe('api files', () => {
     expect(read('tombstones.json').tombstones).toHaveLength(3);
     expect(read('redirects.json').redirects.length).toBeGreaterThanOrEqual(10);
     // One link per line.
-    expect(readFileSync(path.join(out, 'api', 'links.json'), 'utf8')).toContain('\n    {"rule":"1c67a717-32ba-409b-a45d-0fb704a73a81","test":"0940a971-809a-48f1-9c4d-b1d785e96ee5","tier":2,"basis":["test-reference","shared-tag"]},\n');
+    expect(readFileSync(path.join(out, 'api', 'links.json'), 'utf8')).toContain(
+      '\n    {"rule":"1c67a717-32ba-409b-a45d-0fb704a73a81","test":"0940a971-809a-48f1-9c4d-b1d785e96ee5","tier":2,"basis":["test-reference","shared-tag"]},\n',
+    );
   });
 
   it('jsonWithRows is JSON', () => {

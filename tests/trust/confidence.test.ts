@@ -127,14 +127,29 @@ describe('describePrediction', () => {
       event: { origin: 'powershell line 1' },
       explanation: {
         condition: 'all of selection_*',
-        identifiers: [{ name: 'selection_img', value: true }, { name: 'selection_cli', value: true }],
+        identifiers: [
+          { name: 'selection_img', value: true },
+          { name: 'selection_cli', value: true },
+        ],
         matches: [
-          { identifier: 'selection_img', field: 'Image', modifiers: ['endswith'], matches: [{ value: '\\powershell.exe', field: 'Image', eventValue: 'C:\\Windows\\powershell.exe' }] },
-          { identifier: 'selection_cli', field: 'CommandLine', modifiers: ['windash', 'contains'], matches: [{ value: '-enc ', field: 'CommandLine', eventValue: long }] },
+          {
+            identifier: 'selection_img',
+            field: 'Image',
+            modifiers: ['endswith'],
+            matches: [{ value: '\\powershell.exe', field: 'Image', eventValue: 'C:\\Windows\\powershell.exe' }],
+          },
+          {
+            identifier: 'selection_cli',
+            field: 'CommandLine',
+            modifiers: ['windash', 'contains'],
+            matches: [{ value: '-enc ', field: 'CommandLine', eventValue: long }],
+          },
         ],
       },
     });
-    expect(text).toMatch(/^condition "all of selection_\*" held on powershell line 1: Image\|endswith "\\powershell.exe" in "C:\\Windows\\powershell.exe"; CommandLine\|windash\|contains "-enc" in "powershell.exe -enc A+…"$/);
+    expect(text).toMatch(
+      /^condition "all of selection_\*" held on powershell line 1: Image\|endswith "\\powershell.exe" in "C:\\Windows\\powershell.exe"; CommandLine\|windash\|contains "-enc" in "powershell.exe -enc A+…"$/,
+    );
     expect(text.length).toBeLessThan(260);
   });
 });

@@ -66,6 +66,9 @@ describe('gaps', () => {
       ['linux', ['dump'], 1],
       ['windows', [], 2],
     ]);
-    expect(gaps.rules.byTactic.map((f) => [f.id, f.total])).toEqual([['execution', 1], ['discovery', 2]]);
+    expect(gaps.rules.byTactic.map((f) => [f.id, f.total])).toEqual([
+      ['execution', 1],
+      ['discovery', 2],
+    ]);
   });
 });

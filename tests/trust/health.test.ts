@@ -34,14 +34,21 @@ describe('reference health verdicts', () => {
   test('renumbered: the old anchor number now points at another test', () => {
     const h = check(`${PINNED}/T1049/T1049.md#atomic-test-4---system-discovery-using-sharpview`);
     expect(h).toMatchObject({ resolvedBy: 'name', problem: 'renumbered', test: 'net-7', numberNow: 'net-4' });
-    expect(h.note).toBe('the anchor names "System Discovery using SharpView", now #7; its number #4 is now "System Network Connections Discovery via ss or lsof (Linux/MacOS)"');
+    expect(h.note).toBe(
+      'the anchor names "System Discovery using SharpView", now #7; its number #4 is now "System Network Connections Discovery via ss or lsof (Linux/MacOS)"',
+    );
     // The fix: today's test, on master (the pinned commit is where the old number was right), current anchor format.
     expect(h.fix).toBe(`${MASTER}/T1049/T1049.md#atomic-test-7-system-discovery-using-sharpview`);
   });
 
   test('renumbered: the old anchor number names no test any more', () => {
     const h = check(`${MASTER}/T1082/T1082.md#atomic-test-25---system-information-discovery-with-wmic`);
-    expect(h).toMatchObject({ resolvedBy: 'name', problem: 'renumbered', test: 'wmic', fix: `${MASTER}/T1082/T1082.md#atomic-test-27-system-information-discovery-with-wmic` });
+    expect(h).toMatchObject({
+      resolvedBy: 'name',
+      problem: 'renumbered',
+      test: 'wmic',
+      fix: `${MASTER}/T1082/T1082.md#atomic-test-27-system-information-discovery-with-wmic`,
+    });
     expect(h.numberNow).toBeUndefined();
     expect(h.note).toContain('its number #25 names no test any more');
   });
@@ -68,22 +75,30 @@ describe('reference health verdicts', () => {
 
   test('not found in an existing technique: the fix links the technique page', () => {
     expect(check(`${MASTER}/T1049/T1049.md#atomic-test-9---gone`)).toMatchObject({
-      resolvedBy: 'none', problem: 'test-missing', fix: `${MASTER}/T1049/T1049.md`,
+      resolvedBy: 'none',
+      problem: 'test-missing',
+      fix: `${MASTER}/T1049/T1049.md`,
     });
   });
 
   test('moved: the technique folder is gone, the test is found by its unique name elsewhere', () => {
     expect(check(`${PINNED}/T1562.001/T1562.001.md#atomic-test-11---uninstall-sysmon`)).toMatchObject({
-      resolvedBy: 'moved', problem: 'technique-gone', test: 'sysmon', fix: `${MASTER}/T1685/T1685.md#atomic-test-15-uninstall-sysmon`,
+      resolvedBy: 'moved',
+      problem: 'technique-gone',
+      test: 'sysmon',
+      fix: `${MASTER}/T1685/T1685.md#atomic-test-15-uninstall-sysmon`,
     });
     expect(check('https://www.atomicredteam.io/atomic-red-team/atomics/T156001#atomic-test-3---uninstall-sysmon')).toMatchObject({
-      resolvedBy: 'moved', fix: 'https://www.atomicredteam.io/atomic-red-team/atomics/T1685#atomic-test-15-uninstall-sysmon',
+      resolvedBy: 'moved',
+      fix: 'https://www.atomicredteam.io/atomic-red-team/atomics/T1685#atomic-test-15-uninstall-sysmon',
     });
   });
 
   test('technique gone, with and without a known successor', () => {
     expect(check(`${PINNED}/T1070.001/T1070.001.md`)).toMatchObject({
-      resolvedBy: 'none', problem: 'technique-gone', fix: `${MASTER}/T1685.005/T1685.005.md`,
+      resolvedBy: 'none',
+      problem: 'technique-gone',
+      fix: `${MASTER}/T1685.005/T1685.005.md`,
     });
     const lost = check(`${MASTER}/T1562.012/T1562.012.md#atomic-test-1---nothing-like-it`);
     expect(lost).toMatchObject({ resolvedBy: 'none', problem: 'technique-gone' });
@@ -111,7 +126,8 @@ describe('reference health verdicts', () => {
 });
 
 describe('retargetAtomicUrl', () => {
-  const retarget = (url: string, technique: string, anchor?: string) => retargetAtomicUrl(parseAtomicReference(url)!, { technique, ...(anchor ? { anchor } : {}) });
+  const retarget = (url: string, technique: string, anchor?: string) =>
+    retargetAtomicUrl(parseAtomicReference(url)!, { technique, ...(anchor ? { anchor } : {}) });
 
   test('keeps a branch, moves a pinned commit to master, renames folder and file', () => {
     expect(retarget(`https://github.com/acme/atomic-red-team/blob/dev/atomics/T1562.004/T1562.004.md#atomic-test-3---x`, 'T1686', 'atomic-test-3-x')).toBe(

@@ -64,7 +64,11 @@ describe('trust data', () => {
     const ids = model.trust.gaps.tests.items;
     expect(ids.length).toBeGreaterThan(0);
     expect(gapItems(model, 'tests', ids)).toBe(gapItems(model, 'tests', ids));
-    expect(gapItems(model, 'tests', ids).tests.map((t) => t.test.guid).sort()).toEqual([...ids].sort());
+    expect(
+      gapItems(model, 'tests', ids)
+        .tests.map((t) => t.test.guid)
+        .sort(),
+    ).toEqual([...ids].sort());
   });
 });
 
@@ -74,7 +78,13 @@ describe('stages after the catalog', () => {
     const before = structuredClone(catalog);
     const test = catalog.tests[0]!;
     const rule = catalog.rules[0]!;
-    const prediction = { rule: rule.slug, ruleId: rule.id, test: test.guid, event: { origin: 'x', fields: {} }, explanation: { identifiers: [] } } as unknown as Prediction;
+    const prediction = {
+      rule: rule.slug,
+      ruleId: rule.id,
+      test: test.guid,
+      event: { origin: 'x', fields: {} },
+      explanation: { identifiers: [] },
+    } as unknown as Prediction;
     const after = withPredictions(catalog, [prediction], new Map([[test.guid, ['payload not available: x']]]));
     expect(catalog).toEqual(before);
     expect(after.tests[0]!.predicted).toEqual([rule.slug]);

@@ -13,10 +13,23 @@ const ANCIENT = 'f00dbabe-3333-4444-8555-666677778888';
 const rules = [
   rule(NEW, {
     path: 'rules/windows/proc_creation_win_net_use.yml',
-    related: [{ id: OLD, type: 'obsolete', slug: OLD }, { id: GONE, type: 'merged' }, { id: ANCIENT, type: 'renamed' }],
-    relatedFrom: [{ id: 'unsup', type: 'derived', slug: 'unsup' }, { id: 'lonely', type: 'similar', slug: 'lonely' }],
+    related: [
+      { id: OLD, type: 'obsolete', slug: OLD },
+      { id: GONE, type: 'merged' },
+      { id: ANCIENT, type: 'renamed' },
+    ],
+    relatedFrom: [
+      { id: 'unsup', type: 'derived', slug: 'unsup' },
+      { id: 'lonely', type: 'similar', slug: 'lonely' },
+    ],
   }),
-  rule(OLD, { path: 'deprecated/windows/proc_creation_win_net_use.yml', collection: 'deprecated', status: 'deprecated', active: false, relatedFrom: [{ id: NEW, type: 'obsolete', slug: NEW }] }),
+  rule(OLD, {
+    path: 'deprecated/windows/proc_creation_win_net_use.yml',
+    collection: 'deprecated',
+    status: 'deprecated',
+    active: false,
+    relatedFrom: [{ id: NEW, type: 'obsolete', slug: NEW }],
+  }),
   // An unsupported rule that names its successor itself (`derived` from a live rule).
   rule('unsup', { id: 'unsup', collection: 'unsupported', status: 'unsupported', active: false, related: [{ id: NEW, type: 'derived', slug: NEW }] }),
   // Only similar: no replacement.
@@ -24,7 +37,9 @@ const rules = [
 ];
 const changes = {
   rules: {
-    added: [], modified: [], deprecated: [],
+    added: [],
+    modified: [],
+    deprecated: [],
     removed: [
       { id: GONE, slug: GONE, title: 'Gone rule', path: 'rules/windows/proc_creation_win_vssadmin.yml', collection: 'rules' },
       // Its slug is a live rule's again: that page is the permalink.

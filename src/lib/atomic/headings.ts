@@ -15,8 +15,7 @@ export function checkHeadings(
   testCount: number,
 ): Diagnostic[] {
   const byNumber = new Map(headings.map((heading) => [heading.number, heading]));
-  const warn = (message: string, line?: number) =>
-    diagnostic(mdFile, 'markdown', message, { severity: 'warning', line });
+  const warn = (message: string, line?: number) => diagnostic(mdFile, 'markdown', message, { severity: 'warning', line });
   const diagnostics: Diagnostic[] = [];
   for (const test of tests) {
     const heading = byNumber.get(test.number);
@@ -24,12 +23,7 @@ export function checkHeadings(
       diagnostics.push(warn(`no heading for Atomic Test #${test.number}; anchor computed from its name`));
     } else if (githubSlug(heading.name) !== githubSlug(test.name)) {
       // Compared as slugs: markup in a name (`code`, *emphasis*) renders without its markers.
-      diagnostics.push(
-        warn(
-          `heading for Atomic Test #${test.number} reads "${heading.name}" but the yaml names it "${test.name}"`,
-          heading.line,
-        ),
-      );
+      diagnostics.push(warn(`heading for Atomic Test #${test.number} reads "${heading.name}" but the yaml names it "${test.name}"`, heading.line));
     }
   }
   for (const heading of headings) {

@@ -59,9 +59,7 @@ export async function loadAtomics(root: string, loader?: FolderLoader): Promise<
     .filter((e) => e.dirent.isSymbolicLink() && (!e.path.includes('/') || isTechniqueFile(e.path)))
     .map((e) => diagnostic(path.join(root, e.path), 'symlink', 'symbolic link not followed (it could point outside the repository)', { severity: 'warning' }));
   const results = await mapLimit(folders, (folder) => (loader ? loader(root, folder, () => loadFolder(root, folder)) : loadFolder(root, folder)));
-  const loaded = results
-    .filter((result) => result.technique !== undefined)
-    .sort((a, b) => compareIds(a.technique!.id, b.technique!.id));
+  const loaded = results.filter((result) => result.technique !== undefined).sort((a, b) => compareIds(a.technique!.id, b.technique!.id));
   const guids = dropDuplicateGuids(loaded.map((result) => result.tests));
   const techniques = loaded.map((result, i) => ({ ...result.technique!, tests: guids.kept[i]! }));
   return {
@@ -142,7 +140,14 @@ async function loadFolder(root: string, folder: Folder): Promise<FolderResult> {
     }
   });
   if (mdFile && markdown) {
-    diagnostics.push(...checkHeadings(mdFile, markdown.tests, tests.map((entry) => entry.test), rawTests.length));
+    diagnostics.push(
+      ...checkHeadings(
+        mdFile,
+        markdown.tests,
+        tests.map((entry) => entry.test),
+        rawTests.length,
+      ),
+    );
   }
 
   const technique: AtomicTechnique = {

@@ -12,9 +12,7 @@ const scalarText = z.union([z.string(), z.number(), z.boolean()]).transform(Stri
 /** Absent and `null` both mean "not given". */
 const optionalText = scalarText.nullish().transform((value) => value ?? undefined);
 
-const nonBlank = scalarText
-  .transform((value) => value.trim())
-  .refine((value) => value !== '', { message: 'must not be empty' });
+const nonBlank = scalarText.transform((value) => value.trim()).refine((value) => value !== '', { message: 'must not be empty' });
 
 const inputArgumentSchema = z.object({
   description: optionalText,
@@ -73,9 +71,5 @@ export type AtomicFileYaml = z.infer<typeof atomicFileSchema>;
 
 /** One line for a diagnostic: `executor.name: Invalid input; …`. */
 export function formatIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) =>
-      issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message,
-    )
-    .join('; ');
+  return error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message)).join('; ');
 }

@@ -40,17 +40,12 @@ export function buildTactics(tactics: StixTactic[], matrices: StixMatrix[], repo
   const inMatrix = new Set(matrix?.tactic_refs);
   const rest = tactics.filter((tactic) => !inMatrix.has(tactic.id) && !tactic.revoked);
   const rank = new Map(orderTactics(rest.map((tactic) => tactic.x_mitre_shortname)).map((t, i) => [t.id, i]));
-  rest
-    .sort((a, b) => rank.get(a.x_mitre_shortname)! - rank.get(b.x_mitre_shortname)!)
-    .forEach(add);
+  rest.sort((a, b) => rank.get(a.x_mitre_shortname)! - rank.get(b.x_mitre_shortname)!).forEach(add);
   return [...result.values()];
 }
 
 /** The Enterprise matrix when a bundle holds several; otherwise the first live one. */
 function pickMatrix(matrices: StixMatrix[]): StixMatrix | undefined {
   const live = matrices.filter((matrix) => !matrix.revoked && !matrix.x_mitre_deprecated);
-  return (
-    live.find((matrix) => attackReference(matrix.external_references)?.external_id === 'enterprise-attack') ??
-    live[0]
-  );
+  return live.find((matrix) => attackReference(matrix.external_references)?.external_id === 'enterprise-attack') ?? live[0];
 }

@@ -70,9 +70,5 @@ export function buildTechniques(
 /** Live beats deprecated beats revoked; among equals the most recently modified wins. */
 function preferLive(a: Candidate, b: Candidate): number {
   const rank = (t: AttackTechnique) => (t.revoked ? 2 : t.deprecated ? 1 : 0);
-  return (
-    rank(a.technique) - rank(b.technique) ||
-    compareIds(b.pattern.modified ?? '', a.pattern.modified ?? '') ||
-    compareIds(a.pattern.id, b.pattern.id)
-  );
+  return rank(a.technique) - rank(b.technique) || compareIds(b.pattern.modified ?? '', a.pattern.modified ?? '') || compareIds(a.pattern.id, b.pattern.id);
 }

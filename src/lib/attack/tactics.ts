@@ -72,9 +72,7 @@ const SMALL_WORDS = new Set(['and', 'of', 'the', 'or']);
 export function tacticNameFromId(id: string): string {
   return id
     .split('-')
-    .map((word, i) =>
-      i > 0 && SMALL_WORDS.has(word) ? word : word.charAt(0).toUpperCase() + word.slice(1),
-    )
+    .map((word, i) => (i > 0 && SMALL_WORDS.has(word) ? word : word.charAt(0).toUpperCase() + word.slice(1)))
     .join(' ');
 }
 
@@ -83,10 +81,7 @@ export function tacticNameFromId(id: string): string {
  * `known` (the bundle's tactics or the fallback table) follow every known tactic,
  * alphabetically, with orders continuing after the last known one.
  */
-export function orderTactics(
-  ids: Iterable<string>,
-  known: readonly AttackTactic[] = ENTERPRISE_TACTICS,
-): AttackTactic[] {
+export function orderTactics(ids: Iterable<string>, known: readonly AttackTactic[] = ENTERPRISE_TACTICS): AttackTactic[] {
   const byId = new Map(known.map((tactic) => [tactic.id, tactic]));
   const unique = [...new Set(ids)];
   const found = unique

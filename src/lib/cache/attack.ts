@@ -12,10 +12,7 @@ export interface AttackEntry {
   result: AttackLoadResult;
 }
 
-export async function loadAttackCached(
-  file: string,
-  cache: CacheSection<AttackEntry>,
-): Promise<AttackLoadResult & { cached: boolean }> {
+export async function loadAttackCached(file: string, cache: CacheSection<AttackEntry>): Promise<AttackLoadResult & { cached: boolean }> {
   const key = [path.resolve(file), file].join('\u0000');
   const stamp = stampOf(file);
   const entry = cache.get(key);

@@ -20,10 +20,5 @@ export async function codeFingerprint(): Promise<string> {
   const sources = (await fg('**/*.ts', { cwd: libDir, ignore: ['site/**'], onlyFiles: true })).sort();
   const texts = await Promise.all(sources.map((file) => readFile(path.join(libDir, file))));
   const manifest = await readFile(packageJson).catch(() => undefined);
-  return contentHash(
-    `atlas-cache-${CACHE_VERSION}`,
-    process.versions.v8,
-    manifest,
-    ...sources.flatMap((file, i) => [file, texts[i]]),
-  );
+  return contentHash(`atlas-cache-${CACHE_VERSION}`, process.versions.v8, manifest, ...sources.flatMap((file, i) => [file, texts[i]]));
 }

@@ -45,7 +45,9 @@ export async function loadGitDates(roots: string[], cache: CacheSection<GitEntry
     const uniform = sameFirstCommitDay(entry.dates);
     if (uniform) {
       // One import commit dates every file alike: that says when the copy was made, not the rules.
-      result.notes.push(`every file under ${root} was first committed on ${uniform}, so git history does not tell them apart and repository dates are not shown`);
+      result.notes.push(
+        `every file under ${root} was first committed on ${uniform}, so git history does not tell them apart and repository dates are not shown`,
+      );
       continue;
     }
     for (const [rel, dates] of entry.dates) result.dates.set(path.join(root, rel), dates);

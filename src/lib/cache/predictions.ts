@@ -49,7 +49,11 @@ export function testInputHash(test: TestInput, payloads: string): string {
  */
 export function payloadsHash(payloads: string | undefined, atomics: string | undefined): string {
   const h = createHash('sha256');
-  const add = (root: string, rel: string) => h.update(`${rel}\u0000`).update(readFileSync(path.join(root, rel))).update('\u0000');
+  const add = (root: string, rel: string) =>
+    h
+      .update(`${rel}\u0000`)
+      .update(readFileSync(path.join(root, rel)))
+      .update('\u0000');
   const files = (root: string, dir: string) =>
     existsSync(path.join(root, dir))
       ? readdirSync(path.join(root, dir), { withFileTypes: true, recursive: true })
@@ -62,7 +66,9 @@ export function payloadsHash(payloads: string | undefined, atomics: string | und
   }
   if (atomics && existsSync(atomics)) {
     h.update('atomics\u0000');
-    const techniques = readdirSync(atomics, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    const techniques = readdirSync(atomics, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
     const rels = techniques.flatMap((t) => [...files(atomics, `${t}/src`), ...files(atomics, `${t}/bin`)]);
     for (const rel of rels.sort(compareStrings)) add(atomics, rel);
   }
@@ -109,11 +115,15 @@ export function predictCached(
     if (byHash.size === 0 && [...against.keys()].every((h) => notesOf.has(h))) return;
     const ruleBySlug = new Map([...byHash].map(([h, r]) => [r.slug, h]));
     // Predictions name their test by guid: tests sharing a guid (a duplicate, reported by the loader) go in separate runs.
-    for (let left = [...against]; left.length > 0; ) {
+    for (let left = [...against]; left.length > 0;) {
       const round = new Map<string, string>();
       const rest: typeof left = [];
-      for (const [h, t] of left) (round.has(t.guid) ? rest.push([h, t]) : round.set(t.guid, h));
-      const result = predictAll([...byHash.values()], [...round.values()].map((h) => against.get(h)!), { payloads: options.payloads });
+      for (const [h, t] of left) round.has(t.guid) ? rest.push([h, t]) : round.set(t.guid, h);
+      const result = predictAll(
+        [...byHash.values()],
+        [...round.values()].map((h) => against.get(h)!),
+        { payloads: options.payloads },
+      );
       for (const [guid, h] of round) notesOf.set(h, result.notes.get(guid) ?? []);
       for (const { test, rule, ...hit } of result.predictions) hitsOf.get(ruleBySlug.get(rule)!)!.set(round.get(test)!, hit);
       left = rest;
@@ -141,7 +151,8 @@ export function predictCached(
   }
   const predictions: Prediction[] = [];
   rules.forEach((rule, r) => {
-    for (const [th, hit] of hitsOf.get(ruleHashes[r]!)!) for (const test of testsOf.get(th) ?? []) predictions.push({ test: test.guid, rule: rule.slug, ...hit });
+    for (const [th, hit] of hitsOf.get(ruleHashes[r]!)!)
+      for (const test of testsOf.get(th) ?? []) predictions.push({ test: test.guid, rule: rule.slug, ...hit });
   });
   predictions.sort((a, b) => compareStrings(a.test, b.test) || compareStrings(a.rule, b.rule));
   return { predictions, notes, evaluated: { rules: newRules.size, tests: newTests.size } };

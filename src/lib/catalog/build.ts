@@ -51,7 +51,9 @@ export function buildCatalog(inputs: CatalogInputs): Catalog {
       else {
         unresolvedReferences.push({ rule: rule.slug, url: reference.url, reason: resolution.reason });
         const at = sources[i].positions?.references[rule.references.indexOf(reference.url)];
-        diagnostics.push(diagnostic(sources[i].file, 'unresolved-reference', `Atomic reference ${reference.url}: ${resolution.reason}`, { severity: 'warning', ...at }));
+        diagnostics.push(
+          diagnostic(sources[i].file, 'unresolved-reference', `Atomic reference ${reference.url}: ${resolution.reason}`, { severity: 'warning', ...at }),
+        );
       }
     }
     rule.tests = [...new Set(rule.tests)].sort();
@@ -184,9 +186,7 @@ function linkIndicators(
   const counted = countIndicators(perRule);
   const bits = fieldSliceBits(counted.values(), (c) => fieldSegment(c.field));
   const url = (c: { id: string; field: string | null; rules: string[] }) => indicatorUrl(c, c.rules.length, bits.get(fieldSegment(c.field)));
-  const indicators: CatalogIndicator[] = [...counted.values()]
-    .map((c) => ({ ...c, url: url(c) }))
-    .sort((a, b) => compareStrings(a.key, b.key));
+  const indicators: CatalogIndicator[] = [...counted.values()].map((c) => ({ ...c, url: url(c) })).sort((a, b) => compareStrings(a.key, b.key));
   perRule.forEach(({ indicators: own }, i) => {
     rules[i].indicators = own.map((ind) => {
       const c = counted.get(ind.key)!;

@@ -28,7 +28,6 @@ export interface Provenance {
   sources: SourceProvenance[];
 }
 
-
 export async function sourceProvenance(kind: SourceProvenance['kind'], root: string): Promise<SourceProvenance> {
   const head = await gitCommit(root);
   return { kind, name: path.basename(path.resolve(root)), ...(head && { commit: head.commit, commitDate: head.date }) };

@@ -22,8 +22,18 @@ export interface TechniqueInputs {
 export function buildTechniques({ attack, atomics, ruleTags }: TechniqueInputs): CatalogTechnique[] {
   const byId = new Map<string, CatalogTechnique>();
   const blank = (id: string, source: CatalogTechnique['source']): CatalogTechnique => ({
-    id, name: id, tactics: [], platforms: [], subtechniques: [], rules: [], referencingRules: [], tests: [],
-    deprecated: false, revoked: false, source, url: techniqueUrl(id),
+    id,
+    name: id,
+    tactics: [],
+    platforms: [],
+    subtechniques: [],
+    rules: [],
+    referencingRules: [],
+    tests: [],
+    deprecated: false,
+    revoked: false,
+    source,
+    url: techniqueUrl(id),
   });
   for (const t of attack?.techniques ?? []) {
     byId.set(t.id, {

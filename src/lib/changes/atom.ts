@@ -19,13 +19,7 @@ const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 /** Text for element content and attribute values (quotes are escaped too, so it is safe in both). */
 export function escapeXml(text: string): string {
-  return text
-    .replace(NOT_XML, '\uFFFD')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+  return text.replace(NOT_XML, '\uFFFD').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }
 
 const timestamp = (day: string) => `${day}T00:00:00Z`;
@@ -36,7 +30,10 @@ export function atomFeed(changes: Changes, options: FeedOptions): string {
   const link = (sitePath: string) => (base ? new URL(sitePath.slice(1), base).href : `..${sitePath}`);
   const feedId = base
     ? new URL('api/changes.xml', base).href
-    : `urn:detection-atlas:feed:${createHash('sha256').update(`${options.title}\u0000${options.repositoryUrl ?? ''}`).digest('hex').slice(0, 16)}`;
+    : `urn:detection-atlas:feed:${createHash('sha256')
+        .update(`${options.title}\u0000${options.repositoryUrl ?? ''}`)
+        .digest('hex')
+        .slice(0, 16)}`;
   const updated = changes.feed.reduce((max, e) => (e.updated > max ? e.updated : max), changes.date);
   const lines = [
     '<?xml version="1.0" encoding="utf-8"?>',

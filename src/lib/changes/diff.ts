@@ -14,8 +14,18 @@ import type { Changes, FeedEntry, RuleChange, RuleChangeKind, TestChange } from 
 
 /** Atomic test keys compared for "modified" (numbers and anchors shift when a neighbour goes, so they are left out). */
 const TEST_FIELDS = [
-  'name', 'description', 'technique', 'platforms', 'executor', 'elevationRequired', 'command', 'cleanup', 'steps',
-  'inputArguments', 'dependencies', 'dependencyExecutor',
+  'name',
+  'description',
+  'technique',
+  'platforms',
+  'executor',
+  'elevationRequired',
+  'command',
+  'cleanup',
+  'steps',
+  'inputArguments',
+  'dependencies',
+  'dependencyExecutor',
 ] as const;
 
 const FEED_LENGTH = 200;
@@ -78,7 +88,8 @@ export function diffBuilds(previous: PreviousBuild, catalog: { rules: CurrentRul
   }
 
   for (const list of Object.values(rules)) list.sort((a, b) => compareStrings(a.path, b.path) || compareStrings(a.slug, b.slug));
-  for (const list of Object.values(tests)) list.sort((a, b) => compareStrings(a.technique, b.technique) || a.number - b.number || compareStrings(a.guid, b.guid));
+  for (const list of Object.values(tests))
+    list.sort((a, b) => compareStrings(a.technique, b.technique) || a.number - b.number || compareStrings(a.guid, b.guid));
   const count = <K extends string>(lists: Record<K, unknown[]>) =>
     Object.fromEntries(Object.entries<unknown[]>(lists).map(([k, v]) => [k, v.length])) as Record<K, number>;
   const changes: Changes = {
@@ -150,11 +161,11 @@ function parseKeys(source: string): Record<string, unknown> | undefined {
 
 /** JSON with sorted keys: equal values give equal text whatever order their keys were written in. */
 function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => compareStrings(x, y)))
-      : v,
-  ) ?? 'undefined';
+  return (
+    JSON.stringify(value, (_key, v) =>
+      v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => compareStrings(x, y))) : v,
+    ) ?? 'undefined'
+  );
 }
 
 function ruleEntry(r: Rule): RuleChange {

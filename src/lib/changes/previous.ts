@@ -47,7 +47,10 @@ const buildSchema = z.object({
   rules: z.array(ruleSchema),
   tests: z.array(testSchema),
   // Only the feed is carried over, and only on a best-effort basis: a bad one starts afresh.
-  changes: z.object({ feed: z.array(feedSchema) }).optional().catch(undefined),
+  changes: z
+    .object({ feed: z.array(feedSchema) })
+    .optional()
+    .catch(undefined),
 });
 
 export type PreviousRule = z.infer<typeof ruleSchema>;
@@ -75,7 +78,10 @@ export interface PreviousLimits {
 export const DEFAULT_PREVIOUS_LIMITS: PreviousLimits = { connectMs: 10_000, totalMs: 60_000, maxBytes: 512 * 1024 * 1024 };
 
 /** The previous build, or `missing` (a first build: nothing to compare with yet). Anything else unreadable throws. */
-export async function readPreviousBuild(location: string, limits: PreviousLimits = DEFAULT_PREVIOUS_LIMITS): Promise<{ build: PreviousBuild } | { missing: string }> {
+export async function readPreviousBuild(
+  location: string,
+  limits: PreviousLimits = DEFAULT_PREVIOUS_LIMITS,
+): Promise<{ build: PreviousBuild } | { missing: string }> {
   if (/^https?:\/\//i.test(location)) return readFromUrl(location, limits);
   if (!existsSync(location)) return { missing: `${location} does not exist` };
   const dir = existsSync(path.join(location, 'api')) && !existsSync(path.join(location, 'rules.json')) ? path.join(location, 'api') : location;

@@ -31,7 +31,10 @@ export function fileForPath(urlPath: string): string[] {
 }
 
 function decodeEntities(text: string): string {
-  return text.replace(/&amp;/g, '&').replace(/&#x27;|&#39;/g, "'").replace(/&quot;/g, '"');
+  return text
+    .replace(/&amp;/g, '&')
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/&quot;/g, '"');
 }
 
 export async function checkLinks(outDir: string, options: { base?: string } = {}): Promise<LinkReport> {

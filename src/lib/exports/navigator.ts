@@ -67,7 +67,15 @@ export function navigatorLayer(catalog: Catalog, kind: LayerKind, siteUrl?: stri
         ? 'Score: number of active (not deprecated, not unsupported) Sigma rules tagged with the technique.'
         : 'Score: number of Atomic Red Team tests for the technique.',
     sorting: 3,
-    layout: { layout: 'side', showID: true, showName: true, showAggregateScores: true, countUnscored: false, aggregateFunction: 'sum', expandedSubtechniques: 'annotated' },
+    layout: {
+      layout: 'side',
+      showID: true,
+      showName: true,
+      showAggregateScores: true,
+      countUnscored: false,
+      aggregateFunction: 'sum',
+      expandedSubtechniques: 'annotated',
+    },
     hideDisabled: false,
     techniques,
     gradient: { colors: ['#ffffff', '#66b1ff'], minValue: 0, maxValue: max },

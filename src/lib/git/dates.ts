@@ -39,9 +39,6 @@ export function datesOf(rule: { date?: string; modified?: string }, fromGit: Fil
  * Copies of the rules carrying `created` and `lastModified`. The catalog copies a rule's own
  * fields onto its entry, so the dates reach `CatalogRule` without the loader knowing about git.
  */
-export function withDates<T extends { file: string; date?: string; modified?: string }>(
-  rules: T[],
-  git: Map<string, FileDates>,
-): (T & Dated)[] {
+export function withDates<T extends { file: string; date?: string; modified?: string }>(rules: T[], git: Map<string, FileDates>): (T & Dated)[] {
   return rules.map((rule) => ({ ...rule, ...datesOf(rule, git.get(rule.file)) }));
 }

@@ -52,8 +52,17 @@ export async function gitCommit(dir: string): Promise<GitCommit | undefined> {
 /** Dates for every file under `dir` that history knows, keyed by path relative to `dir` (forward slashes). */
 export async function gitFileDates(dir: string): Promise<Map<string, FileDates>> {
   const out = await git(dir, [
-    '-c', 'log.showSignature=false',
-    'log', '-z', '--name-status', '--find-renames', '--relative', '--format=%x1e%ct', 'HEAD', '--', '.',
+    '-c',
+    'log.showSignature=false',
+    'log',
+    '-z',
+    '--name-status',
+    '--find-renames',
+    '--relative',
+    '--format=%x1e%ct',
+    'HEAD',
+    '--',
+    '.',
   ]);
   return out === undefined ? new Map() : parseGitLog(out);
 }
@@ -84,7 +93,7 @@ export function parseGitLog(output: string): Map<string, FileDates> {
     const seconds = Number(fields[0]);
     if (!fields[0] || !Number.isFinite(seconds)) continue;
     const day = new Date(seconds * 1000).toISOString().slice(0, 10);
-    for (let i = 1; i < fields.length; ) {
+    for (let i = 1; i < fields.length;) {
       const status = fields[i].trim();
       if (!status) {
         i++;

@@ -52,18 +52,12 @@ interface CompiledIdentifier {
 type Detection = { identifiers: SearchIdentifier[]; conditions: ParsedCondition[] };
 
 export function compileDetection(detection: Detection): DetectionMatcher {
-  const identifiers = detection.identifiers.map(
-    (id): CompiledIdentifier => ({ name: id.name, groups: id.groups.map((group) => group.map(compilePredicate)) }),
-  );
+  const identifiers = detection.identifiers.map((id): CompiledIdentifier => ({ name: id.name, groups: id.groups.map((group) => group.map(compilePredicate)) }));
   const index = new Map(identifiers.map((id, i) => [id.name, i]));
   const unknown = [...new Set(identifiers.flatMap((id) => id.groups.flat().flatMap((p) => p.unknown)))];
   const conditions = detection.conditions;
   const unsupported =
-    conditions.length === 0
-      ? 'no condition'
-      : conditions.every((c) => c.aggregation)
-        ? 'aggregation conditions (count … by) need many events'
-        : undefined;
+    conditions.length === 0 ? 'no condition' : conditions.every((c) => c.aggregation) ? 'aggregation conditions (count … by) need many events' : undefined;
 
   const compiled = conditions.map((c) => (c.aggregation ? undefined : compileCondition(c.expression, (name) => index.get(name))));
 
@@ -82,7 +76,7 @@ export function compileDetection(detection: Detection): DetectionMatcher {
 
   /** Index of the first condition that holds, -1 when none does, -2 when unknown. */
   const evaluateConditions = (event: PreparedEvent): number => {
-    generation = ((generation + 1) | 0) || 1;
+    generation = (generation + 1) | 0 || 1;
     current = event;
     let sawUnknown = false;
     for (let c = 0; c < compiled.length; c++) {
@@ -108,9 +102,7 @@ export function compileDetection(detection: Detection): DetectionMatcher {
       const condition = conditions[c]!;
       const names = [...identifiersOf(condition.expression)].sort();
       const values = names.map((name) => ({ name, value: evaluateIdentifier(identifiers[index.get(name)!]!, event) ?? null }));
-      const matches = values
-        .filter((v) => v.value === true)
-        .flatMap((v) => explainIdentifier(identifiers[index.get(v.name)!]!, event));
+      const matches = values.filter((v) => v.value === true).flatMap((v) => explainIdentifier(identifiers[index.get(v.name)!]!, event));
       return { condition: condition.source, identifiers: values, matches };
     },
   };

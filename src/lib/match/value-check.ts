@@ -211,5 +211,7 @@ function compileParts(raw: SigmaStringPart[], cased: boolean): ValueCheck {
 }
 
 function collapseStars(parts: SigmaStringPart[]): SigmaStringPart[] {
-  return parts.filter((p, i) => !(p.type === 'wildcard' && p.char === '*' && parts[i - 1]?.type === 'wildcard' && (parts[i - 1] as { char: string }).char === '*'));
+  return parts.filter(
+    (p, i) => !(p.type === 'wildcard' && p.char === '*' && parts[i - 1]?.type === 'wildcard' && (parts[i - 1] as { char: string }).char === '*'),
+  );
 }

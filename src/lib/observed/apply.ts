@@ -48,7 +48,12 @@ export function withObserved(catalog: Catalog, load: ObservedLoad): Catalog {
     if (record.rule === undefined) continue;
     const rule = findRule(record.rule) ?? (record.alias ? findRule(record.alias) : undefined);
     if (!rule) {
-      diagnostics.push(diagnostic(record.file, 'observed-unknown-rule', `no rule has the id, file name or title "${record.rule}" (test ${test.guid})`, { severity: 'warning', ...at }));
+      diagnostics.push(
+        diagnostic(record.file, 'observed-unknown-rule', `no rule has the id, file name or title "${record.rule}" (test ${test.guid})`, {
+          severity: 'warning',
+          ...at,
+        }),
+      );
       continue;
     }
     const firing: ObservedFiring = { rule: rule.slug };
@@ -56,7 +61,11 @@ export function withObserved(catalog: Catalog, load: ObservedLoad): Catalog {
     if (record.source) firing.source = record.source;
     // One entry per rule: the latest run, ties broken by source so the result does not depend on file order.
     const before = seen.get(rule.slug);
-    if (!before || compareStrings(firing.date ?? '', before.date ?? '') > 0 || (firing.date === before.date && compareStrings(firing.source ?? '', before.source ?? '') < 0)) {
+    if (
+      !before ||
+      compareStrings(firing.date ?? '', before.date ?? '') > 0 ||
+      (firing.date === before.date && compareStrings(firing.source ?? '', before.source ?? '') < 0)
+    ) {
       seen.set(rule.slug, firing);
     }
   }

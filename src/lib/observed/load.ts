@@ -90,14 +90,14 @@ export function parseCsv(source: string): Array<{ line: number; fields: string[]
   for (let i = 0; i < s.length; i += 1) {
     const c = s[i]!;
     if (quoted) {
-      if (c === '"' && s[i + 1] === '"') (field += '"'), (i += 1);
+      if (c === '"' && s[i + 1] === '"') ((field += '"'), (i += 1));
       else if (c === '"') quoted = false;
       else {
         if (c === '\n') line += 1;
         field += c;
       }
     } else if (c === '"' && field === '') quoted = true;
-    else if (c === ',') fields.push(field), (field = '');
+    else if (c === ',') (fields.push(field), (field = ''));
     else if (c === '\n' || c === '\r') {
       if (c === '\r' && s[i + 1] === '\n') i += 1;
       fields.push(field);
@@ -120,7 +120,9 @@ function readCsv(file: string, source: string, defaultSource: string, out: Obser
   const column = (key: keyof typeof COLUMNS) => names.findIndex((n) => COLUMNS[key].includes(n));
   const at = { test: column('test'), rule: column('rule'), date: column('date'), source: column('source') };
   if (at.test < 0) {
-    out.diagnostics.push(diagnostic(file, 'observed-format', `no test column in the header (expected one of ${COLUMNS.test.join(', ')})`, { line: header.line }));
+    out.diagnostics.push(
+      diagnostic(file, 'observed-format', `no test column in the header (expected one of ${COLUMNS.test.join(', ')})`, { line: header.line }),
+    );
     return;
   }
   for (const row of rows) {
@@ -159,7 +161,10 @@ function addRecord(file: string, line: number | undefined, raw: unknown, default
   if (r.date) {
     const date = dateOf(r.date);
     if (date) record.date = date;
-    else out.diagnostics.push(diagnostic(file, 'observed-record', `${where}date "${r.date}" is not YYYY-MM-DD: kept without a date`, { severity: 'warning', ...at }));
+    else
+      out.diagnostics.push(
+        diagnostic(file, 'observed-record', `${where}date "${r.date}" is not YYYY-MM-DD: kept without a date`, { severity: 'warning', ...at }),
+      );
   }
   out.records.push(record);
 }
@@ -210,7 +215,9 @@ export async function loadObserved(paths: string[]): Promise<ObservedLoad> {
     const full = path.resolve(given);
     const defaultSource = path.basename(full) === 'yml' ? path.basename(path.dirname(full)) : path.basename(full);
     const files = info.isDirectory()
-      ? (await fg(`**/*.{${KINDS.join(',')}}`, { cwd: given, onlyFiles: true, followSymbolicLinks: false })).sort(compareStrings).map((f) => path.join(given, f))
+      ? (await fg(`**/*.{${KINDS.join(',')}}`, { cwd: given, onlyFiles: true, followSymbolicLinks: false }))
+          .sort(compareStrings)
+          .map((f) => path.join(given, f))
       : [given];
     for (const file of files) {
       const ext = path.extname(file).slice(1).toLowerCase();

@@ -91,7 +91,10 @@ export async function recoverLeftovers(out: string): Promise<string[]> {
         continue;
       }
       if (!(await readMarker(full))) continue; // not an output of ours after all
-      const outThere = await readdir(out).then(() => true, () => false);
+      const outThere = await readdir(out).then(
+        () => true,
+        () => false,
+      );
       if (!outThere) {
         await rename(full, out);
         done.push(`recovered ${out} from an interrupted publish (${name})`);

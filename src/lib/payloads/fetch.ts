@@ -111,7 +111,8 @@ export async function fetchPayloads(options: FetchOptions): Promise<FetchReport>
         const type = response.headers.get('content-type') ?? '';
         if (bytes.length > maxBytes) skipped.push({ url, why: `larger than ${maxBytes} bytes` });
         else if (looksBinary(bytes)) skipped.push({ url, why: 'binary content' });
-        else if (/text\/html/i.test(type) && /^\s*<(!doctype|html)/i.test(Buffer.from(bytes.subarray(0, 200)).toString('utf8'))) skipped.push({ url, why: 'a web page' });
+        else if (/text\/html/i.test(type) && /^\s*<(!doctype|html)/i.test(Buffer.from(bytes.subarray(0, 200)).toString('utf8')))
+          skipped.push({ url, why: 'a web page' });
         else {
           const full = path.join(options.out, ...file.split('/'));
           mkdirSync(path.dirname(full), { recursive: true });

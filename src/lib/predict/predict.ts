@@ -81,7 +81,14 @@ export function predictAll(rules: RuleInput[], tests: TestInput[], options: Pred
     matched.length = 0;
     for (const e of hits) {
       const explanation = matcher.explain(e.prepared);
-      const prediction: Prediction & { order: number } = { test: tests[e.test]!.guid, rule: rule.slug, ruleId: rule.id, event: e.event, explanation, order: e.order };
+      const prediction: Prediction & { order: number } = {
+        test: tests[e.test]!.guid,
+        rule: rule.slug,
+        ruleId: rule.id,
+        event: e.event,
+        explanation,
+        order: e.order,
+      };
       found.push(e.event.source ? fromPayload(prediction, e.event.source) : prediction);
     }
   }
@@ -103,7 +110,11 @@ function fromPayload<P extends Prediction>(p: P, source: { file: string; line: n
   for (const m of p.explanation.matches) {
     for (const v of m.matches) {
       if (typeof v.value !== 'string' || v.eventValue !== text) continue;
-      const literal = v.value.toLowerCase().split(/[*?]/).sort((a, b) => b.length - a.length)[0] ?? '';
+      const literal =
+        v.value
+          .toLowerCase()
+          .split(/[*?]/)
+          .sort((a, b) => b.length - a.length)[0] ?? '';
       const i = literal ? lower.indexOf(literal) : -1;
       if (i >= 0 && (at < 0 || i < at)) at = i;
     }
@@ -111,7 +122,10 @@ function fromPayload<P extends Prediction>(p: P, source: { file: string; line: n
   let line = source.line;
   for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) line++;
   const excerpt = text.length <= EXCERPT * 2 ? text : `${at > EXCERPT ? '…' : ''}${text.slice(Math.max(0, at - EXCERPT), Math.max(0, at) + EXCERPT)}…`;
-  const explanation = { ...p.explanation, matches: p.explanation.matches.map((m) => ({ ...m, matches: m.matches.map((v) => (v.eventValue === text ? { ...v, eventValue: excerpt } : v)) })) };
+  const explanation = {
+    ...p.explanation,
+    matches: p.explanation.matches.map((m) => ({ ...m, matches: m.matches.map((v) => (v.eventValue === text ? { ...v, eventValue: excerpt } : v)) })),
+  };
   return { ...p, event: { ...p.event, fields: { ...p.event.fields, ScriptBlockText: excerpt } }, explanation, payload: { file: source.file, line } };
 }
 
@@ -140,7 +154,8 @@ function synthesiseAll(tests: TestInput[], payloads: PayloadStore | undefined, n
   tests.forEach((test, t) => {
     const run = simulateTest(test, payloads);
     if (run.notes.length > 0) notes.set(test.guid, run.notes);
-    for (const event of run.events) all.push({ test: t, order: all.length, event, prepared: prepare(event), sharable: event.source !== undefined && event.fields['EventID'] === 4104 });
+    for (const event of run.events)
+      all.push({ test: t, order: all.length, event, prepared: prepare(event), sharable: event.source !== undefined && event.fields['EventID'] === 4104 });
   });
   return all;
 }

@@ -72,8 +72,7 @@ export function parseDetection(
 ): { detection: Detection; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const where = locate ?? NOWHERE;
-  const report: Report = (code, message, severity = 'error', position = at) =>
-    diagnostics.push(diagnostic(file, code, message, { severity, ...position }));
+  const report: Report = (code, message, severity = 'error', position = at) => diagnostics.push(diagnostic(file, code, message, { severity, ...position }));
   const result: Detection = { identifiers: [], conditions: [] };
   if (!isMap(detection)) {
     report('detection-shape', `detection must be a map of search identifiers and a condition, found ${describeValue(detection)}`);
@@ -85,7 +84,12 @@ export function parseDetection(
   const timeframe = detection['timeframe'];
   if (typeof timeframe === 'string') result.timeframe = timeframe;
   else if (timeframe !== undefined) {
-    report('detection-shape', `detection timeframe must be a string like '5m', found ${describeValue(timeframe)}`, 'error', where.value(detection, 'timeframe'));
+    report(
+      'detection-shape',
+      `detection timeframe must be a string like '5m', found ${describeValue(timeframe)}`,
+      'error',
+      where.value(detection, 'timeframe'),
+    );
   }
   const names = result.identifiers.map((identifier) => identifier.name);
   const raw = detection['condition'];
@@ -99,13 +103,7 @@ export function parseDetection(
 // ---------------------------------------------------------------------------------------------
 // Conditions
 
-function parseConditions(
-  raw: unknown,
-  names: string[],
-  report: Report,
-  valueAt: (index: number) => Position | undefined,
-  locate: Locate,
-): ParsedCondition[] {
+function parseConditions(raw: unknown, names: string[], report: Report, valueAt: (index: number) => Position | undefined, locate: Locate): ParsedCondition[] {
   if (raw === undefined || raw === null) {
     report('condition', 'detection has no condition');
     return [];
@@ -131,7 +129,12 @@ function parseConditions(
     if (!condition || errors.length > 0) return;
     if (condition.aggregation) {
       const pipe = source.indexOf('|');
-      report('condition', `${label} '${quoted}' uses the legacy '|' aggregation, replaced by correlation rules in Sigma v2`, 'warning', at && locate.inside(at, source, pipe));
+      report(
+        'condition',
+        `${label} '${quoted}' uses the legacy '|' aggregation, replaced by correlation rules in Sigma v2`,
+        'warning',
+        at && locate.inside(at, source, pipe),
+      );
     }
     conditions.push(condition);
   });
@@ -198,13 +201,7 @@ function parseFieldMap(map: Record<string, unknown>, where: string, report: Repo
 }
 
 /** `Field|mod1|mod2: value-or-list`; an empty field name (`'|all': [...]`) is a keyword search. */
-function parseFieldItem(
-  key: string,
-  raw: unknown,
-  where: string,
-  report: Report,
-  valueAt: (index: number) => Position | undefined,
-): Predicate | undefined {
+function parseFieldItem(key: string, raw: unknown, where: string, report: Report, valueAt: (index: number) => Position | undefined): Predicate | undefined {
   const [field = '', ...written] = key.split('|');
   const modifiers = written.map((mod) => mod.toLowerCase());
   const item = `${where}, '${key}'`;
@@ -234,13 +231,7 @@ function parseValues(raw: unknown, item: string, report: Report, valueAt: (index
 }
 
 /** Value checks the modifiers imply (spec: `exists` takes a boolean, `lt`… a number). */
-function checkValues(
-  modifiers: string[],
-  values: SigmaScalar[],
-  item: string,
-  report: Report,
-  valueAt: (index: number) => Position | undefined,
-): void {
+function checkValues(modifiers: string[], values: SigmaScalar[], item: string, report: Report, valueAt: (index: number) => Position | undefined): void {
   const families = new Set(modifiers.map((mod) => lookupModifier(mod)?.family));
   const bad = (expected: string, test: (value: SigmaScalar) => boolean): void => {
     const wrong = values.findIndex((value) => !test(value));
@@ -253,7 +244,8 @@ function checkValues(
       if (problem) report('invalid-regex', `${item}: invalid regular expression: ${problem}`, 'error', valueAt(index));
     });
   }
-  if (families.has('compare') || families.has('time')) bad('a number', (value) => typeof value === 'number' || (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))));
+  if (families.has('compare') || families.has('time'))
+    bad('a number', (value) => typeof value === 'number' || (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))));
 }
 
 /**

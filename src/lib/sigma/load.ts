@@ -102,7 +102,10 @@ export function parseSigmaYaml(
 ): { documents: { document: number; data: unknown; source: string; locate: YamlLocator }[]; diagnostics: Diagnostic[] } {
   if (bytes.includes(0)) return fail(file, 'binary-file', 'file contains NUL bytes: not a YAML text file');
   // A byte-order mark and CRLF line ends are common in repositories edited on Windows.
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  const text = bytes
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n');
   if (text.trim() === '') return fail(file, 'empty-file', 'file is empty');
   let values: unknown[];
   const { listener, locator } = positionRecorder(text);
@@ -113,14 +116,16 @@ export function parseSigmaYaml(
     const reason = (error as { reason?: string }).reason ?? (error as Error).message;
     return {
       documents: [],
-      diagnostics: [
-        diagnostic(file, 'yaml-syntax', `YAML syntax error: ${reason}`, mark ? { line: mark.line + 1, column: mark.column + 1 } : {}),
-      ],
+      diagnostics: [diagnostic(file, 'yaml-syntax', `YAML syntax error: ${reason}`, mark ? { line: mark.line + 1, column: mark.column + 1 } : {})],
     };
   }
   for (const [index, value] of values.entries()) {
     const problem = expansionProblem(value);
-    if (problem) return { documents: [], diagnostics: [diagnostic(file, 'yaml-size', `document ${index + 1} ${problem}: file not loaded`, { ...locator.document(index) })] };
+    if (problem)
+      return {
+        documents: [],
+        diagnostics: [diagnostic(file, 'yaml-size', `document ${index + 1} ${problem}: file not loaded`, { ...locator.document(index) })],
+      };
   }
   const sources = splitDocuments(text, values.length);
   const documents = values

@@ -176,5 +176,10 @@ function quoteList(infos: ModifierInfo[]): string {
  * So `CommandLine|contains|all: http` and `CommandLine|contains: http` are one indicator.
  */
 export function operatorOf(mods: string[]): string {
-  return mods.map((mod) => mod.toLowerCase()).filter((mod) => mod !== 'all').join('|') || 'equals';
+  return (
+    mods
+      .map((mod) => mod.toLowerCase())
+      .filter((mod) => mod !== 'all')
+      .join('|') || 'equals'
+  );
 }

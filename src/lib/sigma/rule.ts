@@ -78,11 +78,7 @@ function kindOf(data: Record<string, unknown>): RuleKind {
  * Validates a document against the schema of its kind. A problem in an essential key rejects
  * the document; a problem elsewhere drops that key with a warning so the rule still gets a page.
  */
-function validateDocument(
-  data: Record<string, unknown>,
-  file: string,
-  locate?: YamlLocator,
-): { value?: Record<string, unknown>; diagnostics: Diagnostic[] } {
+function validateDocument(data: Record<string, unknown>, file: string, locate?: YamlLocator): { value?: Record<string, unknown>; diagnostics: Diagnostic[] } {
   const schema = { rule: ruleSchema, correlation: correlationSchema, filter: filterSchema }[kindOf(data)];
   const diagnostics: Diagnostic[] = [];
   let candidate = { ...data };

@@ -33,4 +33,3 @@ const lowerCaseBool = new yaml.Type('tag:yaml.org,2002:bool', {
 const { types } = yaml as unknown as { types: Record<'null', yaml.Type> };
 
 export const SIGMA_YAML_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({ implicit: [types.null, lowerCaseBool, exactNumber] });
-

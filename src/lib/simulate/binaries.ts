@@ -60,8 +60,7 @@ const LINUX_DIRS: Record<string, string> = {
 };
 
 const MACOS_DIRS: Record<string, string> = {
-  '/bin':
-    'bash sh zsh cat cp ls mkdir rm rmdir chmod echo ps launchctl date dd kill ln mv pwd sleep hostname df csh ksh tcsh test expr',
+  '/bin': 'bash sh zsh cat cp ls mkdir rm rmdir chmod echo ps launchctl date dd kill ln mv pwd sleep hostname df csh ksh tcsh test expr',
   '/usr/sbin':
     'networksetup system_profiler sysctl chown spctl kextstat dseditgroup sysadminctl screencapture scutil ifconfig arp netstat softwareupdate systemsetup cron lsof diskutil pkgutil dtrace',
   '/usr/bin':
@@ -110,7 +109,8 @@ export function locateProgram(program: string, os: Os): Binary {
     const dir = WINDOWS.get(name);
     const lower = program.toLowerCase();
     // A name with another extension (eventvwr.msc, x.vbs) is a document found as named.
-    const file = PATHEXT.some((e) => lower.endsWith(e)) || /\.(msc|vbs|vbe|js|jse|wsf|hta|cpl|msi|scr|pif|ps1|lnk|url|html?)$/i.test(lower) ? program : `${program}.exe`;
+    const file =
+      PATHEXT.some((e) => lower.endsWith(e)) || /\.(msc|vbs|vbe|js|jse|wsf|hta|cpl|msi|scr|pif|ps1|lnk|url|html?)$/i.test(lower) ? program : `${program}.exe`;
     if (!dir) return { image: `${SYSTEM32}\\${file}`, known: false };
     const exe = `${name}${COM_PROGRAMS.has(name) ? '.com' : '.exe'}`;
     return { image: `${dir}\\${exe}`, originalFileName: ORIGINAL_NAMES[name] ?? exe, known: true };
@@ -151,11 +151,36 @@ const DESCRIPTIONS: Record<string, string> = {
  * information of the builds they fetch (the values Sigma's rules for these tools match).
  */
 const THIRD_PARTY: Record<string, PeMetadata> = {
-  'psexec.exe': { OriginalFileName: 'psexec.c', Description: 'Execute processes remotely', Product: 'Sysinternals PsExec', Company: 'Sysinternals - www.sysinternals.com' },
-  'procdump.exe': { OriginalFileName: 'procdump', Description: 'Sysinternals process dump utility', Product: 'ProcDump', Company: 'Sysinternals - www.sysinternals.com' },
-  'procdump64.exe': { OriginalFileName: 'procdump', Description: 'Sysinternals process dump utility', Product: 'ProcDump', Company: 'Sysinternals - www.sysinternals.com' },
-  'sdelete.exe': { OriginalFileName: 'sdelete.exe', Description: 'Secure file delete', Product: 'Sysinternals Sdelete', Company: 'Sysinternals - www.sysinternals.com' },
-  'accesschk.exe': { OriginalFileName: 'accesschk.exe', Description: 'Reports effective permissions for securable objects', Product: 'Sysinternals AccessChk', Company: 'Sysinternals - www.sysinternals.com' },
+  'psexec.exe': {
+    OriginalFileName: 'psexec.c',
+    Description: 'Execute processes remotely',
+    Product: 'Sysinternals PsExec',
+    Company: 'Sysinternals - www.sysinternals.com',
+  },
+  'procdump.exe': {
+    OriginalFileName: 'procdump',
+    Description: 'Sysinternals process dump utility',
+    Product: 'ProcDump',
+    Company: 'Sysinternals - www.sysinternals.com',
+  },
+  'procdump64.exe': {
+    OriginalFileName: 'procdump',
+    Description: 'Sysinternals process dump utility',
+    Product: 'ProcDump',
+    Company: 'Sysinternals - www.sysinternals.com',
+  },
+  'sdelete.exe': {
+    OriginalFileName: 'sdelete.exe',
+    Description: 'Secure file delete',
+    Product: 'Sysinternals Sdelete',
+    Company: 'Sysinternals - www.sysinternals.com',
+  },
+  'accesschk.exe': {
+    OriginalFileName: 'accesschk.exe',
+    Description: 'Reports effective permissions for securable objects',
+    Product: 'Sysinternals AccessChk',
+    Company: 'Sysinternals - www.sysinternals.com',
+  },
   'rclone.exe': { OriginalFileName: 'rclone.exe', Description: 'Rsync for cloud storage', Product: 'Rclone', Company: 'https://rclone.org' },
   'adfind.exe': { OriginalFileName: 'AdFind.exe', Description: 'Joeware ADFind', Product: 'AdFind', Company: 'Joeware.net' },
   'rubeus.exe': { OriginalFileName: 'Rubeus.exe', Description: 'Rubeus', Product: 'Rubeus' },

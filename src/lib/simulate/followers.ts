@@ -25,7 +25,11 @@ export function followQuery(trace: Trace, proc: Proc, args: string[], origin: st
   if (!target) return;
   const image = `C:\\Windows\\System32\\${target}.exe`;
   const rest = args.slice(1).join(' ');
-  startProcess(trace, { image, commandLine: `"C:\\Windows\\system32\\${target}.exe" ${rest}`.trimEnd(), parent: proc, user: proc.user, integrityLevel: proc.integrityLevel }, origin);
+  startProcess(
+    trace,
+    { image, commandLine: `"C:\\Windows\\system32\\${target}.exe" ${rest}`.trimEnd(), parent: proc, user: proc.user, integrityLevel: proc.integrityLevel },
+    origin,
+  );
 }
 
 /**
@@ -40,7 +44,14 @@ export function compileCSharp(trace: Trace, parent: Proc, origin: string): void 
   const temp = trace.host.env['TEMP']!;
   const csc = startProcess(
     trace,
-    { image: `${FRAMEWORK}\\csc.exe`, originalFileName: 'csc.exe', commandLine: `"${FRAMEWORK}\\csc.exe" /noconfig /fullpaths @"${temp}\\atlas0cs\\atlas0cs.cmdline"`, parent, user: parent.user, integrityLevel: parent.integrityLevel },
+    {
+      image: `${FRAMEWORK}\\csc.exe`,
+      originalFileName: 'csc.exe',
+      commandLine: `"${FRAMEWORK}\\csc.exe" /noconfig /fullpaths @"${temp}\\atlas0cs\\atlas0cs.cmdline"`,
+      parent,
+      user: parent.user,
+      integrityLevel: parent.integrityLevel,
+    },
     `${origin}: C# compiler`,
   );
   startProcess(
@@ -99,7 +110,15 @@ export function followSc(trace: Trace, args: string[], origin: string, launcher:
     const type = option('type')?.toLowerCase();
     const kernel = type === 'kernel' || type === 'filesys';
     if (binPath) servicesOf(trace).set(name.toLowerCase(), { binPath, kernel });
-    if (verb === 'create' && binPath) serviceInstalled(trace, name, binPath, kernel ? 'kernel mode driver' : 'user mode service', option('start')?.toLowerCase() === 'auto' ? 'auto start' : 'demand start', origin);
+    if (verb === 'create' && binPath)
+      serviceInstalled(
+        trace,
+        name,
+        binPath,
+        kernel ? 'kernel mode driver' : 'user mode service',
+        option('start')?.toLowerCase() === 'auto' ? 'auto start' : 'demand start',
+        origin,
+      );
   }
   if (verb === 'start') startService(trace, name, origin, launcher);
 }
@@ -109,7 +128,15 @@ export function serviceInstalled(trace: Trace, name: string, imagePath: string, 
   if (trace.host.os !== 'windows') return;
   trace.events.push({
     logsource: { product: 'windows', service: 'system' },
-    fields: { EventID: 7045, Provider_Name: 'Service Control Manager', ServiceName: name, ImagePath: imagePath, ServiceType: serviceType, StartType: startType, AccountName: 'LocalSystem' },
+    fields: {
+      EventID: 7045,
+      Provider_Name: 'Service Control Manager',
+      ServiceName: name,
+      ImagePath: imagePath,
+      ServiceType: serviceType,
+      StartType: startType,
+      AccountName: 'LocalSystem',
+    },
     origin,
   });
 }
@@ -122,8 +149,17 @@ export function serviceInstalled(trace: Trace, name: string, imagePath: string, 
 export function startService(trace: Trace, name: string, origin: string, launcher: Launcher): void {
   const service = servicesOf(trace).get(name.toLowerCase());
   if (!service || service.kernel) return;
-  const services: Proc = { image: SERVICES, commandLine: 'C:\\Windows\\system32\\services.exe', user: 'NT AUTHORITY\\SYSTEM', integrityLevel: 'System', cwd: 'C:\\Windows\\system32' };
-  launcher.launchCommandLine(trace, unquotedServicePath(service.binPath), services, `${origin}: service ${name}`, { user: 'NT AUTHORITY\\SYSTEM', integrityLevel: 'System' });
+  const services: Proc = {
+    image: SERVICES,
+    commandLine: 'C:\\Windows\\system32\\services.exe',
+    user: 'NT AUTHORITY\\SYSTEM',
+    integrityLevel: 'System',
+    cwd: 'C:\\Windows\\system32',
+  };
+  launcher.launchCommandLine(trace, unquotedServicePath(service.binPath), services, `${origin}: service ${name}`, {
+    user: 'NT AUTHORITY\\SYSTEM',
+    integrityLevel: 'System',
+  });
 }
 
 /** An unquoted binPath with spaces runs the first prefix ending in .exe (the unquoted-path rule). */
@@ -186,7 +222,9 @@ export function followMshta(trace: Trace, proc: Proc, origin: string, launcher: 
 
 /** String literals passed to .Run/.Exec/.ShellExecute: JScript escapes with backslashes, VBScript doubles quotes (already undone). */
 function runScriptCommands(trace: Trace, text: string, proc: Proc, origin: string, launcher: Launcher, jscript: boolean): void {
-  const pattern = jscript ? /\.(?:Run|Exec|ShellExecute)\s*\(\s*(?:"((?:\\.|[^"\\\n])*)"|'((?:\\.|[^'\\\n])*)')/gi : /\.(?:Run|Exec|ShellExecute)\s*\(?\s*"([^"\n]+)"/gi;
+  const pattern = jscript
+    ? /\.(?:Run|Exec|ShellExecute)\s*\(\s*(?:"((?:\\.|[^"\\\n])*)"|'((?:\\.|[^'\\\n])*)')/gi
+    : /\.(?:Run|Exec|ShellExecute)\s*\(?\s*"([^"\n]+)"/gi;
   for (const m of text.matchAll(pattern)) {
     const literal = m[1] ?? m[2] ?? '';
     launcher.launchCommandLine(trace, jscript ? literal.replace(/\\(.)/g, '$1') : literal, proc, origin);

@@ -55,12 +55,27 @@ function runOn(platform: 'windows' | 'linux' | 'macos', test: TestInput, rawComm
   const host = platform === 'windows' ? windowsHost(elevated) : unixHost(platform, elevated);
   // Files the prerequisites download (`-OutFile …\ExternalPayloads\x.ps1`) are known by their URL.
   const fetched = (test.dependencies ?? []).map((d) => substituteArguments(d.getPrereqCommand ?? '', test.inputArguments ?? []));
-  const sim = newSimulation(payloads, downloadTargets([...fetched, rawCommand].map((t) => substituteHarnessPaths(t, host)), host));
+  const sim = newSimulation(
+    payloads,
+    downloadTargets(
+      [...fetched, rawCommand].map((t) => substituteHarnessPaths(t, host)),
+      host,
+    ),
+  );
   const trace = newTrace(host, sim);
   const command = substituteHarnessPaths(rawCommand, host);
   const harness = harnessProcess(host);
   // Invoke-AtomicRedTeam swaps command_prompt and sh/bash to the platform's shell.
-  const shell = platform === 'windows' ? (executor === 'powershell' ? 'powershell' : 'command_prompt') : executor === 'powershell' ? 'powershell' : executor === 'bash' ? 'bash' : 'sh';
+  const shell =
+    platform === 'windows'
+      ? executor === 'powershell'
+        ? 'powershell'
+        : 'command_prompt'
+      : executor === 'powershell'
+        ? 'powershell'
+        : executor === 'bash'
+          ? 'bash'
+          : 'sh';
   const origin = `${executor} executor`;
   if (shell === 'command_prompt') {
     const joined = command.replace(/\n/g, ' & ');
@@ -78,7 +93,14 @@ function runOn(platform: 'windows' | 'linux' | 'macos', test: TestInput, rawComm
 
 /** The Invoke-AtomicTest session: the parent of every executor process (itself not recorded). */
 function harnessProcess(host: Host): Proc {
-  if (host.os === 'windows') return { image: POWERSHELL, commandLine: `"${POWERSHELL}" `, user: host.user, integrityLevel: host.integrityLevel, cwd: `C:\\Users\\${host.env['USERNAME']}` };
+  if (host.os === 'windows')
+    return {
+      image: POWERSHELL,
+      commandLine: `"${POWERSHELL}" `,
+      user: host.user,
+      integrityLevel: host.integrityLevel,
+      cwd: `C:\\Users\\${host.env['USERNAME']}`,
+    };
   return { image: PWSH, commandLine: 'pwsh', user: host.user, cwd: host.env['HOME']! };
 }
 

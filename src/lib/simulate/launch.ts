@@ -52,7 +52,6 @@ export function resolveWindowsImage(program: string, trace: Trace): { image: str
   return { image: foldDots(image, '\\') }; // as the kernel reports the image
 }
 
-
 /** Starts the program and follows what it does; undefined when it starts no process. */
 export function launchWindows(trace: Trace, launch: Launch): Proc | undefined {
   const resolved = resolveWindowsImage(launch.program, trace);
@@ -71,15 +70,35 @@ export function launchWindows(trace: Trace, launch: Launch): Proc | undefined {
       hostName === 'cmd'
         ? `C:\\Windows\\system32\\cmd.exe /c ""${resolved.image}" ${args}"`
         : `"${hostImage.image}"${hostName === 'msiexec' ? ' /i' : ''} "${resolved.image}" ${args}`.trimEnd();
-    const proc = startProcess(trace, { image: hostImage.image, originalFileName: hostImage.originalFileName, commandLine, parent: launch.parent, user: launch.user, integrityLevel: launch.integrityLevel }, launch.origin);
+    const proc = startProcess(
+      trace,
+      {
+        image: hostImage.image,
+        originalFileName: hostImage.originalFileName,
+        commandLine,
+        parent: launch.parent,
+        user: launch.user,
+        integrityLevel: launch.integrityLevel,
+      },
+      launch.origin,
+    );
     if (hostName === 'cmd') runBatchFile(trace, resolved.image, proc, launch.origin);
-    if (/\\SyncAppvPublishingServer\.vbs$/i.test(resolved.image)) nested(trace, () => followSyncAppv(trace, proc, splitWindowsArgs(args).join(' '), launch.origin, LAUNCHER));
+    if (/\\SyncAppvPublishingServer\.vbs$/i.test(resolved.image))
+      nested(trace, () => followSyncAppv(trace, proc, splitWindowsArgs(args).join(' '), launch.origin, LAUNCHER));
     return proc;
   }
   const pe = copiedMetadata(trace, resolved.image);
   const proc = startProcess(
     trace,
-    { image: resolved.image, originalFileName: resolved.originalFileName, pe, commandLine: launch.commandLine, parent: launch.parent, user: launch.user, integrityLevel: launch.integrityLevel },
+    {
+      image: resolved.image,
+      originalFileName: resolved.originalFileName,
+      pe,
+      commandLine: launch.commandLine,
+      parent: launch.parent,
+      user: launch.user,
+      integrityLevel: launch.integrityLevel,
+    },
     launch.origin,
   );
   nested(trace, () => followProgram(trace, proc, launch.origin));
@@ -116,7 +135,9 @@ const FOLLOWERS: Record<string, Follower> = {
     if (write) registryValueSet(trace, proc, write.targetObject, write.details, origin);
   },
   wmic: (trace, _proc, args, origin) => {
-    const i = args.findIndex((a, k) => a.toLowerCase() === 'create' && args[k - 1]?.toLowerCase() === 'call' && args.some((x) => x.toLowerCase() === 'process'));
+    const i = args.findIndex(
+      (a, k) => a.toLowerCase() === 'create' && args[k - 1]?.toLowerCase() === 'call' && args.some((x) => x.toLowerCase() === 'process'),
+    );
     const commandLine = i >= 0 ? args[i + 1] : undefined;
     if (commandLine && !remoteNode(args)) startViaWmi(trace, commandLine, origin);
   },
@@ -135,7 +156,16 @@ const FOLLOWERS: Record<string, Follower> = {
   eventvwr: (trace, proc, _args, origin) => followUacHijack(trace, proc, 'eventvwr', origin, LAUNCHER),
   pcalua: (trace, proc, args, origin) => {
     const i = args.findIndex((a) => /^[/-]a$/i.test(a));
-    if (i >= 0 && args[i + 1]) launchCommandLine(trace, args.slice(i + 1).map((a) => (/\s/.test(a) ? `"${a}"` : a)).join(' '), proc, origin);
+    if (i >= 0 && args[i + 1])
+      launchCommandLine(
+        trace,
+        args
+          .slice(i + 1)
+          .map((a) => (/\s/.test(a) ? `"${a}"` : a))
+          .join(' '),
+        proc,
+        origin,
+      );
   },
 };
 
@@ -162,11 +192,38 @@ export function cmdBody(args: string): string | undefined {
 }
 
 /** net.exe hands most subcommands to net1.exe (`C:\Windows\system32\net1  user …`). */
-const NET1_SUBCOMMANDS = new Set(['accounts', 'computer', 'config', 'continue', 'file', 'files', 'group', 'localgroup', 'pause', 'session', 'sessions', 'share', 'start', 'statistics', 'stop', 'user']);
+const NET1_SUBCOMMANDS = new Set([
+  'accounts',
+  'computer',
+  'config',
+  'continue',
+  'file',
+  'files',
+  'group',
+  'localgroup',
+  'pause',
+  'session',
+  'sessions',
+  'share',
+  'start',
+  'statistics',
+  'stop',
+  'user',
+]);
 
 function followNet(trace: Trace, proc: Proc, args: string[], origin: string): void {
   if (!NET1_SUBCOMMANDS.has(args[0]?.toLowerCase() ?? '')) return;
-  startProcess(trace, { image: 'C:\\Windows\\System32\\net1.exe', commandLine: `C:\\Windows\\system32\\net1  ${argumentsText(proc.commandLine)}`, parent: proc, user: proc.user, integrityLevel: proc.integrityLevel }, origin);
+  startProcess(
+    trace,
+    {
+      image: 'C:\\Windows\\System32\\net1.exe',
+      commandLine: `C:\\Windows\\system32\\net1  ${argumentsText(proc.commandLine)}`,
+      parent: proc,
+      user: proc.user,
+      integrityLevel: proc.integrityLevel,
+    },
+    origin,
+  );
   // `net start <service>`: net1 asks the service control manager, which starts the service's binary.
   if (args[0]!.toLowerCase() === 'start' && args[1]) nested(trace, () => startService(trace, args.slice(1).join(' '), origin, LAUNCHER));
 }
@@ -183,13 +240,24 @@ const WMIPRVSE = 'C:\\Windows\\System32\\wbem\\WmiPrvSE.exe';
 
 /** Win32_Process.Create: the new process is a child of the WMI provider host, not the caller. */
 export function startViaWmi(trace: Trace, commandLine: string, origin: string): void {
-  const provider: Proc = { image: WMIPRVSE, commandLine: `${WMIPRVSE} -secured -Embedding`, user: 'NT AUTHORITY\\NETWORK SERVICE', cwd: 'C:\\Windows\\system32' };
+  const provider: Proc = {
+    image: WMIPRVSE,
+    commandLine: `${WMIPRVSE} -secured -Embedding`,
+    user: 'NT AUTHORITY\\NETWORK SERVICE',
+    cwd: 'C:\\Windows\\system32',
+  };
   // The provider impersonates the caller: the new process runs as the test's user.
   launchCommandLine(trace, commandLine, provider, origin, { user: trace.host.user, integrityLevel: trace.host.integrityLevel });
 }
 
 /** Starts a whole command line given as one string (CreateProcess style). */
-export function launchCommandLine(trace: Trace, commandLine: string, parent: Proc, origin: string, extra: { user?: string; integrityLevel?: string } = {}): Proc | undefined {
+export function launchCommandLine(
+  trace: Trace,
+  commandLine: string,
+  parent: Proc,
+  origin: string,
+  extra: { user?: string; integrityLevel?: string } = {},
+): Proc | undefined {
   const program = /^\s*(?:"([^"]*)"|(\S+))/.exec(commandLine);
   const name = program?.[1] ?? program?.[2];
   if (!name) return undefined;

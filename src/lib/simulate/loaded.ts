@@ -77,7 +77,6 @@ export function normaliseHostPath(raw: string, host: Host): string {
   return foldDots(p, '\\').toLowerCase();
 }
 
-
 /**
  * The payload behind a host path: a download of the test's (by URL), else a file of the atomics
  * folder. `missing` names what the store lacks; both undefined: a file the test makes itself.
@@ -149,7 +148,7 @@ export function topLevelStatements(text: string): string {
   let atStatementStart = true;
   while (i < n) {
     const ch = text[i]!;
-    if (ch === '#' ) {
+    if (ch === '#') {
       const end = text.indexOf('\n', i);
       i = end < 0 ? n : end;
       continue;

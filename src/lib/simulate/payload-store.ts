@@ -95,7 +95,8 @@ export class PayloadStore {
       throw new PayloadError(`${file}: ${(error as Error).message}`);
     }
     const parsed = indexSchema.safeParse(json);
-    if (!parsed.success) throw new PayloadError(`${file}: invalid index\n  ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n  ')}`);
+    if (!parsed.success)
+      throw new PayloadError(`${file}: invalid index\n  ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n  ')}`);
     const { modules, skipped: _s, unresolved: _u, ...urls } = parsed.data;
     for (const [url, entry] of Object.entries(urls)) if (typeof entry === 'object' && 'file' in entry) this.urls.set(url, entry.file);
     for (const [name, m] of Object.entries(modules ?? {})) {

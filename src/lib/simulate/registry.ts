@@ -92,7 +92,13 @@ export function parseRegAdd(args: string[]): RegistryWrite | undefined {
 }
 
 /** PowerShell's registry provider infers DWORD for integers and REG_SZ for strings. */
-export function powershellRegistryWrite(path: string, name: string | undefined, value: string, valueIsNumber: boolean, type: string | undefined): RegistryWrite | undefined {
+export function powershellRegistryWrite(
+  path: string,
+  name: string | undefined,
+  value: string,
+  valueIsNumber: boolean,
+  type: string | undefined,
+): RegistryWrite | undefined {
   const target = targetObject(path, name);
   if (target === undefined) return undefined;
   const kind = type ? normalisePowerShellType(type) : valueIsNumber ? 'DWORD' : 'SZ';

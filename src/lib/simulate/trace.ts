@@ -101,7 +101,12 @@ export function startProcess(trace: Trace, proc: Omit<Proc, 'user' | 'cwd'> & Pa
       Product: pe?.Product,
       Company: pe?.Company,
     };
-    trace.events.push({ logsource: { product: 'windows', category: 'process_creation', service: 'sysmon' }, fields, origin, ...(trace.loading ? { source: trace.loading } : {}) });
+    trace.events.push({
+      logsource: { product: 'windows', category: 'process_creation', service: 'sysmon' },
+      fields,
+      origin,
+      ...(trace.loading ? { source: trace.loading } : {}),
+    });
     return full;
   }
   const common: SigmaEvent = {
@@ -147,7 +152,12 @@ export function scriptBlock(trace: Trace, text: string, origin: string): void {
 export function loadedScriptBlock(trace: Trace, payload: Payload, origin: string, hostPath: string): void {
   if (trace.host.os !== 'windows') return;
   const parts = (payload.derived.scriptBlocks ??= scriptBlockPartLines(payload.text));
-  logScriptBlock(trace, parts.map((p) => p.part), origin, { path: hostPath, file: payload.file, lines: parts.map((p) => p.line) });
+  logScriptBlock(
+    trace,
+    parts.map((p) => p.part),
+    origin,
+    { path: hostPath, file: payload.file, lines: parts.map((p) => p.line) },
+  );
 }
 
 function logScriptBlock(trace: Trace, parts: readonly ScriptBlockPart[], origin: string, loaded?: { path: string; file: string; lines: number[] }): void {
@@ -183,7 +193,11 @@ export function engineStart(trace: Trace, host: Proc, origin: string): void {
   ]
     .map((line) => `\t${line}`)
     .join('\r\n');
-  trace.events.push({ logsource: { product: 'windows', category: 'ps_classic_start', service: 'powershell-classic' }, fields: { EventID: 400, Data: data }, origin });
+  trace.events.push({
+    logsource: { product: 'windows', category: 'ps_classic_start', service: 'powershell-classic' },
+    fields: { EventID: 400, Data: data },
+    origin,
+  });
 }
 
 /** PowerShell Operational 4103 (module logging): one cmdlet invocation with its named parameters. */
@@ -208,7 +222,11 @@ export function pipelineExecution(trace: Trace, host: Proc, cmdlet: string, para
   ]
     .map((line) => `        ${line}`)
     .join('\r\n');
-  trace.events.push({ logsource: { product: 'windows', category: 'ps_module', service: 'powershell' }, fields: { EventID: 4103, Payload: payload, ContextInfo: context }, origin });
+  trace.events.push({
+    logsource: { product: 'windows', category: 'ps_module', service: 'powershell' },
+    fields: { EventID: 4103, Payload: payload, ContextInfo: context },
+    origin,
+  });
 }
 
 /** Sysmon 13: a registry value written by `proc`. */

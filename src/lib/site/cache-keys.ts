@@ -84,7 +84,9 @@ function buildKeys(model: SiteModel): PageKeys {
       title: catalog.title,
       repositoryUrl: catalog.repositoryUrl ?? null,
       // Without the source commits: copied pages get this build's footer (footer.ts).
-      provenance: catalog.provenance ? { ...catalog.provenance, sources: catalog.provenance.sources.map(({ commit, commitDate, ...s }) => ({ ...s, git: commit !== undefined })) } : null,
+      provenance: catalog.provenance
+        ? { ...catalog.provenance, sources: catalog.provenance.sources.map(({ commit, commitDate, ...s }) => ({ ...s, git: commit !== undefined })) }
+        : null,
       changes: !!catalog.changes,
       observed: catalog.observed ?? null,
       files: catalog.stats.files,
@@ -191,12 +193,18 @@ function buildKeys(model: SiteModel): PageKeys {
     field(group) {
       // Rows print each indicator and, for one used by a single rule, that rule's title.
       const refs = new Set<string>();
-      named(group.indicators.map((i) => i.rules), refs);
+      named(
+        group.indicators.map((i) => i.rules),
+        refs,
+      );
       return key('field', [fieldHead(group), group.indicators.map((i) => indicator(i.key))], refs);
     },
     fieldSlice(group, indicators) {
       const refs = new Set<string>();
-      named(indicators.map((i) => i.rules), refs);
+      named(
+        indicators.map((i) => i.rules),
+        refs,
+      );
       return key('field slice', [fieldHead(group), indicators.map((i) => indicator(i.key))], refs);
     },
   };

@@ -25,9 +25,7 @@ const memo = globalThis as typeof globalThis & { __atlasCatalog?: { file: string
 export function catalogFile(): string {
   const file = process.env[CATALOG_ENV];
   if (!file) {
-    throw new Error(
-      `${CATALOG_ENV} is not set: build the site with \`npx atlas build\` (or buildSite()), which passes the catalog file to the pages.`,
-    );
+    throw new Error(`${CATALOG_ENV} is not set: build the site with \`npx atlas build\` (or buildSite()), which passes the catalog file to the pages.`);
   }
   return file;
 }

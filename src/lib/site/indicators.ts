@@ -50,12 +50,7 @@ export function fieldSlices(group: FieldGroup): CatalogIndicator[][] {
 export const FIELD_TOP_SHARED = 200;
 
 export function compareIndicators(a: CatalogIndicator, b: CatalogIndicator): number {
-  return (
-    b.count - a.count ||
-    b.rules.length - a.rules.length ||
-    a.value.localeCompare(b.value, 'en') ||
-    a.operator.localeCompare(b.operator, 'en')
-  );
+  return b.count - a.count || b.rules.length - a.rules.length || a.value.localeCompare(b.value, 'en') || a.operator.localeCompare(b.operator, 'en');
 }
 
 /** `fieldSliceBits`: the catalog's slice counts per field segment (absent: the field is one page). */

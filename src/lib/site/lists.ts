@@ -83,9 +83,7 @@ export function tacticTechniques(model: SiteModel, tactic: CatalogTactic): Techn
 
 /** Every tactic with its techniques (tactics without any left out), in matrix order. */
 export function techniquesByTactic(model: SiteModel): Array<{ tactic: CatalogTactic; techniques: TechniqueRow[] }> {
-  return model.tactics
-    .map((tactic) => ({ tactic, techniques: tacticTechniques(model, tactic) }))
-    .filter((g) => g.techniques.length > 0);
+  return model.tactics.map((tactic) => ({ tactic, techniques: tacticTechniques(model, tactic) })).filter((g) => g.techniques.length > 0);
 }
 
 /** Techniques with no known tactic. */

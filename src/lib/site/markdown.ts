@@ -67,13 +67,7 @@ function rewriteLinks(rewrite: MarkdownOptions['rewriteLink']) {
 }
 
 function processor(rewrite: MarkdownOptions['rewriteLink']) {
-  return unified()
-    .use(remarkParse)
-    .use(remarkGfm)
-    .use(rewriteLinks(rewrite))
-    .use(remarkRehype)
-    .use(rehypeSanitize)
-    .use(rehypeStringify);
+  return unified().use(remarkParse).use(remarkGfm).use(rewriteLinks(rewrite)).use(remarkRehype).use(rehypeSanitize).use(rehypeStringify);
 }
 
 const cache = new WeakMap<object, ReturnType<typeof processor>>();

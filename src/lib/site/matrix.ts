@@ -65,7 +65,14 @@ export function buildMatrix(
     const tests = t.tests.length + subs.reduce((n, s) => n + s.tests, 0);
     const predicted = predictedTests(t) + subs.reduce((n, s) => n + s.predicted, 0);
     return {
-      id: t.id, name: t.name, rules, tests, shade: shade(rules), predicted, predictedShade: predictedShade(predicted, tests), subs,
+      id: t.id,
+      name: t.name,
+      rules,
+      tests,
+      shade: shade(rules),
+      predicted,
+      predictedShade: predictedShade(predicted, tests),
+      subs,
       ...(t.source !== 'attack' && { outsideBundle: true }),
     };
   };

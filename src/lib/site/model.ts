@@ -2,13 +2,7 @@
  * Everything the pages need, derived from the catalog once: lookups, facet groups, log sources,
  * tags, field groups and the matrix. Pages only read this; no business logic lives in them.
  */
-import type {
-  CatalogIndicator,
-  CatalogRule,
-  CatalogTactic,
-  CatalogTechnique,
-  CatalogTest,
-} from '../catalog/types.ts';
+import type { CatalogIndicator, CatalogRule, CatalogTactic, CatalogTechnique, CatalogTest } from '../catalog/types.ts';
 import { groupBy, type Group } from './facets.ts';
 import { groupByField, hasOwnPage, type FieldGroup } from './indicators.ts';
 import { levelRank, logsourceLabel, platformKey, statusRank } from './labels.ts';
@@ -78,10 +72,7 @@ export interface SiteModel {
 /** Rules in reading order for lists: by level (critical first), then title. */
 export function compareRules(a: CatalogRule, b: CatalogRule): number {
   return (
-    Number(b.active) - Number(a.active) ||
-    levelRank(a.level) - levelRank(b.level) ||
-    a.title.localeCompare(b.title, 'en') ||
-    a.slug.localeCompare(b.slug, 'en')
+    Number(b.active) - Number(a.active) || levelRank(a.level) - levelRank(b.level) || a.title.localeCompare(b.title, 'en') || a.slug.localeCompare(b.slug, 'en')
   );
 }
 
@@ -199,9 +190,7 @@ export function buildModel(catalog: SiteCatalog): SiteModel {
       (slug) => rule(slug)?.active ?? false,
       (t) => t.tests.filter((guid) => (testByGuid.get(guid)?.predicted?.length ?? 0) > 0).length,
     ),
-    techniquesWithoutTactic: catalog.techniques
-      .filter((t) => t.tactics.length === 0)
-      .sort((a, b) => compareTechniqueIds(a.id, b.id)),
+    techniquesWithoutTactic: catalog.techniques.filter((t) => t.tactics.length === 0).sort((a, b) => compareTechniqueIds(a.id, b.id)),
     trust: indexTrust(catalog.trust),
   };
 }

@@ -48,14 +48,20 @@ export function overviewView(model: SiteModel): OverviewView {
     rules: catalog.rules.length,
     activeRules: catalog.rules.filter((r) => r.active).length,
     techniques: techniqueStates(catalog.techniques, !!stats.files.attack),
-    coveredTechniques: catalog.techniques
-      .filter((t) => !t.revoked && !t.deprecated)
-      .filter((t) => t.rules.some((s) => model.rule(s)?.active)).length,
+    coveredTechniques: catalog.techniques.filter((t) => !t.revoked && !t.deprecated).filter((t) => t.rules.some((s) => model.rule(s)?.active)).length,
     tests: catalog.tests.length,
     referencedTests: catalog.tests.filter((t) => t.rules.length > 0).length,
     suspiciousReferences: model.trust.references.filter((r) => r.problem).length,
-    byLevel: facetRows('level', sortedCounts(stats.rulesByLevel).sort((a, b) => levelRank(a[0]) - levelRank(b[0])), orNone),
-    byStatus: facetRows('status', sortedCounts(stats.rulesByStatus).sort((a, b) => statusRank(a[0]) - statusRank(b[0])), orNone),
+    byLevel: facetRows(
+      'level',
+      sortedCounts(stats.rulesByLevel).sort((a, b) => levelRank(a[0]) - levelRank(b[0])),
+      orNone,
+    ),
+    byStatus: facetRows(
+      'status',
+      sortedCounts(stats.rulesByStatus).sort((a, b) => statusRank(a[0]) - statusRank(b[0])),
+      orNone,
+    ),
     byCollection: facetRows('collection', sortedCounts(stats.rulesByCollection), collectionLabel),
     byPlatform: model.testsByPlatform
       .slice()

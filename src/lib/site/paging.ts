@@ -60,7 +60,15 @@ export function pagedLists(model: SiteModel): PagedList[] {
   const testsCrumb = [{ label: 'Atomic tests', href: urls.tests() }];
   const lists: PagedList[] = [
     { kind: 'rules', url: urls.rules(), title: 'Rules', heading: 'Rules', crumbs: rulesCrumb, items: model.rulesSorted },
-    { kind: 'rules', url: urls.ruleFacet('date'), title: 'Rules by date', heading: 'Rules by date', crumbs: rulesCrumb, items: rulesByDate(model.catalog.rules), date: true },
+    {
+      kind: 'rules',
+      url: urls.ruleFacet('date'),
+      title: 'Rules by date',
+      heading: 'Rules by date',
+      crumbs: rulesCrumb,
+      items: rulesByDate(model.catalog.rules),
+      date: true,
+    },
   ];
   for (const facet of RULE_FACETS) {
     for (const group of model.ruleFacets[facet]) {
@@ -76,15 +84,37 @@ export function pagedLists(model: SiteModel): PagedList[] {
     }
   }
   for (const ls of model.logsources) {
-    lists.push({ kind: 'rules', url: urls.logsource(ls.slug), title: `Log source ${ls.label}`, heading: `Log source: ${ls.label}`, crumbs: [{ label: 'Log sources', href: urls.logsources() }], items: ls.rules, logsource: false });
+    lists.push({
+      kind: 'rules',
+      url: urls.logsource(ls.slug),
+      title: `Log source ${ls.label}`,
+      heading: `Log source: ${ls.label}`,
+      crumbs: [{ label: 'Log sources', href: urls.logsources() }],
+      items: ls.rules,
+      logsource: false,
+    });
   }
   for (const group of model.testsByPlatform) {
     const label = platformLabel(group.value);
-    lists.push({ kind: 'tests', url: urls.testFacetValue('platform', group.slug), title: `Atomic tests: ${label}`, heading: `Platform: ${label}`, crumbs: testsCrumb, items: group.items });
+    lists.push({
+      kind: 'tests',
+      url: urls.testFacetValue('platform', group.slug),
+      title: `Atomic tests: ${label}`,
+      heading: `Platform: ${label}`,
+      crumbs: testsCrumb,
+      items: group.items,
+    });
   }
   for (const group of model.testsByExecutor) {
     const label = executorLabel(group.value);
-    lists.push({ kind: 'tests', url: urls.testFacetValue('executor', group.slug), title: `Atomic tests: ${label}`, heading: `Executor: ${label}`, crumbs: testsCrumb, items: group.items });
+    lists.push({
+      kind: 'tests',
+      url: urls.testFacetValue('executor', group.slug),
+      title: `Atomic tests: ${label}`,
+      heading: `Executor: ${label}`,
+      crumbs: testsCrumb,
+      items: group.items,
+    });
   }
   for (const page of gapFacetPages(model)) {
     lists.push({
@@ -92,7 +122,10 @@ export function pagedLists(model: SiteModel): PagedList[] {
       url: urls.gapFacet(page.kind, page.facet, page.slug),
       title: `${GAP_TITLES[page.kind]}: ${page.label}`,
       heading: `${GAP_TITLES[page.kind]}: ${page.label}`,
-      crumbs: [{ label: 'Coverage gaps', href: urls.gaps() }, { label: GAP_TITLES[page.kind], href: urls.gapKind(page.kind) }],
+      crumbs: [
+        { label: 'Coverage gaps', href: urls.gaps() },
+        { label: GAP_TITLES[page.kind], href: urls.gapKind(page.kind) },
+      ],
       gap: page.kind,
       ids: page.items,
     });

@@ -68,11 +68,13 @@ function explain(p: Prediction, rule: { slug: string; rule?: CatalogRule }): Exp
     origin: p.event.origin,
     condition: p.explanation.condition,
     identifiers: p.explanation.identifiers.map((i) => ({ name: i.name, state: i.value === null ? 'unknown' : i.value ? 'true' : 'false' })),
-    matches: p.explanation.matches.flatMap((m) => m.matches.map((v) => {
-      const row: PredictionMatchRow = { identifier: m.identifier, field: m.field ?? 'keyword', modifiers: m.modifiers, value: cutValue(String(v.value)) };
-      if (v.eventValue !== undefined) row.event = { field: v.field, value: cutValue(v.eventValue) };
-      return row;
-    })),
+    matches: p.explanation.matches.flatMap((m) =>
+      m.matches.map((v) => {
+        const row: PredictionMatchRow = { identifier: m.identifier, field: m.field ?? 'keyword', modifiers: m.modifiers, value: cutValue(String(v.value)) };
+        if (v.eventValue !== undefined) row.event = { field: v.field, value: cutValue(v.eventValue) };
+        return row;
+      }),
+    ),
     fields: Object.entries(p.event.fields)
       .filter(([, v]) => v !== undefined && v !== '')
       .map(([k, v]) => [k, cutValue(v)]),

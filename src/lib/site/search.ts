@@ -41,7 +41,10 @@ export function ruleConfidence(model: SiteModel, rule: CatalogRule): string {
 
 /** Strongest tier among a test's links to active rules. */
 export function testConfidence(model: SiteModel, test: CatalogTest): string {
-  const tiers = model.trust.testLinksOfTest(test.guid).filter((l) => model.rule(l.rule)?.active).map((l) => l.tier);
+  const tiers = model.trust
+    .testLinksOfTest(test.guid)
+    .filter((l) => model.rule(l.rule)?.active)
+    .map((l) => l.tier);
   return confidenceLabel(tiers.length ? (Math.min(...tiers) as Tier) : undefined);
 }
 

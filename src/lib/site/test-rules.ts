@@ -83,13 +83,26 @@ export function testCoverage(rules: RuleRow[], coverage: Tier | undefined): Test
   const active = (tier: number) => rules.filter((r) => r.link.tier === tier && r.rule.active).length;
   const rulesText = (n: number) => (n === 1 ? '1 active rule' : `${n} active rules`);
   switch (coverage) {
-    case 1: return { ok: true, text: `Covered: ${rulesText(active(1))} ${active(1) === 1 ? 'was' : 'were'} observed firing when the test really ran.` };
-    case 2: return { ok: true, text: `Covered: ${rulesText(active(2))} reference${active(2) === 1 ? 's' : ''} this test explicitly.` };
-    case 3: return { ok: true, text: 'Covered by prediction: rules are predicted to fire on this test, none references it.' };
-    case 4: return { ok: true, text: `Covered: ${rulesText(active(4))} reference${active(4) === 1 ? 's' : ''} its technique's Atomic page on this platform; none references this test itself or is predicted.` };
-    case 5: return { ok: false, text: `Not referenced by any rule; ${rulesText(active(5))} only share${active(5) === 1 ? 's' : ''} its ATT&CK tag.` };
-    case 6: return { ok: false, text: `No rule for its platform: ${rulesText(active(6))} of the same technique watch${active(6) === 1 ? 'es' : ''} other platforms only.` };
-    default: return { ok: false, text: 'No rule covers this test: none references it, none is predicted to fire, and no active rule shares its ATT&CK tag.' };
+    case 1:
+      return { ok: true, text: `Covered: ${rulesText(active(1))} ${active(1) === 1 ? 'was' : 'were'} observed firing when the test really ran.` };
+    case 2:
+      return { ok: true, text: `Covered: ${rulesText(active(2))} reference${active(2) === 1 ? 's' : ''} this test explicitly.` };
+    case 3:
+      return { ok: true, text: 'Covered by prediction: rules are predicted to fire on this test, none references it.' };
+    case 4:
+      return {
+        ok: true,
+        text: `Covered: ${rulesText(active(4))} reference${active(4) === 1 ? 's' : ''} its technique's Atomic page on this platform; none references this test itself or is predicted.`,
+      };
+    case 5:
+      return { ok: false, text: `Not referenced by any rule; ${rulesText(active(5))} only share${active(5) === 1 ? 's' : ''} its ATT&CK tag.` };
+    case 6:
+      return {
+        ok: false,
+        text: `No rule for its platform: ${rulesText(active(6))} of the same technique watch${active(6) === 1 ? 'es' : ''} other platforms only.`,
+      };
+    default:
+      return { ok: false, text: 'No rule covers this test: none references it, none is predicted to fire, and no active rule shares its ATT&CK tag.' };
   }
 }
 

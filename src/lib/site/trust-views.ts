@@ -194,8 +194,10 @@ export const GAP_COUNT_LABELS: Record<GapKind, string> = {
 
 export const GAP_DESCRIPTIONS: Record<GapKind, string> = {
   techniques: 'Techniques that have Atomic Red Team tests while no active rule is tagged with them, references them or is predicted to fire on their tests.',
-  tests: 'Atomic tests that no active rule references (test or technique page) and none is predicted to fire on. Rules that only share the ATT&CK tag are counted beside each test.',
-  rules: 'Active detection rules (not correlation or filter rules) that reference no Atomic test or technique page and are predicted for none. Tests that only share an ATT&CK tag are counted beside each rule.',
+  tests:
+    'Atomic tests that no active rule references (test or technique page) and none is predicted to fire on. Rules that only share the ATT&CK tag are counted beside each test.',
+  rules:
+    'Active detection rules (not correlation or filter rules) that reference no Atomic test or technique page and are predicted for none. Tests that only share an ATT&CK tag are counted beside each rule.',
 };
 
 export type GapFacetName = 'tactic' | 'platform';
@@ -251,7 +253,10 @@ function resolveGapItems(model: SiteModel, kind: GapKind, ids: string[]): GapIte
     links.filter((l) => l.tier === 5 && (side === 'test' || model.rule(l.rule)?.active)).length;
   const items: GapItems = { techniques: [], tests: [], rules: [] };
   if (kind === 'techniques') {
-    items.techniques = ids.map((id) => model.technique(id)!).filter(Boolean).sort((a, b) => compareTechniqueIds(a.id, b.id));
+    items.techniques = ids
+      .map((id) => model.technique(id)!)
+      .filter(Boolean)
+      .sort((a, b) => compareTechniqueIds(a.id, b.id));
   } else if (kind === 'tests') {
     items.tests = ids
       .map((g) => model.test(g)!)

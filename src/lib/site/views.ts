@@ -137,9 +137,7 @@ export function ruleCoverage(model: SiteModel, rule: CatalogRule, tierOf: Map<st
     for (const t of targets) row(t).techniques.push({ ...techniqueRef(model, id), ...(tier ? { tier } : {}) });
   }
   const order = new Map(sortTactics(model.catalog.tactics).map((t, i) => [t.id, i]));
-  return [...rows.values()].sort(
-    (a, b) => (order.get(a.tacticId) ?? 1e6) - (order.get(b.tacticId) ?? 1e6) || a.tacticId.localeCompare(b.tacticId, 'en'),
-  );
+  return [...rows.values()].sort((a, b) => (order.get(a.tacticId) ?? 1e6) - (order.get(b.tacticId) ?? 1e6) || a.tacticId.localeCompare(b.tacticId, 'en'));
 }
 
 function indicatorRows(model: SiteModel, rule: CatalogRule, refs: IndicatorRef[]): IndicatorRow[] {
@@ -157,7 +155,10 @@ function indicatorRows(model: SiteModel, rule: CatalogRule, refs: IndicatorRef[]
   });
 }
 
-function splitIndicators(rows: IndicatorRow[], fieldSliceBits: Readonly<Record<string, number>> | undefined): Pick<RuleView, 'indicators' | 'moreIndicators' | 'uniqueIndicators'> {
+function splitIndicators(
+  rows: IndicatorRow[],
+  fieldSliceBits: Readonly<Record<string, number>> | undefined,
+): Pick<RuleView, 'indicators' | 'moreIndicators' | 'uniqueIndicators'> {
   if (rows.length <= COMPACT_INDICATORS) return { ...limitTable(rows), uniqueIndicators: [] };
   const groups = new Map<string, UniqueIndicatorGroup & { slices: Set<number> }>();
   for (const row of rows) {
@@ -165,7 +166,11 @@ function splitIndicators(rows: IndicatorRow[], fieldSliceBits: Readonly<Record<s
     const key = `${row.field ?? ''}\u0000${row.operator}`;
     const segment = fieldSegment(row.field);
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { field: row.field, operator: row.operator, values: [], hrefs: [], pages: [], href: urls.indicatorField(segment), slices: new Set() }));
+    if (!group)
+      groups.set(
+        key,
+        (group = { field: row.field, operator: row.operator, values: [], hrefs: [], pages: [], href: urls.indicatorField(segment), slices: new Set() }),
+      );
     group.values.push(row.value);
     group.hrefs.push(row.href);
     // Not shared: the row is on its field page, or on the slice its id picks when the field is cut.
@@ -352,7 +357,9 @@ export function techniqueView(model: SiteModel, technique: CatalogTechnique): Te
 export function formatSetting(value: unknown): string {
   if (Array.isArray(value)) return value.map(formatSetting).join(', ');
   if (value && typeof value === 'object') {
-    return Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}: ${formatSetting(v)}`).join('; ');
+    return Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `${k}: ${formatSetting(v)}`)
+      .join('; ');
   }
   return String(value);
 }

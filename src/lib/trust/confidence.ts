@@ -32,9 +32,24 @@ export const TIERS: readonly TierInfo[] = [
   { tier: 1, basis: 'observed', label: 'observed', description: 'The rule was observed firing when the test really ran (imported run records).' },
   { tier: 2, basis: 'test-reference', label: 'test ref', description: 'The rule references this Atomic test explicitly (a link to the test).' },
   { tier: 3, basis: 'predicted', label: 'predicted', description: 'Evaluation predicts the rule fires on the events the test produces.' },
-  { tier: 4, basis: 'technique-reference', label: 'technique ref', description: "The rule references the technique's Atomic page (not one test), and its log source can see the test's platform." },
-  { tier: 5, basis: 'shared-tag', label: 'tag only', description: "The rule and the test only share an ATT&CK technique tag, on a platform the rule's log source can see." },
-  { tier: 6, basis: 'other-platform', label: 'other platform', description: "Same technique (tag or technique reference), but the rule's log source cannot see the test's platforms: not coverage." },
+  {
+    tier: 4,
+    basis: 'technique-reference',
+    label: 'technique ref',
+    description: "The rule references the technique's Atomic page (not one test), and its log source can see the test's platform.",
+  },
+  {
+    tier: 5,
+    basis: 'shared-tag',
+    label: 'tag only',
+    description: "The rule and the test only share an ATT&CK technique tag, on a platform the rule's log source can see.",
+  },
+  {
+    tier: 6,
+    basis: 'other-platform',
+    label: 'other platform',
+    description: "Same technique (tag or technique reference), but the rule's log source cannot see the test's platforms: not coverage.",
+  },
 ];
 
 const TIER_OF: Record<LinkBasis, Tier> = { observed: 1, 'test-reference': 2, predicted: 3, 'technique-reference': 4, 'shared-tag': 5 };
@@ -116,7 +131,12 @@ function testsByTechnique(tests: TestInput[]): Map<string, string[]> {
 }
 
 /** Pairs from both sides of the catalog (rule.xTests, test.x), for rules it holds. */
-function pairsOf(rules: RuleInput[], tests: TestInput[], ofRule: (r: RuleInput) => string[] | undefined, ofTest: (t: TestInput) => string[] | undefined): [string, string][] {
+function pairsOf(
+  rules: RuleInput[],
+  tests: TestInput[],
+  ofRule: (r: RuleInput) => string[] | undefined,
+  ofTest: (t: TestInput) => string[] | undefined,
+): [string, string][] {
   const known = new Set(rules.map((r) => r.slug));
   return [
     ...rules.flatMap((r) => (ofRule(r) ?? []).map((g): [string, string] => [r.slug, g])),
@@ -126,12 +146,22 @@ function pairsOf(rules: RuleInput[], tests: TestInput[], ofRule: (r: RuleInput) 
 
 /** Observed (rule, test) pairs from both sides of the catalog (rule.observedTests, test.observed). */
 function observedPairs(rules: RuleInput[], tests: TestInput[]): [string, string][] {
-  return pairsOf(rules, tests, (r) => r.observedTests, (t) => t.observed?.map((o) => o.rule));
+  return pairsOf(
+    rules,
+    tests,
+    (r) => r.observedTests,
+    (t) => t.observed?.map((o) => o.rule),
+  );
 }
 
 /** Predicted (rule, test) pairs from both sides of the catalog (rule.predictedTests, test.predicted), for rules it holds. */
 function predictedPairs(rules: RuleInput[], tests: TestInput[]): [string, string][] {
-  return pairsOf(rules, tests, (r) => r.predictedTests, (t) => t.predicted);
+  return pairsOf(
+    rules,
+    tests,
+    (r) => r.predictedTests,
+    (t) => t.predicted,
+  );
 }
 
 /** Every rule ↔ test link with its tier, sorted by rule then test. */

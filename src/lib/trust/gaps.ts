@@ -41,7 +41,13 @@ interface Facets {
   platforms: string[];
 }
 
-function facetSet<T>(items: T[], key: (item: T) => string, facets: (item: T) => Facets, hasGap: (item: T) => boolean, tacticOrder: Map<string, number>): GapSet {
+function facetSet<T>(
+  items: T[],
+  key: (item: T) => string,
+  facets: (item: T) => Facets,
+  hasGap: (item: T) => boolean,
+  tacticOrder: Map<string, number>,
+): GapSet {
   const tactic = new Map<string, GapFacet>();
   const platform = new Map<string, GapFacet>();
   const bump = (map: Map<string, GapFacet>, id: string, item: string, gap: boolean) => {

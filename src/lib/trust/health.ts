@@ -4,14 +4,7 @@
  * resolver (atomic-reference.ts); this module only judges their result.
  */
 import { testAnchor } from '../atomic/markdown.ts';
-import {
-  isPinned,
-  resolveAtomicReference,
-  retargetAtomicUrl,
-  type AtomicReference,
-  type IndexedTest,
-  type TestIndex,
-} from '../xref/atomic-reference.ts';
+import { isPinned, resolveAtomicReference, retargetAtomicUrl, type AtomicReference, type IndexedTest, type TestIndex } from '../xref/atomic-reference.ts';
 
 /** How the reference found its target: the anchor's name, its number only, a moved test's name, a technique page, or nothing. */
 export type ResolvedBy = 'name' | 'number' | 'moved' | 'technique' | 'none';

@@ -96,9 +96,18 @@ export function tombstones(catalog: Pick<Catalog, 'rules' | 'changes'>): Tombsto
     if (gone.id && ids.has(gone.id.toLowerCase())) continue; // the id lives on in another file: that rule's page is the permalink
     const found: Replacement[] = [];
     for (const r of catalog.rules) {
-      for (const rel of r.related) if (gone.id && REPLACING_TYPES.has(rel.type) && rel.id.toLowerCase() === gone.id.toLowerCase()) found.push(replacement(r, rel.type, 'names-it'));
+      for (const rel of r.related)
+        if (gone.id && REPLACING_TYPES.has(rel.type) && rel.id.toLowerCase() === gone.id.toLowerCase()) found.push(replacement(r, rel.type, 'names-it'));
     }
-    out.push({ slug: gone.slug, id: gone.id, title: gone.title, path: gone.path, reason: 'removed', url: ruleUrl(gone.slug), replacements: sortReplacements(found) });
+    out.push({
+      slug: gone.slug,
+      id: gone.id,
+      title: gone.title,
+      path: gone.path,
+      reason: 'removed',
+      url: ruleUrl(gone.slug),
+      replacements: sortReplacements(found),
+    });
   }
   return out.sort((a, b) => compareStrings(a.slug, b.slug));
 }
@@ -115,7 +124,7 @@ export function replacedBy(rule: CatalogRule, bySlug: RuleLookup, removed: Map<s
   const seen = new Set<string>();
   const push = (r: Replaced) => {
     const key = r.id.toLowerCase();
-    if (!seen.has(key)) out.push(r), seen.add(key);
+    if (!seen.has(key)) (out.push(r), seen.add(key));
   };
   for (const rel of rule.related) {
     if (!REPLACING_TYPES.has(rel.type)) continue;

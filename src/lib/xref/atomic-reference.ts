@@ -17,7 +17,8 @@ export interface AtomicReference {
   otherAnchor?: string;
 }
 
-const GITHUB = /^https?:\/\/(?:www\.)?github\.com\/[^/]+\/atomic-red-team\/(?:blob|tree|raw)\/[^/]+\/atomics\/(T\d{4}(?:\.\d{3})?)(?:\/([^#?]*))?(?:\?[^#]*)?(?:#(.*))?$/i;
+const GITHUB =
+  /^https?:\/\/(?:www\.)?github\.com\/[^/]+\/atomic-red-team\/(?:blob|tree|raw)\/[^/]+\/atomics\/(T\d{4}(?:\.\d{3})?)(?:\/([^#?]*))?(?:\?[^#]*)?(?:#(.*))?$/i;
 const RAW = /^https?:\/\/raw\.githubusercontent\.com\/[^/]+\/atomic-red-team\/[^/]+\/atomics\/(T\d{4}(?:\.\d{3})?)(?:\/([^#?]*))?(?:#(.*))?$/i;
 const SITE = /^https?:\/\/(?:www\.)?atomicredteam\.io\/(?:[^#?]*\/)?(T\d{4}(?:\.\d{3})?|T\d+)\/?(?:#(.*))?$/i;
 const TEST_ANCHOR = /^atomic-test-(\d+)(?:---|-)?(.*)$/;
@@ -59,9 +60,7 @@ export interface IndexedTest extends TestCandidate {
 
 export type Resolution =
   /** `moved`: the technique folder is gone, but exactly one test elsewhere has the anchor's name. */
-  | { kind: 'test'; guid: string; via: 'name' | 'number' | 'moved' }
-  | { kind: 'technique'; technique: string }
-  | { kind: 'unresolved'; reason: string };
+  { kind: 'test'; guid: string; via: 'name' | 'number' | 'moved' } | { kind: 'technique'; technique: string } | { kind: 'unresolved'; reason: string };
 
 /** The loaded tests, indexed for resolution. */
 export interface TestIndex {
@@ -126,6 +125,7 @@ export function retargetAtomicUrl(ref: AtomicReference, to: { technique: string;
 
 /** Whether a GitHub link names a commit rather than a branch (its target never changes). */
 export function isPinned(url: string): boolean {
-  const m = /github\.com\/[^/]+\/atomic-red-team\/(?:blob|tree|raw)\/([^/]+)/i.exec(url) ?? /raw\.githubusercontent\.com\/[^/]+\/atomic-red-team\/([^/]+)/i.exec(url);
+  const m =
+    /github\.com\/[^/]+\/atomic-red-team\/(?:blob|tree|raw)\/([^/]+)/i.exec(url) ?? /raw\.githubusercontent\.com\/[^/]+\/atomic-red-team\/([^/]+)/i.exec(url);
   return !!m && PINNED_COMMIT.test(m[1]);
 }

@@ -17,11 +17,15 @@ describe('cmd.exe', () => {
     expect(stripRedirections('net sessions')).toBe('net sessions');
   });
   it('keeps the space before a redirection, as cmd does (T1033 #7: query user >> %file%)', () => {
-    const p = run('command_prompt', 'query user >> %TEMP%\\users.txt').filter((e) => e.logsource.category === 'process_creation').map((e) => e.fields['CommandLine']);
+    const p = run('command_prompt', 'query user >> %TEMP%\\users.txt')
+      .filter((e) => e.logsource.category === 'process_creation')
+      .map((e) => e.fields['CommandLine']);
     expect(p[1]).toBe('query user ');
   });
   it('chcp is chcp.com (T1614.001 #2)', () => {
-    const p = run('command_prompt', 'chcp').filter((e) => e.logsource.category === 'process_creation').map((e) => e.fields);
+    const p = run('command_prompt', 'chcp')
+      .filter((e) => e.logsource.category === 'process_creation')
+      .map((e) => e.fields);
     expect(p[1]).toMatchObject({ Image: 'C:\\Windows\\System32\\chcp.com', OriginalFileName: 'chcp.com' });
   });
   it('expands %VARIABLES% in the programs it starts', () => {
@@ -32,7 +36,11 @@ describe('cmd.exe', () => {
     expect(children('echo y | del x')).toEqual(['C:\\Windows\\system32\\cmd.exe  /S /D /c" echo y"', 'C:\\Windows\\system32\\cmd.exe  /S /D /c" del x"']);
   });
   it('net.exe hands user management to net1.exe', () => {
-    expect(processes(run('command_prompt', 'net user bob /add'))).toMatchObject([{}, { Image: 'C:\\Windows\\System32\\net.exe' }, { Image: 'C:\\Windows\\System32\\net1.exe', CommandLine: 'C:\\Windows\\system32\\net1  user bob /add' }]);
+    expect(processes(run('command_prompt', 'net user bob /add'))).toMatchObject([
+      {},
+      { Image: 'C:\\Windows\\System32\\net.exe' },
+      { Image: 'C:\\Windows\\System32\\net1.exe', CommandLine: 'C:\\Windows\\system32\\net1  user bob /add' },
+    ]);
   });
   it('cmd /c nesting: the inner command is a child of the inner cmd.exe', () => {
     const procs = processes(run('command_prompt', 'cmd /c "whoami /priv"'));
@@ -59,21 +67,29 @@ describe('cmd.exe', () => {
     expect(children('if "a"=="b" (whoami) else (hostname)')).toEqual(['hostname']);
   });
   it('if exist assumes the prerequisite is there', () => expect(children('if exist C:\\x.txt del C:\\x.txt & ipconfig')).toEqual(['ipconfig']));
-  it('for … do runs the body; in (\'cmd\') runs in a child cmd.exe', () => {
+  it("for … do runs the body; in ('cmd') runs in a child cmd.exe", () => {
     expect(children("for /f %i in ('whoami') do echo %i")).toEqual(['C:\\Windows\\system32\\cmd.exe /c whoami', 'whoami']);
   });
   it('a .vbs file runs in wscript.exe', () => {
-    expect(processes(run('command_prompt', 'C:\\x\\a.vbs'))[1]).toMatchObject({ Image: 'C:\\Windows\\System32\\wscript.exe', CommandLine: '"C:\\Windows\\System32\\wscript.exe" "C:\\x\\a.vbs"' });
+    expect(processes(run('command_prompt', 'C:\\x\\a.vbs'))[1]).toMatchObject({
+      Image: 'C:\\Windows\\System32\\wscript.exe',
+      CommandLine: '"C:\\Windows\\System32\\wscript.exe" "C:\\x\\a.vbs"',
+    });
   });
   it('wmic process call create starts the process under WmiPrvSE.exe', () => {
-    expect(processes(run('command_prompt', 'wmic process call create "notepad.exe"'))[2]).toMatchObject({ Image: 'C:\\Windows\\System32\\notepad.exe', ParentImage: 'C:\\Windows\\System32\\wbem\\WmiPrvSE.exe' });
+    expect(processes(run('command_prompt', 'wmic process call create "notepad.exe"'))[2]).toMatchObject({
+      Image: 'C:\\Windows\\System32\\notepad.exe',
+      ParentImage: 'C:\\Windows\\System32\\wbem\\WmiPrvSE.exe',
+    });
   });
   it('wmic /node: of another machine starts nothing here', () => {
     expect(processes(run('command_prompt', 'wmic /node:"server1" process call create "notepad.exe"'))).toHaveLength(2);
   });
   it('powershell -enc nested in cmd: the decoded script is a script block', () => {
     const encoded = Buffer.from('Get-Date', 'utf16le').toString('base64');
-    expect(ofCategory(run('command_prompt', `powershell.exe -nop -enc ${encoded}`), 'ps_script')).toEqual([{ EventID: 4104, MessageNumber: 1, MessageTotal: 1, ScriptBlockText: 'Get-Date', Path: '' }]);
+    expect(ofCategory(run('command_prompt', `powershell.exe -nop -enc ${encoded}`), 'ps_script')).toEqual([
+      { EventID: 4104, MessageNumber: 1, MessageTotal: 1, ScriptBlockText: 'Get-Date', Path: '' },
+    ]);
   });
   it('powershell -c nested in cmd', () => {
     expect(ofCategory(run('command_prompt', 'powershell -ep bypass -c "Get-Date"'), 'ps_script')[0]?.['ScriptBlockText']).toBe('Get-Date');

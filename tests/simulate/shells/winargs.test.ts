@@ -22,7 +22,8 @@ describe('splitWindowsArgs', () => {
 describe('a PowerShell test with a string ending in a backslash (T1547.004 #1)', () => {
   // The harness writes each " of the script as \"" on powershell.exe's command line, so the
   // string "…\Winlogon\" arrives as \""…\Winlogon\\"": the quote that ends it must survive.
-  const script = 'Set-ItemProperty "HKCU:\\Software\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon\\" "Shell" "explorer.exe, C:\\Windows\\System32\\cmd.exe" -Force';
+  const script =
+    'Set-ItemProperty "HKCU:\\Software\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon\\" "Shell" "explorer.exe, C:\\Windows\\System32\\cmd.exe" -Force';
   const events = run('powershell', script);
 
   it('the command line holds \\\\"" and the script block is the script as written', () => {
@@ -32,7 +33,10 @@ describe('a PowerShell test with a string ending in a backslash (T1547.004 #1)',
 
   it('Set-ItemProperty writes the Winlogon Shell value', () => {
     expect(ofCategory(events, 'registry_set')).toEqual([
-      expect.objectContaining({ TargetObject: 'HKU\\S-1-5-21-3623811015-3361044348-30300820-1001\\Software\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon\\Shell', Details: 'explorer.exe, C:\\Windows\\System32\\cmd.exe' }),
+      expect.objectContaining({
+        TargetObject: 'HKU\\S-1-5-21-3623811015-3361044348-30300820-1001\\Software\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon\\Shell',
+        Details: 'explorer.exe, C:\\Windows\\System32\\cmd.exe',
+      }),
     ]);
   });
 });

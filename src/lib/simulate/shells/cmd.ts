@@ -11,7 +11,9 @@ import { launchCommandLine, launchWindows } from '../launch.ts';
 import { nested, startProcess, type Proc, type Trace } from '../trace.ts';
 
 const BUILTINS = new Set(
-  'assoc break call cd chdir cls color copy date del dir echo endlocal erase exit for ftype goto if md mkdir mklink move path pause popd prompt pushd rd rem ren rename rmdir set setlocal shift start time title type ver verify vol'.split(' '),
+  'assoc break call cd chdir cls color copy date del dir echo endlocal erase exit for ftype goto if md mkdir mklink move path pause popd prompt pushd rd rem ren rename rmdir set setlocal shift start time title type ver verify vol'.split(
+    ' ',
+  ),
 );
 
 export interface CmdSegment {
@@ -147,7 +149,7 @@ function runIf(trace: Trace, text: string, cmd: Proc, where: string): void {
     const [a, op, b] = [comparison[1]!, comparison[2]!.trim().toLowerCase(), comparison[3]!];
     const literal = !/%/.test(a + b);
     if (literal && (op === '==' || op === 'equ' || op === 'neq')) {
-      const equal = a.replace(/"/g, '').toLowerCase() === b.replace(/"/g, '').toLowerCase() || (a === b);
+      const equal = a.replace(/"/g, '').toLowerCase() === b.replace(/"/g, '').toLowerCase() || a === b;
       outcome = op === 'neq' ? !equal : equal;
     } else outcome = true;
     rest = rest.slice(comparison[0].length);
@@ -186,7 +188,11 @@ function unwrap(text: string): string {
 function runFor(trace: Trace, text: string, cmd: Proc, where: string): void {
   const inner = /\sin\s*\(\s*'([^']*)'\s*\)/i.exec(text);
   if (inner && /^\/f\b/i.test(text)) {
-    const child = startProcess(trace, { image: 'C:\\Windows\\System32\\cmd.exe', commandLine: `C:\\Windows\\system32\\cmd.exe /c ${inner[1]}`, parent: cmd }, where);
+    const child = startProcess(
+      trace,
+      { image: 'C:\\Windows\\System32\\cmd.exe', commandLine: `C:\\Windows\\system32\\cmd.exe /c ${inner[1]}`, parent: cmd },
+      where,
+    );
     runCmd(trace, inner[1]!, child, where);
   }
   const body = /\)\s*do\s+([\s\S]*)$/i.exec(text);

@@ -114,7 +114,9 @@ function unresolved(text: string): boolean {
 }
 
 const BUILTINS = new Set(
-  'echo printf cd export set unset read source . exit return test [ [[ true false alias unalias local declare typeset shift trap wait kill type ulimit umask history let getopts hash jobs fg bg disown pushd popd dirs times shopt enable builtin readonly : break continue logout suspend compgen complete caller help mapfile readarray'.split(' '),
+  'echo printf cd export set unset read source . exit return test [ [[ true false alias unalias local declare typeset shift trap wait kill type ulimit umask history let getopts hash jobs fg bg disown pushd popd dirs times shopt enable builtin readonly : break continue logout suspend compgen complete caller help mapfile readarray'.split(
+    ' ',
+  ),
 );
 
 function runSimple(shell: Shell, node: Node & { type: 'simple' }): void {
@@ -151,7 +153,11 @@ function printedUrl(argv: string[]): string | undefined {
 
 /** A shell script from the store (a URL or a host path) run by `proc`. */
 function runScriptText(trace: Trace, from: { url?: string; path?: string }, proc: Proc, origin: string): void {
-  const found = from.url ? (trace.sim.payloads.url(from.url) ? { payload: trace.sim.payloads.url(from.url) } : { missing: from.url }) : payloadAt(trace, from.path!);
+  const found = from.url
+    ? trace.sim.payloads.url(from.url)
+      ? { payload: trace.sim.payloads.url(from.url) }
+      : { missing: from.url }
+    : payloadAt(trace, from.path!);
   if (found.missing) noteMissing(trace, found.missing);
   if (!found.payload || trace.sim.loaded.has(found.payload.file)) return;
   trace.sim.loaded.add(found.payload.file);

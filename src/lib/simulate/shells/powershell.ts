@@ -17,24 +17,125 @@ import { addTypeCompiles, compileCSharp, serviceInstalled, servicesOf, startServ
 
 /** Default aliases of Windows PowerShell 5.1 (the ones tests use), to their cmdlets. */
 const ALIASES: Record<string, string> = {
-  '%': 'ForEach-Object', '?': 'Where-Object', ac: 'Add-Content', cat: 'Get-Content', cd: 'Set-Location', chdir: 'Set-Location',
-  clc: 'Clear-Content', clear: 'Clear-Host', cls: 'Clear-Host', copy: 'Copy-Item', cp: 'Copy-Item', cpi: 'Copy-Item',
-  curl: 'Invoke-WebRequest', del: 'Remove-Item', dir: 'Get-ChildItem', echo: 'Write-Output', erase: 'Remove-Item',
-  foreach: 'ForEach-Object', gc: 'Get-Content', gci: 'Get-ChildItem', gcm: 'Get-Command', gi: 'Get-Item',
-  gp: 'Get-ItemProperty', gps: 'Get-Process', gsv: 'Get-Service', gwmi: 'Get-WmiObject', icm: 'Invoke-Command',
-  iex: 'Invoke-Expression', ipmo: 'Import-Module', irm: 'Invoke-RestMethod', iwmi: 'Invoke-WmiMethod',
-  iwr: 'Invoke-WebRequest', kill: 'Stop-Process', ls: 'Get-ChildItem', md: 'New-Item', mkdir: 'New-Item',
-  mi: 'Move-Item', move: 'Move-Item', mv: 'Move-Item', ni: 'New-Item', popd: 'Pop-Location', ps: 'Get-Process',
-  pushd: 'Push-Location', pwd: 'Get-Location', rd: 'Remove-Item', ren: 'Rename-Item', ri: 'Remove-Item',
-  rm: 'Remove-Item', rmdir: 'Remove-Item', rni: 'Rename-Item', rp: 'Remove-ItemProperty', saps: 'Start-Process',
-  sc: 'Set-Content', select: 'Select-Object', set: 'Set-Variable', sl: 'Set-Location', sleep: 'Start-Sleep',
-  sort: 'Sort-Object', sp: 'Set-ItemProperty', spps: 'Stop-Process', start: 'Start-Process', sv: 'Set-Variable',
-  tee: 'Tee-Object', fl: 'Format-List', ft: 'Format-Table', fw: 'Format-Wide', gdr: 'Get-PSDrive', gm: 'Get-Member', gv: 'Get-Variable',
-  measure: 'Measure-Object', group: 'Group-Object', compare: 'Compare-Object', diff: 'Compare-Object', gal: 'Get-Alias', ghy: 'Get-History', h: 'Get-History',
-  r: 'Invoke-History', rv: 'Remove-Variable', sal: 'Set-Alias', si: 'Set-Item', ise: 'powershell_ise.exe', gjb: 'Get-Job', rjb: 'Remove-Job', sajb: 'Start-Job', wjb: 'Wait-Job', nv: 'New-Variable', oh: 'Out-Host', ogv: 'Out-GridView', epal: 'Export-Alias', ipal: 'Import-Alias', type: 'Get-Content', wget: 'Invoke-WebRequest', where: 'Where-Object', write: 'Write-Output',
+  '%': 'ForEach-Object',
+  '?': 'Where-Object',
+  ac: 'Add-Content',
+  cat: 'Get-Content',
+  cd: 'Set-Location',
+  chdir: 'Set-Location',
+  clc: 'Clear-Content',
+  clear: 'Clear-Host',
+  cls: 'Clear-Host',
+  copy: 'Copy-Item',
+  cp: 'Copy-Item',
+  cpi: 'Copy-Item',
+  curl: 'Invoke-WebRequest',
+  del: 'Remove-Item',
+  dir: 'Get-ChildItem',
+  echo: 'Write-Output',
+  erase: 'Remove-Item',
+  foreach: 'ForEach-Object',
+  gc: 'Get-Content',
+  gci: 'Get-ChildItem',
+  gcm: 'Get-Command',
+  gi: 'Get-Item',
+  gp: 'Get-ItemProperty',
+  gps: 'Get-Process',
+  gsv: 'Get-Service',
+  gwmi: 'Get-WmiObject',
+  icm: 'Invoke-Command',
+  iex: 'Invoke-Expression',
+  ipmo: 'Import-Module',
+  irm: 'Invoke-RestMethod',
+  iwmi: 'Invoke-WmiMethod',
+  iwr: 'Invoke-WebRequest',
+  kill: 'Stop-Process',
+  ls: 'Get-ChildItem',
+  md: 'New-Item',
+  mkdir: 'New-Item',
+  mi: 'Move-Item',
+  move: 'Move-Item',
+  mv: 'Move-Item',
+  ni: 'New-Item',
+  popd: 'Pop-Location',
+  ps: 'Get-Process',
+  pushd: 'Push-Location',
+  pwd: 'Get-Location',
+  rd: 'Remove-Item',
+  ren: 'Rename-Item',
+  ri: 'Remove-Item',
+  rm: 'Remove-Item',
+  rmdir: 'Remove-Item',
+  rni: 'Rename-Item',
+  rp: 'Remove-ItemProperty',
+  saps: 'Start-Process',
+  sc: 'Set-Content',
+  select: 'Select-Object',
+  set: 'Set-Variable',
+  sl: 'Set-Location',
+  sleep: 'Start-Sleep',
+  sort: 'Sort-Object',
+  sp: 'Set-ItemProperty',
+  spps: 'Stop-Process',
+  start: 'Start-Process',
+  sv: 'Set-Variable',
+  tee: 'Tee-Object',
+  fl: 'Format-List',
+  ft: 'Format-Table',
+  fw: 'Format-Wide',
+  gdr: 'Get-PSDrive',
+  gm: 'Get-Member',
+  gv: 'Get-Variable',
+  measure: 'Measure-Object',
+  group: 'Group-Object',
+  compare: 'Compare-Object',
+  diff: 'Compare-Object',
+  gal: 'Get-Alias',
+  ghy: 'Get-History',
+  h: 'Get-History',
+  r: 'Invoke-History',
+  rv: 'Remove-Variable',
+  sal: 'Set-Alias',
+  si: 'Set-Item',
+  ise: 'powershell_ise.exe',
+  gjb: 'Get-Job',
+  rjb: 'Remove-Job',
+  sajb: 'Start-Job',
+  wjb: 'Wait-Job',
+  nv: 'New-Variable',
+  oh: 'Out-Host',
+  ogv: 'Out-GridView',
+  epal: 'Export-Alias',
+  ipal: 'Import-Alias',
+  type: 'Get-Content',
+  wget: 'Invoke-WebRequest',
+  where: 'Where-Object',
+  write: 'Write-Output',
 };
 
-const KEYWORDS = new Set(['if', 'elseif', 'else', 'foreach', 'for', 'while', 'do', 'until', 'switch', 'try', 'catch', 'finally', 'trap', 'begin', 'process', 'end', 'return', 'throw', 'exit', 'break', 'continue']);
+const KEYWORDS = new Set([
+  'if',
+  'elseif',
+  'else',
+  'foreach',
+  'for',
+  'while',
+  'do',
+  'until',
+  'switch',
+  'try',
+  'catch',
+  'finally',
+  'trap',
+  'begin',
+  'process',
+  'end',
+  'return',
+  'throw',
+  'exit',
+  'break',
+  'continue',
+]);
 const SKIP_STATEMENT = new Set(['function', 'filter', 'class', 'param', 'enum', 'using', 'workflow', 'configuration']);
 
 const NATIVE_EXTENSION = /\.(exe|com|bat|cmd|msc|cpl|vbs|js|hta)$/i;
@@ -76,11 +177,26 @@ function loadModule(trace: Trace, name: string, host: Proc, origin: string): voi
   const base = `C:\\Program Files\\WindowsPowerShell\\Modules\\${module.name}\\`;
   for (const payload of module.files) {
     const inModule = payload.file.replace(/^payloads\/modules\/[^/]+\//, '').replace(/\//g, '\\');
-    runLoadedPowerShell(trace, payload, `${origin}: module ${module.name}`, base + inModule, (script, where) => runStatements(trace, script, host, where, new Map()));
+    runLoadedPowerShell(trace, payload, `${origin}: module ${module.name}`, base + inModule, (script, where) =>
+      runStatements(trace, script, host, where, new Map()),
+    );
   }
 }
 
-const VALUE_SWITCHES = ['executionpolicy', 'ep', 'windowstyle', 'version', 'inputformat', 'outputformat', 'configurationname', 'psconsolefile', 'workingdirectory', 'wd', 'settingsfile', 'custompipename'];
+const VALUE_SWITCHES = [
+  'executionpolicy',
+  'ep',
+  'windowstyle',
+  'version',
+  'inputformat',
+  'outputformat',
+  'configurationname',
+  'psconsolefile',
+  'workingdirectory',
+  'wd',
+  'settingsfile',
+  'custompipename',
+];
 
 /** The script text powershell.exe runs, or undefined (`-File`, interactive). */
 export function scriptFromArgs(args: string[]): string | undefined {
@@ -89,7 +205,7 @@ export function scriptFromArgs(args: string[]): string | undefined {
     if (!/^[-/\u2013\u2014\u2015]/.test(arg)) return args.slice(i).join(' ');
     const name = arg.slice(1).toLowerCase().replace(/:.*$/, '');
     if (name === '') return args.slice(i + 1).join(' ');
-    if ('command'.startsWith(name) && name !== 'co' ) return args.slice(i + 1).join(' ');
+    if ('command'.startsWith(name) && name !== 'co') return args.slice(i + 1).join(' ');
     if (name === 'co' || name === 'cmd') return args.slice(i + 1).join(' ');
     if ('encodedcommand'.startsWith(name) || name === 'ec' || name === 'enc') return decodeEncoded(args[i + 1] ?? '');
     if ('file'.startsWith(name)) return undefined;
@@ -194,7 +310,11 @@ function runStatement(trace: Trace, tokens: PsToken[], host: Proc, origin: strin
 }
 
 /** PowerShell runs `Get-<word>` when no command has the name: `Item`, `Variable`, `Process` … are cmdlets. */
-const GET_NOUNS = new Set('item itemproperty variable process service childitem content date location host command help random member alias acl credential culture event eventlog filehash history job module psdrive psprovider uiculture unique verb wmiobject ciminstance computerinfo hotfix localuser localgroup netadapter nettcpconnection scheduledtask smbshare volume disk partition'.split(' '));
+const GET_NOUNS = new Set(
+  'item itemproperty variable process service childitem content date location host command help random member alias acl credential culture event eventlog filehash history job module psdrive psprovider uiculture unique verb wmiobject ciminstance computerinfo hotfix localuser localgroup netadapter nettcpconnection scheduledtask smbshare volume disk partition'.split(
+    ' ',
+  ),
+);
 
 const NOT_COMMANDS = new Set([...KEYWORDS, 'default', 'in', 'data', 'dynamicparam', 'parallel', 'sequence', 'inlinescript']);
 
@@ -218,7 +338,10 @@ function isNative(name: string, trace: Trace): boolean {
 }
 
 function variableName(text: string): string {
-  return text.replace(/^(\[[^\]]*\])*\$/, '').replace(/^\{|\}$/g, '').toLowerCase();
+  return text
+    .replace(/^(\[[^\]]*\])*\$/, '')
+    .replace(/^\{|\}$/g, '')
+    .toLowerCase();
 }
 
 /** `$env:X`, `${env:X}` from the host; `$x`, `${x}` from literal assignments seen so far. */
@@ -338,20 +461,28 @@ const HANDLERS: Record<string, CmdletHandler> = {
   },
   'invoke-expression': (trace, p, host, origin, vars) => {
     const command = param(p, ['command'], 0);
-    if (command?.length === 1 && command[0]!.kind === 'string') runPowerShell(trace, tokenText(command[0]!, trace, vars), host, `${origin}: Invoke-Expression`, vars);
+    if (command?.length === 1 && command[0]!.kind === 'string')
+      runPowerShell(trace, tokenText(command[0]!, trace, vars), host, `${origin}: Invoke-Expression`, vars);
   },
   'import-module': (trace, p, host, origin, vars) => {
-    const name = param(p, ['name', 'fullyqualifiedname'], 0)?.map((t) => tokenText(t, trace, vars)).join('');
+    const name = param(p, ['name', 'fullyqualifiedname'], 0)
+      ?.map((t) => tokenText(t, trace, vars))
+      .join('');
     if (!name) return;
     if (/\.(ps1|psm1)$/i.test(name) || /[\\/]/.test(name)) runScriptFile(trace, name, host, `${origin}: Import-Module ${name}`);
     else loadModule(trace, name, host, origin);
   },
   'add-type': (trace, p, host, origin, vars) => {
-    if (addTypeCompiles(new Set(p.named.keys()), p.positional[0]?.map((t) => tokenText(t, trace, vars)).join(''))) compileCSharp(trace, host, `${origin}: Add-Type`);
+    if (addTypeCompiles(new Set(p.named.keys()), p.positional[0]?.map((t) => tokenText(t, trace, vars)).join('')))
+      compileCSharp(trace, host, `${origin}: Add-Type`);
   },
   'new-service': (trace, p, _host, origin, vars) => {
-    const name = param(p, ['name', 'servicename'], 0)?.map((t) => tokenText(t, trace, vars)).join('');
-    const binPath = param(p, ['binarypathname', 'path'], 1)?.map((t) => tokenText(t, trace, vars)).join('');
+    const name = param(p, ['name', 'servicename'], 0)
+      ?.map((t) => tokenText(t, trace, vars))
+      .join('');
+    const binPath = param(p, ['binarypathname', 'path'], 1)
+      ?.map((t) => tokenText(t, trace, vars))
+      .join('');
     if (!name || !binPath) return;
     servicesOf(trace).set(name.toLowerCase(), { binPath, kernel: false });
     const auto = (param(p, ['startuptype']) ?? []).some((t) => /^automatic/i.test(tokenText(t, trace, vars)));
@@ -360,14 +491,22 @@ const HANDLERS: Record<string, CmdletHandler> = {
   'copy-item': (trace, p, _host, _origin, vars) => copyItem(trace, p, vars),
   'move-item': (trace, p, _host, _origin, vars) => copyItem(trace, p, vars),
   'start-service': (trace, p, _host, origin, vars) => {
-    const name = param(p, ['name', 'servicename'], 0)?.map((t) => tokenText(t, trace, vars)).join('');
+    const name = param(p, ['name', 'servicename'], 0)
+      ?.map((t) => tokenText(t, trace, vars))
+      .join('');
     if (name) startService(trace, name, origin, { launchCommandLine });
   },
   'set-itemproperty': (trace, p, host, origin, vars) => registryWrite(trace, p, host, origin, vars, 2),
   'new-itemproperty': (trace, p, host, origin, vars) => registryWrite(trace, p, host, origin, vars, undefined),
   'invoke-wmimethod': (trace, p, _host, origin, vars) => {
-    const cls = param(p, ['class', 'path'], 0)?.map((t) => tokenText(t, trace, vars)).join('') ?? '';
-    const method = param(p, ['name'], 1)?.map((t) => tokenText(t, trace, vars)).join('') ?? '';
+    const cls =
+      param(p, ['class', 'path'], 0)
+        ?.map((t) => tokenText(t, trace, vars))
+        .join('') ?? '';
+    const method =
+      param(p, ['name'], 1)
+        ?.map((t) => tokenText(t, trace, vars))
+        .join('') ?? '';
     const commandLine = param(p, ['argumentlist'])?.[0];
     if (/win32_process/i.test(cls) && /^create$/i.test(method) && commandLine) startViaWmi(trace, tokenText(commandLine, trace, vars), origin);
   },

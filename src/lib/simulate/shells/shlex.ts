@@ -11,10 +11,7 @@ export type WordPart =
   /** `$( … )` or backticks: a script run in a subshell. */
   | { kind: 'sub'; script: string; raw: string };
 
-export type ShToken =
-  | { kind: 'word'; parts: WordPart[]; raw: string; quoted: boolean }
-  | { kind: 'op'; text: string }
-  | { kind: 'newline' };
+export type ShToken = { kind: 'word'; parts: WordPart[]; raw: string; quoted: boolean } | { kind: 'op'; text: string } | { kind: 'newline' };
 
 const OPERATORS = ['&&', '||', ';;', '<<-', '<<<', '<<', '>>', '>&', '<&', '&>', '>|', ';', '&', '|', '(', ')', '<', '>'];
 const META = new Set([' ', '\t', '\n', ';', '&', '|', '(', ')', '<', '>']);

@@ -67,11 +67,16 @@ export class Parser {
       const t = this.peek();
       if (!t) break;
       if (t.kind === 'word' && !t.quoted && terminators.includes(t.raw)) break;
-      if (t.kind === 'op' && (t.text === ')' || t.text === ';;') && (terminators.includes(t.text))) break;
+      if (t.kind === 'op' && (t.text === ')' || t.text === ';;') && terminators.includes(t.text)) break;
       nodes.push(...this.andOr());
       const sep = this.peek();
       if (sep?.kind === 'op' && (sep.text === ';' || sep.text === '&')) this.pos++;
-      else if (sep && sep.kind !== 'newline' && !(sep.kind === 'word' && terminators.includes(sep.raw)) && !(sep.kind === 'op' && terminators.includes(sep.text))) {
+      else if (
+        sep &&
+        sep.kind !== 'newline' &&
+        !(sep.kind === 'word' && terminators.includes(sep.raw)) &&
+        !(sep.kind === 'op' && terminators.includes(sep.text))
+      ) {
         throw new ShellSyntaxError(`unexpected ${describe(sep)}`);
       }
     }
