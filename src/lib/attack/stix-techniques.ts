@@ -4,7 +4,7 @@
  */
 import { attackReference, type Report, type StixAttackPattern } from './stix-schema.ts';
 import { isTacticId, orderTactics } from './tactics.ts';
-import { compareIds, isTechniqueId, parentTechnique } from './technique-id.ts';
+import { attackTechniqueUrl, compareIds, isTechniqueId, parentTechnique } from './technique-id.ts';
 import type { AttackTactic, AttackTechnique } from './types.ts';
 
 interface Candidate {
@@ -48,7 +48,7 @@ export function buildTechniques(
       ...(parent !== undefined && { parent }),
       deprecated: pattern.x_mitre_deprecated,
       revoked: pattern.revoked,
-      url: reference.url ?? `https://attack.mitre.org/techniques/${id.replace('.', '/')}`,
+      url: reference.url ?? attackTechniqueUrl(id),
     };
     byId.set(id, [...(byId.get(id) ?? []), { technique, pattern }]);
   }

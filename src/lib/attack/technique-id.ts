@@ -27,5 +27,10 @@ export function parentTechnique(id: string): string | undefined {
   return dot === -1 ? undefined : id.slice(0, dot);
 }
 
+/** The technique's page on attack.mitre.org (`T1003.001` → `…/techniques/T1003/001/`), for techniques the bundle gives no URL. */
+export function attackTechniqueUrl(id: string): string {
+  return `https://attack.mitre.org/techniques/${id.replace('.', '/')}/`;
+}
+
 /** Code-unit order, independent of the machine's locale, so output is the same everywhere. */
 export const compareIds = compareStrings;

@@ -5,7 +5,7 @@
  */
 import type { AttackData } from '../attack/types.ts';
 import { ENTERPRISE_TACTICS, NEWER_TACTICS, tacticNameFromId } from '../attack/tactics.ts';
-import { parentTechnique } from '../attack/technique-id.ts';
+import { attackTechniqueUrl, parentTechnique } from '../attack/technique-id.ts';
 import type { AtomicTechnique } from '../atomic/load.ts';
 import { compareStrings } from '../order.ts';
 import type { CatalogTactic, CatalogTechnique, TechniqueStates } from './types.ts';
@@ -56,7 +56,7 @@ export function buildTechniques({ attack, atomics, ruleTags }: TechniqueInputs):
     }
     const entry = { ...blank(a.id, 'atomic'), name: a.name || a.id, description: a.description };
     entry.platforms = [...new Set(a.tests.flatMap((t) => t.platforms))].sort();
-    entry.attackUrl = `https://attack.mitre.org/techniques/${a.id.replace('.', '/')}/`;
+    entry.attackUrl = attackTechniqueUrl(a.id);
     byId.set(a.id, entry);
   }
   for (const { techniques } of ruleTags) for (const id of techniques) if (!byId.has(id)) byId.set(id, blank(id, 'tag'));

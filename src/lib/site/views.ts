@@ -2,6 +2,7 @@
  * View models of the entity pages: everything a rule, technique or test page shows, computed
  * from the site model so the .astro files only lay it out.
  */
+import { attackTechniqueUrl } from '../attack/technique-id.ts';
 import type { CatalogRule, CatalogTactic, CatalogTechnique, CatalogTest, IndicatorRef } from '../catalog/types.ts';
 import { countLabel, fieldSliceBitsOf, operatorLabel } from './indicators.ts';
 import { logsourceLabel, platformLabel } from './labels.ts';
@@ -332,7 +333,7 @@ export function techniqueView(model: SiteModel, technique: CatalogTechnique): Te
   view.unpredictedTests = view.tests.filter((t) => t.predicted?.length === 0);
   const parent = technique.parent ? model.technique(technique.parent) : undefined;
   if (parent) view.parent = parent;
-  const attackUrl = safeHref(technique.attackUrl) ?? (technique.source === 'attack' ? attackUrlOf(technique.id) : undefined);
+  const attackUrl = safeHref(technique.attackUrl) ?? (technique.source === 'attack' ? attackTechniqueUrl(technique.id) : undefined);
   if (attackUrl) view.attackUrl = attackUrl;
   const outsideNote = notInBundleNote(model.catalog) ?? 'no ATT&CK bundle used';
   const sourceNote = {
@@ -362,10 +363,6 @@ export function formatSetting(value: unknown): string {
       .join('; ');
   }
   return String(value);
-}
-
-export function attackUrlOf(id: string): string {
-  return `https://attack.mitre.org/techniques/${id.replace('.', '/')}/`;
 }
 
 export interface TestView {
