@@ -124,9 +124,13 @@ export function tombstoneView(model: SiteModel, tombstone: Tombstone | undefined
 
 /** Rules this one took over from: named in its `related`, or retired rules naming it. */
 export function replacedRules(model: SiteModel, rule: CatalogRule): Replaced[] {
-  const removed = new Map(model.trust.removed.map((t) => [t.id.toLowerCase(), t]));
+  let removed = removedById.get(model);
+  if (!removed) removedById.set(model, (removed = new Map(model.trust.removed.map((t) => [t.id.toLowerCase(), t]))));
   return replacedBy(rule, model.rule, removed);
 }
+
+/** Rules removed since the previous build by lowercase id, once per model (every rule page asks). */
+const removedById = new WeakMap<SiteModel, Map<string, Tombstone>>();
 
 /** Link counts per tier, for the legend. */
 export function tierFigures(model: SiteModel) {
@@ -228,6 +232,29 @@ export function gapFacetPages(model: SiteModel): GapFacetPage[] {
     };
     return [...pages('tactic', gaps[kind].byTactic), ...pages('platform', gaps[kind].byPlatform)];
   });
+}
+
+/** The gaps overview: per tactic, its facet page of each gap kind (none when the kind has no gap there); per kind, its platform pages. */
+export interface GapOverview {
+  tactics: Array<{ label: string; cells: Array<GapFacetPage | undefined> }>;
+  platforms: Record<GapKind, GapFacetPage[]>;
+}
+
+export function gapOverview(model: SiteModel): GapOverview {
+  const pages = gapFacetPages(model);
+  const byTactic = pages.filter((p) => p.facet === 'tactic');
+  const tacticIds = [...new Set(byTactic.map((p) => p.id))];
+  const cell = (kind: GapKind, id: string) => byTactic.find((p) => p.kind === kind && p.id === id);
+  return {
+    tactics: tacticIds.map((id) => ({
+      label: (cell('techniques', id) ?? cell('tests', id) ?? cell('rules', id))!.label,
+      cells: GAP_KINDS.map((kind) => cell(kind, id)),
+    })),
+    platforms: Object.fromEntries(GAP_KINDS.map((kind) => [kind, pages.filter((p) => p.facet === 'platform' && p.kind === kind)])) as Record<
+      GapKind,
+      GapFacetPage[]
+    >,
+  };
 }
 
 export interface GapItems {
