@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { loadCorpusInputs } from '../tests/predict/corpus-inputs.ts';
+import { loadCorpusInputs } from './corpus-inputs.ts';
 import { predictDetections } from '../src/lib/predict/predict.ts';
 import { prng } from './prng.ts';
 

@@ -1,7 +1,7 @@
 /**
  * Predicted detections on the full corpus: every Atomic test against every active Sigma rule,
  * with the run-time payloads of ../shared/corpus/payloads and the atomics folder's src/ files.
- * Rules and tests come from the production loaders and model (corpus-inputs.ts), as the build
+ * Rules and tests come from the production loaders and model (scripts/corpus-inputs.ts), as the build
  * hands them to the predict stage. Speed is measured by `npm run bench`, not here.
  */
 import path from 'node:path';
@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { CORPUS, corpusPaths, hasCorpus } from '../corpus/corpus.ts';
 import { predictAll } from '../../src/lib/predict/predict.ts';
 import { PayloadStore } from '../../src/lib/simulate/payload-store.ts';
-import { loadCorpusInputs } from './corpus-inputs.ts';
+import { loadCorpusInputs } from '../../scripts/corpus-inputs.ts';
 
 const { rules, tests } = hasCorpus ? await loadCorpusInputs(corpusPaths.sigma, corpusPaths.atomics) : { rules: [], tests: [] };
 
