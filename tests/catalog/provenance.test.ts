@@ -4,6 +4,7 @@ import { techniqueRedirects } from '../../src/lib/trust/redirects.ts';
 import { techniqueStates } from '../../src/lib/catalog/techniques.ts';
 import type { Catalog, CatalogTechnique } from '../../src/lib/catalog/types.ts';
 import { notInBundleNote, provenanceParts } from '../../src/lib/site/provenance.ts';
+import { technique as catalogTechnique } from './entities.ts';
 
 test('the ATT&CK version comes from the bundle, else from --attack-version, and says which', () => {
   expect(attackProvenance('/x/enterprise-attack.json', { name: 'Enterprise ATT&CK', version: '18.1' }, '17.0')).toEqual({
@@ -40,21 +41,7 @@ test('the footer names the ATT&CK release, each source commit and the tool versi
   ]);
 });
 
-const technique = (id: string, extra: Partial<CatalogTechnique> = {}): CatalogTechnique => ({
-  id,
-  name: id,
-  tactics: [],
-  platforms: [],
-  subtechniques: [],
-  rules: [],
-  referencingRules: [],
-  tests: [],
-  deprecated: false,
-  revoked: false,
-  source: 'attack',
-  url: `/techniques/${id}/`,
-  ...extra,
-});
+const technique = (id: string, extra: Partial<CatalogTechnique> = {}): CatalogTechnique => catalogTechnique(id, id, extra);
 
 test('revoked, deprecated and not-in-bundle techniques are counted apart; a revoked one redirects to its replacement', () => {
   const techniques = [

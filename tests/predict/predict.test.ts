@@ -4,55 +4,15 @@ import { SIGMA_YAML_SCHEMA } from '../../src/lib/sigma/yaml-schema.ts';
 import type { CatalogRule, CatalogTest } from '../../src/lib/catalog/types.ts';
 import { parseDetection } from '../../src/lib/sigma/detection.ts';
 import { predictDetections } from '../../src/lib/predict/predict.ts';
+import { rule as catalogRule, test as catalogTest } from '../catalog/entities.ts';
 
 function rule(slug: string, logsource: CatalogRule['logsource'], detection: string, extra: Partial<CatalogRule> = {}): CatalogRule {
   const parsed = parseDetection(yaml.load(detection, { schema: SIGMA_YAML_SCHEMA }) as Record<string, unknown>, `${slug}.yml`).detection;
-  return {
-    id: slug,
-    slug,
-    kind: 'rule',
-    title: slug,
-    path: `${slug}.yml`,
-    document: 0,
-    collection: 'rules',
-    references: [],
-    falsepositives: [],
-    fields: [],
-    tags: [],
-    logsource,
-    related: [],
-    techniques: [],
-    tactics: [],
-    tests: [],
-    referencedTechniques: [],
-    active: true,
-    detection: parsed,
-    indicators: [],
-    relatedFrom: [],
-    source: '',
-    url: '',
-    ...extra,
-  };
+  return catalogRule(slug, { title: slug, path: `${slug}.yml`, logsource, detection: parsed, url: '', ...extra });
 }
 
 function test(guid: string, executor: string, command: string, platforms = ['windows']): CatalogTest {
-  return {
-    guid,
-    technique: 'T1',
-    number: 1,
-    name: guid,
-    platforms,
-    executor,
-    elevationRequired: false,
-    command,
-    commandResolved: command,
-    inputArguments: [],
-    dependencies: [],
-    anchor: '',
-    slug: guid,
-    rules: [],
-    url: '',
-  };
+  return catalogTest(guid, 'T1', 1, guid, { platforms, executor, command, commandResolved: command, anchor: '', url: '' });
 }
 
 const win = { product: 'windows', category: 'process_creation' };

@@ -2,22 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { CatalogTest } from '../../src/lib/catalog/types.ts';
 import { describeReferences, safeHref } from '../../src/lib/site/references.ts';
 import type { ReferenceHealth } from '../../src/lib/trust/health.ts';
+import { test as catalogTest } from '../catalog/entities.ts';
 
-const test = (technique: string, number: number, name: string): CatalogTest => ({
-  guid: `${technique}-${number}`,
-  technique,
-  number,
-  name,
-  platforms: ['windows'],
-  executor: 'powershell',
-  elevationRequired: false,
-  inputArguments: [],
-  dependencies: [],
-  anchor: '',
-  slug: `${technique}-${number}`,
-  rules: [],
-  url: `/tests/${technique}-${number}/`,
-});
+const test = (technique: string, number: number, name: string): CatalogTest => catalogTest(`${technique}-${number}`, technique, number, name);
 
 describe('safeHref', () => {
   it.each([
