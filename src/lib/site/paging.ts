@@ -94,27 +94,22 @@ export function pagedLists(model: SiteModel): PagedList[] {
       logsource: false,
     });
   }
-  for (const group of model.testsByPlatform) {
-    const label = platformLabel(group.value);
-    lists.push({
-      kind: 'tests',
-      url: urls.testFacetValue('platform', group.slug),
-      title: `Atomic tests: ${label}`,
-      heading: `Platform: ${label}`,
-      crumbs: testsCrumb,
-      items: group.items,
-    });
-  }
-  for (const group of model.testsByExecutor) {
-    const label = executorLabel(group.value);
-    lists.push({
-      kind: 'tests',
-      url: urls.testFacetValue('executor', group.slug),
-      title: `Atomic tests: ${label}`,
-      heading: `Executor: ${label}`,
-      crumbs: testsCrumb,
-      items: group.items,
-    });
+  const testFacets = [
+    { facet: 'platform', name: 'Platform', groups: model.testsByPlatform, label: platformLabel },
+    { facet: 'executor', name: 'Executor', groups: model.testsByExecutor, label: executorLabel },
+  ] as const;
+  for (const { facet, name, groups, label: labelOf } of testFacets) {
+    for (const group of groups) {
+      const label = labelOf(group.value);
+      lists.push({
+        kind: 'tests',
+        url: urls.testFacetValue(facet, group.slug),
+        title: `Atomic tests: ${label}`,
+        heading: `${name}: ${label}`,
+        crumbs: testsCrumb,
+        items: group.items,
+      });
+    }
   }
   for (const page of gapFacetPages(model)) {
     lists.push({
