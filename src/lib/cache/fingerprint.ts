@@ -1,8 +1,9 @@
 /**
  * What a cache entry was computed by. Entries hold modelled rules and parsed tests, so they are
  * only valid for the code that made them: the fingerprint covers the cache format version, the
- * source of the catalog engine (src/lib, except the site's own modules), the package manifest
- * (dependency versions) and the V8 serializer version.
+ * source of the catalog engine (src/lib, except the site's own modules), the package manifest,
+ * the versions of the dependencies actually installed (a js-yaml or zod update within the
+ * manifest's ranges can change what a file models to) and the V8 serializer version.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -20,5 +21,21 @@ export async function codeFingerprint(): Promise<string> {
   const sources = (await fg('**/*.ts', { cwd: libDir, ignore: ['site/**'], onlyFiles: true })).sort();
   const texts = await Promise.all(sources.map((file) => readFile(path.join(libDir, file))));
   const manifest = await readFile(packageJson).catch(() => undefined);
-  return contentHash(`atlas-cache-${CACHE_VERSION}`, process.versions.v8, manifest, ...sources.flatMap((file, i) => [file, texts[i]]));
+  const dependencies = manifest ? Object.keys((JSON.parse(manifest.toString('utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {}) : [];
+  const installed = await installedVersions(packageRoot, dependencies);
+  return contentHash(`atlas-cache-${CACHE_VERSION}`, process.versions.v8, manifest, installed, ...sources.flatMap((file, i) => [file, texts[i]]));
+}
+
+/** `name@version` of each dependency as Node would resolve it from `root`: the nearest node_modules above it. */
+export async function installedVersions(root: string, dependencies: string[]): Promise<string> {
+  const versions = await Promise.all([...dependencies].sort().map(async (name) => `${name}@${await installedVersion(root, name)}`));
+  return versions.join('\n');
+}
+
+async function installedVersion(root: string, name: string): Promise<string> {
+  for (let dir = root; ; dir = path.dirname(dir)) {
+    const text = await readFile(path.join(dir, 'node_modules', name, 'package.json'), 'utf8').catch(() => undefined);
+    if (text !== undefined) return (JSON.parse(text) as { version?: string }).version ?? '?';
+    if (path.dirname(dir) === dir) return 'missing';
+  }
 }
