@@ -8,7 +8,7 @@ describe('attack exports', () => {
     ['stix-tactics', ['buildTactics']],
     ['stix-techniques', ['buildTechniques']],
     ['tactics', ['ENTERPRISE_TACTICS', 'NEWER_TACTICS', 'isTacticId', 'orderTactics', 'tacticFromTag', 'tacticNameFromId']],
-    ['technique-id', ['TECHNIQUE_ID_PATTERN', 'compareIds', 'isTechniqueId', 'parentTechnique', 'techniqueFromTag']],
+    ['technique-id', ['TECHNIQUE_ID_PATTERN', 'attackTechniqueUrl', 'compareIds', 'isTechniqueId', 'parentTechnique', 'techniqueFromTag']],
     ['types', []],
   ])('%s', async (module, names) => {
     const exports = await import(`../../src/lib/attack/${module}.ts`);

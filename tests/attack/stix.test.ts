@@ -233,7 +233,7 @@ describe('parseAttackBundle', () => {
           platforms: [],
           deprecated: false,
           revoked: false,
-          url: 'https://attack.mitre.org/techniques/T1547',
+          url: 'https://attack.mitre.org/techniques/T1547/',
         },
       ],
     });
