@@ -5,6 +5,7 @@
 import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { openPageCache, type PageCache } from '../src/lib/cache/pages.ts';
+import { filesUnder } from '../src/lib/folders.ts';
 import { isAlive } from '../src/lib/output/staging.ts';
 import { packageRoot } from '../src/lib/package-root.ts';
 
@@ -50,23 +51,15 @@ export interface BuildSiteResult {
  */
 export const projectRoot = packageRoot;
 
-async function* walk(dir: string): AsyncGenerator<string> {
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) yield* walk(full);
-    else yield full;
-  }
-}
-
 async function countHtml(dir: string): Promise<number> {
   let n = 0;
-  for await (const file of walk(dir)) if (file.endsWith('.html')) n += 1;
+  for await (const file of filesUnder(dir)) if (file.endsWith('.html')) n += 1;
   return n;
 }
 
 async function dirBytes(dir: string): Promise<number> {
   let n = 0;
-  for await (const file of walk(dir)) n += (await stat(file)).size;
+  for await (const file of filesUnder(dir)) n += (await stat(path.join(dir, file))).size;
   return n;
 }
 

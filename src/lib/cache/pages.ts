@@ -20,7 +20,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { crc32 } from 'node:zlib';
-import { makeFolders } from '../folders.ts';
+import { filesUnder, makeFolders } from '../folders.ts';
 import { isAlive } from '../output/staging.ts';
 
 const RECORD = 'atlas-check.json';
@@ -86,14 +86,6 @@ async function crcOfFile(file: string): Promise<{ crc: number; size: number; mti
     return { crc: crc32(scratch.subarray(0, size)), size, mtimeMs: s.mtimeMs };
   } finally {
     await handle.close();
-  }
-}
-
-async function* walk(dir: string, base = dir): AsyncGenerator<string> {
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) yield* walk(full, base);
-    else yield path.relative(base, full);
   }
 }
 
@@ -230,7 +222,7 @@ async function check(dir: string): Promise<{ problem?: string; sums: Map<string,
   const record = readJson<Record>(path.join(dir, RECORD));
   if (record?.version !== RECORD_VERSION || !record.files || typeof record.files !== 'object') return { problem: 'no record of its files', sums };
   const seen = new Set<string>();
-  for await (const file of walk(dir)) {
+  for await (const file of filesUnder(dir)) {
     if (file === RECORD) continue;
     seen.add(file);
     const want = record.files[file];
@@ -283,7 +275,7 @@ export async function openPageCache(dir: string, log: (line: string) => void): P
         const next = readJson<AstroManifest>(path.join(dir, MANIFEST));
         const pruned = await pruneCopies(dir, next);
         const files: Record['files'] = {};
-        for await (const file of walk(dir)) {
+        for await (const file of filesUnder(dir)) {
           if (file === RECORD) continue;
           const full = path.join(dir, file);
           const s = statSync(full);
@@ -319,7 +311,7 @@ async function pruneCopies(dir: string, manifest: AstroManifest | undefined): Pr
     }
   }
   let pruned = 0;
-  for await (const file of walk(dist)) {
+  for await (const file of filesUnder(dist)) {
     const full = path.join(dist, file);
     if (wanted.has(full)) continue;
     await rm(full, { force: true });
