@@ -29,6 +29,7 @@ import { checkOut, OutputError, previousIsOut, toolFolders, type Protected } fro
 import { publish } from './output/publish.ts';
 import { cleanUpOnSignal } from './output/signals.ts';
 import { createStaging, recoverLeftovers, removeStaging, type Staging } from './output/staging.ts';
+import type { RemoveOld } from './output/trash.ts';
 import { packageRoot, toolPackage } from './package-root.ts';
 import { writeSiteCatalog } from './site/catalog.ts';
 import { analyzeTrust } from './trust/analyze.ts';
@@ -252,6 +253,8 @@ export interface BuildRun extends PipelineOptions {
   allowEmpty?: boolean;
   renderSite?: RenderSite;
   siteUrl?: string;
+  /** How the old output is removed after the swap: by a detached process (default) or before returning (output/trash.ts). */
+  removeOld?: RemoveOld;
 }
 
 /**
@@ -282,7 +285,7 @@ export async function runBuild(options: BuildRun, log: Log = () => {}, timings: 
     await saveCache?.();
     saveCache = undefined;
     const t = performance.now();
-    await publish(staging, options.version);
+    await publish(staging, options.version, options.removeOld);
     timings.publish = (performance.now() - t) / 1000;
     log(`publish  ${out} (${timings.publish.toFixed(2)} s)`);
     return catalog;
