@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openPageCache, type PageCache } from '../src/lib/cache/pages.ts';
 import { filesUnder } from '../src/lib/folders.ts';
 import { isAlive } from '../src/lib/output/staging.ts';
+import { mapLimit } from '../src/lib/parallel.ts';
 import { packageRoot } from '../src/lib/package-root.ts';
 
 export interface BuildSiteOptions {
@@ -126,7 +127,7 @@ async function renderPages(
  * provenance line may name an older commit: they get this build's, from its home page (src/lib/site/footer.ts).
  * Each copy is first checked against the page cache's record (`verify`, PageCache.verifyCopy): the
  * cache's page copies are checked here, where they are read anyway, not all of them before the build.
- * Returns the first problem found (the caller renders again without the cache), or undefined.
+ * Returns a problem found (the caller renders again without the cache), or undefined.
  */
 async function refreshFooters(outDir: string, copied: string[], verify: (file: string, bytes: Uint8Array) => string | undefined): Promise<string | undefined> {
   if (copied.length === 0) return undefined;
@@ -134,16 +135,19 @@ async function refreshFooters(outDir: string, copied: string[], verify: (file: s
   const footer = footerOf(await readFile(path.join(outDir, 'index.html'), 'utf8'));
   if (footer === undefined) throw new Error(`${path.join(outDir, 'index.html')} has no footer to give the pages copied from the page cache`);
   const base = pathToFileURL(outDir + path.sep);
-  for (const file of copied) {
+  let problem: string | undefined;
+  // Several files at a time: one after the other, each read and write waits its turn in libuv's thread pool.
+  await mapLimit(copied, async (file) => {
+    if (problem) return;
     const full = fileURLToPath(new URL(file, base));
     const bytes = await readFile(full);
-    const problem = verify(file, bytes);
-    if (problem) return problem;
+    problem ??= verify(file, bytes);
+    if (problem) return;
     const html = bytes.toString('utf8');
     const next = withFooter(html, footer);
     if (next !== html) await writeFile(full, next);
-  }
-  return undefined;
+  });
+  return problem;
 }
 
 /**
