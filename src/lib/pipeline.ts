@@ -22,8 +22,9 @@ import { PayloadStore } from './simulate/payload-store.ts';
 import { withObserved } from './observed/apply.ts';
 import { loadObserved } from './observed/load.ts';
 import type { Catalog } from './catalog/types.ts';
-import { writeApi } from './catalog/write.ts';
+import { toJson, writeApi } from './catalog/write.ts';
 import { writeExports } from './exports/write.ts';
+import { gzipDeterministicAsync } from './exports/gzip.ts';
 import { checkInputs, InputError } from './inputs/check.ts';
 import { checkOut, OutputError, previousIsOut, toolFolders, type Protected } from './output/guard.ts';
 import { publish } from './output/publish.ts';
@@ -233,12 +234,15 @@ export async function writeOutputs(catalog: Catalog, options: OutputOptions, log
       Object.assign(timings, { siteRender: site.seconds.render, ...(site.seconds.search !== undefined && { siteSearch: site.seconds.search }) });
     log(`site     ${site.pages} pages (${timings.site.toFixed(2)} s)`);
   }
+  // catalog.json.gz compresses in the thread pool while api/ is written.
+  const catalogGzip = gzipDeterministicAsync(catalogJson ?? toJson(catalog, false));
+  catalogGzip.catch(() => {}); // awaited by writeExports; a failure then is reported there
   t = performance.now();
   const files = (await writeApi(catalog, options.dir)) + (await writeTrustApi(trust, path.join(options.dir, 'api'))).length;
   timings.api = (performance.now() - t) / 1000;
   log(`api      ${files} JSON files in ${path.join(options.out, 'api')} (${timings.api.toFixed(2)} s)`);
   t = performance.now();
-  const exports = await writeExports(catalog, options.dir, { siteUrl: options.siteUrl, catalogJson });
+  const exports = await writeExports(catalog, options.dir, { siteUrl: options.siteUrl, catalogJson, catalogGzip });
   timings.exports = (performance.now() - t) / 1000;
   log(`exports  ${exports.join(', ')} (${timings.exports.toFixed(2)} s)`);
 }
