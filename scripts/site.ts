@@ -267,7 +267,9 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
       );
     let moved = await renderPages(catalogFile, staging, opts.base, pageCache?.dir);
     let sealed = await pageCache?.seal();
+    const footersStart = performance.now();
     const damage = sealed && pageCache && (await refreshFooters(staging, sealed.files, pageCache.verifyCopy));
+    if (sealed?.files.length) log(`site: ${sealed.files.length} copied pages checked and given this build's footer in ${seconds(footersStart)}`);
     if (damage && pageCache) {
       // A damaged page copy reached the output: render everything again, without it (rare; the cache is written afresh).
       await pageCache.drop(damage);
