@@ -13,7 +13,7 @@
  * only possible if a pid is reused — is harmless: `rm -r` of a tree that is vanishing under it
  * with `force` ignores what is already gone.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { prefixFor } from './staging.ts';
@@ -45,13 +45,18 @@ export type RemoveOld = 'background' | 'wait';
  */
 export async function removeTrash(trash: string, out: string, how: RemoveOld = 'background'): Promise<void> {
   if (how === 'wait') return rm(trash, { recursive: true, force: true });
-  const remover = spawn(process.execPath, ['-e', REMOVER], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+  let remover: ChildProcess;
+  try {
+    remover = spawn(process.execPath, ['-e', REMOVER], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+  } catch {
+    return rm(trash, { recursive: true, force: true });
+  }
   remover.on('error', () => {}); // no remover (spawn failed): handled below, by deleting here
   remover.stdin?.on('error', () => {}); // a remover gone before it read its path: its folder is left for the next build
   const pid = remover.pid;
   if (pid === undefined || !remover.stdin) return rm(trash, { recursive: true, force: true });
   const suffix = path.basename(trash).slice(prefixFor('trash', out).length);
-  const named = path.join(path.dirname(trash), prefixFor('trash', out, pid) + suffix);
+  const named = path.resolve(path.dirname(trash), prefixFor('trash', out, pid) + suffix);
   try {
     await rename(trash, named);
   } catch (error) {
