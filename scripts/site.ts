@@ -4,9 +4,11 @@
  */
 import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openPageCache, type PageCache } from '../src/lib/cache/pages.ts';
 import { filesUnder } from '../src/lib/folders.ts';
 import { isAlive } from '../src/lib/output/staging.ts';
+import { mapLimit } from '../src/lib/parallel.ts';
 import { packageRoot } from '../src/lib/package-root.ts';
 
 export interface BuildSiteOptions {
@@ -123,18 +125,29 @@ async function renderPages(
 /**
  * Pages copied from the page cache keep the footer of the build that rendered them, whose
  * provenance line may name an older commit: they get this build's, from its home page (src/lib/site/footer.ts).
+ * Each copy is first checked against the page cache's record (`verify`, PageCache.verifyCopy): the
+ * cache's page copies are checked here, where they are read anyway, not all of them before the build.
+ * Returns a problem found (the caller renders again without the cache), or undefined.
  */
-async function refreshFooters(outDir: string, copied: string[]): Promise<void> {
-  if (copied.length === 0) return;
+async function refreshFooters(outDir: string, copied: string[], verify: (file: string, bytes: Uint8Array) => string | undefined): Promise<string | undefined> {
+  if (copied.length === 0) return undefined;
   const { footerOf, withFooter } = await import('../src/lib/site/footer.ts');
   const footer = footerOf(await readFile(path.join(outDir, 'index.html'), 'utf8'));
   if (footer === undefined) throw new Error(`${path.join(outDir, 'index.html')} has no footer to give the pages copied from the page cache`);
-  for (const file of copied) {
-    const full = path.join(outDir, decodeURI(file));
-    const html = await readFile(full, 'utf8');
+  const base = pathToFileURL(outDir + path.sep);
+  let problem: string | undefined;
+  // Several files at a time: one after the other, each read and write waits its turn in libuv's thread pool.
+  await mapLimit(copied, async (file) => {
+    if (problem) return;
+    const full = fileURLToPath(new URL(file, base));
+    const bytes = await readFile(full);
+    problem ??= verify(file, bytes);
+    if (problem) return;
+    const html = bytes.toString('utf8');
     const next = withFooter(html, footer);
     if (next !== html) await writeFile(full, next);
-  }
+  });
+  return problem;
 }
 
 /**
@@ -242,20 +255,33 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
   const outDir = path.resolve(opts.outDir);
   await mkdir(path.join(projectRoot, '.cache'), { recursive: true });
   await removeStaleStaging(path.join(projectRoot, '.cache'));
-  const staging = await mkdtemp(path.join(projectRoot, '.cache', `site-staging-${process.pid}-`));
+  let staging = await mkdtemp(path.join(projectRoot, '.cache', `site-staging-${process.pid}-`));
   let pageCache: PageCache | undefined;
 
   try {
     let start = performance.now();
     pageCache = opts.cache ? await openPageCache(path.join(path.resolve(opts.cache), 'astro'), log) : undefined;
     if (pageCache)
-      log(`site: page cache ${pageCache.reusable ? `checked (${pageCache.checked} files)` : 'empty: every page is rendered'} in ${seconds(start)}`);
-    const moved = await renderPages(catalogFile, staging, opts.base, pageCache?.dir);
-    const sealed = await pageCache?.seal();
+      log(
+        `site: page cache ${pageCache.reusable ? `checked (${pageCache.checked} files, ${pageCache.crcChecked} read)` : 'empty: every page is rendered'} in ${seconds(start)}`,
+      );
+    let moved = await renderPages(catalogFile, staging, opts.base, pageCache?.dir);
+    let sealed = await pageCache?.seal();
+    const footersStart = performance.now();
+    const damage = sealed && pageCache && (await refreshFooters(staging, sealed.files, pageCache.verifyCopy));
+    if (sealed?.files.length) log(`site: ${sealed.files.length} copied pages checked and given this build's footer in ${seconds(footersStart)}`);
+    if (damage && pageCache) {
+      // A damaged page copy reached the output: render everything again, without it (rare; the cache is written afresh).
+      await pageCache.drop(damage);
+      // A fresh folder: the first render's prerender chunks stay loaded in this process under their old paths.
+      await rm(staging, { recursive: true, force: true });
+      staging = await mkdtemp(path.join(projectRoot, '.cache', `site-staging-${process.pid}-`));
+      moved = await renderPages(catalogFile, staging, opts.base, pageCache.dir);
+      sealed = await pageCache.seal();
+    }
     await pageCache?.release();
     pageCache = undefined;
     const reusedPages = sealed && { keyed: sealed.keyed, reused: sealed.reused };
-    if (sealed) await refreshFooters(staging, sealed.files);
     const render = (performance.now() - start) / 1000;
     const pages = await countHtml(staging);
     const reuse = reusedPages ? `; ${reusedPages.reused} of ${reusedPages.keyed} keyed pages copied from the page cache` : '';

@@ -3,8 +3,7 @@
  * and async) spins forever, using a whole core, where a folder cannot be made and the error is
  * ENOENT — under /proc, for one — so a build started from such a folder would hang instead of failing.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 export function makeFolders(dir: string): void {
@@ -18,11 +17,19 @@ export function makeFolders(dir: string): void {
   }
 }
 
-/** Every file below `dir` (symbolic links not followed), as a path relative to `dir`. */
-export async function* filesUnder(dir: string, base = dir): AsyncGenerator<string> {
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) yield* filesUnder(full, base);
-    else yield path.relative(base, full);
+/**
+ * Every file below `dir` (symbolic links not followed), as a path relative to `dir`. Each folder is
+ * read with a synchronous readdir: the page cache and the site hold ~13k–18k folders of one page
+ * each, and a thread-pool round trip per folder (an async walk) took twice as long or more. (Node's
+ * `recursive` readdir would enter links to folders.)
+ */
+export async function* filesUnder(dir: string): AsyncGenerator<string> {
+  const folders = [''];
+  for (let folder = folders.pop(); folder !== undefined; folder = folders.pop()) {
+    for (const entry of readdirSync(path.join(dir, folder), { withFileTypes: true })) {
+      const file = folder ? path.join(folder, entry.name) : entry.name;
+      if (entry.isDirectory()) folders.push(file);
+      else yield file;
+    }
   }
 }

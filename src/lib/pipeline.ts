@@ -22,13 +22,15 @@ import { PayloadStore } from './simulate/payload-store.ts';
 import { withObserved } from './observed/apply.ts';
 import { loadObserved } from './observed/load.ts';
 import type { Catalog } from './catalog/types.ts';
-import { writeApi } from './catalog/write.ts';
+import { toJson, writeApi } from './catalog/write.ts';
 import { writeExports } from './exports/write.ts';
+import { gzipDeterministicAsync } from './exports/gzip.ts';
 import { checkInputs, InputError } from './inputs/check.ts';
 import { checkOut, OutputError, previousIsOut, toolFolders, type Protected } from './output/guard.ts';
 import { publish } from './output/publish.ts';
 import { cleanUpOnSignal } from './output/signals.ts';
 import { createStaging, recoverLeftovers, removeStaging, type Staging } from './output/staging.ts';
+import type { RemoveOld } from './output/trash.ts';
 import { packageRoot, toolPackage } from './package-root.ts';
 import { writeSiteCatalog } from './site/catalog.ts';
 import { analyzeTrust } from './trust/analyze.ts';
@@ -232,12 +234,15 @@ export async function writeOutputs(catalog: Catalog, options: OutputOptions, log
       Object.assign(timings, { siteRender: site.seconds.render, ...(site.seconds.search !== undefined && { siteSearch: site.seconds.search }) });
     log(`site     ${site.pages} pages (${timings.site.toFixed(2)} s)`);
   }
+  // catalog.json.gz compresses in the thread pool while api/ is written.
+  const catalogGzip = gzipDeterministicAsync(catalogJson ?? toJson(catalog, false));
+  catalogGzip.catch(() => {}); // awaited by writeExports; a failure then is reported there
   t = performance.now();
   const files = (await writeApi(catalog, options.dir)) + (await writeTrustApi(trust, path.join(options.dir, 'api'))).length;
   timings.api = (performance.now() - t) / 1000;
   log(`api      ${files} JSON files in ${path.join(options.out, 'api')} (${timings.api.toFixed(2)} s)`);
   t = performance.now();
-  const exports = await writeExports(catalog, options.dir, { siteUrl: options.siteUrl, catalogJson });
+  const exports = await writeExports(catalog, options.dir, { siteUrl: options.siteUrl, catalogJson, catalogGzip });
   timings.exports = (performance.now() - t) / 1000;
   log(`exports  ${exports.join(', ')} (${timings.exports.toFixed(2)} s)`);
 }
@@ -252,6 +257,8 @@ export interface BuildRun extends PipelineOptions {
   allowEmpty?: boolean;
   renderSite?: RenderSite;
   siteUrl?: string;
+  /** How the old output is removed after the swap: by a detached process (default) or before returning (output/trash.ts). */
+  removeOld?: RemoveOld;
 }
 
 /**
@@ -282,7 +289,7 @@ export async function runBuild(options: BuildRun, log: Log = () => {}, timings: 
     await saveCache?.();
     saveCache = undefined;
     const t = performance.now();
-    await publish(staging, options.version);
+    await publish(staging, options.version, options.removeOld);
     timings.publish = (performance.now() - t) / 1000;
     log(`publish  ${out} (${timings.publish.toFixed(2)} s)`);
     return catalog;

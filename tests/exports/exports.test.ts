@@ -5,10 +5,11 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Catalog } from '../../src/lib/catalog/types.ts';
 import { csvCell, rulesCsv, toCsv } from '../../src/lib/exports/csv.ts';
-import { gzipDeterministic } from '../../src/lib/exports/gzip.ts';
+import { gzipDeterministic, gzipDeterministicAsync } from '../../src/lib/exports/gzip.ts';
 import { navigatorLayer } from '../../src/lib/exports/navigator.ts';
 import { writeExports } from '../../src/lib/exports/write.ts';
 import { runCatalog } from '../../src/lib/pipeline.ts';
+import { prng } from '../../scripts/prng.ts';
 import { RULES, makeCorpus, type Corpus } from '../cache/corpus.ts';
 
 let corpus: Corpus;
@@ -95,6 +96,16 @@ describe('gzip', () => {
     expect(a.readUInt32LE(4)).toBe(0);
     expect(a[9]).toBe(255);
     expect(gunzipSync(a).toString()).toBe('{"a":1}\n');
+  });
+
+  it('compressed in the thread pool, it gives the same bytes as in this thread (several MB, many deflate blocks)', async () => {
+    const rnd = prng(7);
+    const text = JSON.stringify(Array.from({ length: 60_000 }, (_, i) => ({ i, v: rnd().toString(36), w: 'x'.repeat(Math.floor(rnd() * 40)) })));
+    expect(text.length).toBeGreaterThan(3_000_000);
+    const sync = gzipDeterministic(text);
+    const async = await gzipDeterministicAsync(text);
+    expect(async.equals(sync)).toBe(true);
+    expect(gunzipSync(async).toString()).toBe(text);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * After a swap the old output is renamed `.atlas-trash-…` and the publish lock released before it
- * is deleted: a Ctrl-C then exits without waiting for the deletion, the new output is in place,
- * and the next build removes what is left of the old one, marker or not.
+ * is deleted (by a detached remover, whose pid the folder's name then carries: trash.ts): a
+ * Ctrl-C then exits without waiting for the deletion, the new output is in place, and the next
+ * build removes what is left of the old one, marker or not, unless a live remover is on it.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -33,7 +34,7 @@ describe('old outputs being removed', () => {
     expect(readdirSync(root).sort()).toEqual([live, 'site']);
   });
 
-  test('Ctrl-C while the old output is deleted: exit 130 at once, the new output whole; the next build clears the rest', () => {
+  test('Ctrl-C as the old output is handed to its remover: exit 130 at once, the new output whole; the next build clears the rest', () => {
     const root = tempDir('trash-int');
     writeRules(path.join(root, 'rules-old'), ['Old Rule One', 'Old Rule Two']);
     writeRules(path.join(root, 'rules-new'), ['New Rule One']);
@@ -44,7 +45,8 @@ describe('old outputs being removed', () => {
     expect(build('rules-old').status).toBe(0);
     const run = build('rules-new', {
       ATLAS_FAULT_ROOT: root,
-      ATLAS_FAULT_MATCH: '^rm .*/\\.atlas-trash-site-\\d+-\\w+$',
+      // The rename that gives the trash folder its remover's pid (its first argument: the name with this build's pid).
+      ATLAS_FAULT_MATCH: '^rename .*/\\.atlas-trash-site-\\d+-\\w+$',
       ATLAS_FAULT_AT: '1',
       ATLAS_FAULT_SIGNAL: 'SIGINT',
     });

@@ -6,7 +6,7 @@
  * cache is dropped, never published; `--no-cache` writes nothing outside --out.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { atlas, filesUnder, projectRoot, removeTemp, tempDir, treeHashes } from '../safety/helpers.ts';
@@ -157,6 +157,26 @@ describe('atlas build with the page cache', { timeout: 300_000 }, () => {
     expect(damaged.stderr).toMatch(/cache: .*astro is damaged \(.* does not match its record\)/);
     expect(damaged.reused).toBe(0);
     expect(treeHashes(site('v4'))).toEqual(treeHashes(site('v3-cold')));
+
+    // The same size and mtime, other bytes: unseen before the build, found where the copy is read
+    // after it (scripts/site.ts refreshFooters), and the pages rendered again without the cache.
+    const quiet = path.join(copies, pages[3]!);
+    const when = 1_700_000_000; // whole seconds, which utimes sets back exactly
+    utimesSync(quiet, when, when);
+    const touched = build('v4-touched', true); // the moved mtime: read before the build, found sound, recorded
+    expect(touched.stderr).not.toMatch(/damaged/);
+    expect(touched.reused).toBe(touched.keyed);
+    const bytes = readFileSync(quiet);
+    const at = bytes.indexOf('<title>') + '<title>'.length;
+    expect(at).toBeGreaterThan(6);
+    bytes[at] = bytes[at] === 0x58 ? 0x59 : 0x58;
+    writeFileSync(quiet, bytes);
+    utimesSync(quiet, when, when);
+    const unseen = build('v4-quiet', true);
+    expect(unseen.stdout).toMatch(/page cache checked \(\d+ files, 1 read\)/);
+    expect(unseen.stderr).toMatch(/cache: .*astro is damaged \(.* does not match its record\)/);
+    expect(unseen.reused).toBe(0);
+    expect(treeHashes(site('v4-quiet'))).toEqual(treeHashes(site('v3-cold')));
 
     rmSync(path.join(copies, pages[2]!));
     const deleted = build('v5', true);

@@ -4,10 +4,15 @@
  * which Astro copies into the output without looking at it. Astro drops a manifest it cannot parse
  * (then every page renders) and renders a page whose copy is missing, but it would publish a copy
  * that is damaged — or one a killed build overwrote after the manifest was written. So:
- * - after a build, `seal` records a CRC-32 of every file of the folder in `atlas-check.json`;
- * - before the next, `openPageCache` checks the folder against it: a missing, changed or extra
- *   file, or no record, and the folder is removed whole with one warning line (every page is
- *   rendered and the cache is written afresh). The record is removed before Astro runs, so a
+ * - after a build, `seal` records a CRC-32, size and mtime of every file of the folder in `atlas-check.json`;
+ * - before the next, `openPageCache` checks the folder against it cheaply: a missing or extra
+ *   file, one of another size, or no record, and the folder is removed whole with one warning
+ *   line (every page is rendered and the cache is written afresh). The CRC is read up front only
+ *   of the files outside `dist/` (the manifest) and of page copies whose mtime moved; the other
+ *   page copies — nearly all of them, ~200 MB on the full corpus — are checked where they are
+ *   read anyway: after the build, `verifyCopy` checks the bytes of each page Astro copied into the
+ *   output (scripts/site.ts refreshFooters), and a mismatch there drops the folder (`drop`) and
+ *   the pages are rendered again without it. The record is removed before Astro runs, so a
  *   build that dies midway leaves a folder the next build will not trust;
  * - one build at a time uses the folder (`astro.lock` beside it, naming its holder: pid, host,
  *   process start time, nonce): a second concurrent build renders every page and leaves the cache
@@ -52,12 +57,21 @@ export interface PageCache {
   dir: string;
   /** Whether a previous build's cache was found intact (false: every page renders). */
   reusable: boolean;
-  /** Files checked against the record. */
+  /** Files checked against the record (by size; by CRC too, `crcChecked` of them). */
   checked: number;
+  /** Files whose CRC was read before the build (outside `dist/`, or with a changed mtime). */
+  crcChecked: number;
   /**
    * Records the folder after a successful build, first deleting page copies its manifest no longer
    * points to; returns how many copies it deleted, how many keyed pages Astro copied instead of rendering, and their files. */
   seal(): Promise<{ keyed: number; reused: number; files: string[]; pruned: number }>;
+  /**
+   * Why the copy of a page Astro took from the folder (`file`: an Astro outputFile, as `seal`
+   * lists them) does not match the record the build started from; undefined when it does.
+   */
+  verifyCopy(file: string, bytes: Uint8Array): string | undefined;
+  /** Removes the folder whole, with one warning line, and carries on as with an empty one (every page renders). */
+  drop(problem: string): Promise<void>;
   /** Lets other builds use the folder. */
   release(): Promise<void>;
 }
@@ -216,24 +230,38 @@ async function unlock(file: string, text: string): Promise<void> {
   if (now === text) await rm(file, { force: true });
 }
 
-/** Why the folder cannot be trusted, or undefined when every file matches the record. */
-async function check(dir: string): Promise<{ problem?: string; sums: Map<string, FileSum> }> {
+/**
+ * Why the folder cannot be trusted, or undefined when every file is where its record says with
+ * the recorded size — and the recorded CRC, for the files outside `dist/` and the page copies
+ * whose mtime moved. A page copy with its recorded size and mtime keeps its recorded sum
+ * unread: its bytes are checked when a build copies it (`verifyCopy`).
+ */
+async function check(dir: string): Promise<{ problem?: string; sums: Map<string, FileSum>; crcChecked: number }> {
   const sums = new Map<string, FileSum>();
+  let crcChecked = 0;
   const record = readJson<Record>(path.join(dir, RECORD));
-  if (record?.version !== RECORD_VERSION || !record.files || typeof record.files !== 'object') return { problem: 'no record of its files', sums };
+  if (record?.version !== RECORD_VERSION || !record.files || typeof record.files !== 'object') return { problem: 'no record of its files', sums, crcChecked };
   const seen = new Set<string>();
   for await (const file of filesUnder(dir)) {
     if (file === RECORD) continue;
     seen.add(file);
-    const want = record.files[file];
-    if (!want) return { problem: `${file} is not in its record`, sums };
-    const sum = await crcOfFile(path.join(dir, file));
-    if (sum.size !== want.size || sum.crc !== want.crc) return { problem: `${file} does not match its record`, sums };
+    const want = Object.hasOwn(record.files, file) ? record.files[file] : undefined;
+    if (!want) return { problem: `${file} is not in its record`, sums, crcChecked };
+    const full = path.join(dir, file);
+    const s = statSync(full);
+    if (s.size !== want.size) return { problem: `${file} does not match its record`, sums, crcChecked };
+    if (file.startsWith(COPIES + path.sep) && s.mtimeMs === want.mtimeMs && Number.isInteger(want.crc)) {
+      sums.set(file, { crc: want.crc, size: want.size, mtimeMs: want.mtimeMs });
+      continue;
+    }
+    const sum = await crcOfFile(full);
+    crcChecked++;
+    if (sum.size !== want.size || sum.crc !== want.crc) return { problem: `${file} does not match its record`, sums, crcChecked };
     sums.set(file, sum);
   }
   const missing = Object.keys(record.files).find((f) => !seen.has(f));
-  if (missing) return { problem: `${missing} is missing`, sums };
-  return { sums };
+  if (missing) return { problem: `${missing} is missing`, sums, crcChecked };
+  return { sums, crcChecked };
 }
 
 /**
@@ -251,27 +279,34 @@ export async function openPageCache(dir: string, log: (line: string) => void): P
   const release = async () => {
     await unlock(lockFile, held);
   };
+  const damaged = async (problem: string) => {
+    console.warn(`cache: ${dir} is damaged (${problem}): removed; every page is rendered and the cache rebuilt`);
+    await rm(dir, { recursive: true, force: true });
+  };
   try {
     let sums = new Map<string, FileSum>();
     let reusable = false;
+    let crcChecked = 0;
     if (existsSync(dir)) {
       const checked = await check(dir);
-      if (checked.problem) {
-        console.warn(`cache: ${dir} is damaged (${checked.problem}): removed; every page is rendered and the cache rebuilt`);
-        await rm(dir, { recursive: true, force: true });
-      } else {
+      crcChecked = checked.crcChecked;
+      if (checked.problem) await damaged(checked.problem);
+      else {
         sums = checked.sums;
         reusable = true;
       }
     }
-    const previous = reusable ? readJson<AstroManifest>(path.join(dir, MANIFEST)) : undefined;
+    let previous = reusable ? readJson<AstroManifest>(path.join(dir, MANIFEST)) : undefined;
     await rm(path.join(dir, RECORD), { force: true });
+    const copies = pathToFileURL(path.join(dir, COPIES) + path.sep);
     return {
       dir,
       reusable,
       checked: sums.size,
+      crcChecked,
       release,
       async seal() {
+        makeFolders(dir); // gone when a build that wrote no page copy dropped it
         const next = readJson<AstroManifest>(path.join(dir, MANIFEST));
         const pruned = await pruneCopies(dir, next);
         const files: Record['files'] = {};
@@ -280,11 +315,23 @@ export async function openPageCache(dir: string, log: (line: string) => void): P
           const full = path.join(dir, file);
           const s = statSync(full);
           const known = sums.get(file);
-          // A file this build did not write keeps its checked sum; one it wrote is read again.
+          // A file this build did not write keeps its recorded sum (a page copy Astro took is checked by verifyCopy); one it wrote is read again.
           files[file] = known && known.size === s.size && known.mtimeMs === s.mtimeMs ? known : await crcOfFile(full);
         }
         await writeFile(path.join(dir, RECORD), JSON.stringify({ version: RECORD_VERSION, files } satisfies Record));
         return { ...reuseCount(previous, next), pruned };
+      },
+      verifyCopy(file, bytes) {
+        // Resolved as Astro does (incremental.js getCachedOutputFile), as pruneCopies does.
+        const name = path.relative(dir, fileURLToPath(new URL(file, copies)));
+        const want = sums.get(name);
+        if (!want) return `${name} is not in its record`;
+        return bytes.length === want.size && crc32(bytes) === want.crc ? undefined : `${name} does not match its record`;
+      },
+      async drop(problem) {
+        await damaged(problem);
+        sums = new Map();
+        previous = undefined;
       },
     };
   } catch (error) {

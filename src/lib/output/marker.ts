@@ -3,7 +3,8 @@
  * tool's version and every file the build wrote. A folder without it is never built into unless it
  * is empty, and a file not in its list is never removed.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -39,15 +40,23 @@ export async function readMarker(dir: string): Promise<Marker | undefined> {
   return text === undefined ? undefined : parseMarker(text);
 }
 
-/** Every entry under a folder that is not a directory (links listed, not followed), relative with forward slashes, sorted. */
-export async function listFiles(dir: string, prefix = ''): Promise<string[]> {
+/**
+ * Every entry under a folder that is not a directory (links listed, not followed), relative with
+ * forward slashes, sorted. Each folder is read with a synchronous readdir: a full site has ~18k
+ * folders, a build lists its output three times (before, the staged copy and --out again at
+ * publish), and a thread-pool round trip per folder made each listing take a second or more.
+ */
+export async function listFiles(dir: string): Promise<string[]> {
   const found: string[] = [];
-  for (const entry of await readdir(path.join(dir, prefix), { withFileTypes: true })) {
-    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) found.push(...(await listFiles(dir, rel)));
-    else found.push(rel);
+  const folders = [''];
+  for (let folder = folders.pop(); folder !== undefined; folder = folders.pop()) {
+    for (const entry of readdirSync(path.join(dir, folder), { withFileTypes: true })) {
+      const rel = folder ? `${folder}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) folders.push(rel);
+      else found.push(rel);
+    }
   }
-  return prefix ? found : found.sort();
+  return found.sort();
 }
 
 /** Files present in the output that its marker does not list: someone else's, never to be removed. */

@@ -6,13 +6,15 @@
  * and the next build puts it back (staging.ts recoverLeftovers). After the swap a third rename
  * marks the old output as garbage (`.atlas-trash-…`), and only then is the lock released: a
  * Ctrl-C need not wait while it is deleted, and whatever a kill leaves of it is never taken for
- * an output to put back; the next build removes it.
+ * an output to put back; the next build removes it. By default a detached process deletes it
+ * (trash.ts), so the build returns as soon as the new output is in place.
  */
-import { mkdtemp, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { inspectOut } from './guard.ts';
 import { listFiles, MARKER_FILE, markerText } from './marker.ts';
 import { prefixFor, removeStaging, type Staging } from './staging.ts';
+import { removeTrash, type RemoveOld } from './trash.ts';
 
 /** Set from the swap until the old output is marked as garbage: a signal then waits for it to finish. */
 let swapping: Promise<void> | undefined;
@@ -21,7 +23,8 @@ export function publishing(): Promise<void> | undefined {
   return swapping;
 }
 
-export async function publish(staging: Staging, version: string): Promise<void> {
+/** `removeOld`: `wait` deletes the old output before returning, for callers that look beside --out next. */
+export async function publish(staging: Staging, version: string, removeOld: RemoveOld = 'background'): Promise<void> {
   const files = await listFiles(staging.site);
   await writeFile(path.join(staging.site, MARKER_FILE), markerText(version, files));
   // Checked again now: files may have been put into the output while this build ran.
@@ -51,6 +54,6 @@ export async function publish(staging: Staging, version: string): Promise<void> 
     swapping = undefined;
     release();
   }
-  if (trash) await rm(trash, { recursive: true, force: true });
+  if (trash) await removeTrash(trash, staging.out, removeOld);
   await removeStaging(staging);
 }

@@ -4,7 +4,7 @@
  * will be published — and `work/` — the catalog the pages read and other intermediate files,
  * which are never published and never shared with another build.
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { readdir, rename, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { makeFolders } from '../folders.ts';
@@ -22,7 +22,10 @@ export interface Staging {
 
 const STAGING = 'staging';
 const OLD = 'old';
-/** An old output after the swap: garbage, removed after the publish lock is released (publish.ts). */
+/**
+ * An old output after the swap: garbage, removed after the publish lock is released (publish.ts),
+ * by a detached remover whose pid the name then carries (trash.ts).
+ */
 const TRASH = 'trash';
 type LeftoverKind = typeof STAGING | typeof OLD | typeof TRASH;
 
@@ -46,9 +49,23 @@ export function isAlive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+/**
+ * Whether a process has exited but not been reaped (state Z in /proc/<pid>/stat; false without
+ * /proc). A detached remover (trash.ts) outlives the build that started it, and where nothing
+ * reaps orphans (a container whose first process does not), it would look alive for ever.
+ */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat[stat.lastIndexOf(')') + 2] === 'Z';
+  } catch {
+    return false;
   }
 }
 
@@ -75,7 +92,8 @@ export async function removeStaging(staging: Staging): Promise<void> {
  * moved aside by a publish that never finished is put back when the output is missing (else
  * removed), and an old output a finished swap was still removing (`.atlas-trash-…`, complete or
  * half gone) is removed. Only folders with our names, made by processes that are gone, are
- * touched. Returns one line per thing done.
+ * touched: a trash folder a live remover is deleting carries the remover's pid (trash.ts), so
+ * this build neither waits for it nor deletes it a second time. Returns one line per thing done.
  */
 export async function recoverLeftovers(out: string): Promise<string[]> {
   const parent = path.dirname(out);

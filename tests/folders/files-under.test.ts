@@ -1,0 +1,32 @@
+/** src/lib/folders.ts filesUnder: every file below a folder, relative, links listed and not followed. */
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { filesUnder } from '../../src/lib/folders.ts';
+import { removeTemp, tempDir } from '../safety/helpers.ts';
+
+afterAll(removeTemp);
+
+describe('filesUnder', () => {
+  test('files at every depth, relative to the folder; empty folders give nothing; a link to a folder is listed, not entered', async () => {
+    const dir = tempDir('files-under');
+    for (const file of ['index.html', 'rules/a/index.html', 'rules/c d/index.html', 'pagefind/fragment/x.pf_fragment']) {
+      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      writeFileSync(path.join(dir, file), file);
+    }
+    mkdirSync(path.join(dir, 'empty', 'deeper'), { recursive: true });
+    symlinkSync(path.join(dir, 'rules'), path.join(dir, 'link'));
+    const files: string[] = [];
+    for await (const file of filesUnder(dir)) files.push(file);
+    expect(files.sort()).toEqual(
+      ['index.html', 'link', 'pagefind/fragment/x.pf_fragment', 'rules/a/index.html', 'rules/c d/index.html'].map((f) => f.split('/').join(path.sep)),
+    );
+  });
+
+  test('a folder that does not exist is an error, as before', async () => {
+    const walk = async () => {
+      for await (const _ of filesUnder(path.join(tempDir('files-under-missing'), 'nope'))) void _;
+    };
+    await expect(walk()).rejects.toThrow(/ENOENT/);
+  });
+});
