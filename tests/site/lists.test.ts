@@ -18,6 +18,7 @@ import {
 import { attackPageLink, renderMarkdown, siteMarkdown } from '../../src/lib/site/markdown.ts';
 import { buildModel } from '../../src/lib/site/model.ts';
 import { analyzeTrust } from '../../src/lib/trust/analyze.ts';
+import { tierBadgeHtml } from '../../src/lib/site/trust-views.ts';
 import { ruleView } from '../../src/lib/site/views.ts';
 import { fixtureCatalog } from './fixture-site.ts';
 
@@ -132,5 +133,12 @@ describe('ATT&CK links in markdown (attackPageLink)', () => {
     expect(render(text, 'd-').html).toContain('<a href="#d-cite-1">[1]</a>');
     expect(render(text, 't1-')).toEqual(first);
     expect(render(undefined)).toEqual({ html: '', citations: [] });
+  });
+});
+
+describe('tier badges (tierBadgeHtml)', () => {
+  it('prints the tier class and its label, as TierBadge.astro does', () => {
+    expect(tierBadgeHtml(1)).toBe('<span class="tier tier-1">observed</span>');
+    expect(tierBadgeHtml(6)).toBe('<span class="tier tier-6">other platform</span>');
   });
 });
