@@ -1,6 +1,6 @@
 /**
  * Index page view models (site/lists.ts), the rule page's correlation settings and collection link
- * (ruleView), and the ATT&CK link rewriting of markdown (attackPageLink), on the fixture catalog.
+ * (ruleView), and the ATT&CK link rewriting of markdown (attackPageLink, siteMarkdown), on the fixture catalog.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -15,9 +15,10 @@ import {
   techniquesWithoutTactic,
   testsByTechnique,
 } from '../../src/lib/site/lists.ts';
-import { attackPageLink } from '../../src/lib/site/markdown.ts';
+import { attackPageLink, renderMarkdown, siteMarkdown } from '../../src/lib/site/markdown.ts';
 import { buildModel } from '../../src/lib/site/model.ts';
 import { analyzeTrust } from '../../src/lib/trust/analyze.ts';
+import { tierBadgeHtml } from '../../src/lib/site/trust-views.ts';
 import { ruleView } from '../../src/lib/site/views.ts';
 import { fixtureCatalog } from './fixture-site.ts';
 
@@ -117,5 +118,27 @@ describe('ATT&CK links in markdown (attackPageLink)', () => {
     expect(attackPageLink(model, 'https://attack.mitre.org/tactics/TA0007')).toBe('/tactics/discovery/');
     expect(attackPageLink(model, 'https://attack.mitre.org/techniques/T9999/')).toBeUndefined();
     expect(attackPageLink(model, 'https://example.com/T1003')).toBeUndefined();
+  });
+
+  it("renders the pages' markdown with them, each text once, as renderMarkdown does", () => {
+    const render = siteMarkdown(model);
+    expect(siteMarkdown(model)).toBe(render);
+    const text = 'See [LSASS](https://attack.mitre.org/techniques/T1003/001/) and [x](https://example.com/).(Citation: Alpha)';
+    const first = render(text, 't1-');
+    expect(first).toEqual(renderMarkdown(text, { idPrefix: 't1-', rewriteLink: (url) => attackPageLink(model, url) }));
+    expect(first.html).toContain('<a href="/techniques/T1003.001/">LSASS</a>');
+    expect(first.html).toContain('<a href="#t1-cite-1">[1]</a>');
+    expect(first.citations).toEqual(['Alpha']);
+    // The same text again, under another prefix: its own anchors, not the first one's.
+    expect(render(text, 'd-').html).toContain('<a href="#d-cite-1">[1]</a>');
+    expect(render(text, 't1-')).toEqual(first);
+    expect(render(undefined)).toEqual({ html: '', citations: [] });
+  });
+});
+
+describe('tier badges (tierBadgeHtml)', () => {
+  it('prints the tier class and its label, as TierBadge.astro does', () => {
+    expect(tierBadgeHtml(1)).toBe('<span class="tier tier-1">observed</span>');
+    expect(tierBadgeHtml(6)).toBe('<span class="tier tier-6">other platform</span>');
   });
 });

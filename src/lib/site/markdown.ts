@@ -70,18 +70,52 @@ function processor(rewrite: MarkdownOptions['rewriteLink']) {
   return unified().use(remarkParse).use(remarkGfm).use(rewriteLinks(rewrite)).use(remarkRehype).use(rehypeSanitize).use(rehypeStringify);
 }
 
-const cache = new WeakMap<object, ReturnType<typeof processor>>();
+type Processor = ReturnType<typeof processor>;
+
+const cache = new WeakMap<object, Processor>();
 const plain = processor(undefined);
 
-export function renderMarkdown(markdown: string | undefined, options: MarkdownOptions = {}): RenderedMarkdown {
+/** Converts one text with a processor; `converted` keeps what it gave before (a text converts to the same HTML every time). */
+function convert(proc: Processor, markdown: string | undefined, idPrefix: string | undefined, converted?: Map<string, string>): RenderedMarkdown {
   if (!markdown?.trim()) return { html: '', citations: [] };
-  const { text, citations } = extractCitations(htmlCodeToMarkdown(markdown), options.idPrefix);
+  const { text, citations } = extractCitations(htmlCodeToMarkdown(markdown), idPrefix);
+  let html = converted?.get(text);
+  if (html === undefined) {
+    html = String(proc.processSync(text));
+    converted?.set(text, html);
+  }
+  return { html, citations };
+}
+
+export function renderMarkdown(markdown: string | undefined, options: MarkdownOptions = {}): RenderedMarkdown {
   let proc = plain;
   if (options.rewriteLink) {
     proc = cache.get(options.rewriteLink) ?? processor(options.rewriteLink);
     cache.set(options.rewriteLink, proc);
   }
-  return { html: String(proc.processSync(text)), citations };
+  return convert(proc, markdown, options.idPrefix);
+}
+
+/** Renders markdown for the pages of one site model (siteMarkdown). */
+export type SiteMarkdown = (markdown: string | undefined, idPrefix?: string) => RenderedMarkdown;
+
+const siteRenderers = new WeakMap<SiteModel, SiteMarkdown>();
+
+/**
+ * renderMarkdown for the site's pages, ATT&CK links pointing at the site's own pages: one
+ * processor per site model (a processor built per call, as a new rewriteLink closure each time
+ * gave, cost more than the conversion), and each text converted once (a test's description shows
+ * on its own page and on its technique's). Both go with the model.
+ */
+export function siteMarkdown(model: SiteModel): SiteMarkdown {
+  let render = siteRenderers.get(model);
+  if (!render) {
+    const proc = processor((url) => attackPageLink(model, url));
+    const converted = new Map<string, string>();
+    render = (markdown, idPrefix) => convert(proc, markdown, idPrefix, converted);
+    siteRenderers.set(model, render);
+  }
+  return render;
 }
 
 const ATTACK_TACTIC = /^https?:\/\/attack\.mitre\.org\/tactics\/(TA\d{4})\/?$/i;

@@ -76,8 +76,11 @@ export function compareRules(a: CatalogRule, b: CatalogRule): number {
   );
 }
 
+/** One collator for all comparisons: `localeCompare` with options builds a new one per call (1.2 s of a full-corpus render). */
+const techniqueIdOrder = new Intl.Collator('en', { numeric: true });
+
 export function compareTechniqueIds(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
+  return techniqueIdOrder.compare(a, b);
 }
 
 function lookup<T>(items: readonly T[], key: (item: T) => string): (k: string) => T | undefined {

@@ -7,8 +7,9 @@ import { GAP_KINDS, type GapFacet, type GapKind } from '../trust/gaps.ts';
 import { assignSlugs, safeSegment } from '../catalog/slug.ts';
 import { replacedBy, type Replaced, type Tombstone } from '../trust/tombstones.ts';
 import type { RuleReferenceHealth } from '../trust/analyze.ts';
-import { countByTier, TIERS, type Tier, type TestLink } from '../trust/confidence.ts';
+import { countByTier, tierInfo, TIERS, type Tier, type TestLink } from '../trust/confidence.ts';
 import { PROBLEMS, RESOLVED_BY, type HealthProblem, type ResolvedBy } from '../trust/health.ts';
+import { escapeHtml } from './html.ts';
 import { platformLabel } from './labels.ts';
 import { compareRules, compareTechniqueIds, type SiteModel } from './model.ts';
 
@@ -131,6 +132,15 @@ export function replacedRules(model: SiteModel, rule: CatalogRule): Replaced[] {
 
 /** Rules removed since the previous build by lowercase id, once per model (every rule page asks). */
 const removedById = new WeakMap<SiteModel, Map<string, Tombstone>>();
+
+/**
+ * The badge of a link's tier, as TierBadge.astro renders it. Tables and the legend above every
+ * list print this string rather than a TierBadge component per row (~76,000 on the full corpus).
+ */
+export function tierBadgeHtml(tier: Tier): string {
+  const info = tierInfo(tier);
+  return `<span class="tier tier-${info.tier}">${escapeHtml(info.label)}</span>`;
+}
 
 /** Link counts per tier, for the legend. */
 export function tierFigures(model: SiteModel) {

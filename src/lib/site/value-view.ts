@@ -1,3 +1,5 @@
+import { escapeAttribute, escapeHtml } from './html.ts';
+
 /**
  * How a rule value is shown. Leading and trailing white space is part of what a value matches
  * (`CommandLine|endswith: ' use'` is not a match on "use" or "user"), and HTML hides it: such a
@@ -8,6 +10,19 @@ export interface ValueView {
   text: string;
   /** "starts with a space", "ends with 2 spaces" …, when it does. */
   note?: string;
+}
+
+/**
+ * The HTML of a value, as Value.astro renders it: `<code>` (with `className`, and `edge-space`
+ * and a title when it has significant edge spaces), then the screen-reader note. Lists of values
+ * print this string rather than a Value component per value: an Astro component instance costs
+ * more than the value's markup, and a full-corpus build shows ~150,000 values.
+ */
+export function valueHtml(text: string, options: { quoted?: boolean; className?: string } = {}): string {
+  const view = options.quoted ? quotedValueView(text) : valueView(text);
+  const classes = [options.className, view.note && 'edge-space'].filter(Boolean).join(' ');
+  const attributes = (classes ? ` class="${escapeAttribute(classes)}"` : '') + (view.note ? ` title="${escapeAttribute(view.note)}"` : '');
+  return `<code${attributes}>${escapeHtml(view.text)}</code>${view.note ? `<span class="sr-only"> (value ${escapeHtml(view.note)})</span>` : ''}`;
 }
 
 export function valueView(value: string): ValueView {
