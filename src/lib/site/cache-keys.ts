@@ -13,18 +13,21 @@
  *   key found anywhere in them), whole;
  * - the second hop a page prints: the technique of each linked test, and on technique pages the
  *   rules linked to each of its tests (tests are shown in full there).
- * Pages without a key (indexes, lists, facets) are rendered on every build.
+ * List pages (facets, tags, log sources, gaps, pages 2… of long lists) are keyed by list-keys.ts
+ * from the same globals and entity digests. Static pages (the indexes) cannot take a key and are
+ * rendered on every build.
  */
 import { createHash } from 'node:crypto';
 import type { Tombstone } from '../trust/tombstones.ts';
 import type { CatalogIndicator, CatalogRule } from '../catalog/types.ts';
 import type { FieldGroup } from './indicators.ts';
+import { listKeys, type ListKeys } from './list-keys.ts';
 import type { SiteModel } from './model.ts';
 
 /** Bump when what a key covers changes without the pages' code changing. */
 const KEY_VERSION = 1;
 
-export interface PageKeys {
+export interface PageKeys extends ListKeys {
   rule(slug: string): string;
   /** The tombstone page of a rule removed since the previous build. */
   removedRule(slug: string): string;
@@ -144,6 +147,7 @@ function buildKeys(model: SiteModel): PageKeys {
   ];
 
   return {
+    ...listKeys(model, { rule, test, technique, key: (kind, parts) => key(kind, parts, new Set()) }),
     rule(slug) {
       const r = model.rule(slug);
       const refs = new Set<string>();
