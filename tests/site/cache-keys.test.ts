@@ -42,14 +42,25 @@ function listPageKeys(m: SiteModel): Map<string, string> {
   return out;
 }
 
+/** The key of every rule, technique and test page. */
+function entityPageKeys(m: SiteModel): Map<string, string> {
+  const keys = pageKeys(m);
+  const out = new Map<string, string>();
+  for (const r of m.catalog.rules) out.set(`rules/${r.slug}`, keys.rule(r.slug));
+  for (const t of m.catalog.techniques) out.set(`techniques/${t.id}`, keys.technique(t.id));
+  for (const t of m.catalog.tests) out.set(`tests/${t.guid}`, keys.test(t.guid));
+  return out;
+}
+
 /** Pages whose key differs between two models, or that only one of them has. */
-function changed(a: SiteModel, b: SiteModel): string[] {
-  const ka = listPageKeys(a);
-  const kb = listPageKeys(b);
+function changed(a: SiteModel, b: SiteModel, pages = listPageKeys): string[] {
+  const ka = pages(a);
+  const kb = pages(b);
   return [...new Set([...ka.keys(), ...kb.keys()])].filter((page) => ka.get(page) !== kb.get(page)).sort();
 }
 
 const POWERSHELL = '9b2e7a31-4f0c-4a6e-8d51-2a5f3c6d7e80';
+const NET = '1c67a717-32ba-409b-a45d-0fb704a73a81';
 const CORRELATION = 'c0c0c0c0-aaaa-4bbb-8ccc-dddddddddddd';
 const RUNDLL_TEST = 'c1d2e3f4-0003-4a5b-8c6d-7e8f9a0b1c2d';
 
@@ -79,7 +90,6 @@ describe('list page keys on the fixture catalog', () => {
   });
 
   it("a rule gone from the catalog while its technique still names it: the tactic page's active-rule count", () => {
-    // (Not a rule that retires one or is retired: tombstones are among the layout's globals.)
     const after = model((c) => (c.rules = c.rules.filter((r) => r.slug !== CORRELATION)));
     expect(after.technique('T1049')!.rules).toContain(CORRELATION);
     const pages = changed(before, after);
@@ -101,6 +111,26 @@ describe('list page keys on the fixture catalog', () => {
     const pages = changed(before, after);
     expect(pages.filter((p) => !p.startsWith('gaps/tests/'))).toEqual(['tests/executor/command_prompt', 'tests/platform/windows']);
     expect(pages.some((p) => p.startsWith('gaps/tests/'))).toBe(true);
+  });
+
+  it("a retired rule's title: its page, the pages listing it and its replacement's page, not every page", () => {
+    const OLD_NET = 'e2b1c7a0-3f4d-4e5a-9b8c-7d6e5f4a3b21';
+    const after = model((c) => (c.rules.find((r) => r.slug === OLD_NET)!.title = 'Old Net, edited'));
+    expect(after.trust.tombstone(OLD_NET)?.replacements.map((r) => r.slug)).toEqual([NET]);
+    const entities = changed(before, after, entityPageKeys);
+    expect(entities).toContain(`rules/${OLD_NET}`);
+    expect(entities).toContain(`rules/${NET}`);
+    expect(entities).toContain('techniques/T1049');
+    expect(entities).not.toContain(`rules/${POWERSHELL}`);
+    expect(entities).not.toContain('techniques/T1490');
+    expect(changed(before, after)).toContain('rules/by/status/deprecated');
+    expect(changed(before, after)).not.toContain('rules/by/status/stable');
+  });
+
+  it('the count of input files (a rule file added or deleted) is not on any keyed page', () => {
+    const after = model((c) => (c.stats.files.sigma = (c.stats.files.sigma ?? 0) + 1));
+    expect(changed(before, after)).toEqual([]);
+    expect(changed(before, after, entityPageKeys)).toEqual([]);
   });
 
   it("the layout's globals (the site title) reach every page", () => {

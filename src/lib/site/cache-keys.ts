@@ -7,7 +7,8 @@
  * happens to show today:
  * - the layout's globals (title, provenance but for the source commits, whose footer line
  *   scripts/site.ts puts on copied pages afresh, base path, tactics and the technique index that
- *   markdown links, namesakes and coverage rows read, tombstones);
+ *   markdown links, namesakes and coverage rows read, the tombstones of rules removed since the
+ *   previous build, which rule pages look up by id);
  * - the page's own entity and its trust links, whole;
  * - every entity those name (a rule slug, rule id or name, test guid, technique id or indicator
  *   key found anywhere in them), whole;
@@ -92,10 +93,15 @@ function buildKeys(model: SiteModel): PageKeys {
         : null,
       changes: !!catalog.changes,
       observed: catalog.observed ?? null,
-      files: catalog.stats.files,
+      // Whether a bundle was read (provenance.ts notes what it lacks); not the file counts, which
+      // every added or deleted rule file changes and only the (unkeyed) home page prints.
+      attackBundle: !!catalog.stats.files.attack,
       tactics: catalog.tactics.map((t) => [t.id, t.name, t.externalId, t.source, t.order, t.url]),
       techniques: catalog.techniques.map((t) => [t.id, t.name, t.url, t.parent, t.tactics, t.platforms, t.revoked, t.deprecated, t.revokedBy, t.source]),
-      tombstones: trust.tombstones,
+      // A retired (deprecated, unsupported) rule's tombstone is read by its own page only, whose key
+      // holds it with the replacements it names; removed rules' tombstones are looked up by id
+      // from any rule page (related rules, replaced rules).
+      removed: trust.removed,
     }),
   );
 
@@ -155,14 +161,16 @@ function buildKeys(model: SiteModel): PageKeys {
       const techniqueLinks = trust.techniqueLinksOfRule(slug);
       const references = trust.referencesOfRule(slug);
       const tombstone = trust.tombstone(slug);
-      named([r, testLinks, techniqueLinks, references, tombstone], refs);
+      // Related rules the catalog lacks are shown through their tombstone, looked up by id.
+      const relatedTombstones = (r?.related ?? []).map((rel) => trust.tombstone(rel.id.toLowerCase()) ?? null);
+      named([r, testLinks, techniqueLinks, references, tombstone, relatedTombstones], refs);
       for (const l of testLinks) testTechnique(l.test, refs);
       for (const ref of r?.indicators ?? []) refs.add(tag(`i:${ref.key}`));
       for (const id of r?.techniques ?? []) {
         const parent = model.technique(id)?.parent;
         if (parent) refs.add(`x:${technique(parent)}`);
       }
-      return key('rule', [rule(slug), r ? ruleGroups(r) : null, testLinks, techniqueLinks, references, tombstone ?? null], refs);
+      return key('rule', [rule(slug), r ? ruleGroups(r) : null, testLinks, techniqueLinks, references, tombstone ?? null, relatedTombstones], refs);
     },
     removedRule(slug) {
       const tombstone: Tombstone | undefined = trust.tombstone(slug);
