@@ -71,6 +71,12 @@ function eachString(value: unknown, f: (s: string) => void): void {
   else if (value && typeof value === 'object') for (const k in value) eachString((value as Record<string, unknown>)[k], f);
 }
 
+/** An entity, as `kind:key`, and once computed its tag `kind:digest`. */
+interface Named {
+  ref: string;
+  tag?: string;
+}
+
 function buildKeys(model: SiteModel): PageKeys {
   const { catalog, trust } = model;
   const rule = digests(model.rule);
@@ -106,25 +112,29 @@ function buildKeys(model: SiteModel): PageKeys {
   );
 
   // Every name an entity goes by (rule slug, id and Sigma name, test guid, technique id,
-  // indicator key) → the entities it names, as `kind:key`.
-  const names = new Map<string, string[]>();
+  // indicator key) → the entities it names, as `kind:key` with their tag `kind:digest`, computed
+  // once on first use (a rule's indicators are named by every rule page sharing them).
+  const entries = new Map<string, Named>();
+  const entry = (ref: string) => {
+    let e = entries.get(ref);
+    if (!e) entries.set(ref, (e = { ref }));
+    return e;
+  };
+  const names = new Map<string, Named[]>();
   const nameAs = (name: string | undefined, ref: string) => {
     if (!name) return;
+    const e = entry(ref);
     const list = names.get(name);
-    if (!list) names.set(name, [ref]);
-    else if (!list.includes(ref)) list.push(ref);
+    if (!list) names.set(name, [e]);
+    else if (!list.includes(e)) list.push(e);
   };
   for (const r of catalog.rules) for (const n of [r.slug, r.id, r.name]) nameAs(n, `r:${r.slug}`);
   for (const t of catalog.tests) nameAs(t.guid, `t:${t.guid}`);
   for (const t of catalog.techniques) nameAs(t.id, `x:${t.id}`);
   for (const i of catalog.indicators) nameAs(i.key, `i:${i.key}`);
   const digestOf: Record<string, (k: string) => string> = { r: rule, t: test, x: technique, i: indicator };
-  const tags = new Map<string, string>();
-  const tag = (ref: string) => {
-    let t = tags.get(ref);
-    if (t === undefined) tags.set(ref, (t = `${ref[0]}:${digestOf[ref[0]!]!(ref.slice(2))}`));
-    return t;
-  };
+  const tagOf = (e: Named) => (e.tag ??= `${e.ref[0]}:${digestOf[e.ref[0]!]!(e.ref.slice(2))}`);
+  const tag = (ref: string) => tagOf(entry(ref));
   // Names are short (slugs, ids, guids); long indicator keys are named through `rule.indicators`
   // only, which `rule` adds itself. Looking every long text up (sources, command lines) cost a second.
   const NAME_MAX = 200;
@@ -134,7 +144,7 @@ function buildKeys(model: SiteModel): PageKeys {
     eachString(value, (s) => {
       if (s.length > NAME_MAX) return;
       const refs = names.get(s);
-      if (refs) for (const ref of refs) into.add(tag(ref));
+      if (refs) for (const e of refs) into.add(tagOf(e));
     });
   const key = (kind: string, parts: unknown[], refs: Set<string>) => hash([global, kind, JSON.stringify(parts), ...[...refs].sort()].join('\n'));
   /** A linked test's own technique (test rows print its id and name). */
@@ -146,10 +156,14 @@ function buildKeys(model: SiteModel): PageKeys {
   /** What a field page says of its field besides the rows. */
   const fieldHead = (group: FieldGroup) => [group.segment, group.label, group.fields, group.rules, group.shared, group.indicators.length, group.sliceBits];
 
+  const tagOrder = new Map(model.tags.map((t, i) => [t.tag, i]));
+  /** The rule's tag groups, in the model's order. */
+  const tagGroups = (r: CatalogRule) =>
+    [...new Set(r.tags.map((t) => tagOrder.get(t)).filter((i) => i !== undefined))].sort((a, b) => a - b).map((i) => model.tags[i]!);
   const ruleGroups = (r: CatalogRule) => [
     model.ruleFacets.collection.find((g) => g.value === r.collection)?.slug ?? null,
     model.logsourceOf(r)?.slug ?? null,
-    model.tags.filter((t) => r.tags.includes(t.tag)).map((t) => [t.tag, t.slug, t.target]),
+    tagGroups(r).map((t) => [t.tag, t.slug, t.target]),
   ];
 
   return {
