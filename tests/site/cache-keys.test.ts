@@ -13,6 +13,7 @@ import { buildModel, RULE_FACETS, type SiteModel } from '../../src/lib/site/mode
 import { listLength, pageCount, pagedLists, PAGE_ROWS } from '../../src/lib/site/paging.ts';
 import { gapFacetPages } from '../../src/lib/site/trust-views.ts';
 import { analyzeTrust } from '../../src/lib/trust/analyze.ts';
+import { GAP_KINDS } from '../../src/lib/trust/gaps.ts';
 import { catalog as makeCatalog, rule } from '../catalog/entities.ts';
 import { fixtureCatalog } from './fixture-site.ts';
 
@@ -30,9 +31,11 @@ function listPageKeys(m: SiteModel): Map<string, string> {
   const keys = pageKeys(m);
   const out = new Map<string, string>();
   for (const t of m.catalog.tactics) out.set(`tactics/${t.id}`, keys.tactic(t.id));
+  for (const facet of RULE_FACETS) out.set(`rules/by/${facet}/`, keys.ruleFacetIndex(facet));
   for (const facet of RULE_FACETS) for (const g of m.ruleFacets[facet]) out.set(`rules/by/${facet}/${g.slug}`, keys.ruleFacet(facet, g));
   for (const g of m.testsByPlatform) out.set(`tests/platform/${g.slug}`, keys.testFacet('platform', g));
   for (const g of m.testsByExecutor) out.set(`tests/executor/${g.slug}`, keys.testFacet('executor', g));
+  for (const kind of GAP_KINDS) out.set(`gaps/${kind}/`, keys.gapKind(kind));
   for (const p of gapFacetPages(m)) out.set(`gaps/${p.kind}/${p.facet}/${p.slug}`, keys.gapFacet(p));
   for (const ls of m.logsources) out.set(`logsources/${ls.slug}`, keys.logsource(ls));
   for (const t of m.tags) if (t.target.kind === 'tag') out.set(`tags/${t.slug}`, keys.tag(t));
@@ -96,6 +99,8 @@ describe('list page keys on the fixture catalog', () => {
     expect(pages.filter((p) => p.startsWith('tactics/'))).toEqual(['tactics/discovery']);
     expect(pages).toContain('rules/by/level/medium');
     expect(pages).not.toContain('rules/by/level/high');
+    // The facet indexes count rules.
+    expect(pages).toContain('rules/by/level/');
   });
 
   it('a technique (not its name, which every page may print): its tactic page and the gap pages listing it', () => {
@@ -152,7 +157,8 @@ describe('keys of a long, paged list', () => {
     // Every rule is in every list here (one level, status, log source …): page 3 of each.
     expect(pages).toContain('/rules/page/3/');
     expect(pages).toContain('/rules/by/level/high/page/3/');
-    expect(pages.filter((p) => !p.endsWith('/page/3/'))).toEqual([]);
+    // And the overview of rules without tests (all of them here), keyed by every row whether it prints them or not.
+    expect(pages.filter((p) => !p.endsWith('/page/3/'))).toEqual(['gaps/rules/']);
   });
 
   it('an edit that moves a rule to the front: every page whose slice shifts', () => {

@@ -70,7 +70,9 @@ const api = <T>(out: string, file: string) => JSON.parse(readFileSync(path.join(
 /** The list routes (src/lib/site/list-keys.ts); the sample corpus is too small for paged lists. */
 const LIST_ROUTES = [
   'src/pages/tactics/[id].astro',
+  'src/pages/gaps/[kind]/index.astro',
   'src/pages/gaps/[kind]/[facet]/[value].astro',
+  'src/pages/rules/by/[facet]/index.astro',
   'src/pages/rules/by/[facet]/[value].astro',
   'src/pages/tests/platform/[value].astro',
   'src/pages/tests/executor/[value].astro',

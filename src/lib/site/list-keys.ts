@@ -1,7 +1,7 @@
 /**
  * Cache keys of the list pages (see cache-keys.ts for what a key is and why it must be generous):
- * tactic pages, rule and test facet pages, gap pages, log source and tag pages, and pages 2… of
- * long lists. Each key hashes the page's view model as the page builds it — its heading and counts,
+ * tactic pages, rule facet indexes and pages, test facet pages, gap kind and gap facet pages, log
+ * source and tag pages, and pages 2… of long lists. Each key hashes the page's view model as the page builds it — its heading and counts,
  * and the rows of the one page it prints, each row's entity whole (as its digest, computed once per
  * entity) with whatever the row adds to it (an active-rule count, a shared-tag count). A page of a
  * long list is keyed by its own slice: an edit that moves rows between pages changes the slices,
@@ -12,16 +12,20 @@ import type { Group } from './facets.ts';
 import { tacticTechniques } from './lists.ts';
 import type { LogSourceGroup, RuleFacet, SiteModel, TagGroup } from './model.ts';
 import { listLength, PAGE_ROWS, pageSlice, type PagedList } from './paging.ts';
-import { gapItems, type GapFacetPage, type GapItems } from './trust-views.ts';
+import { gapFacetPages, gapItems, type GapFacetPage, type GapItems } from './trust-views.ts';
 import type { GapKind } from '../trust/gaps.ts';
 
 export interface ListKeys {
   /** A tactic page: its techniques with their active-rule and test counts, and its rule facet link. */
   tactic(id: string): string;
+  /** A facet's values with their rule and active-rule counts (`/rules/by/<facet>/`). */
+  ruleFacetIndex(facet: RuleFacet): string;
   /** Page 1 of the rules with one value of a facet (`/rules/by/<facet>/<value>/`). */
   ruleFacet(facet: RuleFacet, group: Group<CatalogRule>): string;
   /** Page 1 of the tests of one platform or executor. */
   testFacet(facet: 'platform' | 'executor', group: Group<CatalogTest>): string;
+  /** One gap kind: its counts, its tactic and platform pages, and its list when short enough to print. */
+  gapKind(kind: GapKind): string;
   /** Page 1 of one gap kind's list for one tactic or platform. */
   gapFacet(page: GapFacetPage): string;
   /** Page `page` (2…) of a long list (src/pages/[...paged].astro). */
@@ -52,9 +56,9 @@ export function listKeys(model: SiteModel, d: KeyParts): ListKeys {
   const rules = (list: readonly CatalogRule[]) => list.map((r) => d.rule(r.slug));
   const tests = (list: readonly CatalogTest[]) => list.map((t) => d.test(t.guid));
   /** The rows of a gap list from row `from` on, as GapList prints them. */
-  const gapRows = (kind: GapKind, ids: string[], from: number) => {
+  const gapRows = (kind: GapKind, ids: string[], from: number, count = PAGE_ROWS) => {
     const items: GapItems = gapItems(model, kind, ids);
-    const to = from + PAGE_ROWS;
+    const to = from + count;
     return [
       items.techniques.slice(from, to).map((t) => d.technique(t.id)),
       items.tests.slice(from, to).map(({ test, sharedTag }) => [d.test(test.guid), sharedTag]),
@@ -69,11 +73,23 @@ export function listKeys(model: SiteModel, d: KeyParts): ListKeys {
       const facet = model.ruleFacets.tactic.find((g) => g.value === id);
       return d.key('tactic', [tactic ?? null, rows, facet ? [facet.slug, facet.items.length] : null]);
     },
+    ruleFacetIndex(facet) {
+      const groups = model.ruleFacets[facet].map((g) => [heading(g, 'items'), g.items.length, g.items.filter((r) => r.active).length]);
+      return d.key('rule facet index', [facet, groups]);
+    },
     ruleFacet(facet, group) {
       return d.key('rule facet', [facet, heading(group, 'items'), group.items.length, rules(pageSlice(group.items, 1))]);
     },
     testFacet(facet, group) {
       return d.key('test facet', [facet, heading(group, 'items'), group.items.length, tests(pageSlice(group.items, 1))]);
+    },
+    gapKind(kind) {
+      const set = model.trust.gaps[kind];
+      const pages = gapFacetPages(model)
+        .filter((p) => p.kind === kind)
+        .map((p) => [heading(p, 'items'), p.items.length]);
+      // Every row, whether or not the list is short enough for the page to print it.
+      return d.key('gap kind', [kind, set.items.length, set.total, pages, gapRows(kind, set.items, 0, set.items.length)]);
     },
     gapFacet(page) {
       return d.key('gap facet', [heading(page, 'items'), page.items.length, gapRows(page.kind, page.items, 0)]);
