@@ -2,8 +2,10 @@
  * Astro's incremental build through the atlas cache (scripts/site.ts, src/lib/site/cache-keys.ts,
  * src/lib/cache/pages.ts), on a copy of the sample corpus: after one rule's title or one test's
  * name changes, `atlas build --cache` copies the pages whose data did not change and renders the
- * rest, and its output is byte for byte a cold `--no-cache` build of the same input. A damaged page
- * cache is dropped, never published; `--no-cache` writes nothing outside --out.
+ * rest, and its output is byte for byte a cold `--no-cache` build of the same input. List pages
+ * (facets, tags, log sources, tactics, gaps) are keyed too: those showing the change are rendered
+ * again, the others copied. A damaged page cache is dropped, never published; `--no-cache` writes
+ * nothing outside --out.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
@@ -65,6 +67,46 @@ const site = (name: string) => path.join(root, name);
 const page = (out: string, url: string) => readFileSync(path.join(site(out), url, 'index.html'), 'utf8');
 const api = <T>(out: string, file: string) => JSON.parse(readFileSync(path.join(site(out), 'api', file), 'utf8')) as T;
 
+/** The list routes (src/lib/site/list-keys.ts); the sample corpus is too small for paged lists. */
+const LIST_ROUTES = [
+  'src/pages/tactics/[id].astro',
+  'src/pages/gaps/[kind]/index.astro',
+  'src/pages/gaps/[kind]/[facet]/[value].astro',
+  'src/pages/rules/by/[facet]/index.astro',
+  'src/pages/rules/by/[facet]/[value].astro',
+  'src/pages/tests/platform/[value].astro',
+  'src/pages/tests/executor/[value].astro',
+  'src/pages/logsources/[slug].astro',
+  'src/pages/tags/[tag].astro',
+];
+
+/** The cacheKey of each list page in the page cache's manifest (Astro's incremental-build.json), by output file. */
+function listPageKeys(): Map<string, string> {
+  const manifest = JSON.parse(readFileSync(path.join(cache(), 'astro', 'incremental-build.json'), 'utf8')) as {
+    routes: Record<string, { paths: Record<string, { cacheKey: string; outputFile: string }> }>;
+  };
+  const keys = new Map<string, string>();
+  for (const route of LIST_ROUTES) for (const p of Object.values(manifest.routes[route]?.paths ?? {})) keys.set(p.outputFile, p.cacheKey);
+  return keys;
+}
+
+/**
+ * The list pages a build rendered (their key changed) and copied (same key, same route code), and
+ * those of them showing `text`; a copied page's body is the previous build's.
+ */
+function listPagesAfter(before: Map<string, string>, out: string, previous: string, text: string) {
+  const after = listPageKeys();
+  const rendered = [...after.keys()].filter((f) => before.get(f) !== after.get(f));
+  const copied = [...after.keys()].filter((f) => before.get(f) === after.get(f));
+  const showing = [...after.keys()].filter((f) => readFileSync(path.join(site(out), f), 'utf8').includes(text));
+  const body = (dir: string, f: string) => {
+    const html = readFileSync(path.join(site(dir), f), 'utf8');
+    return html.slice(0, html.lastIndexOf('<footer class="foot">'));
+  };
+  for (const f of copied) expect(body(out, f), f).toBe(body(previous, f));
+  return { all: [...after.keys()], rendered, copied, showing };
+}
+
 /** Files whose bytes differ between two sites (present in both). */
 function changed(a: string, b: string): string[] {
   const ha = treeHashes(site(a));
@@ -104,6 +146,7 @@ describe('atlas build with the page cache', { timeout: 300_000 }, () => {
   });
 
   test("one rule's title changed: its pages re-rendered, the rest copied; identical to a cold build", () => {
+    const keysBefore = listPageKeys();
     const file = path.join(root, 'sigma', edited.path);
     const text = readFileSync(file, 'utf8');
     const newTitle = `${edited.title} Edited Title`;
@@ -130,9 +173,28 @@ describe('atlas build with the page cache', { timeout: 300_000 }, () => {
     expect(body(page('v2', untouched.url))).toBe(body(page('v1', untouched.url)));
     expect(page('v1', untouched.url)).not.toContain(`commit ${head}`);
     expect(page('v2', untouched.url)).toContain(`commit ${head}`);
+
+    // List pages: every list route is keyed; those showing the rule were rendered again and show
+    // the new title (its log source, its level and other facets, its tactics), the others copied.
+    const lists = listPagesAfter(keysBefore, 'v2', 'v1', newTitle);
+    for (const route of ['tactics/', 'gaps/', 'rules/by/', 'tests/platform/', 'tests/executor/', 'logsources/', 'tags/']) {
+      expect(
+        lists.all.some((f) => f.startsWith(route)),
+        route,
+      ).toBe(true);
+    }
+    expect(lists.showing.filter((f) => f.startsWith('logsources/'))).toHaveLength(1);
+    expect(lists.showing.filter((f) => f.startsWith('rules/by/level/'))).toHaveLength(1);
+    expect(lists.showing.length).toBeGreaterThan(4);
+    for (const f of lists.showing) expect(lists.rendered).toContain(f);
+    for (const f of lists.showing) expect(diff).toContain(f);
+    expect(lists.copied.length).toBeGreaterThan(lists.rendered.length);
+    expect(lists.copied.filter((f) => f.startsWith('logsources/')).length).toBeGreaterThan(0);
+    expect(lists.copied.filter((f) => f.startsWith('rules/by/level/')).length).toBeGreaterThan(0);
   });
 
   test("one test's name changed: the rule pages listing it re-rendered; identical to a cold build", () => {
+    const keysBefore = listPageKeys();
     const file = path.join(root, 'atomics', renamed.technique, `${renamed.technique}.yaml`);
     const text = readFileSync(file, 'utf8');
     const newName = `${renamed.name} Renamed`;
@@ -145,6 +207,12 @@ describe('atlas build with the page cache', { timeout: 300_000 }, () => {
     expect(warm.reused).toBeLessThan(warm.keyed!);
     expect(page('v2', ruleOfRenamed.url)).not.toContain(newName);
     expect(page('v3', ruleOfRenamed.url)).toContain(newName);
+    // Its platform and executor pages were rendered again; no rule list shows a test.
+    const lists = listPagesAfter(keysBefore, 'v3', 'v2', newName);
+    expect(lists.showing.filter((f) => f.startsWith('tests/platform/')).length).toBeGreaterThan(0);
+    expect(lists.showing.filter((f) => f.startsWith('tests/executor/'))).toHaveLength(1);
+    for (const f of lists.showing) expect(lists.rendered).toContain(f);
+    expect(lists.rendered.filter((f) => f.startsWith('rules/by/') || f.startsWith('tags/') || f.startsWith('logsources/'))).toEqual([]);
   });
 
   test('a damaged page copy, a deleted one, a damaged manifest: dropped, the output is still the cold one', () => {

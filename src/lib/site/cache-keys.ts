@@ -7,24 +7,28 @@
  * happens to show today:
  * - the layout's globals (title, provenance but for the source commits, whose footer line
  *   scripts/site.ts puts on copied pages afresh, base path, tactics and the technique index that
- *   markdown links, namesakes and coverage rows read, tombstones);
+ *   markdown links, namesakes and coverage rows read, the tombstones of rules removed since the
+ *   previous build, which rule pages look up by id);
  * - the page's own entity and its trust links, whole;
  * - every entity those name (a rule slug, rule id or name, test guid, technique id or indicator
  *   key found anywhere in them), whole;
  * - the second hop a page prints: the technique of each linked test, and on technique pages the
  *   rules linked to each of its tests (tests are shown in full there).
- * Pages without a key (indexes, lists, facets) are rendered on every build.
+ * List pages (facets, tags, log sources, gaps, pages 2… of long lists) are keyed by list-keys.ts
+ * from the same globals and entity digests. Static pages (the indexes) cannot take a key and are
+ * rendered on every build.
  */
 import { createHash } from 'node:crypto';
 import type { Tombstone } from '../trust/tombstones.ts';
 import type { CatalogIndicator, CatalogRule } from '../catalog/types.ts';
 import type { FieldGroup } from './indicators.ts';
+import { listKeys, type ListKeys } from './list-keys.ts';
 import type { SiteModel } from './model.ts';
 
 /** Bump when what a key covers changes without the pages' code changing. */
 const KEY_VERSION = 1;
 
-export interface PageKeys {
+export interface PageKeys extends ListKeys {
   rule(slug: string): string;
   /** The tombstone page of a rule removed since the previous build. */
   removedRule(slug: string): string;
@@ -67,6 +71,12 @@ function eachString(value: unknown, f: (s: string) => void): void {
   else if (value && typeof value === 'object') for (const k in value) eachString((value as Record<string, unknown>)[k], f);
 }
 
+/** An entity, as `kind:key`, and once computed its tag `kind:digest`. */
+interface Named {
+  ref: string;
+  tag?: string;
+}
+
 function buildKeys(model: SiteModel): PageKeys {
   const { catalog, trust } = model;
   const rule = digests(model.rule);
@@ -89,33 +99,42 @@ function buildKeys(model: SiteModel): PageKeys {
         : null,
       changes: !!catalog.changes,
       observed: catalog.observed ?? null,
-      files: catalog.stats.files,
+      // Whether a bundle was read (provenance.ts notes what it lacks); not the file counts, which
+      // every added or deleted rule file changes and only the (unkeyed) home page prints.
+      attackBundle: !!catalog.stats.files.attack,
       tactics: catalog.tactics.map((t) => [t.id, t.name, t.externalId, t.source, t.order, t.url]),
       techniques: catalog.techniques.map((t) => [t.id, t.name, t.url, t.parent, t.tactics, t.platforms, t.revoked, t.deprecated, t.revokedBy, t.source]),
-      tombstones: trust.tombstones,
+      // A retired (deprecated, unsupported) rule's tombstone is read by its own page only, whose key
+      // holds it with the replacements it names; removed rules' tombstones are looked up by id
+      // from any rule page (related rules, replaced rules).
+      removed: trust.removed,
     }),
   );
 
   // Every name an entity goes by (rule slug, id and Sigma name, test guid, technique id,
-  // indicator key) → the entities it names, as `kind:key`.
-  const names = new Map<string, string[]>();
+  // indicator key) → the entities it names, as `kind:key` with their tag `kind:digest`, computed
+  // once on first use (a rule's indicators are named by every rule page sharing them).
+  const entries = new Map<string, Named>();
+  const entry = (ref: string) => {
+    let e = entries.get(ref);
+    if (!e) entries.set(ref, (e = { ref }));
+    return e;
+  };
+  const names = new Map<string, Named[]>();
   const nameAs = (name: string | undefined, ref: string) => {
     if (!name) return;
+    const e = entry(ref);
     const list = names.get(name);
-    if (!list) names.set(name, [ref]);
-    else if (!list.includes(ref)) list.push(ref);
+    if (!list) names.set(name, [e]);
+    else if (!list.includes(e)) list.push(e);
   };
   for (const r of catalog.rules) for (const n of [r.slug, r.id, r.name]) nameAs(n, `r:${r.slug}`);
   for (const t of catalog.tests) nameAs(t.guid, `t:${t.guid}`);
   for (const t of catalog.techniques) nameAs(t.id, `x:${t.id}`);
   for (const i of catalog.indicators) nameAs(i.key, `i:${i.key}`);
   const digestOf: Record<string, (k: string) => string> = { r: rule, t: test, x: technique, i: indicator };
-  const tags = new Map<string, string>();
-  const tag = (ref: string) => {
-    let t = tags.get(ref);
-    if (t === undefined) tags.set(ref, (t = `${ref[0]}:${digestOf[ref[0]!]!(ref.slice(2))}`));
-    return t;
-  };
+  const tagOf = (e: Named) => (e.tag ??= `${e.ref[0]}:${digestOf[e.ref[0]!]!(e.ref.slice(2))}`);
+  const tag = (ref: string) => tagOf(entry(ref));
   // Names are short (slugs, ids, guids); long indicator keys are named through `rule.indicators`
   // only, which `rule` adds itself. Looking every long text up (sources, command lines) cost a second.
   const NAME_MAX = 200;
@@ -125,7 +144,7 @@ function buildKeys(model: SiteModel): PageKeys {
     eachString(value, (s) => {
       if (s.length > NAME_MAX) return;
       const refs = names.get(s);
-      if (refs) for (const ref of refs) into.add(tag(ref));
+      if (refs) for (const e of refs) into.add(tagOf(e));
     });
   const key = (kind: string, parts: unknown[], refs: Set<string>) => hash([global, kind, JSON.stringify(parts), ...[...refs].sort()].join('\n'));
   /** A linked test's own technique (test rows print its id and name). */
@@ -137,13 +156,18 @@ function buildKeys(model: SiteModel): PageKeys {
   /** What a field page says of its field besides the rows. */
   const fieldHead = (group: FieldGroup) => [group.segment, group.label, group.fields, group.rules, group.shared, group.indicators.length, group.sliceBits];
 
+  const tagOrder = new Map(model.tags.map((t, i) => [t.tag, i]));
+  /** The rule's tag groups, in the model's order. */
+  const tagGroups = (r: CatalogRule) =>
+    [...new Set(r.tags.map((t) => tagOrder.get(t)).filter((i) => i !== undefined))].sort((a, b) => a - b).map((i) => model.tags[i]!);
   const ruleGroups = (r: CatalogRule) => [
     model.ruleFacets.collection.find((g) => g.value === r.collection)?.slug ?? null,
     model.logsourceOf(r)?.slug ?? null,
-    model.tags.filter((t) => r.tags.includes(t.tag)).map((t) => [t.tag, t.slug, t.target]),
+    tagGroups(r).map((t) => [t.tag, t.slug, t.target]),
   ];
 
   return {
+    ...listKeys(model, { rule, test, technique, key: (kind, parts) => key(kind, parts, new Set()) }),
     rule(slug) {
       const r = model.rule(slug);
       const refs = new Set<string>();
@@ -151,14 +175,16 @@ function buildKeys(model: SiteModel): PageKeys {
       const techniqueLinks = trust.techniqueLinksOfRule(slug);
       const references = trust.referencesOfRule(slug);
       const tombstone = trust.tombstone(slug);
-      named([r, testLinks, techniqueLinks, references, tombstone], refs);
+      // Related rules the catalog lacks are shown through their tombstone, looked up by id.
+      const relatedTombstones = (r?.related ?? []).map((rel) => trust.tombstone(rel.id.toLowerCase()) ?? null);
+      named([r, testLinks, techniqueLinks, references, tombstone, relatedTombstones], refs);
       for (const l of testLinks) testTechnique(l.test, refs);
       for (const ref of r?.indicators ?? []) refs.add(tag(`i:${ref.key}`));
       for (const id of r?.techniques ?? []) {
         const parent = model.technique(id)?.parent;
         if (parent) refs.add(`x:${technique(parent)}`);
       }
-      return key('rule', [rule(slug), r ? ruleGroups(r) : null, testLinks, techniqueLinks, references, tombstone ?? null], refs);
+      return key('rule', [rule(slug), r ? ruleGroups(r) : null, testLinks, techniqueLinks, references, tombstone ?? null, relatedTombstones], refs);
     },
     removedRule(slug) {
       const tombstone: Tombstone | undefined = trust.tombstone(slug);
