@@ -169,3 +169,19 @@ describe('keys of a long, paged list', () => {
     expect(pages).toContain('rules/by/level/high');
   });
 });
+
+describe('entity page keys', () => {
+  it("a correlation rule naming its rule by a Sigma name longer than 200 characters: the rule's title reaches it", () => {
+    const long = `net_${'x'.repeat(210)}`;
+    const withName = (c: Catalog) => {
+      c.rules.find((r) => r.slug === NET)!.name = long;
+      c.rules.find((r) => r.slug === CORRELATION)!.correlation!.rules = [long];
+    };
+    const before = model(withName);
+    const after = model((c) => {
+      withName(c);
+      c.rules.find((r) => r.slug === NET)!.title = 'Net, renamed';
+    });
+    expect(changed(before, after, entityPageKeys)).toContain(`rules/${CORRELATION}`);
+  });
+});

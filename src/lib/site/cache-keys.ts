@@ -137,7 +137,12 @@ function buildKeys(model: SiteModel): PageKeys {
   const tag = (ref: string) => tagOf(entry(ref));
   // Names are short (slugs, ids, guids); long indicator keys are named through `rule.indicators`
   // only, which `rule` adds itself. Looking every long text up (sources, command lines) cost a second.
-  const NAME_MAX = 200;
+  // Strings longer than every rule, test and technique name cannot name one; a correlation rule
+  // finds its rules by Sigma name whatever its length (views.ts correlatedRules).
+  let NAME_MAX = 200;
+  for (const r of catalog.rules) for (const n of [r.slug, r.id, r.name]) if (n && n.length > NAME_MAX) NAME_MAX = n.length;
+  for (const t of catalog.tests) NAME_MAX = Math.max(NAME_MAX, t.guid.length);
+  for (const t of catalog.techniques) NAME_MAX = Math.max(NAME_MAX, t.id.length);
 
   /** Digests of the entities a value names, by whatever name it uses for them. */
   const named = (value: unknown, into: Set<string>) =>
