@@ -54,6 +54,8 @@ export async function publish(staging: Staging, version: string, removeOld: Remo
     swapping = undefined;
     release();
   }
-  if (trash) await removeTrash(trash, staging.out, removeOld);
+  // The new output is in place: an old one that could not be handed to its remover (a rename that
+  // failed) is not a failed build; it keeps this process's pid and the next build removes it.
+  if (trash) await removeTrash(trash, staging.out, removeOld).catch(() => {});
   await removeStaging(staging);
 }
