@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,23 +6,11 @@ import { datesOf, ruleDay } from '../../src/lib/git/dates.ts';
 import { gitFileDates, gitHead, parseGitLog } from '../../src/lib/git/history.ts';
 import { runCatalog } from '../../src/lib/pipeline.ts';
 import { rule } from '../cache/corpus.ts';
+import { runGit } from './repo.ts';
 
 let repo: string;
 let sigma: string;
-const identity = {
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_AUTHOR_NAME: 't',
-  GIT_AUTHOR_EMAIL: 't@example.org',
-  GIT_COMMITTER_NAME: 't',
-  GIT_COMMITTER_EMAIL: 't@example.org',
-};
-const git = (args: string[], date?: string) =>
-  execFileSync('git', args, {
-    cwd: repo,
-    env: { ...process.env, ...identity, ...(date && { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date }) },
-    encoding: 'utf8',
-  });
+const git = (args: string[], date?: string) => runGit(repo, args, date);
 const write = (file: string, text: string) => {
   mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
   writeFileSync(path.join(repo, file), text);
@@ -119,7 +106,7 @@ describe('rule dates', () => {
 
   it('come from the rules in a shallow clone, which lacks the history', async () => {
     const shallow = path.join(repo, '..', `${path.basename(repo)}-shallow`);
-    execFileSync('git', ['clone', '-q', '--depth', '1', `file://${repo}`, shallow], { env: { ...process.env, ...identity } });
+    runGit(path.dirname(repo), ['clone', '-q', '--depth', '1', `file://${repo}`, shallow]);
     try {
       const lines: string[] = [];
       const catalog = await runCatalog({ sigma: [path.join(shallow, 'sigma')], gitDates: true }, (l) => lines.push(l));

@@ -1,5 +1,4 @@
 /** A checkout whose history is one import commit: git dates say nothing about the rules. */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,19 +7,11 @@ import { sameFirstCommitDay } from '../../src/lib/cache/git.ts';
 import { gitCommit } from '../../src/lib/git/history.ts';
 import { runCatalog } from '../../src/lib/pipeline.ts';
 import { rule } from '../cache/corpus.ts';
+import { runGit } from './repo.ts';
 
 let repo: string;
-const identity = {
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_AUTHOR_NAME: 't',
-  GIT_AUTHOR_EMAIL: 't@example.org',
-  GIT_COMMITTER_NAME: 't',
-  GIT_COMMITTER_EMAIL: 't@example.org',
-};
 const DATE = '2026-11-23T08:00:00Z';
-const git = (args: string[]) =>
-  execFileSync('git', args, { cwd: repo, env: { ...process.env, ...identity, GIT_AUTHOR_DATE: DATE, GIT_COMMITTER_DATE: DATE }, encoding: 'utf8' });
+const git = (args: string[]) => runGit(repo, args, DATE);
 
 beforeAll(() => {
   repo = mkdtempSync(path.join(tmpdir(), 'atlas-one-commit-'));

@@ -7,11 +7,11 @@
  * again, the others copied. A damaged page cache is dropped, never published; `--no-cache` writes
  * nothing outside --out.
  */
-import { spawnSync } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { atlas, filesUnder, projectRoot, removeTemp, tempDir, treeHashes } from '../safety/helpers.ts';
+import { runGit } from '../git/repo.ts';
 
 interface ApiRule {
   title: string;
@@ -34,21 +34,7 @@ const cache = () => path.join(root, 'cache');
 
 /** Commits the Sigma folder (a git checkout, as in CI: every page's footer names its commit); returns the short hash. */
 function commit(message: string): string {
-  const git = (...args: string[]) => {
-    const run = spawnSync('git', args, {
-      cwd: path.join(root, 'sigma'),
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 'test',
-        GIT_AUTHOR_EMAIL: 'test@example.org',
-        GIT_COMMITTER_NAME: 'test',
-        GIT_COMMITTER_EMAIL: 'test@example.org',
-      },
-    });
-    expect(run.status, run.stderr).toBe(0);
-    return run.stdout.trim();
-  };
+  const git = (...args: string[]) => runGit(path.join(root, 'sigma'), args).trim();
   if (message === 'first') git('init', '-q');
   git('add', '-A');
   git('commit', '-q', '-m', message);
