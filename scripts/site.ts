@@ -5,6 +5,7 @@
 import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { AstroIntegration } from 'astro';
 import { openPageCache, type PageCache } from '../src/lib/cache/pages.ts';
 import { filesUnder } from '../src/lib/folders.ts';
 import { isAlive } from '../src/lib/output/staging.ts';
@@ -91,7 +92,8 @@ async function renderPages(
   outDir: string,
   base: string | undefined,
   cacheDir?: string,
-): Promise<{ written: number; skipped: number; terms: Map<string, string> }> {
+  integrations: AstroIntegration[] = [],
+): Promise<{ written: number; skipped: number }> {
   const saved = { ATLAS_CATALOG: process.env.ATLAS_CATALOG, ATLAS_BASE: process.env.ATLAS_BASE };
   process.env.ATLAS_CATALOG = catalogFile;
   if (base !== undefined) process.env.ATLAS_BASE = base;
@@ -105,13 +107,13 @@ async function renderPages(
     try {
       // Incremental only with a cache folder of our own (--no-cache writes nothing outside --out).
       const incremental = cacheDir ? { cacheDir, experimental: { incrementalBuild: true } } : {};
-      await build({ root: projectRoot, outDir, logLevel: 'warn', mode: 'production', ...incremental });
+      await build({ root: projectRoot, outDir, logLevel: 'warn', mode: 'production', integrations, ...incremental });
     } finally {
       process.chdir(cwd);
     }
-    return { ...(await writeRedirectPages(catalogFile, outDir, base)), terms: await ruleSearchTerms(catalogFile) };
+    return await writeRedirectPages(catalogFile, outDir, base);
   } finally {
-    // Let the parsed catalog and site model go before Pagefind runs beside this process.
+    // Let the parsed catalog and site model go before Pagefind writes its bundle.
     const memo = globalThis as { __atlasCatalog?: unknown; __atlasModel?: unknown };
     delete memo.__atlasCatalog;
     delete memo.__atlasModel;
@@ -150,65 +152,116 @@ async function refreshFooters(outDir: string, copied: string[], verify: (file: s
   return problem;
 }
 
-/**
- * Indexes the rendered site. Rule pages go in with their indicator values, whole and normalised,
- * appended to the indexed copy (not to the published page: a rule with 4,000 hashes shows a
- * hundred of them, yet search finds it by any); the other indexed pages are the routes that have
- * any (INDEXED_PAGE_GLOBS). Breadcrumbs are left out of the index (they made every rule excerpt
- * start "Rules ›"), and so are the copies of other pages' text (a technique page's tests in full,
- * a rule page's indicator tables, whose values the appended terms carry), which kept the index
- * larger and the ranking noisier. Each page is given to Pagefind as its search record
- * (site/search-record.ts: only the parts Pagefind reads, a quarter of the bytes, same bundle),
- * several at a time so that Pagefind's process parses while this one reads.
- */
-async function indexSearch(outDir: string, ruleTerms: Map<string, string>): Promise<{ pages: number }> {
-  const pagefind = await import('pagefind');
-  const fail = (step: string, errors: string[]) => {
-    if (errors.length) throw new Error(`Pagefind ${step} failed: ${errors.join('; ')}`);
-  };
-  try {
-    const { index, errors } = await pagefind.createIndex({ forceLanguage: 'en', excludeSelectors: ['.crumbs'] });
-    fail('createIndex', errors);
-    if (!index) throw new Error('Pagefind createIndex returned no index');
-    const [{ escapeHtml }, { INDEXED_PAGE_GLOBS }, { searchRecordHtml }, { default: fg }] = await Promise.all([
-      import('../src/lib/site/html.ts'),
-      import('../src/lib/site/search.ts'),
-      import('../src/lib/site/search-record.ts'),
-      import('fast-glob'),
-    ]);
-    // URL → extra search terms (rule pages) or ''.
-    const records = new Map<string, string>();
-    for (const file of await fg([...INDEXED_PAGE_GLOBS], { cwd: outDir })) records.set(`/${path.posix.dirname(file)}/`, '');
-    for (const [url, terms] of ruleTerms) records.set(url, terms);
-    const record = async ([url, terms]: [string, string]) => {
-      const html = await readFile(path.join(outDir, url, 'index.html'), 'utf8').catch(() => undefined);
-      const content = html && searchRecordHtml(html, terms && `<div>${escapeHtml(terms)}</div>`);
-      return content ? { url, content } : undefined;
-    };
-    // Pagefind numbers pages in the order it is given them, and that order is in the bundle: read a
-    // batch at a time, then hand its records over in URL order (their messages go out in call order).
-    const queue = [...records].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    for (let i = 0; i < queue.length; i += SEARCH_BATCH) {
-      const batch = await Promise.all(queue.slice(i, i + SEARCH_BATCH).map(record));
-      const added = await Promise.all(batch.filter((r) => r !== undefined).map((r) => index.addHTMLFile(r)));
-      for (const file of added) fail('addHTMLFile', file.errors);
-    }
-    const bundle = path.join(outDir, 'pagefind');
-    const written = await index.writeFiles({ outputPath: bundle });
-    fail('writeFiles', written.errors);
-    // The entry file counts the pages actually indexed.
-    const entry = JSON.parse(await readFile(path.join(bundle, 'pagefind-entry.json'), 'utf8')) as {
-      languages: Record<string, { page_count: number }>;
-    };
-    const pages = Object.values(entry.languages).reduce((n, l) => n + l.page_count, 0);
-    return { pages };
-  } finally {
-    await pagefind.close();
-  }
+/** Pagefind's index of the site, fed while Astro renders it (site/search-feed.ts). */
+interface SearchSession {
+  /** Gives the feed Astro's page order and each rendered page (a wrapper around Astro's prerenderer). */
+  integration: AstroIntegration;
+  /** Indexes the pages still unknown (read from outDir), writes the bundle into `outDir/pagefind` and the record cache. */
+  finish(outDir: string): Promise<{ pages: number; readBack: number; seconds: { parse: number; write: number } }>;
+  /** Drops the index (the site is rendered again). */
+  discard(): Promise<void>;
 }
 
-/** Pages read and handed to Pagefind at a time (its process parses them while the next are read). */
-const SEARCH_BATCH = 32;
+/**
+ * Opens Pagefind's index and the feed that hands it one search record per indexed page, in
+ * Astro's page order, while Astro renders. Rule pages go in with their indicator values, whole
+ * and normalised, appended to the indexed copy (not to the published page: a rule with 4,000
+ * hashes shows a hundred of them, yet search finds it by any). Breadcrumbs are left out of the
+ * index (they made every rule excerpt start "Rules ›"), and so are the copies of other pages'
+ * text (a technique page's tests in full, a rule page's indicator tables, whose values the
+ * appended terms carry), which kept the index larger and the ranking noisier. Each page is given
+ * to Pagefind as its search record (site/search-record.ts: only the parts Pagefind reads, a
+ * quarter of the bytes, same bundle). With a cache, the records of keyed pages are kept in
+ * `<cache>/search-records.json`, so pages Astro copies are not read back.
+ */
+async function openSearch(catalogFile: string, base: string | undefined, cacheDir: string | undefined): Promise<SearchSession> {
+  const [pagefind, { SearchFeed, pageUrl }, { readSearchRecords, writeSearchRecords }, { normalizeBase }] = await Promise.all([
+    import('pagefind'),
+    import('../src/lib/site/search-feed.ts'),
+    import('../src/lib/cache/search-records.ts'),
+    import('../src/lib/site/urls.ts'),
+  ]);
+  const { index, errors } = await pagefind.createIndex({ forceLanguage: 'en', excludeSelectors: ['.crumbs'] });
+  failed('createIndex', errors);
+  if (!index) throw new Error('Pagefind createIndex returned no index');
+  // Messages go out to Pagefind's process in call order; each answer is checked in `finish`.
+  const added: Promise<{ errors: string[] }>[] = [];
+  const cached = cacheDir ? await readSearchRecords(cacheDir) : undefined;
+  const feed = new SearchFeed(
+    (record) => {
+      const answer = index.addHTMLFile(record);
+      answer.catch(() => {});
+      added.push(answer);
+    },
+    await ruleSearchTerms(catalogFile),
+    cached,
+  );
+  const prefix = normalizeBase(base ?? process.env.ATLAS_BASE).length - 1;
+  const integration: AstroIntegration = {
+    name: 'atlas:search-feed',
+    hooks: {
+      'astro:build:start': ({ setPrerenderer }) =>
+        setPrerenderer((inner) => ({
+          ...inner,
+          name: 'atlas:search-feed',
+          setup: inner.setup && (() => inner.setup!()),
+          teardown: inner.teardown && (() => inner.teardown!()),
+          collectStaticImages: inner.collectStaticImages && (() => inner.collectStaticImages!()),
+          async getStaticPaths() {
+            const paths = await inner.getStaticPaths();
+            feed.plan(paths.filter((p) => p.route.type === 'page').map((p) => ({ url: pageUrl(p.pathname), cacheKey: p.cacheKey })));
+            return paths;
+          },
+          async render(request, options) {
+            const result = await inner.render(request, options);
+            const response = result instanceof Response ? result : result.response;
+            if (options.routeData.type !== 'page') return result;
+            const url = pageUrl(decodeURI(new URL(request.url).pathname).slice(prefix));
+            // A redirect (Astro writes its own page for it) or an empty page is not indexed; a 404 page is read like any other.
+            if ((response.status >= 300 && response.status < 400) || !response.body) {
+              feed.rendered(url, '');
+              return result;
+            }
+            const body = Buffer.from(await response.arrayBuffer());
+            feed.rendered(url, body.toString('utf8'));
+            const copy = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+            return result instanceof Response ? copy : { ...result, response: copy };
+          },
+        })),
+    },
+  };
+  return {
+    integration,
+    async finish(outDir) {
+      const t0 = performance.now();
+      const fed = await feed.finish((url) => readFile(path.join(outDir, url, 'index.html'), 'utf8').catch(() => undefined));
+      for (const answer of await Promise.all(added)) failed('addHTMLFile', answer.errors);
+      const parsed = performance.now();
+      const bundle = path.join(outDir, 'pagefind');
+      const written = await index.writeFiles({ outputPath: bundle });
+      failed('writeFiles', written.errors);
+      const wrote = performance.now();
+      if (cacheDir) await writeSearchRecords(cacheDir, feed.cacheEntries(), cached);
+      // The entry file counts the pages actually indexed.
+      const entry = JSON.parse(await readFile(path.join(bundle, 'pagefind-entry.json'), 'utf8')) as {
+        languages: Record<string, { page_count: number }>;
+      };
+      return {
+        pages: Object.values(entry.languages).reduce((n, l) => n + l.page_count, 0),
+        readBack: fed.read,
+        seconds: { parse: (parsed - t0) / 1000, write: (wrote - parsed) / 1000 },
+      };
+    },
+    async discard() {
+      await Promise.allSettled(added);
+      await index.deleteIndex();
+    },
+  };
+}
+
+function failed(step: string, errors: string[]): void {
+  if (errors.length) throw new Error(`Pagefind ${step} failed: ${errors.join('; ')}`);
+}
 
 /**
  * Moves the rendered site into outDir entry by entry. Astro empties its outDir before a build,
@@ -257,15 +310,19 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
   await removeStaleStaging(path.join(projectRoot, '.cache'));
   let staging = await mkdtemp(path.join(projectRoot, '.cache', `site-staging-${process.pid}-`));
   let pageCache: PageCache | undefined;
+  let search: SearchSession | undefined;
+  const cacheDir = opts.cache ? path.resolve(opts.cache) : undefined;
 
   try {
     let start = performance.now();
-    pageCache = opts.cache ? await openPageCache(path.join(path.resolve(opts.cache), 'astro'), log) : undefined;
+    pageCache = cacheDir ? await openPageCache(path.join(cacheDir, 'astro'), log) : undefined;
     if (pageCache)
       log(
         `site: page cache ${pageCache.reusable ? `checked (${pageCache.checked} files, ${pageCache.crcChecked} read)` : 'empty: every page is rendered'} in ${seconds(start)}`,
       );
-    let moved = await renderPages(catalogFile, staging, opts.base, pageCache?.dir);
+    // Pagefind indexes the pages while Astro renders them: its process works beside this one.
+    if (opts.search !== false) search = await openSearch(catalogFile, opts.base, cacheDir);
+    let moved = await renderPages(catalogFile, staging, opts.base, pageCache?.dir, search ? [search.integration] : []);
     let sealed = await pageCache?.seal();
     const footersStart = performance.now();
     const damage = sealed && pageCache && (await refreshFooters(staging, sealed.files, pageCache.verifyCopy));
@@ -276,7 +333,11 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
       // A fresh folder: the first render's prerender chunks stay loaded in this process under their old paths.
       await rm(staging, { recursive: true, force: true });
       staging = await mkdtemp(path.join(projectRoot, '.cache', `site-staging-${process.pid}-`));
-      moved = await renderPages(catalogFile, staging, opts.base, pageCache.dir);
+      if (search) {
+        await search.discard();
+        search = await openSearch(catalogFile, opts.base, cacheDir);
+      }
+      moved = await renderPages(catalogFile, staging, opts.base, pageCache.dir, search ? [search.integration] : []);
       sealed = await pageCache.seal();
     }
     await pageCache?.release();
@@ -288,20 +349,25 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     log(
       `site: rendered ${pages} pages (${moved.written} of them redirects${moved.skipped ? `, ${moved.skipped} skipped: the path is taken` : ''}${reuse}) in ${seconds(start)}`,
     );
-    if (opts.search === false) {
+    if (!search) {
       await publish(staging, outDir);
       return { pages, ...(reusedPages && { reusedPages }), seconds: { render } };
     }
 
     start = performance.now();
-    const indexed = await indexSearch(staging, moved.terms);
-    const search = (performance.now() - start) / 1000;
+    const indexed = await search.finish(staging);
+    const searchSeconds = (performance.now() - start) / 1000;
     const searchIndexBytes = await dirBytes(path.join(staging, 'pagefind'));
-    log(`site: indexed ${indexed.pages} pages for search (${(searchIndexBytes / 1048576).toFixed(1)} MiB) in ${seconds(start)}`);
+    const readBack = indexed.readBack ? `; ${indexed.readBack} pages read back from the output` : '';
+    const { parse, write } = indexed.seconds;
+    log(
+      `site: indexed ${indexed.pages} pages for search (${(searchIndexBytes / 1048576).toFixed(1)} MiB${readBack}); ${seconds(start)} after the render (${parse.toFixed(1)}s until Pagefind had every page, ${write.toFixed(1)}s writing its bundle)`,
+    );
     await publish(staging, outDir);
-    return { pages, searchIndexBytes, indexedPages: indexed.pages, ...(reusedPages && { reusedPages }), seconds: { render, search } };
+    return { pages, searchIndexBytes, indexedPages: indexed.pages, ...(reusedPages && { reusedPages }), seconds: { render, search: searchSeconds } };
   } finally {
     await pageCache?.release();
+    if (search) await (await import('pagefind')).close();
     await rm(staging, { recursive: true, force: true });
   }
 }

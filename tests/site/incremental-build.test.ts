@@ -129,6 +129,25 @@ describe('atlas build with the page cache', { timeout: 300_000 }, () => {
     const again = build('v1-again', true);
     expect(again.reused).toBe(again.keyed);
     expect(treeHashes(site('v1-again'))).toEqual(treeHashes(site('v1')));
+    // Search records of the copied pages came from the record cache, none read back from the output.
+    expect(again.stdout).toMatch(/indexed \d+ pages for search/);
+    expect(again.stdout).not.toMatch(/read back/);
+  });
+
+  test('search records cache damaged or lost: the copied pages are read back, the output is the same', () => {
+    const records = path.join(cache(), 'search-records.json');
+    const text = readFileSync(records, 'utf8');
+    writeFileSync(records, text.replace('data-pagefind-body', 'data-pagefind-bodz'));
+    const damaged = build('v1-records-damaged', true);
+    expect(damaged.reused).toBe(damaged.keyed);
+    expect(damaged.stdout).toMatch(/\d+ pages read back from the output/);
+    expect(treeHashes(site('v1-records-damaged'))).toEqual(treeHashes(site('v1')));
+    // Written afresh by that build.
+    expect(readFileSync(records, 'utf8')).toBe(text);
+    rmSync(records);
+    const lost = build('v1-records-lost', true);
+    expect(lost.stdout).toMatch(/\d+ pages read back from the output/);
+    expect(treeHashes(site('v1-records-lost'))).toEqual(treeHashes(site('v1')));
   });
 
   test("one rule's title changed: its pages re-rendered, the rest copied; identical to a cold build", () => {

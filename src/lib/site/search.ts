@@ -9,22 +9,6 @@ import type { CatalogRule, CatalogTechnique, CatalogTest } from '../catalog/type
 import { tierInfo, type Tier } from '../trust/confidence.ts';
 import type { SiteModel } from './model.ts';
 
-/**
- * The pages that carry `data-pagefind-body` (Base.astro's `search`), as globs over the output.
- * Only these are read for the index instead of every HTML file (redirects, paged lists, field
- * slices and gap lists are not indexed); tests/site/build.test.ts checks that nothing indexed is
- * missed. Rule pages are not here: scripts/site.ts adds them with their indicator terms.
- */
-export const INDEXED_PAGE_GLOBS = [
-  'techniques/*/index.html',
-  'tests/*/index.html',
-  'tactics/*/index.html',
-  'indicators/*/index.html',
-  'indicators/fields/*/index.html',
-  'logsources/*/index.html',
-  'tags/*/index.html',
-] as const;
-
 /** The hidden metadata field ranked by `metaWeights` (public/search.js); results do not show it. */
 export const NAME_META = 'name';
 
