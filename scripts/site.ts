@@ -6,6 +6,7 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } fr
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openPageCache, type PageCache } from '../src/lib/cache/pages.ts';
+import { recordDigest, writeSearchBundle, type SearchRecordKey } from '../src/lib/cache/search-bundle.ts';
 import { filesUnder } from '../src/lib/folders.ts';
 import { isAlive } from '../src/lib/output/staging.ts';
 import { mapLimit } from '../src/lib/parallel.ts';
@@ -29,7 +30,8 @@ export interface BuildSiteOptions {
    * The atlas cache folder (the CLI's `--cache`). With it, Astro's incremental build keeps its
    * manifest and page copies in `<cache>/astro` and copies the pages whose cacheKey
    * (src/lib/site/cache-keys.ts) is unchanged instead of rendering them; without it every page
-   * is rendered and nothing is written outside outDir.
+   * is rendered and nothing is written outside outDir. `<cache>/search` keeps the search bundle's
+   * fragments (src/lib/cache/search-bundle.ts): those of unchanged pages are not written again.
    */
   cache?: string;
 }
@@ -161,13 +163,14 @@ async function refreshFooters(outDir: string, copied: string[], verify: (file: s
  * (site/search-record.ts: only the parts Pagefind reads, a quarter of the bytes, same bundle),
  * several at a time so that Pagefind's process parses while this one reads.
  */
-async function indexSearch(outDir: string, ruleTerms: Map<string, string>): Promise<{ pages: number }> {
+async function indexSearch(outDir: string, ruleTerms: Map<string, string>, cache?: string): Promise<{ pages: number; seeded: number }> {
   const pagefind = await import('pagefind');
   const fail = (step: string, errors: string[]) => {
     if (errors.length) throw new Error(`Pagefind ${step} failed: ${errors.join('; ')}`);
   };
   try {
-    const { index, errors } = await pagefind.createIndex({ forceLanguage: 'en', excludeSelectors: ['.crumbs'] });
+    const options = { forceLanguage: 'en', excludeSelectors: ['.crumbs'] };
+    const { index, errors } = await pagefind.createIndex(options);
     fail('createIndex', errors);
     if (!index) throw new Error('Pagefind createIndex returned no index');
     const [{ escapeHtml }, { INDEXED_PAGE_GLOBS }, { searchRecordHtml }, { default: fg }] = await Promise.all([
@@ -187,21 +190,29 @@ async function indexSearch(outDir: string, ruleTerms: Map<string, string>): Prom
     };
     // Pagefind numbers pages in the order it is given them, and that order is in the bundle: read a
     // batch at a time, then hand its records over in URL order (their messages go out in call order).
+    const given: SearchRecordKey[] = []; // what the search cache compares (src/lib/cache/search-bundle.ts)
     const queue = [...records].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     for (let i = 0; i < queue.length; i += SEARCH_BATCH) {
       const batch = await Promise.all(queue.slice(i, i + SEARCH_BATCH).map(record));
+      for (const r of batch) if (r) given.push({ url: r.url, digest: recordDigest(r) });
       const added = await Promise.all(batch.filter((r) => r !== undefined).map((r) => index.addHTMLFile(r)));
       for (const file of added) fail('addHTMLFile', file.errors);
     }
     const bundle = path.join(outDir, 'pagefind');
-    const written = await index.writeFiles({ outputPath: bundle });
-    fail('writeFiles', written.errors);
+    // With a cache, the fragments of unchanged pages are taken from the previous build (checked there).
+    const { seeded } = await writeSearchBundle({
+      bundle,
+      records: given,
+      config: JSON.stringify(options),
+      cache: cache && path.join(path.resolve(cache), 'search'),
+      write: async () => fail('writeFiles', (await index.writeFiles({ outputPath: bundle })).errors),
+    });
     // The entry file counts the pages actually indexed.
     const entry = JSON.parse(await readFile(path.join(bundle, 'pagefind-entry.json'), 'utf8')) as {
       languages: Record<string, { page_count: number }>;
     };
     const pages = Object.values(entry.languages).reduce((n, l) => n + l.page_count, 0);
-    return { pages };
+    return { pages, seeded };
   } finally {
     await pagefind.close();
   }
@@ -294,10 +305,11 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     }
 
     start = performance.now();
-    const indexed = await indexSearch(staging, moved.terms);
+    const indexed = await indexSearch(staging, moved.terms, opts.cache);
     const search = (performance.now() - start) / 1000;
     const searchIndexBytes = await dirBytes(path.join(staging, 'pagefind'));
-    log(`site: indexed ${indexed.pages} pages for search (${(searchIndexBytes / 1048576).toFixed(1)} MiB) in ${seconds(start)}`);
+    const seeded = opts.cache ? `, ${indexed.seeded} fragments from the search cache` : '';
+    log(`site: indexed ${indexed.pages} pages for search (${(searchIndexBytes / 1048576).toFixed(1)} MiB${seeded}) in ${seconds(start)}`);
     await publish(staging, outDir);
     return { pages, searchIndexBytes, indexedPages: indexed.pages, ...(reusedPages && { reusedPages }), seconds: { render, search } };
   } finally {
