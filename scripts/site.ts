@@ -163,7 +163,12 @@ async function refreshFooters(outDir: string, copied: string[], verify: (file: s
  * (site/search-record.ts: only the parts Pagefind reads, a quarter of the bytes, same bundle),
  * several at a time so that Pagefind's process parses while this one reads.
  */
-async function indexSearch(outDir: string, ruleTerms: Map<string, string>, cache?: string): Promise<{ pages: number; seeded: number }> {
+async function indexSearch(
+  outDir: string,
+  ruleTerms: Map<string, string>,
+  cache?: string,
+  log?: (line: string) => void,
+): Promise<{ pages: number; seeded: number }> {
   const pagefind = await import('pagefind');
   const fail = (step: string, errors: string[]) => {
     if (errors.length) throw new Error(`Pagefind ${step} failed: ${errors.join('; ')}`);
@@ -200,13 +205,17 @@ async function indexSearch(outDir: string, ruleTerms: Map<string, string>, cache
     }
     const bundle = path.join(outDir, 'pagefind');
     // With a cache, the fragments of unchanged pages are taken from the previous build (checked there).
-    const { seeded } = await writeSearchBundle({
+    const { seeded, seconds: took } = await writeSearchBundle({
       bundle,
       records: given,
       config: JSON.stringify(options),
       cache: cache && path.join(path.resolve(cache), 'search'),
       write: async () => fail('writeFiles', (await index.writeFiles({ outputPath: bundle })).errors),
     });
+    if (took)
+      log?.(
+        `site: search cache: ${seeded} fragments seeded in ${took.seed.toFixed(2)} s, written in ${took.write.toFixed(2)} s, checked in ${took.check.toFixed(2)} s, saved in ${took.save.toFixed(2)} s`,
+      );
     // The entry file counts the pages actually indexed.
     const entry = JSON.parse(await readFile(path.join(bundle, 'pagefind-entry.json'), 'utf8')) as {
       languages: Record<string, { page_count: number }>;
@@ -305,7 +314,7 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     }
 
     start = performance.now();
-    const indexed = await indexSearch(staging, moved.terms, opts.cache);
+    const indexed = await indexSearch(staging, moved.terms, opts.cache, log);
     const search = (performance.now() - start) / 1000;
     const searchIndexBytes = await dirBytes(path.join(staging, 'pagefind'));
     const seeded = opts.cache ? `, ${indexed.seeded} fragments from the search cache` : '';

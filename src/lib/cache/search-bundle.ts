@@ -194,6 +194,8 @@ export interface WriteSearchBundleResult {
   rewritten?: string;
   /** Whether the cache now holds this bundle's fragments. */
   saved: boolean;
+  /** Seconds spent linking and checking seeds, in `write` (both writes), checking the meta and removing unused seeds, saving the cache. */
+  seconds?: { seed: number; write: number; check: number; save: number };
 }
 
 /**
@@ -214,6 +216,15 @@ export async function writeSearchBundle(opts: WriteSearchBundleOptions): Promise
   const urls = new Set(records.map((r) => r.url));
   const unique = urls.size === records.length;
   removeStale(cache);
+  let clock = performance.now();
+  const lap = () => {
+    const now = performance.now();
+    const elapsed = (now - clock) / 1000;
+    clock = now;
+    return elapsed;
+  };
+  const seconds = { seed: 0, write: 0, check: 0, save: 0 };
+  result.seconds = seconds;
 
   // Seed: the fragments of pages whose record is unchanged, checked where they now are.
   const seededFor = new Map<string, string>(); // fragment name → the url it was seeded for
@@ -249,7 +260,9 @@ export async function writeSearchBundle(opts: WriteSearchBundleOptions): Promise
     if (result.damaged) warn(`cache: ${result.damaged} search fragments in ${cache} do not match its manifest: not used (Pagefind writes them)`);
   }
 
+  seconds.seed = lap();
   await opts.write();
+  seconds.write = lap();
 
   // Check: every page that landed on a seeded name is the page it was seeded for.
   let metas = readBundleMeta(bundle);
@@ -270,7 +283,9 @@ export async function writeSearchBundle(opts: WriteSearchBundleOptions): Promise
     sums.clear();
     result.seeded = 0;
     rmSync(bundle, { recursive: true, force: true });
+    seconds.check = lap();
     await opts.write();
+    seconds.write += lap();
     metas = readBundleMeta(bundle);
   } else if (seededFor.size) {
     const named = new Set(metas[0]!.pages.map((p) => p.fragment));
@@ -282,6 +297,7 @@ export async function writeSearchBundle(opts: WriteSearchBundleOptions): Promise
     }
     result.seeded = seededFor.size;
   }
+  seconds.check += lap();
 
   if (metas.length === 1 && metas[0]!.pages.length === records.length && unique) {
     try {
@@ -290,6 +306,7 @@ export async function writeSearchBundle(opts: WriteSearchBundleOptions): Promise
       warn(`cache: the search cache ${cache} could not be written (${(error as Error).message}); the next build writes every fragment`);
     }
   }
+  seconds.save = lap();
   return result;
 }
 
