@@ -45,7 +45,12 @@ let n = 0;
 const warnings: string[] = [];
 
 /** Indexes `pages` and writes the bundle into a fresh folder, through the cache when one is given. */
-async function write(pages: Page[], cache?: string, config = 'test'): Promise<{ bundle: string; result: WriteSearchBundleResult }> {
+async function write(
+  pages: Page[],
+  cache?: string,
+  config = 'test',
+  afterWrite?: (bundle: string, writes: number) => void,
+): Promise<{ bundle: string; result: WriteSearchBundleResult }> {
   const bundle = path.join(root, `out${++n}`, 'pagefind');
   const { index, errors } = await pagefind.createIndex({ forceLanguage: 'en' });
   expect(errors).toEqual([]);
@@ -60,6 +65,7 @@ async function write(pages: Page[], cache?: string, config = 'test'): Promise<{ 
     write: async () => {
       writes++;
       expect((await index!.writeFiles({ outputPath: bundle })).errors).toEqual([]);
+      afterWrite?.(bundle, writes);
     },
   });
   expect(writes).toBe(result.rewritten ? 2 : 1);
@@ -222,6 +228,21 @@ describe('writeSearchBundle', { timeout: 60_000 }, () => {
     expect(warnings).toEqual([`cache: ${file} is damaged: not used; every search fragment is written and the cache rebuilt`]);
     expect(treeHashes(warm.bundle)).toEqual(await reference(V1));
     expect((await write(V1, cache)).result.seeded).toBe(6);
+  });
+
+  test('a meta it cannot read (another Pagefind layout): written again without seeds, nothing kept, no failure', async () => {
+    const cache = path.join(root, 'layout', 'search');
+    await write(V1, cache);
+    const unreadable = (bundle: string) => {
+      const entry = JSON.parse(readFileSync(path.join(bundle, 'pagefind-entry.json'), 'utf8'));
+      writeFileSync(path.join(bundle, `pagefind.${entry.languages.en.hash}.pf_meta`), 'not gzip');
+    };
+    const once = await write(V1, cache, 'test', (bundle, writes) => writes === 1 && unreadable(bundle));
+    expect(once.result).toMatchObject({ seeded: 0, rewritten: 'the bundle does not list the pages given, in one language', saved: true });
+    expect(treeHashes(once.bundle)).toEqual(await reference(V1));
+    const always = await write(V1, cache, 'test', unreadable);
+    expect(always.result).toMatchObject({ seeded: 0, saved: false });
+    expect(always.result.rewritten).toBeDefined();
   });
 
   test('folders left by a killed build are removed; a bundle folder that exists is refused', async () => {

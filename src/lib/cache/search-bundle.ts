@@ -99,6 +99,15 @@ export function readBundleMeta(bundle: string): BundleMeta[] {
     .map(([language, { hash }]) => decodeBundleMeta(readFileSync(path.join(bundle, `pagefind.${hash}.pf_meta`)), language));
 }
 
+/** The bundle's metas, or undefined when they cannot be read (another Pagefind layout): nothing is then seeded or kept. */
+function metasOf(bundle: string): BundleMeta[] | undefined {
+  try {
+    return readBundleMeta(bundle);
+  } catch {
+    return undefined;
+  }
+}
+
 const MANIFEST = 'manifest.json';
 const MANIFEST_VERSION = 1;
 const FRAGMENTS = 'fragment';
@@ -265,11 +274,11 @@ export async function writeSearchBundle(opts: WriteSearchBundleOptions): Promise
   seconds.write = lap();
 
   // Check: every page that landed on a seeded name is the page it was seeded for.
-  let metas = readBundleMeta(bundle);
-  const mapped = metas.length === 1 && metas[0]!.pages.length === records.length && unique;
+  let metas = metasOf(bundle);
+  const mapped = metas?.length === 1 && metas[0]!.pages.length === records.length && unique;
   let problem: string | undefined;
   if (seededFor.size) {
-    if (!mapped) problem = 'the bundle does not list the pages given, one language';
+    if (!mapped || !metas) problem = 'the bundle does not list the pages given, in one language';
     else if (metas[0]!.version !== previous!.pagefind) problem = `Pagefind ${metas[0]!.version}, the cache is from ${previous!.pagefind}`;
     else {
       const pages = metas[0]!.pages;
@@ -286,8 +295,8 @@ export async function writeSearchBundle(opts: WriteSearchBundleOptions): Promise
     seconds.check = lap();
     await opts.write();
     seconds.write += lap();
-    metas = readBundleMeta(bundle);
-  } else if (seededFor.size) {
+    metas = metasOf(bundle);
+  } else if (seededFor.size && metas) {
     const named = new Set(metas[0]!.pages.map((p) => p.fragment));
     for (const name of seededFor.keys()) {
       if (named.has(name)) continue;
@@ -299,7 +308,7 @@ export async function writeSearchBundle(opts: WriteSearchBundleOptions): Promise
   }
   seconds.check += lap();
 
-  if (metas.length === 1 && metas[0]!.pages.length === records.length && unique) {
+  if (metas?.length === 1 && metas[0]!.pages.length === records.length && unique) {
     try {
       result.saved = saveCache(cache, bundle, records, metas[0]!, config, sums);
     } catch (error) {
