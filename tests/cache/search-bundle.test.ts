@@ -5,7 +5,7 @@
  * name, when a seeded name is no longer used, when cached files or the manifest are damaged.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import * as pagefind from 'pagefind';
@@ -89,7 +89,7 @@ function editManifest(cache: string, edit: (m: { pages: [string, string, string]
   writeFileSync(file, `${createHash('sha256').update(body).digest('hex')}\n${body}`);
 }
 
-/** Renames page `url`'s cached fragment to `name`, in the folder and the manifest. */
+/** Gives page `url`'s cached fragment the name `name` in the manifest; returns its real name. */
 function renameCached(cache: string, url: string, name: string): string {
   let old = '';
   editManifest(cache, (m) => {
@@ -99,9 +99,24 @@ function renameCached(cache: string, url: string, name: string): string {
     m.files[name] = m.files[old]!;
     delete m.files[old];
   });
-  renameSync(path.join(cache, 'fragment', `${old}.pf_fragment`), path.join(cache, 'fragment', `${name}.pf_fragment`));
   return old;
 }
+
+/** The cache's file holding fragment `name` (files are named by the SHA-256 of their bytes). */
+function cachedFile(cache: string, name: string): string {
+  const text = readFileSync(path.join(cache, 'manifest.json'), 'utf8');
+  return path.join(cache, 'files', JSON.parse(text.slice(text.indexOf('\n') + 1)).files[name]);
+}
+
+/** SHA-256 of every fragment file of a bundle: the names of the cache's files. */
+const fragmentSums = (bundle: string) =>
+  filesUnder(path.join(bundle, 'fragment'))
+    .map((f) =>
+      createHash('sha256')
+        .update(readFileSync(path.join(bundle, 'fragment', f)))
+        .digest('hex'),
+    )
+    .sort();
 
 beforeAll(() => {
   root = tempDir('search-bundle');
@@ -140,15 +155,16 @@ describe('writeSearchBundle', { timeout: 60_000 }, () => {
     const cold = await write(V1, cache);
     expect(cold.result).toMatchObject({ pages: 6, seeded: 0, damaged: 0, saved: true });
     expect(treeHashes(cold.bundle)).toEqual(await reference(V1));
-    // The cache holds the bundle's fragments, hard-linked.
-    expect(filesUnder(path.join(cache, 'fragment'))).toEqual(filesUnder(path.join(cold.bundle, 'fragment')));
-    const first = filesUnder(path.join(cache, 'fragment'))[0]!;
-    expect(statSync(path.join(cache, 'fragment', first)).ino).toBe(statSync(path.join(cold.bundle, 'fragment', first)).ino);
+    // The cache holds the bundle's fragments, hard-linked, named by their SHA-256.
+    expect(filesUnder(path.join(cache, 'files'))).toEqual(fragmentSums(cold.bundle));
+    const first = names(cold.bundle)[0]!;
+    expect(statSync(cachedFile(cache, first)).ino).toBe(statSync(path.join(cold.bundle, 'fragment', `${first}.pf_fragment`)).ino);
 
     const warm = await write(V2, cache);
     expect(warm.result).toMatchObject({ pages: 6, seeded: 4, damaged: 0, saved: true }); // changed and new pages written by Pagefind
     expect(treeHashes(warm.bundle)).toEqual(await reference(V2));
-    expect(filesUnder(path.join(cache, 'fragment'))).toEqual(filesUnder(path.join(warm.bundle, 'fragment')));
+    // The changed and removed pages' files are gone from the cache, the new ones added.
+    expect(filesUnder(path.join(cache, 'files'))).toEqual(fragmentSums(warm.bundle));
 
     const again = await write(V2, cache);
     expect(again.result.seeded).toBe(6);
@@ -169,9 +185,7 @@ describe('writeSearchBundle', { timeout: 60_000 }, () => {
     const changed = names(cold.bundle)[1]!;
     renameCached(cache, V1[0]!.url, changed);
     // Pagefind alone would keep the seeded file: another page's text under the changed page's name.
-    expect(readFileSync(path.join(cache, 'fragment', `${changed}.pf_fragment`))).not.toEqual(
-      readFileSync(path.join(cold.bundle, 'fragment', `${changed}.pf_fragment`)),
-    );
+    expect(readFileSync(cachedFile(cache, changed))).not.toEqual(readFileSync(path.join(cold.bundle, 'fragment', `${changed}.pf_fragment`)));
 
     const warm = await write(V2, cache);
     expect(warm.result.rewritten).toBe(`/rules/certutil/ got the fragment name ${changed}, seeded for /rules/mimikatz/`);
@@ -199,11 +213,11 @@ describe('writeSearchBundle', { timeout: 60_000 }, () => {
     const cache = path.join(root, 'damaged', 'search');
     const cold = await write(V1, cache);
     const [a, b, c] = names(cold.bundle);
-    const flip = path.join(cache, 'fragment', `${a}.pf_fragment`);
+    const flip = cachedFile(cache, a!);
     const bytes = readFileSync(flip);
     bytes[bytes.length - 9]! ^= 1;
     writeFileSync(flip, bytes);
-    const cut = path.join(cache, 'fragment', `${b}.pf_fragment`);
+    const cut = cachedFile(cache, b!);
     writeFileSync(cut, readFileSync(cut).subarray(0, 20));
     // An edit of the published bundle in place reaches the cache's file through the hard link.
     const published = path.join(cold.bundle, 'fragment', `${c}.pf_fragment`);
@@ -215,6 +229,10 @@ describe('writeSearchBundle', { timeout: 60_000 }, () => {
     expect(warm.result).toMatchObject({ pages: 6, seeded: 3, damaged: 3, saved: true });
     expect(warnings).toEqual([`cache: 3 search fragments in ${cache} do not match its manifest: not used (Pagefind writes them)`]);
     expect(treeHashes(warm.bundle)).toEqual(await reference(V1));
+    // The damaged files were replaced: the next write seeds every page.
+    warnings.length = 0;
+    expect((await write(V1, cache)).result.seeded).toBe(6);
+    expect(warnings).toEqual([]);
   });
 
   test('a damaged or missing manifest: nothing seeded, the cache written afresh', async () => {
@@ -247,10 +265,14 @@ describe('writeSearchBundle', { timeout: 60_000 }, () => {
 
   test('folders left by a killed build are removed; a bundle folder that exists is refused', async () => {
     const cache = path.join(root, 'stale', 'search');
-    const stale = `${cache}.new-2147483646-0123456789abcdef`;
-    mkdirSync(path.join(stale, 'fragment'), { recursive: true });
+    const stale = [
+      path.join(cache, 'manifest.json.2147483646-0123456789abcdef.tmp'),
+      path.join(cache, 'files', `${'0'.repeat(64)}.2147483646-0123456789abcdef.tmp`),
+    ];
+    mkdirSync(path.join(cache, 'files'), { recursive: true });
+    for (const file of stale) writeFileSync(file, 'half written');
     await write(V1, cache);
-    expect(existsSync(stale)).toBe(false);
+    for (const file of stale) expect(existsSync(file)).toBe(false);
     const bundle = path.join(root, 'exists');
     mkdirSync(bundle);
     await expect(writeSearchBundle({ bundle, records: [], config: '', cache, write: async () => {} })).rejects.toThrow(/exists/);

@@ -266,7 +266,7 @@ describe('atlas build with the page cache', { timeout: 300_000 }, () => {
   });
 
   test('a damaged search cache fragment is not published; the output is still the cold one', () => {
-    const fragments = path.join(cache(), 'search', 'fragment');
+    const fragments = path.join(cache(), 'search', 'files');
     const [name] = readdirSync(fragments);
     const file = path.join(fragments, name!);
     const bytes = readFileSync(file);

@@ -25,11 +25,13 @@
  * Index chunks and filters are not seeded: their content depends on every page, and nothing short
  * of Pagefind's own write says whether a chunk of the same name has the same words.
  *
- * The cache is written after a verified bundle as a new folder renamed into place (the old one
- * renamed aside first, then removed), never changed in place, so no lock is needed: a build
- * reading while another swaps reads a manifest whole and every file it links is checked against
- * that manifest, whichever generation it came from; of two builds swapping at once, one keeps
- * its cache and the other's is dropped.
+ * The cache is written after a verified bundle. Its files are kept by the SHA-256 of their bytes
+ * (`files/<sha256>`, hard links to the bundle's), added by link or by a copy renamed into place
+ * and never changed; the manifest is written aside and renamed over the old one; then the files it
+ * does not name are removed (a one-rule rebuild links one file and removes one, instead of the
+ * whole folder). No lock is needed: a build reads a manifest whole, and every file it links is
+ * checked against it; a file another build removed meanwhile is simply not seeded (Pagefind
+ * writes it), and of two builds saving at once the last manifest wins.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -111,7 +113,13 @@ function metasOf(bundle: string): BundleMeta[] | undefined {
 const MANIFEST = 'manifest.json';
 const MANIFEST_VERSION = 1;
 const FRAGMENTS = 'fragment';
+/** The cache's files, named by the SHA-256 of their bytes. */
+const FILES = 'files';
 const fragmentFile = (name: string) => path.join(FRAGMENTS, `${name}.pf_fragment`);
+const SHA256 = /^[0-9a-f]{64}$/;
+/** A temporary file of this process (`<name>.<pid>-<nonce>.tmp`), left only by a build that was killed. */
+const tempName = (name: string) => `${name}.${process.pid}-${randomBytes(8).toString('hex')}.tmp`;
+const TEMP = /\.(\d+)-[0-9a-f]{16}\.tmp$/;
 const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
 /** A name that is safe to join to a folder (the manifest is read from disk). */
 const NAME = /^[A-Za-z0-9_-]{1,80}$/;
@@ -124,7 +132,7 @@ const manifestSchema = z.object({
   /** [url, record digest, fragment name], in page order. */
   pages: z.array(z.tuple([z.string(), z.string(), z.string().regex(NAME)])),
   /** Fragment name → SHA-256 of the file's bytes. */
-  files: z.record(z.string().regex(NAME), z.string().regex(/^[0-9a-f]{64}$/)),
+  files: z.record(z.string().regex(NAME), z.string().regex(SHA256)),
 });
 type Manifest = z.infer<typeof manifestSchema>;
 
@@ -149,31 +157,44 @@ function fullConfig(config: string): string {
   return JSON.stringify({ config, platform: process.platform, arch: process.arch });
 }
 
-/** Links `from` to `to`, or copies it where a link cannot be made (another file system, no link support). */
+/**
+ * Links `from` to `to`, or copies it where a link cannot be made (another file system, no link
+ * support): to a temporary name renamed into place, so that `to` is never seen half written.
+ * A `to` that exists already is left as it is (`to` is named by its content, or checked after).
+ */
 function linkOrCopy(from: string, to: string): void {
   try {
     linkSync(from, to);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
     if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EMLINK') throw error;
-    copyFileSync(from, to);
+    const temp = tempName(to);
+    try {
+      copyFileSync(from, temp);
+      renameSync(temp, to);
+    } finally {
+      rmSync(temp, { force: true });
+    }
   }
 }
 
-/** Cache folders of builds that were killed while writing or swapping the cache (named by their process id, which is gone). */
-function removeStale(dir: string): void {
-  const parent = path.dirname(dir);
-  const base = path.basename(dir);
-  let names: string[];
+/** Names in `dir`, none when it does not exist. */
+function namesIn(dir: string): string[] {
   try {
-    names = readdirSync(parent);
+    return readdirSync(dir);
   } catch {
-    return;
+    return [];
   }
-  for (const name of names) {
-    if (!name.startsWith(`${base}.`)) continue;
-    const pid = /^\.(?:new|old)-(\d+)-[0-9a-f]{16}$/.exec(name.slice(base.length))?.[1];
-    if (pid && !isAlive(Number(pid))) rmSync(path.join(parent, name), { recursive: true, force: true });
+}
+
+/** Temporary files of builds that were killed while saving the cache (named by their process id, which is gone). */
+function removeStale(dir: string): void {
+  for (const folder of [dir, path.join(dir, FILES)]) {
+    for (const name of namesIn(folder)) {
+      const pid = TEMP.exec(name)?.[1];
+      if (pid && !isAlive(Number(pid))) rmSync(path.join(folder, name), { force: true });
+    }
   }
 }
 
@@ -252,13 +273,15 @@ export async function writeSearchBundle(opts: WriteSearchBundleOptions): Promise
       const want = was && previous.files[was.name];
       if (!was || was.digest !== digest || counts.get(url) !== 1 || !want || seededFor.has(was.name)) continue;
       const to = path.join(bundle, fragmentFile(was.name));
+      const from = path.join(cache, FILES, want);
       try {
-        linkOrCopy(path.join(cache, fragmentFile(was.name)), to);
+        linkOrCopy(from, to);
       } catch {
-        continue; // gone (another build swapped the cache meanwhile): Pagefind writes it
+        continue; // gone (another build removed it meanwhile): Pagefind writes it
       }
       if (sha256(readFileSync(to)) !== want) {
         unlinkSync(to);
+        rmSync(from, { force: true }); // not what its name says: the next save puts the right one in its place
         result.damaged++;
         continue;
       }
@@ -310,7 +333,8 @@ export async function writeSearchBundle(opts: WriteSearchBundleOptions): Promise
 
   if (metas?.length === 1 && metas[0]!.pages.length === records.length && unique) {
     try {
-      result.saved = saveCache(cache, bundle, records, metas[0]!, config, sums);
+      saveCache(cache, bundle, records, metas[0]!, config, sums);
+      result.saved = true;
     } catch (error) {
       warn(`cache: the search cache ${cache} could not be written (${(error as Error).message}); the next build writes every fragment`);
     }
@@ -319,39 +343,27 @@ export async function writeSearchBundle(opts: WriteSearchBundleOptions): Promise
   return result;
 }
 
-/** Replaces the cache folder with one holding this bundle's fragments and their manifest; false when another build's took its place first. */
-function saveCache(cache: string, bundle: string, records: readonly SearchRecordKey[], meta: BundleMeta, config: string, sums: Map<string, string>): boolean {
-  const tag = `${process.pid}-${randomBytes(8).toString('hex')}`;
-  const next = `${cache}.new-${tag}`;
-  const aside = `${cache}.old-${tag}`;
-  try {
-    mkdirSync(path.join(next, FRAGMENTS), { recursive: true });
-    const files: Manifest['files'] = {};
-    const pages: Manifest['pages'] = meta.pages.map((p, i) => [records[i]!.url, records[i]!.digest, p.fragment]);
-    for (const { fragment } of meta.pages) {
-      if (!NAME.test(fragment)) throw new Error(`unexpected fragment name ${fragment}`);
-      const from = path.join(bundle, fragmentFile(fragment));
-      linkOrCopy(from, path.join(next, fragmentFile(fragment)));
-      files[fragment] = sums.get(fragment) ?? sha256(readFileSync(from));
-    }
-    const body = JSON.stringify({ version: MANIFEST_VERSION, config, pagefind: meta.version, pages, files } satisfies Manifest);
-    writeFileSync(path.join(next, MANIFEST), `${sha256(body)}\n${body}`);
-    try {
-      renameSync(cache, aside);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-    try {
-      renameSync(next, cache);
-    } catch (error) {
-      // Another build put its folder in place meanwhile: that one is kept.
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOTEMPTY' || code === 'EEXIST') return false;
-      throw error;
-    }
-    return true;
-  } finally {
-    rmSync(aside, { recursive: true, force: true });
-    rmSync(next, { recursive: true, force: true });
+/** Adds this bundle's fragments to the cache's files, writes its manifest, removes the files it no longer names. */
+function saveCache(cache: string, bundle: string, records: readonly SearchRecordKey[], meta: BundleMeta, config: string, sums: Map<string, string>): void {
+  const files: Manifest['files'] = {};
+  const pages: Manifest['pages'] = meta.pages.map((p, i) => [records[i]!.url, records[i]!.digest, p.fragment]);
+  mkdirSync(path.join(cache, FILES), { recursive: true });
+  const present = new Set(namesIn(path.join(cache, FILES)));
+  for (const { fragment } of meta.pages) {
+    if (!NAME.test(fragment)) throw new Error(`unexpected fragment name ${fragment}`);
+    const from = path.join(bundle, fragmentFile(fragment));
+    const sum = sums.get(fragment) ?? sha256(readFileSync(from));
+    files[fragment] = sum;
+    if (!present.has(sum)) linkOrCopy(from, path.join(cache, FILES, sum));
   }
+  const body = JSON.stringify({ version: MANIFEST_VERSION, config, pagefind: meta.version, pages, files } satisfies Manifest);
+  const temp = path.join(cache, tempName(MANIFEST));
+  try {
+    writeFileSync(temp, `${sha256(body)}\n${body}`);
+    renameSync(temp, path.join(cache, MANIFEST));
+  } finally {
+    rmSync(temp, { force: true });
+  }
+  const named = new Set(Object.values(files));
+  for (const name of present) if (SHA256.test(name) && !named.has(name)) rmSync(path.join(cache, FILES, name), { force: true });
 }
