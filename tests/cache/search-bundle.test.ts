@@ -5,7 +5,8 @@
  * name, when a seeded name is no longer used, when cached files or the manifest are damaged.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import * as pagefind from 'pagefind';
@@ -261,6 +262,24 @@ describe('writeSearchBundle', { timeout: 60_000 }, () => {
     const always = await write(V1, cache, 'test', unreadable);
     expect(always.result).toMatchObject({ seeded: 0, saved: false });
     expect(always.result.rewritten).toBeDefined();
+  });
+
+  // /dev/shm is a tmpfs on Linux: another file system than the temp folder, where links fail (EXDEV).
+  const otherFs = existsSync('/dev/shm') && statSync('/dev/shm').dev !== statSync(tmpdir()).dev;
+  test.skipIf(!otherFs)('a cache on another file system: files are copied, the bundle is the same', async () => {
+    const cache = mkdtempSync('/dev/shm/atlas-search-cache-');
+    try {
+      const cold = await write(V1, path.join(cache, 'search'));
+      expect(cold.result).toMatchObject({ seeded: 0, saved: true });
+      const file = filesUnder(path.join(cache, 'search', 'files'))[0]!;
+      expect(statSync(path.join(cache, 'search', 'files', file)).nlink).toBe(1);
+      const warm = await write(V2, path.join(cache, 'search'));
+      expect(warm.result).toMatchObject({ seeded: 4, damaged: 0, saved: true });
+      expect(treeHashes(warm.bundle)).toEqual(await reference(V2));
+      expect(filesUnder(path.join(cache, 'search')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
   });
 
   test('folders left by a killed build are removed; a bundle folder that exists is refused', async () => {
