@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { openPageCache, type PageCache } from '../src/lib/cache/pages.ts';
+import { recordDigest, writeSearchBundle } from '../src/lib/cache/search-bundle.ts';
 import { filesUnder } from '../src/lib/folders.ts';
 import { isAlive } from '../src/lib/output/staging.ts';
 import { mapLimit } from '../src/lib/parallel.ts';
@@ -30,7 +31,8 @@ export interface BuildSiteOptions {
    * The atlas cache folder (the CLI's `--cache`). With it, Astro's incremental build keeps its
    * manifest and page copies in `<cache>/astro` and copies the pages whose cacheKey
    * (src/lib/site/cache-keys.ts) is unchanged instead of rendering them; without it every page
-   * is rendered and nothing is written outside outDir.
+   * is rendered and nothing is written outside outDir. `<cache>/search` keeps the search bundle's
+   * fragments (src/lib/cache/search-bundle.ts): those of unchanged pages are not written again.
    */
   cache?: string;
 }
@@ -157,7 +159,7 @@ interface SearchSession {
   /** Gives the feed Astro's page order and each rendered page (a wrapper around Astro's prerenderer). */
   integration: AstroIntegration;
   /** Indexes the pages still unknown (read from outDir), writes the bundle into `outDir/pagefind` and the record cache. */
-  finish(outDir: string): Promise<{ pages: number; readBack: number; seconds: { parse: number; write: number } }>;
+  finish(outDir: string): Promise<{ pages: number; readBack: number; seeded?: number; seconds: { parse: number; write: number } }>;
   /** Drops the index (the site is rendered again). */
   discard(): Promise<void>;
 }
@@ -174,14 +176,14 @@ interface SearchSession {
  * quarter of the bytes, same bundle). With a cache, the records of keyed pages are kept in
  * `<cache>/search-records.json`, so pages Astro copies are not read back.
  */
-async function openSearch(catalogFile: string, base: string | undefined, cacheDir: string | undefined): Promise<SearchSession> {
+async function openSearch(catalogFile: string, base: string | undefined, cacheDir: string | undefined, log: (line: string) => void): Promise<SearchSession> {
   const [pagefind, { SearchFeed, pageUrl }, { readSearchRecords, writeSearchRecords }, { normalizeBase }] = await Promise.all([
     import('pagefind'),
     import('../src/lib/site/search-feed.ts'),
     import('../src/lib/cache/search-records.ts'),
     import('../src/lib/site/urls.ts'),
   ]);
-  const { index, errors } = await pagefind.createIndex({ forceLanguage: 'en', excludeSelectors: ['.crumbs'] });
+  const { index, errors } = await pagefind.createIndex(INDEX_OPTIONS);
   failed('createIndex', errors);
   if (!index) throw new Error('Pagefind createIndex returned no index');
   // Messages go out to Pagefind's process in call order; each answer is checked in `finish`.
@@ -238,9 +240,19 @@ async function openSearch(catalogFile: string, base: string | undefined, cacheDi
       for (const answer of await Promise.all(added)) failed('addHTMLFile', answer.errors);
       const parsed = performance.now();
       const bundle = path.join(outDir, 'pagefind');
-      const written = await index.writeFiles({ outputPath: bundle });
-      failed('writeFiles', written.errors);
+      // With a cache, the fragments of unchanged pages are taken from the previous build (checked there: cache/search-bundle.ts).
+      const { seeded, seconds: took } = await writeSearchBundle({
+        bundle,
+        records: fed.records.map((record) => ({ url: record.url, digest: recordDigest(record) })),
+        config: JSON.stringify(INDEX_OPTIONS),
+        cache: cacheDir && path.join(cacheDir, 'search'),
+        write: async () => failed('writeFiles', (await index.writeFiles({ outputPath: bundle })).errors),
+      });
       const wrote = performance.now();
+      if (took)
+        log(
+          `site: search cache: ${seeded} fragments seeded in ${took.seed.toFixed(2)} s, written in ${took.write.toFixed(2)} s, checked in ${took.check.toFixed(2)} s, saved in ${took.save.toFixed(2)} s`,
+        );
       if (cacheDir) await writeSearchRecords(cacheDir, feed.cacheEntries(), cached);
       // The entry file counts the pages actually indexed.
       const entry = JSON.parse(await readFile(path.join(bundle, 'pagefind-entry.json'), 'utf8')) as {
@@ -249,6 +261,7 @@ async function openSearch(catalogFile: string, base: string | undefined, cacheDi
       return {
         pages: Object.values(entry.languages).reduce((n, l) => n + l.page_count, 0),
         readBack: fed.read,
+        seeded: cacheDir ? seeded : undefined,
         seconds: { parse: (parsed - t0) / 1000, write: (wrote - parsed) / 1000 },
       };
     },
@@ -258,6 +271,9 @@ async function openSearch(catalogFile: string, base: string | undefined, cacheDi
     },
   };
 }
+
+/** Pagefind's index options; they are part of what decides a page's fragment (the search cache compares them). */
+const INDEX_OPTIONS = { forceLanguage: 'en', excludeSelectors: ['.crumbs'] };
 
 function failed(step: string, errors: string[]): void {
   if (errors.length) throw new Error(`Pagefind ${step} failed: ${errors.join('; ')}`);
@@ -321,7 +337,7 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
         `site: page cache ${pageCache.reusable ? `checked (${pageCache.checked} files, ${pageCache.crcChecked} read)` : 'empty: every page is rendered'} in ${seconds(start)}`,
       );
     // Pagefind indexes the pages while Astro renders them: its process works beside this one.
-    if (opts.search !== false) search = await openSearch(catalogFile, opts.base, cacheDir);
+    if (opts.search !== false) search = await openSearch(catalogFile, opts.base, cacheDir, log);
     let moved = await renderPages(catalogFile, staging, opts.base, pageCache?.dir, search ? [search.integration] : []);
     let sealed = await pageCache?.seal();
     const footersStart = performance.now();
@@ -335,7 +351,7 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
       staging = await mkdtemp(path.join(projectRoot, '.cache', `site-staging-${process.pid}-`));
       if (search) {
         await search.discard();
-        search = await openSearch(catalogFile, opts.base, cacheDir);
+        search = await openSearch(catalogFile, opts.base, cacheDir, log);
       }
       moved = await renderPages(catalogFile, staging, opts.base, pageCache.dir, search ? [search.integration] : []);
       sealed = await pageCache.seal();
@@ -359,9 +375,10 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     const searchSeconds = (performance.now() - start) / 1000;
     const searchIndexBytes = await dirBytes(path.join(staging, 'pagefind'));
     const readBack = indexed.readBack ? `; ${indexed.readBack} pages read back from the output` : '';
+    const seeded = indexed.seeded !== undefined ? `, ${indexed.seeded} fragments from the search cache` : '';
     const { parse, write } = indexed.seconds;
     log(
-      `site: indexed ${indexed.pages} pages for search (${(searchIndexBytes / 1048576).toFixed(1)} MiB${readBack}); ${seconds(start)} after the render (${parse.toFixed(1)}s until Pagefind had every page, ${write.toFixed(1)}s writing its bundle)`,
+      `site: indexed ${indexed.pages} pages for search (${(searchIndexBytes / 1048576).toFixed(1)} MiB${readBack}${seeded}); ${seconds(start)} after the render (${parse.toFixed(1)}s until Pagefind had every page, ${write.toFixed(1)}s writing its bundle)`,
     );
     await publish(staging, outDir);
     return { pages, searchIndexBytes, indexedPages: indexed.pages, ...(reusedPages && { reusedPages }), seconds: { render, search: searchSeconds } };

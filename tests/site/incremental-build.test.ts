@@ -5,7 +5,8 @@
  * rest, and its output is byte for byte a cold `--no-cache` build of the same input. List pages
  * (facets, tags, log sources, tactics, gaps) are keyed too: those showing the change are rendered
  * again, the others copied. A damaged page cache is dropped, never published; `--no-cache` writes
- * nothing outside --out.
+ * nothing outside --out. The search bundle takes the fragments of unchanged pages from the search
+ * cache (src/lib/cache/search-bundle.ts) and is the cold build's too.
  */
 import { cpSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -46,7 +47,15 @@ function build(out: string, cached: boolean) {
   const run = atlas(args, { cwd: root });
   expect(run.status, run.stdout + run.stderr).toBe(0);
   const m = /(\d+) of (\d+) keyed pages copied from the page cache/.exec(run.stdout);
-  return { stdout: run.stdout, stderr: run.stderr, reused: m ? Number(m[1]) : undefined, keyed: m ? Number(m[2]) : undefined };
+  const s = /indexed (\d+) pages for search \(.*, (\d+) fragments from the search cache\)/.exec(run.stdout);
+  return {
+    stdout: run.stdout,
+    stderr: run.stderr,
+    reused: m ? Number(m[1]) : undefined,
+    keyed: m ? Number(m[2]) : undefined,
+    indexed: s ? Number(s[1]) : undefined,
+    seeded: s ? Number(s[2]) : undefined,
+  };
 }
 
 const site = (name: string) => path.join(root, name);
@@ -111,6 +120,8 @@ beforeAll(() => {
   commit('first');
   const first = build('v1', true);
   expect(first.reused).toBe(0);
+  expect(first.seeded).toBe(0);
+  expect(first.indexed).toBeGreaterThan(50);
   expect(first.keyed).toBeGreaterThan(50);
   const rules = api<ApiRule[]>('v1', 'rules.json');
   const tests = api<ApiTest[]>('v1', 'tests.json');
@@ -128,6 +139,7 @@ describe('atlas build with the page cache', { timeout: 300_000 }, () => {
   test('nothing changed: every keyed page is copied, the output is the same', () => {
     const again = build('v1-again', true);
     expect(again.reused).toBe(again.keyed);
+    expect(again.seeded).toBe(again.indexed);
     expect(treeHashes(site('v1-again'))).toEqual(treeHashes(site('v1')));
     // Search records of the copied pages came from the record cache, none read back from the output.
     expect(again.stdout).toMatch(/indexed \d+ pages for search/);
@@ -160,6 +172,10 @@ describe('atlas build with the page cache', { timeout: 300_000 }, () => {
     const warm = build('v2', true);
     build('v2-cold', false);
     expect(treeHashes(site('v2'))).toEqual(treeHashes(site('v2-cold')));
+    // Search: the fragments of the pages showing the title written anew, the others from the search cache.
+    expect(treeHashes(path.join(site('v2'), 'pagefind'))).toEqual(treeHashes(path.join(site('v2-cold'), 'pagefind')));
+    expect(warm.seeded).toBeGreaterThan(warm.indexed! / 2);
+    expect(warm.seeded).toBeLessThan(warm.indexed!);
 
     // Pages were copied, and not all of them.
     expect(warm.reused).toBeGreaterThan(0);
@@ -266,6 +282,22 @@ describe('atlas build with the page cache', { timeout: 300_000 }, () => {
     expect(healed.stderr).not.toMatch(/damaged/);
     expect(healed.reused).toBe(healed.keyed);
     expect(treeHashes(site('v7'))).toEqual(treeHashes(site('v3-cold')));
+  });
+
+  test('a damaged search cache fragment is not published; the output is still the cold one', () => {
+    const fragments = path.join(cache(), 'search', 'files');
+    const [name] = readdirSync(fragments);
+    const file = path.join(fragments, name!);
+    const bytes = readFileSync(file);
+    bytes[bytes.length - 9]! ^= 1;
+    writeFileSync(file, bytes);
+    const damaged = build('v7-search', true);
+    expect(damaged.stderr).toMatch(/cache: 1 search fragments in .* do not match its manifest/);
+    expect(damaged.seeded).toBe(damaged.indexed! - 1);
+    expect(treeHashes(site('v7-search'))).toEqual(treeHashes(site('v3-cold')));
+    const healed = build('v7-healed', true);
+    expect(healed.stderr).not.toMatch(/do not match/);
+    expect(healed.seeded).toBe(healed.indexed);
   });
 
   test('--no-cache writes nothing outside --out', () => {
