@@ -211,9 +211,9 @@ const timings: Timings = {};
  * build cache, pages whose data did not change are copied from its page cache (`<cache>/astro`).
  */
 function siteRenderer(cache: string | undefined): RenderSite {
-  return async (catalogFile, outDir, progress) => {
+  return async (catalogFile, outDir, progress, alongside) => {
     const { buildSite } = await import('./site.ts');
-    return buildSite({ catalogFile, outDir, log: progress, cache });
+    return buildSite({ catalogFile, outDir, log: progress, cache, alongside });
   };
 }
 

@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openPageCache, type PageCache } from '../src/lib/cache/pages.ts';
 import { filesUnder } from '../src/lib/folders.ts';
 import { isAlive } from '../src/lib/output/staging.ts';
-import { mapLimit } from '../src/lib/parallel.ts';
+import { mapLimit, settleAll } from '../src/lib/parallel.ts';
 import { packageRoot } from '../src/lib/package-root.ts';
 
 export interface BuildSiteOptions {
@@ -32,6 +32,12 @@ export interface BuildSiteOptions {
    * is rendered and nothing is written outside outDir.
    */
   cache?: string;
+  /**
+   * Work run while Pagefind indexes the pages, which leaves this process mostly waiting on
+   * Pagefind's (the CLI writes api/ and the exports here): started once the pages are rendered,
+   * settled before buildSite returns or throws. Its failure fails the site, and nothing is published.
+   */
+  alongside?: () => Promise<unknown>;
 }
 
 export interface BuildSiteResult {
@@ -289,15 +295,18 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
       `site: rendered ${pages} pages (${moved.written} of them redirects${moved.skipped ? `, ${moved.skipped} skipped: the path is taken` : ''}${reuse}) in ${seconds(start)}`,
     );
     if (opts.search === false) {
+      await opts.alongside?.();
       await publish(staging, outDir);
       return { pages, ...(reusedPages && { reusedPages }), seconds: { render } };
     }
 
     start = performance.now();
-    const indexed = await indexSearch(staging, moved.terms);
-    const search = (performance.now() - start) / 1000;
+    // Pagefind's own time, whether or not `alongside` ends later.
+    const index = indexSearch(staging, moved.terms).then((r) => ({ ...r, seconds: (performance.now() - start) / 1000 }));
+    const [indexed] = await settleAll([index, Promise.resolve().then(opts.alongside)]);
+    const search = indexed.seconds;
     const searchIndexBytes = await dirBytes(path.join(staging, 'pagefind'));
-    log(`site: indexed ${indexed.pages} pages for search (${(searchIndexBytes / 1048576).toFixed(1)} MiB) in ${seconds(start)}`);
+    log(`site: indexed ${indexed.pages} pages for search (${(searchIndexBytes / 1048576).toFixed(1)} MiB) in ${search.toFixed(1)}s`);
     await publish(staging, outDir);
     return { pages, searchIndexBytes, indexedPages: indexed.pages, ...(reusedPages && { reusedPages }), seconds: { render, search } };
   } finally {
