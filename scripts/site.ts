@@ -98,9 +98,12 @@ async function renderPages(
   base: string | undefined,
   cacheDir?: string,
 ): Promise<{ written: number; skipped: number; terms: Map<string, string> }> {
-  const saved = { ATLAS_CATALOG: process.env.ATLAS_CATALOG, ATLAS_BASE: process.env.ATLAS_BASE };
+  const saved = { ATLAS_CATALOG: process.env.ATLAS_CATALOG, ATLAS_BASE: process.env.ATLAS_BASE, ATLAS_PAGE_KEYS: process.env.ATLAS_PAGE_KEYS };
   process.env.ATLAS_CATALOG = catalogFile;
   if (base !== undefined) process.env.ATLAS_BASE = base;
+  // Page keys (src/lib/site/cache-keys.ts PAGE_KEYS_ENV) only for a render with a page cache: Astro ignores them otherwise.
+  if (cacheDir) process.env.ATLAS_PAGE_KEYS = '1';
+  else delete process.env.ATLAS_PAGE_KEYS;
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
   try {
     const { build } = await import('astro');
