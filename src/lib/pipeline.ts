@@ -244,7 +244,9 @@ export async function writeOutputs(catalog: Catalog, options: OutputOptions, log
   };
   if (options.renderSite) {
     const catalogFile = path.join(options.work, 'catalog.json');
+    t = performance.now();
     catalogJson = await writeSiteCatalog(catalog, trust, catalogFile);
+    timings.siteCatalog = (performance.now() - t) / 1000;
     t = performance.now();
     const site = await options.renderSite(catalogFile, options.dir, log, writeData).catch(async (error: unknown) => {
       // Not left writing into the staging folder that the caller removes next.
@@ -321,9 +323,13 @@ export async function runBuild(options: BuildRun, log: Log = () => {}, timings: 
       log,
       timings,
     );
-    await saveCache?.();
+    let t = performance.now();
+    if (saveCache) {
+      await saveCache();
+      timings.cacheSave = (performance.now() - t) / 1000;
+    }
     saveCache = undefined;
-    const t = performance.now();
+    t = performance.now();
     await publish(staging, options.version, options.removeOld);
     timings.publish = (performance.now() - t) / 1000;
     log(`publish  ${out} (${timings.publish.toFixed(2)} s)`);
