@@ -10,7 +10,7 @@ import { openPageCache, type PageCache } from '../src/lib/cache/pages.ts';
 import { recordDigest, writeSearchBundle } from '../src/lib/cache/search-bundle.ts';
 import { filesUnder } from '../src/lib/folders.ts';
 import { isAlive } from '../src/lib/output/staging.ts';
-import { mapLimit } from '../src/lib/parallel.ts';
+import { mapLimit, settleAll } from '../src/lib/parallel.ts';
 import { packageRoot } from '../src/lib/package-root.ts';
 
 export interface BuildSiteOptions {
@@ -35,6 +35,12 @@ export interface BuildSiteOptions {
    * fragments (src/lib/cache/search-bundle.ts): those of unchanged pages are not written again.
    */
   cache?: string;
+  /**
+   * Work run while Pagefind indexes the pages, which leaves this process mostly waiting on
+   * Pagefind's (the CLI writes api/ and the exports here): started once the pages are rendered,
+   * settled before buildSite returns or throws. Its failure fails the site, and nothing is published.
+   */
+  alongside?: () => Promise<unknown>;
 }
 
 export interface BuildSiteResult {
@@ -96,9 +102,12 @@ async function renderPages(
   cacheDir?: string,
   integrations: AstroIntegration[] = [],
 ): Promise<{ written: number; skipped: number }> {
-  const saved = { ATLAS_CATALOG: process.env.ATLAS_CATALOG, ATLAS_BASE: process.env.ATLAS_BASE };
+  const saved = { ATLAS_CATALOG: process.env.ATLAS_CATALOG, ATLAS_BASE: process.env.ATLAS_BASE, ATLAS_PAGE_KEYS: process.env.ATLAS_PAGE_KEYS };
   process.env.ATLAS_CATALOG = catalogFile;
   if (base !== undefined) process.env.ATLAS_BASE = base;
+  // Page keys (src/lib/site/cache-keys.ts PAGE_KEYS_ENV) only for a render with a page cache: Astro ignores them otherwise.
+  if (cacheDir) process.env.ATLAS_PAGE_KEYS = '1';
+  else delete process.env.ATLAS_PAGE_KEYS;
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
   try {
     const { build } = await import('astro');
@@ -159,7 +168,7 @@ interface SearchSession {
   /** Gives the feed Astro's page order and each rendered page (a wrapper around Astro's prerenderer). */
   integration: AstroIntegration;
   /** Indexes the pages still unknown (read from outDir), writes the bundle into `outDir/pagefind` and the record cache. */
-  finish(outDir: string): Promise<{ pages: number; readBack: number; seeded?: number; seconds: { parse: number; write: number } }>;
+  finish(outDir: string): Promise<{ pages: number; readBack: number; seeded?: number; parts: { parse: number; write: number } }>;
   /** Drops the index (the site is rendered again). */
   discard(): Promise<void>;
 }
@@ -262,7 +271,7 @@ async function openSearch(catalogFile: string, base: string | undefined, cacheDi
         pages: Object.values(entry.languages).reduce((n, l) => n + l.page_count, 0),
         readBack: fed.read,
         seeded: cacheDir ? seeded : undefined,
-        seconds: { parse: (parsed - t0) / 1000, write: (wrote - parsed) / 1000 },
+        parts: { parse: (parsed - t0) / 1000, write: (wrote - parsed) / 1000 },
       };
     },
     async discard() {
@@ -366,19 +375,23 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
       `site: rendered ${pages} pages (${moved.written} of them redirects${moved.skipped ? `, ${moved.skipped} skipped: the path is taken` : ''}${reuse}) in ${seconds(start)}`,
     );
     if (!search) {
+      await opts.alongside?.();
       await publish(staging, outDir);
       return { pages, ...(reusedPages && { reusedPages }), seconds: { render } };
     }
 
     start = performance.now();
-    const indexed = await search.finish(staging);
-    const searchSeconds = (performance.now() - start) / 1000;
+    // Pagefind's own time, whether or not `alongside` ends later.
+    const session = search;
+    const index = session.finish(staging).then((r) => ({ ...r, seconds: (performance.now() - start) / 1000 }));
+    const [indexed] = await settleAll([index, Promise.resolve().then(opts.alongside)]);
+    const searchSeconds = indexed.seconds;
     const searchIndexBytes = await dirBytes(path.join(staging, 'pagefind'));
     const readBack = indexed.readBack ? `; ${indexed.readBack} pages read back from the output` : '';
     const seeded = indexed.seeded !== undefined ? `, ${indexed.seeded} fragments from the search cache` : '';
-    const { parse, write } = indexed.seconds;
+    const { parse, write } = indexed.parts;
     log(
-      `site: indexed ${indexed.pages} pages for search (${(searchIndexBytes / 1048576).toFixed(1)} MiB${readBack}${seeded}); ${seconds(start)} after the render (${parse.toFixed(1)}s until Pagefind had every page, ${write.toFixed(1)}s writing its bundle)`,
+      `site: indexed ${indexed.pages} pages for search (${(searchIndexBytes / 1048576).toFixed(1)} MiB${readBack}${seeded}); ${searchSeconds.toFixed(1)}s after the render (${parse.toFixed(1)}s until Pagefind had every page, ${write.toFixed(1)}s writing its bundle)`,
     );
     await publish(staging, outDir);
     return { pages, searchIndexBytes, indexedPages: indexed.pages, ...(reusedPages && { reusedPages }), seconds: { render, search: searchSeconds } };

@@ -27,3 +27,14 @@ export function mapLimit<T, R>(items: readonly T[], work: (item: T) => Promise<R
   const run = limiter(limit);
   return Promise.all(items.map((item) => run(() => work(item))));
 }
+
+/**
+ * `Promise.all` that waits for every promise to settle before it throws the first failure (in
+ * argument order): work started beside another keeps no file open or half written after the caller
+ * has moved on to clean up, and a second failure is not left unhandled.
+ */
+export async function settleAll<T extends readonly unknown[] | []>(promises: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const results = await Promise.allSettled(promises);
+  for (const r of results) if (r.status === 'rejected') throw r.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
+}

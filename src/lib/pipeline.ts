@@ -33,7 +33,7 @@ import { createStaging, recoverLeftovers, removeStaging, type Staging } from './
 import type { RemoveOld } from './output/trash.ts';
 import { packageRoot, toolPackage } from './package-root.ts';
 import { writeSiteCatalog } from './site/catalog.ts';
-import { analyzeTrust } from './trust/analyze.ts';
+import { analyzeTrust, type Trust } from './trust/analyze.ts';
 import { writeTrustApi } from './trust/api.ts';
 import { diffBuilds } from './changes/diff.ts';
 import { readPreviousBuild, type PreviousLimits } from './changes/previous.ts';
@@ -198,8 +198,18 @@ export async function runCatalog(options: PipelineOptions, log: Log = () => {}, 
   return catalog;
 }
 
-/** Renders the pages of a site data file into a folder (scripts/site.ts `buildSite`: Astro, then Pagefind). */
-export type RenderSite = (catalogFile: string, outDir: string, log: Log) => Promise<{ pages: number; seconds?: { render: number; search?: number } }>;
+/**
+ * Renders the pages of a site data file into a folder (scripts/site.ts `buildSite`: Astro, then
+ * Pagefind). `alongside` writes api/ and the exports: the renderer runs it while the search index is
+ * built and settles it before it returns or throws; a renderer that does not call it leaves it to
+ * writeOutputs, after the pages.
+ */
+export type RenderSite = (
+  catalogFile: string,
+  outDir: string,
+  log: Log,
+  alongside: () => Promise<void>,
+) => Promise<{ pages: number; seconds?: { render: number; search?: number } }>;
 
 export interface OutputOptions {
   /** Folder the output is written into (its `api/`, and the pages): the build's staging folder. */
@@ -223,21 +233,48 @@ export async function writeOutputs(catalog: Catalog, options: OutputOptions, log
   const trust = analyzeTrust(catalog);
   timings.trust = (performance.now() - t) / 1000;
   let catalogJson: string | undefined;
+  // api/ and the exports, once: during the site's search indexing when the renderer runs them, else after the pages.
+  let written: Promise<void> | undefined;
+  const writeData = () => {
+    if (!written) {
+      written = writeApiAndExports(catalog, trust, options, catalogJson, log, timings);
+      written.catch(() => {}); // awaited below (or by the renderer); this only stops it counting as unhandled meanwhile
+    }
+    return written;
+  };
   if (options.renderSite) {
     const catalogFile = path.join(options.work, 'catalog.json');
-    catalogJson = await writeSiteCatalog(catalog, trust, catalogFile);
     t = performance.now();
-    const site = await options.renderSite(catalogFile, options.dir, log);
+    catalogJson = await writeSiteCatalog(catalog, trust, catalogFile);
+    timings.siteCatalog = (performance.now() - t) / 1000;
+    t = performance.now();
+    const site = await options.renderSite(catalogFile, options.dir, log, writeData).catch(async (error: unknown) => {
+      // Not left writing into the staging folder that the caller removes next.
+      await written?.catch(() => {});
+      throw error;
+    });
     timings.site = (performance.now() - t) / 1000;
     // The site stage's parts, for the regeneration bench.
     if (site.seconds)
       Object.assign(timings, { siteRender: site.seconds.render, ...(site.seconds.search !== undefined && { siteSearch: site.seconds.search }) });
     log(`site     ${site.pages} pages (${timings.site.toFixed(2)} s)`);
   }
+  await writeData();
+}
+
+/** The JSON API and the exports (written into the output's api/). */
+async function writeApiAndExports(
+  catalog: Catalog,
+  trust: Trust,
+  options: OutputOptions,
+  catalogJson: string | undefined,
+  log: Log,
+  timings: Timings,
+): Promise<void> {
   // catalog.json.gz compresses in the thread pool while api/ is written.
   const catalogGzip = gzipDeterministicAsync(catalogJson ?? toJson(catalog, false));
   catalogGzip.catch(() => {}); // awaited by writeExports; a failure then is reported there
-  t = performance.now();
+  let t = performance.now();
   const files = (await writeApi(catalog, options.dir)) + (await writeTrustApi(trust, path.join(options.dir, 'api'))).length;
   timings.api = (performance.now() - t) / 1000;
   log(`api      ${files} JSON files in ${path.join(options.out, 'api')} (${timings.api.toFixed(2)} s)`);
@@ -286,9 +323,13 @@ export async function runBuild(options: BuildRun, log: Log = () => {}, timings: 
       log,
       timings,
     );
-    await saveCache?.();
+    let t = performance.now();
+    if (saveCache) {
+      await saveCache();
+      timings.cacheSave = (performance.now() - t) / 1000;
+    }
     saveCache = undefined;
-    const t = performance.now();
+    t = performance.now();
     await publish(staging, options.version, options.removeOld);
     timings.publish = (performance.now() - t) / 1000;
     log(`publish  ${out} (${timings.publish.toFixed(2)} s)`);

@@ -1,6 +1,6 @@
 /** The I/O limiter that keeps thousands of reads and writes under the file-descriptor limit. */
 import { describe, expect, test } from 'vitest';
-import { limiter, mapLimit } from '../../src/lib/parallel.ts';
+import { limiter, mapLimit, settleAll } from '../../src/lib/parallel.ts';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 
@@ -29,5 +29,23 @@ describe('bounded parallelism', { timeout: 10_000 }, () => {
     });
     await expect(failed).rejects.toThrow('no');
     await expect(run(async () => 'next')).resolves.toBe('next');
+  });
+});
+
+describe('settleAll', () => {
+  test('gives every value in order', async () => {
+    expect(await settleAll([Promise.resolve(1), tick().then(() => 'b')])).toEqual([1, 'b']);
+  });
+
+  test('throws the first failure in argument order, only once every promise has settled', async () => {
+    let slowDone = false;
+    const slow = tick()
+      .then(tick)
+      .then(() => {
+        slowDone = true;
+        throw new Error('second');
+      });
+    await expect(settleAll([Promise.reject(new Error('first')), slow])).rejects.toThrow('first');
+    expect(slowDone).toBe(true);
   });
 });

@@ -16,4 +16,9 @@ const out = process.argv[2];
 if (!out) throw new Error('usage: build-fixture-site.ts OUT_DIR');
 const catalog = JSON.parse(readFileSync(fixtureCatalog, 'utf8')) as Catalog;
 // The site's data file (the catalog with its trust data) goes to api/catalog.json.
-await writeOutputs(catalog, { dir: out, out, work: path.join(out, 'api'), renderSite: (catalogFile, outDir) => buildSite({ catalogFile, outDir }) });
+await writeOutputs(catalog, {
+  dir: out,
+  out,
+  work: path.join(out, 'api'),
+  renderSite: (catalogFile, outDir, log, alongside) => buildSite({ catalogFile, outDir, log, alongside }),
+});

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Catalog } from '../../src/lib/catalog/types.ts';
-import { pageKeys } from '../../src/lib/site/cache-keys.ts';
+import { PAGE_KEYS_ENV, pageKeys } from '../../src/lib/site/cache-keys.ts';
 import { buildModel, RULE_FACETS, type SiteModel } from '../../src/lib/site/model.ts';
 import { listLength, pageCount, pagedLists, PAGE_ROWS } from '../../src/lib/site/paging.ts';
 import { gapFacetPages } from '../../src/lib/site/trust-views.ts';
@@ -19,6 +19,9 @@ import { fixtureCatalog } from './fixture-site.ts';
 
 const fixture = JSON.parse(readFileSync(fixtureCatalog, 'utf8')) as Catalog;
 
+// Keys are made for a render with a page cache, as scripts/site.ts then asks for them.
+process.env[PAGE_KEYS_ENV] = '1';
+
 /** A site model of the fixture catalog after `edit`, with its trust data as the pipeline derives it. */
 function model(edit: (c: Catalog) => void = () => {}, base: Catalog = fixture): SiteModel {
   const catalog = structuredClone(base);
@@ -27,9 +30,9 @@ function model(edit: (c: Catalog) => void = () => {}, base: Catalog = fixture): 
 }
 
 /** The key of every list page, by its path, as the routes' getStaticPaths give them. */
-function listPageKeys(m: SiteModel): Map<string, string> {
+function listPageKeys(m: SiteModel): Map<string, string | undefined> {
   const keys = pageKeys(m);
-  const out = new Map<string, string>();
+  const out = new Map<string, string | undefined>();
   for (const t of m.catalog.tactics) out.set(`tactics/${t.id}`, keys.tactic(t.id));
   for (const facet of RULE_FACETS) out.set(`rules/by/${facet}/`, keys.ruleFacetIndex(facet));
   for (const facet of RULE_FACETS) for (const g of m.ruleFacets[facet]) out.set(`rules/by/${facet}/${g.slug}`, keys.ruleFacet(facet, g));
@@ -46,9 +49,9 @@ function listPageKeys(m: SiteModel): Map<string, string> {
 }
 
 /** The key of every rule, technique and test page. */
-function entityPageKeys(m: SiteModel): Map<string, string> {
+function entityPageKeys(m: SiteModel): Map<string, string | undefined> {
   const keys = pageKeys(m);
-  const out = new Map<string, string>();
+  const out = new Map<string, string | undefined>();
   for (const r of m.catalog.rules) out.set(`rules/${r.slug}`, keys.rule(r.slug));
   for (const t of m.catalog.techniques) out.set(`techniques/${t.id}`, keys.technique(t.id));
   for (const t of m.catalog.tests) out.set(`tests/${t.guid}`, keys.test(t.guid));
@@ -183,5 +186,29 @@ describe('entity page keys', () => {
       c.rules.find((r) => r.slug === NET)!.title = 'Net, renamed';
     });
     expect(changed(before, after, entityPageKeys)).toContain(`rules/${CORRELATION}`);
+  });
+});
+
+describe('without a page cache', () => {
+  it('no page gets a key, and none is computed', () => {
+    const m = model();
+    const keyed = [...listPageKeys(m).values(), ...entityPageKeys(m).values()];
+    expect(keyed.length).toBeGreaterThan(50);
+    expect(keyed.every((k) => typeof k === 'string' && k.length === 32)).toBe(true);
+    delete process.env[PAGE_KEYS_ENV];
+    try {
+      // A model that throws when read: building keys would read it.
+      const untouched = new Proxy(m, {
+        get: (_target, prop) => {
+          throw new Error(`pageKeys read model.${String(prop)}`);
+        },
+      });
+      const none = [...listPageKeys(m).values(), ...entityPageKeys(m).values()];
+      expect(none).toHaveLength(keyed.length);
+      expect(none.every((k) => k === undefined)).toBe(true);
+      expect(pageKeys(untouched).rule(m.catalog.rules[0]!.slug)).toBeUndefined();
+    } finally {
+      process.env[PAGE_KEYS_ENV] = '1';
+    }
   });
 });

@@ -41,12 +41,46 @@ export interface PageKeys extends ListKeys {
   fieldSlice(group: FieldGroup, indicators: CatalogIndicator[]): string;
 }
 
+/** The page keys as the routes ask for them: a key, or undefined when the render keeps no page cache. */
+export type PageKeyBuilders = { [K in keyof PageKeys]: (...args: Parameters<PageKeys[K]>) => string | undefined };
+
+/**
+ * Set to `1` by scripts/site.ts when Astro renders with a page cache (incremental build). Without
+ * one Astro ignores `cacheKey`, and the keys cost seconds of CPU on a large corpus: none are made.
+ */
+export const PAGE_KEYS_ENV = 'ATLAS_PAGE_KEYS';
+
+const none = () => undefined;
+/** Builders that give no key (a page without a key is always rendered). */
+const NO_KEYS: PageKeyBuilders = {
+  tactic: none,
+  ruleFacetIndex: none,
+  ruleFacet: none,
+  testFacet: none,
+  gapKind: none,
+  gapFacet: none,
+  pagedList: none,
+  logsource: none,
+  tag: none,
+  rule: none,
+  removedRule: none,
+  technique: none,
+  test: none,
+  indicator: none,
+  field: none,
+  fieldSlice: none,
+};
+
 const hash = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 32);
 
 const memo = new WeakMap<SiteModel, PageKeys>();
 
-/** The keys of one site model, built once (getStaticPaths of several routes share it). */
-export function pageKeys(model: SiteModel): PageKeys {
+/**
+ * The keys of one site model, built once (getStaticPaths of several routes share it), when the
+ * render keeps a page cache (PAGE_KEYS_ENV); otherwise builders that give none.
+ */
+export function pageKeys(model: SiteModel): PageKeyBuilders {
+  if (process.env[PAGE_KEYS_ENV] !== '1') return NO_KEYS;
   let keys = memo.get(model);
   if (!keys) memo.set(model, (keys = buildKeys(model)));
   return keys;
