@@ -185,29 +185,54 @@ interface SearchSession {
  * quarter of the bytes, same bundle). With a cache, the records of keyed pages are kept in
  * `<cache>/search-records.json`, so pages Astro copies are not read back.
  */
-async function openSearch(catalogFile: string, base: string | undefined, cacheDir: string | undefined, log: (line: string) => void): Promise<SearchSession> {
-  const [pagefind, { SearchFeed, pageUrl }, { readSearchRecords, writeSearchRecords }, { normalizeBase }] = await Promise.all([
+async function openSearch(
+  catalogFile: string,
+  base: string | undefined,
+  cache: { dir: string; records: boolean } | undefined,
+  log: (line: string) => void,
+): Promise<SearchSession> {
+  const [pagefind, { SearchFeed, pageUrl }, { readSearchRecords, writeSearchRecords }, { siteFingerprint }, { normalizeBase }] = await Promise.all([
     import('pagefind'),
     import('../src/lib/site/search-feed.ts'),
     import('../src/lib/cache/search-records.ts'),
+    import('../src/lib/cache/fingerprint.ts'),
     import('../src/lib/site/urls.ts'),
   ]);
+  const cacheDir = cache?.dir;
   const { index, errors } = await pagefind.createIndex(INDEX_OPTIONS);
-  failed('createIndex', errors);
-  if (!index) throw new Error('Pagefind createIndex returned no index');
-  // Messages go out to Pagefind's process in call order; each answer is checked in `finish`.
+  // From here Pagefind's process runs: closed by buildSite once the session exists, here before.
+  let feed: InstanceType<typeof SearchFeed>;
+  let site: string | undefined;
+  let cached: Awaited<ReturnType<typeof readSearchRecords>> | undefined;
+  // Messages go out to Pagefind's process in call order; each answer is checked in `write`.
   const added: Promise<{ errors: string[] }>[] = [];
-  const cached = cacheDir ? await readSearchRecords(cacheDir) : undefined;
-  const feed = new SearchFeed(
-    (record) => {
-      const answer = index.addHTMLFile(record);
-      answer.catch(() => {});
-      added.push(answer);
-    },
-    await ruleSearchTerms(catalogFile),
-    cached,
-  );
-  const prefix = normalizeBase(base ?? process.env.ATLAS_BASE).length - 1;
+  try {
+    failed('createIndex', errors);
+    if (!index) throw new Error('Pagefind createIndex returned no index');
+    // Records are cached only beside the page cache: without it (another build holds it) pages carry no keys.
+    site = cache?.records ? await siteFingerprint() : undefined;
+    cached = cacheDir && site ? await readSearchRecords(cacheDir, site) : undefined;
+    feed = new SearchFeed(
+      (record) => {
+        const answer = index.addHTMLFile(record);
+        answer.catch(() => {});
+        added.push(answer);
+      },
+      await ruleSearchTerms(catalogFile),
+      cached,
+    );
+  } catch (error) {
+    await pagefind.close();
+    throw error;
+  }
+  // A rendered page is known by its request's path, as Astro builds it from the page's pathname
+  // (generate.js getUrlForPath, directory format): not decoded, so `%` in a slug stays itself.
+  const basePath = normalizeBase(base ?? process.env.ATLAS_BASE);
+  const requestPath = (pathname: string) => {
+    const trimmed = pathname.replace(/^\/+|\/+$/g, '');
+    return new URL(trimmed ? `${basePath}${trimmed}/` : basePath, 'http://localhost').pathname;
+  };
+  const planned = new Map<string, string>();
   const integration: AstroIntegration = {
     name: 'atlas:search-feed',
     hooks: {
@@ -220,14 +245,17 @@ async function openSearch(catalogFile: string, base: string | undefined, cacheDi
           collectStaticImages: inner.collectStaticImages && (() => inner.collectStaticImages!()),
           async getStaticPaths() {
             const paths = await inner.getStaticPaths();
-            feed.plan(paths.filter((p) => p.route.type === 'page').map((p) => ({ url: pageUrl(p.pathname), cacheKey: p.cacheKey })));
+            const pages = paths.filter((p) => p.route.type === 'page');
+            for (const p of pages) planned.set(requestPath(p.pathname), pageUrl(p.pathname));
+            feed.plan(pages.map((p) => ({ url: pageUrl(p.pathname), cacheKey: p.cacheKey })));
             return paths;
           },
           async render(request, options) {
             const result = await inner.render(request, options);
             const response = result instanceof Response ? result : result.response;
-            if (options.routeData.type !== 'page') return result;
-            const url = pageUrl(decodeURI(new URL(request.url).pathname).slice(prefix));
+            const url = planned.get(new URL(request.url).pathname);
+            // A page not in the plan, or not known by its path, is read back from the output after the render.
+            if (options.routeData.type !== 'page' || url === undefined) return result;
             // A redirect (Astro writes its own page for it) or an empty page is not indexed; a 404 page is read like any other.
             if ((response.status >= 300 && response.status < 400) || !response.body) {
               feed.rendered(url, '');
@@ -262,7 +290,7 @@ async function openSearch(catalogFile: string, base: string | undefined, cacheDi
         log(
           `site: search cache: ${seeded} fragments seeded in ${took.seed.toFixed(2)} s, written in ${took.write.toFixed(2)} s, checked in ${took.check.toFixed(2)} s, saved in ${took.save.toFixed(2)} s`,
         );
-      if (cacheDir) await writeSearchRecords(cacheDir, feed.cacheEntries(), cached);
+      if (cacheDir && site) await writeSearchRecords(cacheDir, site, feed.cacheEntries(), cached);
       // The entry file counts the pages actually indexed.
       const entry = JSON.parse(await readFile(path.join(bundle, 'pagefind-entry.json'), 'utf8')) as {
         languages: Record<string, { page_count: number }>;
@@ -346,7 +374,8 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
         `site: page cache ${pageCache.reusable ? `checked (${pageCache.checked} files, ${pageCache.crcChecked} read)` : 'empty: every page is rendered'} in ${seconds(start)}`,
       );
     // Pagefind indexes the pages while Astro renders them: its process works beside this one.
-    if (opts.search !== false) search = await openSearch(catalogFile, opts.base, cacheDir, log);
+    if (opts.search !== false)
+      search = await openSearch(catalogFile, opts.base, cacheDir ? { dir: cacheDir, records: pageCache !== undefined } : undefined, log);
     let moved = await renderPages(catalogFile, staging, opts.base, pageCache?.dir, search ? [search.integration] : []);
     let sealed = await pageCache?.seal();
     const footersStart = performance.now();
@@ -360,7 +389,7 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
       staging = await mkdtemp(path.join(projectRoot, '.cache', `site-staging-${process.pid}-`));
       if (search) {
         await search.discard();
-        search = await openSearch(catalogFile, opts.base, cacheDir, log);
+        search = await openSearch(catalogFile, opts.base, cacheDir ? { dir: cacheDir, records: true } : undefined, log);
       }
       moved = await renderPages(catalogFile, staging, opts.base, pageCache.dir, search ? [search.integration] : []);
       sealed = await pageCache.seal();

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { codeFingerprint, installedVersions } from '../../src/lib/cache/fingerprint.ts';
+import { codeFingerprint, installedVersions, siteFingerprint } from '../../src/lib/cache/fingerprint.ts';
 
 let dir: string;
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -28,5 +28,23 @@ describe('the cache fingerprint', () => {
   it('is stable for the same code and packages', async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'atlas-fingerprint-'));
     expect(await codeFingerprint()).toBe(await codeFingerprint());
+  });
+
+  it("the site's changes with a component, the Astro configuration or an installed package", async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'atlas-fingerprint-'));
+    mkdirSync(path.join(dir, 'src', 'components'), { recursive: true });
+    writeFileSync(path.join(dir, 'src', 'components', 'Rule.astro'), '<h1>rule</h1>');
+    writeFileSync(path.join(dir, 'astro.config.mjs'), 'export default {};');
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ dependencies: { astro: '^7' } }));
+    install(dir, 'astro', '7.3.5');
+    const seen = new Set([await siteFingerprint(dir)]);
+    expect(await siteFingerprint(dir)).toBe([...seen][0]);
+    writeFileSync(path.join(dir, 'src', 'components', 'Rule.astro'), '<h1>rule</h1><p>more</p>');
+    seen.add(await siteFingerprint(dir));
+    writeFileSync(path.join(dir, 'astro.config.mjs'), 'export default { base: "/x/" };');
+    seen.add(await siteFingerprint(dir));
+    install(dir, 'astro', '7.3.6');
+    seen.add(await siteFingerprint(dir));
+    expect(seen.size).toBe(4);
   });
 });

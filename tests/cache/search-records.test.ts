@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,36 +17,51 @@ const records = new Map<string, CachedRecord>([
 describe('search records cache', () => {
   it('reads back what it wrote, and nothing when there is no file', async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'search-records-'));
-    expect((await readSearchRecords(dir)).size).toBe(0);
-    await writeSearchRecords(dir, records);
-    expect(await readSearchRecords(dir)).toEqual(records);
+    expect((await readSearchRecords(dir, 'site-a')).size).toBe(0);
+    await writeSearchRecords(dir, 'site-a', records);
+    expect(await readSearchRecords(dir, 'site-a')).toEqual(records);
   });
 
   it('ignores a damaged, truncated or foreign file as a whole', async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'search-records-'));
-    await writeSearchRecords(dir, records);
+    await writeSearchRecords(dir, 'site-a', records);
     const file = path.join(dir, 'search-records.json');
     const good = readFileSync(file, 'utf8');
     writeFileSync(file, good.replace('A é', 'B é'));
-    expect((await readSearchRecords(dir)).size).toBe(0);
+    expect((await readSearchRecords(dir, 'site-a')).size).toBe(0);
     writeFileSync(file, good.slice(0, good.length - 10));
-    expect((await readSearchRecords(dir)).size).toBe(0);
-    writeFileSync(file, good.replace('"version":1', '"version":0'));
-    expect((await readSearchRecords(dir)).size).toBe(0);
+    expect((await readSearchRecords(dir, 'site-a')).size).toBe(0);
+    writeFileSync(file, good.replace('"version":2', '"version":0'));
+    expect((await readSearchRecords(dir, 'site-a')).size).toBe(0);
     writeFileSync(file, 'not json\n{}');
-    expect((await readSearchRecords(dir)).size).toBe(0);
+    expect((await readSearchRecords(dir, 'site-a')).size).toBe(0);
+  });
+
+  it('ignores records written by other site code', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'search-records-'));
+    await writeSearchRecords(dir, 'site-a', records);
+    expect((await readSearchRecords(dir, 'site-b')).size).toBe(0);
+    expect((await readSearchRecords(dir, 'site-a')).size).toBe(2);
+  });
+
+  it('ignores a body of another shape, even with a matching sum', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'search-records-'));
+    const body = JSON.stringify({ '/a/': { key: 1, record: 'x' } });
+    const sum = createHash('sha1').update(body).digest('hex');
+    writeFileSync(path.join(dir, 'search-records.json'), `${JSON.stringify({ version: 2, site: 'site-a', sha1: sum })}\n${body}`);
+    expect((await readSearchRecords(dir, 'site-a')).size).toBe(0);
   });
 });
 
 describe('writeSearchRecords', () => {
   it('leaves the file alone when the records are those read before', async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'search-records-'));
-    await writeSearchRecords(dir, records);
+    await writeSearchRecords(dir, 'site-a', records);
     const file = path.join(dir, 'search-records.json');
     writeFileSync(file, 'marker');
-    await writeSearchRecords(dir, new Map(records), records);
+    await writeSearchRecords(dir, 'site-a', new Map(records), records);
     expect(readFileSync(file, 'utf8')).toBe('marker');
-    await writeSearchRecords(dir, new Map([...records, ['/c/', { key: 'k3', record: null }]]), records);
-    expect((await readSearchRecords(dir)).size).toBe(3);
+    await writeSearchRecords(dir, 'site-a', new Map([...records, ['/c/', { key: 'k3', record: null }]]), records);
+    expect((await readSearchRecords(dir, 'site-a')).size).toBe(3);
   });
 });

@@ -164,7 +164,7 @@ describe('labels and urls', () => {
     expect(catalog.tactics.every((t) => t.url === tacticUrl(routeSegment(t.id)!))).toBe(true);
     expect(model.indicatorPages.length).toBeGreaterThan(0);
     expect(model.indicatorPages.every((i) => i.url === indicatorPageUrl(routeSegment(i.id)!))).toBe(true);
-    for (const key of ['..', '.', '', 'a/b', 'x#y']) expect(routeSegment(key)).toBeUndefined();
+    for (const key of ['..', '.', '', 'a/b', 'a\\b', 'x#y', 'x?y', 'gone-100%', '006f9e63%2da68f']) expect(routeSegment(key)).toBeUndefined();
     expect(routeSegment('T1003.001')).toBe('T1003.001');
   });
 

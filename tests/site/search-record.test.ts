@@ -27,6 +27,20 @@ describe('search record of a page', () => {
     for (const gone of ['ignored one', 'ignored two', 'ignored three', 'crumbs', 'Generated', 'a.css', '<title>']) expect(record).not.toContain(gone);
   });
 
+  it('reads attribute names, not text inside attribute values', () => {
+    // A rule's description lands in a meta tag's content; it may mention anything.
+    const mentions = PAGE.replace(
+      '<meta charset="utf-8">',
+      '<meta charset="utf-8"><meta name="description" content="sets data-pagefind-body and data-pagefind-ignore, class=&quot;crumbs&quot;">',
+    ).replace('<p>Detects', '<p title="data-pagefind-ignore crumbs">Detects');
+    const record = searchRecordHtml(mentions)!;
+    expect(record).toBeDefined();
+    expect(record).toContain('<h1>Suspicious Net Use</h1>');
+    expect(record).toContain('Detects <code>net use</code>');
+    expect(record).not.toContain('name="description"');
+    expect(searchRecordHtml(mentions.replace('<main id="main" data-pagefind-body>', '<main id="main">'))).toBeUndefined();
+  });
+
   it('is undefined for a page that is not indexed', () => {
     expect(searchRecordHtml(PAGE.replace(' data-pagefind-body', ''))).toBeUndefined();
   });

@@ -26,6 +26,24 @@ export async function codeFingerprint(): Promise<string> {
   return contentHash(`atlas-cache-${CACHE_VERSION}`, process.versions.v8, manifest, installed, ...sources.flatMap((file, i) => [file, texts[i]]));
 }
 
+/**
+ * What a page's HTML is made by, beyond its data: the site's whole source (`src/`: pages,
+ * components, layouts, styles and the modules they use), the Astro configuration, the package
+ * manifest and the installed versions of its dependencies (Astro, Pagefind …). Search records
+ * cached under a page's key (cache/search-records.ts) are valid only for this code: Astro renders
+ * every page again when its code changes, and the records must follow.
+ */
+export async function siteFingerprint(root: string = packageRoot): Promise<string> {
+  const srcDir = path.join(root, 'src');
+  const sources = (await fg('**/*', { cwd: srcDir, onlyFiles: true })).sort();
+  const texts = await Promise.all(sources.map((file) => readFile(path.join(srcDir, file))));
+  const config = await readFile(path.join(root, 'astro.config.mjs')).catch(() => undefined);
+  const manifest = await readFile(path.join(root, 'package.json')).catch(() => undefined);
+  const dependencies = manifest ? Object.keys((JSON.parse(manifest.toString('utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {}) : [];
+  const installed = await installedVersions(root, dependencies);
+  return contentHash('atlas-site', config, manifest, installed, ...sources.flatMap((file, i) => [file, texts[i]]));
+}
+
 /** `name@version` of each dependency as Node would resolve it from `root`: the nearest node_modules above it. */
 export async function installedVersions(root: string, dependencies: string[]): Promise<string> {
   const versions = await Promise.all([...dependencies].sort().map(async (name) => `${name}@${await installedVersion(root, name)}`));

@@ -10,10 +10,12 @@ import { safeSegment } from './slug.ts';
  * The route segment of an entity page: the key its permalink here is built from (a rule's or a
  * test's slug, a technique, tactic or indicator id), so pages route by the key instead of reading
  * it back out of the URL. Keys from the ATT&CK bundle or a previous build are untrusted: one that
- * is not a single path segment (`a/b`, `.`, `..`, empty, or holding `#`) gets no page.
+ * is not a single path segment (`a/b`, `a\b`, `.`, `..`, empty, or holding `#` or `?`) gets no
+ * page, nor one holding `%`: Astro decodes a request's path, so `a%2db` would be served the page
+ * of `a-b`.
  */
 export function routeSegment(key: string): string | undefined {
-  return key === '' || key === '.' || key === '..' || /[/#]/.test(key) ? undefined : key;
+  return key === '' || key === '.' || key === '..' || /[/\\#?%]/.test(key) ? undefined : key;
 }
 
 export function ruleUrl(slug: string): string {

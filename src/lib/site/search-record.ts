@@ -13,11 +13,29 @@
 /** One start or end tag; quoted attribute values may hold `>`. */
 const TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*(\/?)>/g;
 
+const NONE: ReadonlyMap<string, string> = new Map();
+
 const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
 
+/** One attribute: its name, and its value (quoted or not) when it has one. */
+const ATTRIBUTE = /\s+([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?/g;
+
+/**
+ * A tag's attributes by (lower-case) name. Names and values are told apart: a value may hold any
+ * text of a rule (a description that mentions `data-pagefind-body`), which must not count as an attribute.
+ */
+function attributesOf(attributes: string): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const m of attributes.matchAll(ATTRIBUTE)) {
+    const name = m[1]!.toLowerCase();
+    if (!found.has(name)) found.set(name, m[2] ?? m[3] ?? m[4] ?? '');
+  }
+  return found;
+}
+
 /** Elements Pagefind is told to leave out: `data-pagefind-ignore` (any value) and the breadcrumbs. */
-function ignored(attributes: string): boolean {
-  return /\sdata-pagefind-ignore(?=[\s=]|$)/.test(attributes) || /\sclass="(?:[^"]*\s)?crumbs(?:\s[^"]*)?"/.test(attributes);
+function ignored(attributes: ReadonlyMap<string, string>): boolean {
+  return attributes.has('data-pagefind-ignore') || (attributes.get('class') ?? '').split(/\s+/).includes('crumbs');
 }
 
 /**
@@ -34,12 +52,15 @@ export function searchRecordHtml(html: string, extra = ''): string | undefined {
   let skip: { name: string; depth: number } | undefined;
   TAG.lastIndex = 0;
   for (let m = TAG.exec(html); m; m = TAG.exec(html)) {
-    const [whole, close, rawName, attributes = '', selfClosing] = m;
+    const [whole, close, rawName, rawAttributes = '', selfClosing] = m;
     const name = rawName!.toLowerCase();
+    // Only the attributes asked about below are looked up; most tags have none of them.
+    const wanted = !close && (name === 'html' || rawAttributes.includes('data-pagefind') || rawAttributes.includes('crumbs'));
+    const attributes = wanted ? attributesOf(rawAttributes) : NONE;
     if (!body) {
-      if (!close && name === 'html') language = /\slang="([^"]*)"/.exec(attributes)?.[1] ?? '';
-      else if (!close && name === 'meta' && m.index < head.length && /\sdata-pagefind-meta=/.test(attributes)) metas.push(whole);
-      else if (!close && /\sdata-pagefind-body(?=[\s=]|$)/.test(attributes)) {
+      if (!close && name === 'html') language = attributes.get('lang') ?? '';
+      else if (!close && name === 'meta' && m.index < head.length && attributes.has('data-pagefind-meta')) metas.push(whole);
+      else if (!close && attributes.has('data-pagefind-body')) {
         body = { name, depth: 1, from: m.index + whole.length };
         out = whole;
       }
