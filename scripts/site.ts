@@ -7,11 +7,11 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { openPageCache, type PageCache } from '../src/lib/cache/pages.ts';
-import { recordDigest, writeSearchBundle } from '../src/lib/cache/search-bundle.ts';
 import { filesUnder } from '../src/lib/folders.ts';
 import { isAlive } from '../src/lib/output/staging.ts';
 import { mapLimit, settleAll } from '../src/lib/parallel.ts';
 import { packageRoot } from '../src/lib/package-root.ts';
+import { openSearch, type SearchSession } from './search-index.ts';
 
 export interface BuildSiteOptions {
   /** The site's data file: the catalog with its trust data (type SiteCatalog, written by writeSiteCatalog). */
@@ -76,12 +76,6 @@ async function dirBytes(dir: string): Promise<number> {
 
 function seconds(start: number): string {
   return `${((performance.now() - start) / 1000).toFixed(1)}s`;
-}
-
-/** Extra search text of each rule page (its indicator values, whole and normalised), by catalog URL. */
-async function ruleSearchTerms(catalogFile: string): Promise<Map<string, string>> {
-  const [{ loadCatalog }, { ruleSearchTerms: termsOf }] = await Promise.all([import('../src/lib/site/catalog.ts'), import('../src/lib/site/search.ts')]);
-  return new Map(loadCatalog(catalogFile).rules.map((rule) => [rule.url, termsOf(rule)]));
 }
 
 /** Old file-name URLs and other forms of ids → the rules' permalinks (static pages, written after Astro's), as the trust data lists them. */
@@ -161,159 +155,6 @@ async function refreshFooters(outDir: string, copied: string[], verify: (file: s
     if (next !== html) await writeFile(full, next);
   });
   return problem;
-}
-
-/** Pagefind's index of the site, fed while Astro renders it (site/search-feed.ts). */
-interface SearchSession {
-  /** Gives the feed Astro's page order and each rendered page (a wrapper around Astro's prerenderer). */
-  integration: AstroIntegration;
-  /** Indexes the pages still unknown (read from outDir), writes the bundle into `outDir/pagefind` and the record cache. */
-  finish(outDir: string): Promise<{ pages: number; readBack: number; seeded?: number; parts: { parse: number; write: number } }>;
-  /** Drops the index (the site is rendered again). */
-  discard(): Promise<void>;
-}
-
-/**
- * Opens Pagefind's index and the feed that hands it one search record per indexed page, in
- * Astro's page order, while Astro renders. Rule pages go in with their indicator values, whole
- * and normalised, appended to the indexed copy (not to the published page: a rule with 4,000
- * hashes shows a hundred of them, yet search finds it by any). Breadcrumbs are left out of the
- * index (they made every rule excerpt start "Rules ›"), and so are the copies of other pages'
- * text (a technique page's tests in full, a rule page's indicator tables, whose values the
- * appended terms carry), which kept the index larger and the ranking noisier. Each page is given
- * to Pagefind as its search record (site/search-record.ts: only the parts Pagefind reads, a
- * quarter of the bytes, same bundle). With a cache, the records of keyed pages are kept in
- * `<cache>/search-records.json`, so pages Astro copies are not read back.
- */
-async function openSearch(
-  catalogFile: string,
-  base: string | undefined,
-  cache: { dir: string; records: boolean } | undefined,
-  log: (line: string) => void,
-): Promise<SearchSession> {
-  const [pagefind, { SearchFeed, pageUrl }, { readSearchRecords, writeSearchRecords }, { siteFingerprint }, { normalizeBase }] = await Promise.all([
-    import('pagefind'),
-    import('../src/lib/site/search-feed.ts'),
-    import('../src/lib/cache/search-records.ts'),
-    import('../src/lib/cache/fingerprint.ts'),
-    import('../src/lib/site/urls.ts'),
-  ]);
-  const cacheDir = cache?.dir;
-  const { index, errors } = await pagefind.createIndex(INDEX_OPTIONS);
-  // From here Pagefind's process runs: closed by buildSite once the session exists, here before.
-  let feed: InstanceType<typeof SearchFeed>;
-  let site: string | undefined;
-  let cached: Awaited<ReturnType<typeof readSearchRecords>> | undefined;
-  // Messages go out to Pagefind's process in call order; each answer is checked in `write`.
-  const added: Promise<{ errors: string[] }>[] = [];
-  try {
-    failed('createIndex', errors);
-    if (!index) throw new Error('Pagefind createIndex returned no index');
-    // Records are cached only beside the page cache: without it (another build holds it) pages carry no keys.
-    site = cache?.records ? await siteFingerprint() : undefined;
-    cached = cacheDir && site ? await readSearchRecords(cacheDir, site) : undefined;
-    feed = new SearchFeed(
-      (record) => {
-        const answer = index.addHTMLFile(record);
-        answer.catch(() => {});
-        added.push(answer);
-      },
-      await ruleSearchTerms(catalogFile),
-      cached,
-    );
-  } catch (error) {
-    await pagefind.close();
-    throw error;
-  }
-  // A rendered page is known by its request's path, as Astro builds it from the page's pathname
-  // (generate.js getUrlForPath, directory format): not decoded, so `%` in a slug stays itself.
-  const basePath = normalizeBase(base ?? process.env.ATLAS_BASE);
-  const requestPath = (pathname: string) => {
-    const trimmed = pathname.replace(/^\/+|\/+$/g, '');
-    return new URL(trimmed ? `${basePath}${trimmed}/` : basePath, 'http://localhost').pathname;
-  };
-  const planned = new Map<string, string>();
-  const integration: AstroIntegration = {
-    name: 'atlas:search-feed',
-    hooks: {
-      'astro:build:start': ({ setPrerenderer }) =>
-        setPrerenderer((inner) => ({
-          ...inner,
-          name: 'atlas:search-feed',
-          setup: inner.setup && (() => inner.setup!()),
-          teardown: inner.teardown && (() => inner.teardown!()),
-          collectStaticImages: inner.collectStaticImages && (() => inner.collectStaticImages!()),
-          async getStaticPaths() {
-            const paths = await inner.getStaticPaths();
-            const pages = paths.filter((p) => p.route.type === 'page');
-            for (const p of pages) planned.set(requestPath(p.pathname), pageUrl(p.pathname));
-            feed.plan(pages.map((p) => ({ url: pageUrl(p.pathname), cacheKey: p.cacheKey })));
-            return paths;
-          },
-          async render(request, options) {
-            const result = await inner.render(request, options);
-            const response = result instanceof Response ? result : result.response;
-            const url = planned.get(new URL(request.url).pathname);
-            // A page not in the plan, or not known by its path, is read back from the output after the render.
-            if (options.routeData.type !== 'page' || url === undefined) return result;
-            // A redirect (Astro writes its own page for it) or an empty page is not indexed; a 404 page is read like any other.
-            if ((response.status >= 300 && response.status < 400) || !response.body) {
-              feed.rendered(url, '');
-              return result;
-            }
-            const body = Buffer.from(await response.arrayBuffer());
-            feed.rendered(url, body.toString('utf8'));
-            const copy = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
-            return result instanceof Response ? copy : { ...result, response: copy };
-          },
-        })),
-    },
-  };
-  return {
-    integration,
-    async finish(outDir) {
-      const t0 = performance.now();
-      const fed = await feed.finish((url) => readFile(path.join(outDir, url, 'index.html'), 'utf8').catch(() => undefined));
-      for (const answer of await Promise.all(added)) failed('addHTMLFile', answer.errors);
-      const parsed = performance.now();
-      const bundle = path.join(outDir, 'pagefind');
-      // With a cache, the fragments of unchanged pages are taken from the previous build (checked there: cache/search-bundle.ts).
-      const { seeded, seconds: took } = await writeSearchBundle({
-        bundle,
-        records: fed.records.map((record) => ({ url: record.url, digest: recordDigest(record) })),
-        config: JSON.stringify(INDEX_OPTIONS),
-        cache: cacheDir && path.join(cacheDir, 'search'),
-        write: async () => failed('writeFiles', (await index.writeFiles({ outputPath: bundle })).errors),
-      });
-      const wrote = performance.now();
-      if (took)
-        log(
-          `site: search cache: ${seeded} fragments seeded in ${took.seed.toFixed(2)} s, written in ${took.write.toFixed(2)} s, checked in ${took.check.toFixed(2)} s, saved in ${took.save.toFixed(2)} s`,
-        );
-      if (cacheDir && site) await writeSearchRecords(cacheDir, site, feed.cacheEntries(), cached);
-      // The entry file counts the pages actually indexed.
-      const entry = JSON.parse(await readFile(path.join(bundle, 'pagefind-entry.json'), 'utf8')) as {
-        languages: Record<string, { page_count: number }>;
-      };
-      return {
-        pages: Object.values(entry.languages).reduce((n, l) => n + l.page_count, 0),
-        readBack: fed.read,
-        seeded: cacheDir ? seeded : undefined,
-        parts: { parse: (parsed - t0) / 1000, write: (wrote - parsed) / 1000 },
-      };
-    },
-    async discard() {
-      await Promise.allSettled(added);
-      await index.deleteIndex();
-    },
-  };
-}
-
-/** Pagefind's index options; they are part of what decides a page's fragment (the search cache compares them). */
-const INDEX_OPTIONS = { forceLanguage: 'en', excludeSelectors: ['.crumbs'] };
-
-function failed(step: string, errors: string[]): void {
-  if (errors.length) throw new Error(`Pagefind ${step} failed: ${errors.join('; ')}`);
 }
 
 /**

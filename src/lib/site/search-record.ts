@@ -1,7 +1,7 @@
 /**
  * What Pagefind reads of a rendered page, and nothing else: the `data-pagefind-meta` tags of the
  * head and the `data-pagefind-body` element without its `data-pagefind-ignore` parts and the
- * breadcrumbs (scripts/site.ts `INDEX_OPTIONS.excludeSelectors`). Indexing this record gives the same bundle,
+ * breadcrumbs (scripts/search-index.ts `INDEX_OPTIONS.excludeSelectors`). Indexing this record gives the same bundle,
  * byte for byte, as indexing the whole page (checked on the full corpus), but Pagefind parses
  * about a quarter of the bytes: a rule page's tables, source and links, ignored for search, are
  * most of its HTML.
