@@ -22,6 +22,18 @@ describe('search records cache', () => {
     expect(await readSearchRecords(dir, 'site-a')).toEqual(records);
   });
 
+  it('writes the body as one JSON object, in pieces larger than one write', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'search-records-'));
+    const many = new Map<string, CachedRecord>(records);
+    for (let i = 0; i < 3000; i++) many.set(`/rules/r${i}/`, { key: `k${i}`, record: `<p>"${'é'.repeat(i % 7)}\\${'x'.repeat(500)}</p>` });
+    await writeSearchRecords(dir, 'site-a', many);
+    const text = readFileSync(path.join(dir, 'search-records.json'), 'utf8');
+    expect(text.slice(text.indexOf('\n') + 1)).toBe(JSON.stringify(Object.fromEntries(many)));
+    expect(await readSearchRecords(dir, 'site-a')).toEqual(many);
+    await writeSearchRecords(dir, 'site-a', new Map());
+    expect(readFileSync(path.join(dir, 'search-records.json'), 'utf8').endsWith('\n{}')).toBe(true);
+  });
+
   it('ignores a damaged, truncated or foreign file as a whole', async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'search-records-'));
     await writeSearchRecords(dir, 'site-a', records);
