@@ -5,7 +5,7 @@
  * `incremental` measures the cache: cold, warm with no change, and one rule changed (in a copy of
  * the corpus's Sigma folder, so ../shared is never modified). `scaling` runs synthetic corpora of
  * 5k, 20k and 50k rules to show how time and memory grow. `regeneration` runs the whole
- * `atlas build` cold and after a one-rule change. `npm run bench -- incremental` runs one of them.
+ * `atlas build` cold and after a one-rule commit (the corpus copy is a git repository). `npm run bench -- incremental` runs one of them.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -193,15 +193,25 @@ function regeneration(out: string) {
     .filter((f) => f.endsWith('.yml'))
     .sort();
   const edited = path.join(sigma, 'rules', rules[Math.floor(rules.length / 2)]);
+  // A rule repository's commits, as in its CI: each build names another commit in every page's
+  // footer, so the pages copied from the page cache are given the new one (scripts/site.ts refreshFooters).
+  const commit = (message: string) => git(sigma, ['add', '-A'], ['commit', '-q', '-m', message]);
   try {
+    git(sigma, ['init', '-q']);
+    commit('corpus');
     const cold = runAtlas(args);
     writeFileSync(edited, readFileSync(edited, 'utf8').replace(/^title: (.*)$/m, 'title: $1 (bench edit)'));
+    commit('one rule edited');
     const changed = runAtlas(args);
     const ratio = changed.wallSeconds / cold.wallSeconds;
     // As in CI, where the cache is restored and the output folder is not: another rule changed, a new --out
     // (no previous output to move aside and delete; deleting the full site's 37k files takes ~9 s here).
     const second = path.join(sigma, 'rules', rules[Math.floor(rules.length / 3)]);
     writeFileSync(second, readFileSync(second, 'utf8').replace(/^title: (.*)$/m, 'title: $1 (bench edit)'));
+    commit('another rule edited');
+    // The previous build left its old output to a detached remover (src/lib/output/trash.ts); CI has no old
+    // output, so the CI-case build does not run beside the deletion of its ~37k files.
+    waitForTrash(path.dirname(out));
     const freshOut = `${out}-fresh`;
     rmSync(freshOut, { recursive: true, force: true });
     const changedFresh = runAtlas([...args.slice(0, args.indexOf('--out')), '--out', freshOut, ...args.slice(args.indexOf('--out') + 2)]);
@@ -245,6 +255,23 @@ function regeneration(out: string) {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** Runs git commands in `dir` with a fixed identity, one after the other. */
+function git(dir: string, ...commands: string[][]): void {
+  for (const command of commands) {
+    const result = spawnSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@localhost', '-c', 'commit.gpgsign=false', ...command], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    if (result.status !== 0) throw new Error(`git ${command.join(' ')} failed: ${result.stderr}`);
+  }
+}
+
+/** Waits (up to two minutes) until no old output (`.atlas-trash-…`) is left in `dir` to be deleted. */
+function waitForTrash(dir: string): void {
+  const until = Date.now() + 120_000;
+  while (readdirSync(dir).some((name) => name.startsWith('.atlas-trash-')) && Date.now() < until) spawnSync('sleep', ['0.5']);
 }
 
 /**
