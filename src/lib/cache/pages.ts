@@ -308,21 +308,29 @@ export async function openPageCache(dir: string, log: (line: string) => void): P
       async seal() {
         makeFolders(dir); // gone when a build that wrote no page copy dropped it
         const next = readJson<AstroManifest>(path.join(dir, MANIFEST));
-        const pruned = await pruneCopies(dir, next);
+        const wanted = copiesIn(dir, next);
         const files: Record['files'] = {};
+        let pruned = 0;
+        // One walk: page copies the new manifest does not point to are deleted, the other files recorded.
         for await (const file of filesUnder(dir)) {
           if (file === RECORD) continue;
           const full = path.join(dir, file);
+          if (wanted && file.startsWith(COPIES + path.sep) && !wanted.has(full)) {
+            await rm(full, { force: true });
+            pruned++;
+            continue;
+          }
           const s = statSync(full);
           const known = sums.get(file);
           // A file this build did not write keeps its recorded sum (a page copy Astro took is checked by verifyCopy); one it wrote is read again.
           files[file] = known && known.size === s.size && known.mtimeMs === s.mtimeMs ? known : await crcOfFile(full);
         }
+        if (pruned) await removeEmptyFolders(path.join(dir, COPIES));
         await writeFile(path.join(dir, RECORD), JSON.stringify({ version: RECORD_VERSION, files } satisfies Record));
         return { ...reuseCount(previous, next), pruned };
       },
       verifyCopy(file, bytes) {
-        // Resolved as Astro does (incremental.js getCachedOutputFile), as pruneCopies does.
+        // Resolved as Astro does (incremental.js getCachedOutputFile), as copiesIn does.
         const name = path.relative(dir, fileURLToPath(new URL(file, copies)));
         const want = sums.get(name);
         if (!want) return `${name} is not in its record`;
@@ -341,31 +349,22 @@ export async function openPageCache(dir: string, log: (line: string) => void): P
 }
 
 /**
- * Deletes the files under `<dir>/dist` that no entry of Astro's new manifest points to, and the
- * folders that leaves empty. Astro prunes copies itself only against a manifest it accepted: when
- * the config or lockfile hash changed, it starts afresh and the old copies would stay (and be
- * checked) forever. Without a manifest nothing is deleted. Returns how many files went.
+ * The page copies under `<dir>/dist` that Astro's new manifest points to (full paths); `seal`
+ * deletes the others, and the folders that leaves empty. Astro prunes copies itself only against
+ * a manifest it accepted: when the config or lockfile hash changed, it starts afresh and the old
+ * copies would stay (and be checked) forever. Undefined without a manifest: nothing is deleted.
  */
-async function pruneCopies(dir: string, manifest: AstroManifest | undefined): Promise<number> {
-  const dist = path.join(dir, COPIES);
-  if (!manifest?.routes || !existsSync(dist)) return 0;
+function copiesIn(dir: string, manifest: AstroManifest | undefined): Set<string> | undefined {
+  if (!manifest?.routes) return undefined;
   // outputFile is a URL path relative to the output (`rules/c%20d/index.html`), resolved as Astro does (incremental.js getCachedOutputFile).
-  const base = pathToFileURL(dist + path.sep);
+  const base = pathToFileURL(path.join(dir, COPIES) + path.sep);
   const wanted = new Set<string>();
   for (const route of Object.values(manifest.routes)) {
     for (const entry of Object.values(route.paths ?? {})) {
       if (typeof entry.outputFile === 'string') wanted.add(fileURLToPath(new URL(entry.outputFile, base)));
     }
   }
-  let pruned = 0;
-  for await (const file of filesUnder(dist)) {
-    const full = path.join(dist, file);
-    if (wanted.has(full)) continue;
-    await rm(full, { force: true });
-    pruned++;
-  }
-  if (pruned) await removeEmptyFolders(dist);
-  return pruned;
+  return wanted;
 }
 
 /** Removes the empty folders under `dir` (not `dir` itself); returns whether `dir` is empty after. */
