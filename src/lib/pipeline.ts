@@ -232,12 +232,12 @@ export async function writeOutputs(catalog: Catalog, options: OutputOptions, log
   let t = performance.now();
   const trust = analyzeTrust(catalog);
   timings.trust = (performance.now() - t) / 1000;
-  let catalogJson: string | undefined;
+  let catalogGzip: Promise<Buffer> | undefined;
   // api/ and the exports, once: during the site's search indexing when the renderer runs them, else after the pages.
   let written: Promise<void> | undefined;
   const writeData = () => {
     if (!written) {
-      written = writeApiAndExports(catalog, trust, options, catalogJson, log, timings);
+      written = writeApiAndExports(catalog, trust, options, catalogGzip, log, timings);
       written.catch(() => {}); // awaited below (or by the renderer); this only stops it counting as unhandled meanwhile
     }
     return written;
@@ -245,7 +245,10 @@ export async function writeOutputs(catalog: Catalog, options: OutputOptions, log
   if (options.renderSite) {
     const catalogFile = path.join(options.work, 'catalog.json');
     t = performance.now();
-    catalogJson = await writeSiteCatalog(catalog, trust, catalogFile);
+    // catalog.json.gz compresses in the thread pool from here, while Astro starts: the ~55 MB of JSON
+    // is not held through the render (it raised this process's peak memory).
+    catalogGzip = gzipDeterministicAsync(await writeSiteCatalog(catalog, trust, catalogFile));
+    catalogGzip.catch(() => {}); // awaited by writeExports; a failure then is reported there
     timings.siteCatalog = (performance.now() - t) / 1000;
     t = performance.now();
     const site = await options.renderSite(catalogFile, options.dir, log, writeData).catch(async (error: unknown) => {
@@ -267,19 +270,19 @@ async function writeApiAndExports(
   catalog: Catalog,
   trust: Trust,
   options: OutputOptions,
-  catalogJson: string | undefined,
+  started: Promise<Buffer> | undefined,
   log: Log,
   timings: Timings,
 ): Promise<void> {
-  // catalog.json.gz compresses in the thread pool while api/ is written.
-  const catalogGzip = gzipDeterministicAsync(catalogJson ?? toJson(catalog, false));
+  // catalog.json.gz compresses in the thread pool while api/ is written (started with the site's data file when there is a site).
+  const catalogGzip = started ?? gzipDeterministicAsync(toJson(catalog, false));
   catalogGzip.catch(() => {}); // awaited by writeExports; a failure then is reported there
   let t = performance.now();
   const files = (await writeApi(catalog, options.dir)) + (await writeTrustApi(trust, path.join(options.dir, 'api'))).length;
   timings.api = (performance.now() - t) / 1000;
   log(`api      ${files} JSON files in ${path.join(options.out, 'api')} (${timings.api.toFixed(2)} s)`);
   t = performance.now();
-  const exports = await writeExports(catalog, options.dir, { siteUrl: options.siteUrl, catalogJson, catalogGzip });
+  const exports = await writeExports(catalog, options.dir, { siteUrl: options.siteUrl, catalogGzip });
   timings.exports = (performance.now() - t) / 1000;
   log(`exports  ${exports.join(', ')} (${timings.exports.toFixed(2)} s)`);
 }

@@ -23,8 +23,6 @@ export const EXPORT_FILES = {
 export interface ExportOptions {
   /** The published site's address, for absolute links in the feed and the layers. */
   siteUrl?: string;
-  /** The catalog already serialised as compact JSON (the build writes it once for the site). */
-  catalogJson?: string;
   /** `catalog.json.gz` already being compressed (gzipDeterministicAsync of the compact JSON), started by the caller. */
   catalogGzip?: Promise<Buffer>;
 }
@@ -37,7 +35,7 @@ export async function writeExports(catalog: Catalog, outDir: string, options: Ex
     [EXPORT_FILES.navigatorRules, toJson(navigatorLayer(catalog, 'rules', options.siteUrl))],
     [EXPORT_FILES.navigatorTests, toJson(navigatorLayer(catalog, 'tests', options.siteUrl))],
     [EXPORT_FILES.rulesCsv, rulesCsv(catalog)],
-    [EXPORT_FILES.catalog, options.catalogGzip ? await options.catalogGzip : gzipDeterministic(options.catalogJson ?? toJson(catalog, false))],
+    [EXPORT_FILES.catalog, options.catalogGzip ? await options.catalogGzip : gzipDeterministic(toJson(catalog, false))],
   ];
   if (catalog.changes) {
     files.push([EXPORT_FILES.changes, toJson(catalog.changes)]);
