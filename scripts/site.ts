@@ -199,6 +199,9 @@ async function removeStaleStaging(dir: string): Promise<void> {
 }
 
 export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult> {
+  const { baseProblem } = await import('../src/lib/site/urls.ts');
+  const badBase = baseProblem(opts.base ?? process.env.ATLAS_BASE);
+  if (badBase) throw new Error(badBase);
   const log = opts.log ?? (() => {});
   const catalogFile = path.resolve(opts.catalogFile);
   const outDir = path.resolve(opts.outDir);
