@@ -16,7 +16,8 @@
  *   build that dies midway leaves a folder the next build will not trust;
  * - one build at a time uses the folder (`astro.lock` beside it, naming its holder: pid, host,
  *   process start time, nonce): a second concurrent build renders every page and leaves the cache
- *   alone.
+ *   alone. A stale lock is removed under `astro.lock.break` (one build at a time), and what a
+ *   killed build left beside the lock is removed by the next.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, linkSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
