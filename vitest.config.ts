@@ -17,6 +17,8 @@ const builds = [
   'tests/observed/cli.test.ts',
   'tests/safety/site-build.test.ts',
   'tests/site/incremental-build.test.ts',
+  'tests/site/render-failure.test.ts',
+  'tests/site/base-path.test.ts',
 ];
 /** Fault injection: dozens of killed CLI runs (slow, so with the full tests). */
 const faults = ['tests/safety/publish-faults.test.ts'];

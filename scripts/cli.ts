@@ -13,6 +13,7 @@ import { InputError } from '../src/lib/inputs/check.ts';
 import { OutputError } from '../src/lib/output/guard.ts';
 import { toolPackage } from '../src/lib/package-root.ts';
 import { runBuild, type PipelineOptions, type RenderSite, type Timings } from '../src/lib/pipeline.ts';
+import { BASE_ENV, baseProblem } from '../src/lib/site/urls.ts';
 
 const VERSION = toolPackage().version;
 
@@ -155,6 +156,12 @@ async function run(argv: string[]): Promise<number> {
       return 2;
     }
     throw error;
+  }
+  // The deployment base comes from the environment (read by astro.config.mjs and site/urls.ts): refused here, before any work.
+  const badBase = command === 'build' ? baseProblem(process.env[BASE_ENV]) : undefined;
+  if (badBase) {
+    console.error(badBase);
+    return 2;
   }
   if (values['attack-version'] !== undefined && !/^\d+(\.\d+)*$/.test(values['attack-version'])) {
     console.error(`--attack-version: "${values['attack-version']}" is not a version like 18.1`);

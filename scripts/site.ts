@@ -11,6 +11,7 @@ import { filesUnder } from '../src/lib/folders.ts';
 import { isAlive } from '../src/lib/output/staging.ts';
 import { mapLimit, settleAll } from '../src/lib/parallel.ts';
 import { packageRoot } from '../src/lib/package-root.ts';
+import { guardRenders } from './render-guard.ts';
 import { openSearch, type SearchSession } from './search-index.ts';
 
 export interface BuildSiteOptions {
@@ -112,7 +113,8 @@ async function renderPages(
     try {
       // Incremental only with a cache folder of our own (--no-cache writes nothing outside --out).
       const incremental = cacheDir ? { cacheDir, experimental: { incrementalBuild: true } } : {};
-      await build({ root: projectRoot, outDir, logLevel: 'warn', mode: 'production', integrations, ...incremental });
+      // The first page that fails ends the render, and the build fails with it once Astro's queue is done (render-guard.ts).
+      await build({ root: projectRoot, outDir, logLevel: 'warn', mode: 'production', integrations: guardRenders(integrations), ...incremental });
     } finally {
       process.chdir(cwd);
     }
@@ -203,6 +205,9 @@ async function removeStaleStaging(dir: string): Promise<void> {
 }
 
 export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult> {
+  const { baseProblem } = await import('../src/lib/site/urls.ts');
+  const badBase = baseProblem(opts.base ?? process.env.ATLAS_BASE);
+  if (badBase) throw new Error(badBase);
   const log = opts.log ?? (() => {});
   const catalogFile = path.resolve(opts.catalogFile);
   const outDir = path.resolve(opts.outDir);

@@ -1,15 +1,17 @@
 /**
  * The page cache's lock (src/lib/cache/pages.ts) on small temp folders, without Astro: the lock
  * is never taken from a live build (nor released by one that no longer holds it), and a stale one
- * (dead or reused pid, too old) does not switch the cache off.
+ * (dead or reused pid, too old) does not switch the cache off. Builds killed while taking the lock
+ * (tests/cache/lock-child.ts) leave nothing the next build does not clean, and a build that judged
+ * a lock stale before another took it does not take the new one away.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { openPageCache } from '../../src/lib/cache/pages.ts';
-import { removeTemp, tempDir } from '../safety/helpers.ts';
+import { projectRoot, removeTemp, tempDir } from '../safety/helpers.ts';
 
 afterAll(removeTemp);
 
@@ -23,6 +25,36 @@ const hoursAgo = (file: string, hours: number) => {
 const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid!;
 /** Start time (clock ticks since boot) of a process, as /proc/<pid>/stat gives it. */
 const startOf = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').pop()!.split(' ')[19]);
+
+/** A build opening the page cache in its own process, stopped at a point of taking the lock (tests/cache/lock-child.ts). */
+function child(dir: string, mode: 'kill-at-link' | 'kill-at-remove' | 'pause') {
+  const flags = path.join(path.dirname(dir), 'flags');
+  mkdirSync(flags, { recursive: true });
+  const script = path.join(projectRoot, 'tests/cache/lock-child.ts');
+  const proc = spawn(process.execPath, ['--import', 'tsx', script, dir, flags, mode], { cwd: projectRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  proc.stderr.on('data', (d) => (stderr += d));
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
+    proc.on('close', (code, signal) => resolve({ code, signal, stderr })),
+  );
+  return { done, flag: (name: string) => path.join(flags, name) };
+}
+
+/** Waits until one of these files exists; returns it (a hang guard of two minutes, not a timing). */
+async function first(...files: string[]): Promise<string> {
+  for (let waited = 0; ; waited += 10) {
+    const found = files.find((f) => existsSync(f));
+    if (found) return found;
+    if (waited > 120_000) throw new Error(`none of ${files.join(', ')} after two minutes`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** What is beside the lock: files named after it other than the lock itself. */
+const beside = (dir: string) =>
+  readdirSync(path.dirname(dir))
+    .filter((name) => name.startsWith(`${path.basename(dir)}.lock.`))
+    .sort();
 
 function cacheDir(): string {
   return path.join(tempDir('pages'), 'astro');
@@ -126,6 +158,77 @@ describe('page cache lock', () => {
     const cache = await openPageCache(dir, quiet);
     expect(cache).toBeDefined();
     await cache!.release();
+  });
+
+  test('a build killed while taking the lock leaves its temp file: the next build removes it and takes the lock', async () => {
+    const dir = cacheDir();
+    const killed = child(dir, 'kill-at-link');
+    expect((await killed.done).signal).toBe('SIGKILL');
+    expect(beside(dir)).toEqual([expect.stringMatching(/^astro\.lock\.\d+-\w+\.tmp$/)]);
+    const cache = await openPageCache(dir, quiet);
+    expect(cache).toBeDefined();
+    expect(beside(dir)).toEqual([]);
+    await cache!.release();
+  });
+
+  test("what a live build's taking of the lock has beside it is kept; an older version's .stale without its .tmp is removed", async () => {
+    const dir = cacheDir();
+    const live = `${lockOf(dir)}.${process.ppid}-abc.tmp`;
+    writeFileSync(live, JSON.stringify({ pid: process.ppid, host: os.hostname(), nonce: 'abc', start: startOf(process.ppid) }));
+    writeFileSync(`${lockOf(dir)}.${process.ppid}-abc.stale`, 'an old lock it moved aside');
+    writeFileSync(`${lockOf(dir)}.${deadPid()}-def.stale`, 'an old lock moved aside by a build killed since');
+    writeFileSync(`${lockOf(dir)}.break`, '');
+    const cache = await openPageCache(dir, quiet);
+    expect(cache).toBeDefined();
+    expect(beside(dir)).toEqual([`astro.lock.${process.ppid}-abc.stale`, `astro.lock.${process.ppid}-abc.tmp`, 'astro.lock.break']);
+    await cache!.release();
+  });
+
+  test('a build killed while removing a stale lock: the stale lock is left alone for a minute, then taken', async () => {
+    const dir = cacheDir();
+    const stale = JSON.stringify({ pid: deadPid(), host: os.hostname(), nonce: 'gone' });
+    writeFileSync(lockOf(dir), stale);
+    const killed = child(dir, 'kill-at-remove');
+    expect((await killed.done).signal).toBe('SIGKILL');
+    expect(beside(dir)).toEqual([expect.stringMatching(/^astro\.lock\.\d+-\w+\.tmp$/), 'astro.lock.break']);
+    // Its `.break` says a build is removing the stale lock this instant: render without the cache.
+    expect(await openPageCache(dir, quiet)).toBeUndefined();
+    expect(readFileSync(lockOf(dir), 'utf8')).toBe(stale);
+    expect(beside(dir)).toEqual(['astro.lock.break']);
+    hoursAgo(`${lockOf(dir)}.break`, 0.1);
+    const cache = await openPageCache(dir, quiet);
+    expect(cache).toBeDefined();
+    expect(JSON.parse(readFileSync(lockOf(dir), 'utf8')).pid).toBe(process.pid);
+    expect(beside(dir)).toEqual([]);
+    await cache!.release();
+  });
+
+  test('three builds on one stale lock: the one that judged it stale first but acts last takes nothing from the others', async () => {
+    const dir = cacheDir();
+    writeFileSync(lockOf(dir), JSON.stringify({ pid: deadPid(), host: os.hostname(), nonce: 'gone' }));
+    // B reads the stale lock and stops there.
+    const b = child(dir, 'pause');
+    await first(b.flag('judged'));
+    // A takes the stale lock meanwhile.
+    const a = await openPageCache(dir, quiet);
+    expect(a).toBeDefined();
+    const heldByA = readFileSync(lockOf(dir), 'utf8');
+    writeFileSync(b.flag('go'), '');
+    // Had B moved A's lock aside, C would find the place empty now and take it, and B could not put A's back.
+    let c: Awaited<ReturnType<typeof openPageCache>>;
+    if ((await first(b.flag('moved'), b.flag('result'))) === b.flag('moved')) {
+      c = await openPageCache(dir, quiet);
+      writeFileSync(b.flag('go-on'), '');
+    }
+    const done = await b.done;
+    expect(done.code, done.stderr).toBe(0);
+    expect(readFileSync(b.flag('result'), 'utf8')).toBe('not held');
+    // A still holds the lock it took (with the lock moved aside and C in its place, two builds would write the cache).
+    expect(readFileSync(lockOf(dir), 'utf8')).toBe(heldByA);
+    expect(existsSync(b.flag('moved'))).toBe(false);
+    expect(beside(dir)).toEqual([]);
+    await c?.release();
+    await a!.release();
   });
 
   test('a lock of a live pid older than the age limit is stale (pid reused where /proc says nothing)', async () => {

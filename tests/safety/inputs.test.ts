@@ -50,6 +50,17 @@ describe('inputs', () => {
     expect(existsSync(path.join(root, 'o2'))).toBe(false);
   });
 
+  test('an ATLAS_BASE with %, ? or # (Astro decodes the page paths under it): exit 2, one line naming the value, nothing written', () => {
+    const withBase = (base: string) => atlas(['build', '--sigma', 'rules', '--out', 'o3', '--no-cache', '--no-git'], { cwd: root, env: { ATLAS_BASE: base } });
+    const r = withBase('/my%20x/');
+    fails(r, /^ATLAS_BASE "\/my%20x\/": a base path cannot contain "%": Astro decodes .* write the path unencoded \(e\.g\. "\/my x\/"\)$/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stdout).toBe('');
+    fails(withBase('/a?b/'), /^ATLAS_BASE "\/a\?b\/": a base path cannot contain "\?"/);
+    fails(withBase('/a#b/'), /^ATLAS_BASE "\/a#b\/": a base path cannot contain "#"/);
+    expect(existsSync(path.join(root, 'o3'))).toBe(false);
+  });
+
   test('runs from a folder it cannot write (/proc): with --no-cache silently, with the default cache with a warning', () => {
     const out = path.join(root, 'from-proc');
     const r = atlas(['catalog', '--sigma', path.join(root, 'rules'), '--out', out, '--no-cache', '--no-git'], { cwd: '/proc' });

@@ -16,10 +16,11 @@
  *   build that dies midway leaves a folder the next build will not trust;
  * - one build at a time uses the folder (`astro.lock` beside it, naming its holder: pid, host,
  *   process start time, nonce): a second concurrent build renders every page and leaves the cache
- *   alone.
+ *   alone. A stale lock is removed under `astro.lock.break` (one build at a time), and what a
+ *   killed build left beside the lock is removed by the next.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, linkSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -176,17 +177,90 @@ function readLock(file: string): { text: string; ageMs: number } | undefined {
 }
 
 /**
+ * A build holds `<lock>.break` only for the instant it takes to check a stale lock again and
+ * remove it (synchronous calls); one older than this was left by a build killed in that instant.
+ */
+const BREAK_MAX_AGE_MS = 60_000;
+
+/** Age of a file in ms, or undefined when it is gone. */
+function ageOf(file: string): number | undefined {
+  try {
+    return Date.now() - statSync(file).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Removes the files a killed build left beside the lock: `<lock>.<pid>-<nonce>.tmp` (a holder's
+ * content, written before it is linked into place) whose holder is stale by the lock's own test,
+ * `<lock>.<pid>-<nonce>.stale` (a lock moved aside by an older version) without the `.tmp` of the
+ * build that moved it, and a `<lock>.break` older than BREAK_MAX_AGE_MS.
+ */
+function removeLeftovers(file: string): void {
+  const dir = path.dirname(file);
+  const prefix = `${path.basename(file)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((name) => name.startsWith(prefix));
+  } catch {
+    return;
+  }
+  const temps = new Set(names.filter((name) => name.endsWith('.tmp')));
+  for (const name of names) {
+    const full = path.join(dir, name);
+    const rest = name.slice(prefix.length);
+    let gone = false;
+    if (rest === 'break') gone = (ageOf(full) ?? 0) > BREAK_MAX_AGE_MS;
+    else if (/^\d+-\w+\.tmp$/.test(rest)) {
+      const found = readLock(full);
+      gone = found !== undefined && isStale(found.text, found.ageMs);
+    } else if (/^\d+-\w+\.stale$/.test(rest)) gone = !temps.has(name.replace(/\.stale$/, '.tmp'));
+    if (gone) rmSync(full, { force: true });
+  }
+}
+
+/**
+ * Removes the lock `file` if it still holds `stale` (judged stale by this build), under
+ * `<file>.break`, which one build at a time holds: two builds that judged one lock stale cannot
+ * both remove it, nor the second remove the lock the first then took. (Moving the lock aside and
+ * putting it back when it was not the stale one could lose a live lock when a third build took the
+ * place meanwhile.) `temp` holds this build's holder. Returns whether the place is free to take.
+ */
+function removeStale(file: string, stale: string, temp: string): boolean {
+  const brk = `${file}.break`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      linkSync(temp, brk);
+      break;
+    } catch (error) {
+      // Another build is removing it this instant (this one renders without the cache), or one killed doing so left it.
+      if (attempt > 0 || (error as NodeJS.ErrnoException).code !== 'EEXIST' || (ageOf(brk) ?? 0) <= BREAK_MAX_AGE_MS) return false;
+      rmSync(brk, { force: true });
+    }
+  }
+  try {
+    const now = readLock(file);
+    if (now === undefined) return true;
+    if (now.text !== stale) return false;
+    rmSync(file, { force: true });
+    return true;
+  } finally {
+    rmSync(brk, { force: true });
+  }
+}
+
+/**
  * Takes `<dir>.lock`, or a stale one; returns its content, or undefined when a live build holds it.
  * The content is written to a temp file first and linked into place, so a reader never sees a
- * lock without its holder. A stale lock is renamed aside (to a name only this open uses) and
- * looked at again: if what was moved is not what was judged stale, another build took the lock
- * in between, and it is put back.
+ * lock without its holder. A stale lock is removed only if it is still the one judged stale, by
+ * one build at a time (`removeStale`); what killed builds left beside the lock goes first.
  */
 function lock(file: string): string | undefined {
+  removeLeftovers(file);
   const holder: Holder = { pid: process.pid, host: hostname(), start: startTicks(process.pid), nonce: randomBytes(8).toString('hex') };
   const text = JSON.stringify(holder);
   const temp = `${file}.${holder.pid}-${holder.nonce}.tmp`;
-  const aside = `${file}.${holder.pid}-${holder.nonce}.stale`;
   writeFileSync(temp, text);
   try {
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -199,23 +273,7 @@ function lock(file: string): string | undefined {
       }
       const found = readLock(file);
       if (!found) continue;
-      if (!isStale(found.text, found.ageMs)) return undefined;
-      try {
-        renameSync(file, aside);
-      } catch {
-        continue; // another build moved it first
-      }
-      const moved = readFileSync(aside, 'utf8');
-      if (moved !== found.text) {
-        try {
-          linkSync(aside, file);
-        } catch {
-          // A third build took the lock meanwhile; the one moved aside is left for its holder to find gone.
-        }
-        rmSync(aside, { force: true });
-        return undefined;
-      }
-      rmSync(aside, { force: true });
+      if (!isStale(found.text, found.ageMs) || !removeStale(file, found.text, temp)) return undefined;
     }
     return undefined;
   } finally {

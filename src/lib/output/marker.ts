@@ -45,6 +45,9 @@ export async function readMarker(dir: string): Promise<Marker | undefined> {
  * forward slashes, sorted. Each folder is read with a synchronous readdir: a full site has ~18k
  * folders, a build lists its output three times (before, the staged copy and --out again at
  * publish), and a thread-pool round trip per folder made each listing take a second or more.
+ * None of the three stands in for another: the first refuses a folder holding files of someone
+ * else's before any work, the last finds those put there while the build ran (the old output is
+ * deleted after the swap), and the staged copy is a different folder, listed for its marker.
  */
 export async function listFiles(dir: string): Promise<string[]> {
   const found: string[] = [];

@@ -12,6 +12,33 @@ export { fieldSegment, indicatorAnchor, routeSegment } from '../catalog/urls.ts'
 
 export const BASE_ENV = 'ATLAS_BASE';
 
+/**
+ * Why a base path cannot be used, or undefined. A `%` fails Astro's build ("Missing parameter"):
+ * it decodes the page paths it builds under the base; `?` and `#` would end the path of every
+ * link; a backslash is read as `/` by browsers. A space is fine (links carry it as `%20`).
+ */
+export function baseProblem(base: string | undefined): string | undefined {
+  const bad = /[%?#\\]/.exec(base ?? '')?.[0];
+  if (bad === undefined) return undefined;
+  const why =
+    bad === '%'
+      ? `Astro decodes the paths of the pages it builds under it and the build fails; write the path unencoded${unencoded(base!)}`
+      : bad === '\\'
+        ? 'browsers read it as /'
+        : 'it would end the path of every link';
+  return `${BASE_ENV} "${base}": a base path cannot contain "${bad}": ${why}`;
+}
+
+/** ` (e.g. "/my x/")` when the base decodes to one without those characters. */
+function unencoded(base: string): string {
+  try {
+    const plain = decodeURIComponent(base);
+    return /[%?#\\]/.test(plain) ? '' : ` (e.g. "${plain}")`;
+  } catch {
+    return '';
+  }
+}
+
 export function normalizeBase(base: string | undefined): string {
   const trimmed = (base ?? '').trim().replace(/^\/+|\/+$/g, '');
   return trimmed ? `/${trimmed}/` : '/';
