@@ -156,7 +156,12 @@ async function refreshFooters(outDir: string, copied: string[], verify: (file: s
       problem ??= verify(file, bytes);
       const edit = problem ? undefined : footerEdit(bytes, footer);
       if (!edit) return;
-      await handle.write(footer, 0, footer.length, edit.at);
+      // A write may take part of the bytes (a full disk) without an error: written until done, or failed.
+      for (let done = 0; done < footer.length;) {
+        const { bytesWritten } = await handle.write(footer, done, footer.length - done, edit.at + done);
+        if (bytesWritten === 0) throw new Error(`${file}: its new footer could not be written`);
+        done += bytesWritten;
+      }
       if (edit.length < bytes.length) await handle.truncate(edit.length);
     } finally {
       await handle.close();

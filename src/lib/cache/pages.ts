@@ -63,7 +63,7 @@ export interface PageCache {
   /** Files whose CRC was read before the build (outside `dist/`, or with a changed mtime). */
   crcChecked: number;
   /**
-   * Records the folder after a successful build, first deleting page copies its manifest no longer
+   * Records the folder after a successful build, deleting (in the same walk) page copies its manifest no longer
    * points to; returns how many copies it deleted, how many keyed pages Astro copied instead of rendering, and their files. */
   seal(): Promise<{ keyed: number; reused: number; files: string[]; pruned: number }>;
   /**
@@ -326,7 +326,9 @@ async function check(dir: string): Promise<{ problem?: string; sums: Map<string,
  * Opens the page cache in `dir` for one build: locked, checked (removed when it fails the check),
  * its record removed until `seal`. Undefined when another live build holds it: render everything.
  */
-export async function openPageCache(dir: string, log: (line: string) => void): Promise<PageCache | undefined> {
+export async function openPageCache(folder: string, log: (line: string) => void): Promise<PageCache | undefined> {
+  // Absolute: the copies Astro's manifest names are resolved against it (copiesIn), and a relative one would match none.
+  const dir = path.resolve(folder);
   makeFolders(path.dirname(dir));
   const lockFile = `${dir}.lock`;
   const held = lock(lockFile);

@@ -56,10 +56,10 @@ export async function writeSearchRecords(
       for (const piece of bodyPieces(records)) {
         chunk += piece;
         if (chunk.length < 1 << 20) continue;
-        await handle.write(chunk);
+        await handle.writeFile(chunk); // to its end, however many writes it takes
         chunk = '';
       }
-      await handle.write(chunk);
+      await handle.writeFile(chunk); // to its end, however many writes it takes
     } finally {
       await handle.close();
     }
