@@ -22,6 +22,8 @@ interface RunReport {
   wallSeconds: number;
   stages: Record<string, number>;
   maxRssMiB: number;
+  /** CPU seconds of atlas, and of its finished child processes (Pagefind); children undefined off Linux. */
+  cpuSeconds?: { self: number; children?: number };
   stdout: string;
 }
 
@@ -37,8 +39,8 @@ function runAtlas(args: string[]): RunReport {
   });
   const wallSeconds = (performance.now() - start) / 1000;
   if (result.status !== 0) throw new Error(`atlas ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
-  const { stages, maxRssBytes } = JSON.parse(readFileSync(report, 'utf8'));
-  return { wallSeconds, stages, maxRssMiB: maxRssBytes / 1024 / 1024, stdout: result.stdout };
+  const { stages, maxRssBytes, cpuSeconds } = JSON.parse(readFileSync(report, 'utf8'));
+  return { wallSeconds, stages, maxRssMiB: maxRssBytes / 1024 / 1024, cpuSeconds, stdout: result.stdout };
 }
 
 function dirSize(dir: string): { bytes: number; files: number } {
@@ -242,6 +244,8 @@ function regeneration(out: string) {
       );
     }
     if (pagesReused) console.log(`             pages copied from the page cache: ${pagesReused.reused} of ${pagesReused.keyed} keyed`);
+    // Wall time swings by ±10 s from run to run on a shared 2-core machine; CPU time much less.
+    console.log(`             CPU time: ${[cold, changed, changedFresh].map(cpu).join('; ')}`);
     const strip = ({ stdout: _, ...run }: RunReport) => run;
     return {
       cold: strip(cold),
@@ -255,6 +259,15 @@ function regeneration(out: string) {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** A run's CPU seconds: atlas, and its finished child processes (Pagefind's above all, esbuild's). */
+function cpu(run: RunReport): string {
+  const c = run.cpuSeconds;
+  if (!c) return 'not reported';
+  return c.children === undefined
+    ? `${c.self.toFixed(1)} s`
+    : `${(c.self + c.children).toFixed(1)} s (atlas ${c.self.toFixed(1)} s, its child processes, Pagefind above all, ${c.children.toFixed(1)} s)`;
 }
 
 /** Runs git commands in `dir` with a fixed identity, one after the other. */

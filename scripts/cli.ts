@@ -8,7 +8,7 @@ import { ConfigError, resolveOptions, type BuildOptions } from '../src/lib/confi
 import type { Catalog } from '../src/lib/catalog/types.ts';
 import { DEFAULT_PREVIOUS_LIMITS, PreviousBuildError } from '../src/lib/changes/previous.ts';
 import { PayloadError } from '../src/lib/simulate/payload-store.ts';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { InputError } from '../src/lib/inputs/check.ts';
 import { OutputError } from '../src/lib/output/guard.ts';
 import { toolPackage } from '../src/lib/package-root.ts';
@@ -250,9 +250,24 @@ function finish(catalog: Catalog, options: BuildOptions, start: number): number 
   return 0;
 }
 
-/** For `npm run bench`: stage timings and this process's peak resident memory. */
+/**
+ * For `npm run bench`: stage timings, this process's peak resident memory, and the CPU seconds it
+ * and its finished child processes (Pagefind's) used: steadier than wall time on a shared machine.
+ */
 function writeReport(): void {
   const file = process.env.ATLAS_REPORT;
   if (!file) return;
-  writeFileSync(file, JSON.stringify({ stages: timings, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
+  const usage = process.resourceUsage();
+  const cpuSeconds = { self: (usage.userCPUTime + usage.systemCPUTime) / 1e6, children: childCpuSeconds() };
+  writeFileSync(file, JSON.stringify({ stages: timings, maxRssBytes: usage.maxRSS * 1024, cpuSeconds }));
+}
+
+/** User and system time of the child processes waited for (Linux /proc; fields 16 and 17 of stat, in clock ticks of 1/100 s). */
+function childCpuSeconds(): number | undefined {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ').pop()!.split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return undefined;
+  }
 }
