@@ -12,6 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { InputError } from '../src/lib/inputs/check.ts';
 import { OutputError } from '../src/lib/output/guard.ts';
 import { toolPackage } from '../src/lib/package-root.ts';
+import { boundHeap, HEAP_HEADROOM } from './heap-bound.ts';
 import { runBuild, type PipelineOptions, type RenderSite, type Timings } from '../src/lib/pipeline.ts';
 import { BASE_ENV, baseProblem } from '../src/lib/site/urls.ts';
 
@@ -228,7 +229,18 @@ async function produce(command: 'build' | 'catalog', options: Build): Promise<nu
   const start = performance.now();
   // Node and tsx start-up and the CLI's imports, before any stage (for the bench's "rest").
   timings.startup = process.uptime();
-  const catalog = await runBuild({ ...options, version: VERSION, ...(command === 'build' ? { renderSite: siteRenderer(options.cache) } : {}) }, log, timings);
+  const heap = boundHeap();
+  let catalog: Catalog;
+  try {
+    catalog = await runBuild({ ...options, version: VERSION, ...(command === 'build' ? { renderSite: siteRenderer(options.cache) } : {}) }, log, timings);
+  } finally {
+    const { collections, seconds } = heap.stop();
+    timings.heapCollections = seconds;
+    if (collections)
+      log(
+        `memory   ${collections} full collection${collections === 1 ? '' : 's'} (${seconds.toFixed(2)} s) kept the heap within ${HEAP_HEADROOM / 1048576} MiB of its live data`,
+      );
+  }
   return finish(catalog, options, start);
 }
 
