@@ -261,13 +261,13 @@ function regeneration(out: string) {
   }
 }
 
-/** A run's CPU seconds: atlas, and its finished child processes (Pagefind's above all, esbuild's). */
+/** A run's CPU seconds: atlas, and its finished child processes (Pagefind's; esbuild's service is still running then, and not counted). */
 function cpu(run: RunReport): string {
   const c = run.cpuSeconds;
   if (!c) return 'not reported';
   return c.children === undefined
     ? `${c.self.toFixed(1)} s`
-    : `${(c.self + c.children).toFixed(1)} s (atlas ${c.self.toFixed(1)} s, its child processes, Pagefind above all, ${c.children.toFixed(1)} s)`;
+    : `${(c.self + c.children).toFixed(1)} s (atlas ${c.self.toFixed(1)} s, Pagefind's process ${c.children.toFixed(1)} s)`;
 }
 
 /** Runs git commands in `dir` with a fixed identity, one after the other. */

@@ -17,8 +17,15 @@ export function gzipDeterministic(text: string): Buffer {
  * before writing api/ (src/lib/pipeline.ts), so the full catalog (~60 MB of JSON) compresses on the
  * other core meanwhile.
  */
-export async function gzipDeterministicAsync(text: string): Promise<Buffer> {
-  return fixHeader(await promisify(gzip)(Buffer.from(text, 'utf8')));
+export function gzipDeterministicAsync(text: string): Promise<Buffer> {
+  // Not an async function: its suspended frame would keep `text` (the ~55 MB catalog) until the gzip ends.
+  let bytes: Buffer;
+  try {
+    bytes = Buffer.from(text, 'utf8');
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return promisify(gzip)(bytes).then(fixHeader);
 }
 
 function fixHeader(bytes: Buffer): Buffer {
