@@ -25,4 +25,12 @@ describe('base path', () => {
     expect(baseProblem('/a#b/')).toBe('ATLAS_BASE "/a#b/": a base path cannot contain "#": it would end the path of every link');
     expect(baseProblem('\\a\\')).toBe('ATLAS_BASE "\\a\\": a base path cannot contain "\\": browsers read it as /');
   });
+
+  test('ends are trimmed as for the links; an empty segment or a control character inside is refused', () => {
+    for (const base of ['/sigma/\n', '//sigma/', ' /x/ ']) expect(baseProblem(base)).toBeUndefined();
+    expect(normalizeBase('//sigma/')).toBe('/sigma/');
+    expect(normalizeBase(' /x/ ')).toBe('/x/');
+    expect(baseProblem('/a//b/')).toBe('ATLAS_BASE "/a//b/": a base path cannot have an empty segment ("//")');
+    expect(baseProblem('/a\nb/')).toBe('ATLAS_BASE "/a\\nb/": a base path cannot contain a control character');
+  });
 });

@@ -13,11 +13,16 @@ export { fieldSegment, indicatorAnchor, routeSegment } from '../catalog/urls.ts'
 export const BASE_ENV = 'ATLAS_BASE';
 
 /**
- * Why a base path cannot be used, or undefined. A `%` fails Astro's build ("Missing parameter"):
+ * Why a base path cannot be used, or undefined (spaces and slashes at its ends do not count:
+ * normalizeBase trims them, for the links and for Astro's config alike). A `%` fails Astro's build ("Missing parameter"):
  * it decodes the page paths it builds under the base; `?` and `#` would end the path of every
  * link; a backslash is read as `/` by browsers. A space is fine (links carry it as `%20`).
  */
 export function baseProblem(base: string | undefined): string | undefined {
+  const inner = normalizeBase(base).slice(1, -1);
+  // An empty segment (`/a//b/`) or a control character (a newline inside) gives page paths Astro cannot build.
+  if (inner.split('/').includes('') && inner !== '') return `${BASE_ENV} ${JSON.stringify(base)}: a base path cannot have an empty segment ("//")`;
+  if (/\p{Cc}/u.test(inner)) return `${BASE_ENV} ${JSON.stringify(base)}: a base path cannot contain a control character`;
   const bad = /[%?#\\]/.exec(base ?? '')?.[0];
   if (bad === undefined) return undefined;
   const why =
