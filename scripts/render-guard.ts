@@ -34,6 +34,9 @@ type SetPrerenderer = AstroPrerenderer | ((defaultPrerenderer: AstroPrerenderer)
 /** Astro's prerenderer, answering every page after the first failure with an empty body, and throwing that failure at teardown. */
 function guarded(inner: AstroPrerenderer): AstroPrerenderer {
   let failure: PageRenderError | undefined;
+  // Set at teardown: Astro also tears down when its own work on a page fails (a write, a copy from the
+  // page cache), while queued pages still come in; those are answered empty, not rendered.
+  let closed = false;
   return {
     ...inner,
     name: 'atlas:render-guard',
@@ -41,11 +44,12 @@ function guarded(inner: AstroPrerenderer): AstroPrerenderer {
     getStaticPaths: () => inner.getStaticPaths(),
     collectStaticImages: inner.collectStaticImages && (() => inner.collectStaticImages!()),
     async teardown() {
+      closed = true;
       await inner.teardown?.();
       if (failure) throw failure;
     },
     async render(request, options) {
-      if (failure) return new Response(null);
+      if (failure || closed) return new Response(null);
       try {
         return await inner.render(request, options);
       } catch (error) {

@@ -284,6 +284,10 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
   } finally {
     await pageCache?.release();
     if (search) await (await import('pagefind')).close();
-    await rm(staging, { recursive: true, force: true });
+    // After a failure Astro may still be copying queued pages into it: retried, and never in place of the build's own error
+    // (a folder left is removed by the next build, removeStaleStaging).
+    await rm(staging, { recursive: true, force: true, maxRetries: 5 }).catch((error: unknown) =>
+      console.warn(`site: the render folder ${staging} is left (${(error as Error).message}); the next build removes it`),
+    );
   }
 }

@@ -46,6 +46,17 @@ function stand() {
 const request = (page: string) => new Request(`http://localhost${page}`);
 
 describe('guardRenders', () => {
+  test('after the teardown (Astro failed on its own work, a write or a copy) queued pages are not rendered', async () => {
+    const s = stand();
+    const p = prerendererOf(guardRenders([]), s.prerenderer);
+    await p.render(request('/a/'), route('src/pages/a.astro'));
+    await p.teardown!();
+    const late = (await p.render(request('/b/'), route('src/pages/b.astro'))) as Response;
+    expect(late.body).toBeNull();
+    expect(s.rendered).toEqual(['/a/']);
+    expect(s.tornDown()).toBe(true);
+  });
+
   test('no page is rendered after the first failure; the teardown throws it, naming the page', async () => {
     const s = stand();
     const p = prerendererOf(guardRenders([]), s.prerenderer);

@@ -226,6 +226,8 @@ function removeLeftovers(file: string): void {
  * both remove it, nor the second remove the lock the first then took. (Moving the lock aside and
  * putting it back when it was not the stale one could lose a live lock when a third build took the
  * place meanwhile.) `temp` holds this build's holder. Returns whether the place is free to take.
+ * Not closed: an expired `.break` (its build killed in that instant) is removed by name after its
+ * age is judged, so two builds interleaving exactly then can both pass (docs/architecture.md).
  */
 function removeStale(file: string, stale: string, temp: string): boolean {
   const brk = `${file}.break`;
