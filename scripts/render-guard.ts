@@ -37,6 +37,9 @@ function guarded(inner: AstroPrerenderer): AstroPrerenderer {
   // Set at teardown: Astro also tears down when its own work on a page fails (a write, a copy from the
   // page cache), while queued pages still come in; those are answered empty, not rendered.
   let closed = false;
+  // Renders under way: the teardown waits for them, so none is still running (and reading the
+  // environment scripts/site.ts restores) when Astro's build rejects.
+  const running = new Set<Promise<unknown>>();
   return {
     ...inner,
     name: 'atlas:render-guard',
@@ -45,16 +48,21 @@ function guarded(inner: AstroPrerenderer): AstroPrerenderer {
     collectStaticImages: inner.collectStaticImages && (() => inner.collectStaticImages!()),
     async teardown() {
       closed = true;
+      await Promise.allSettled(running);
       await inner.teardown?.();
       if (failure) throw failure;
     },
     async render(request, options) {
       if (failure || closed) return new Response(null);
+      const render = inner.render(request, options);
+      running.add(render);
       try {
-        return await inner.render(request, options);
+        return await render;
       } catch (error) {
         failure ??= new PageRenderError(new URL(request.url).pathname, options.routeData.component, error);
         return new Response(null);
+      } finally {
+        running.delete(render);
       }
     },
   };

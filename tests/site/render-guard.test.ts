@@ -46,6 +46,24 @@ function stand() {
 const request = (page: string) => new Request(`http://localhost${page}`);
 
 describe('guardRenders', () => {
+  test('the teardown waits for the renders under way', async () => {
+    const s = stand();
+    let finish!: () => void;
+    const slow: AstroPrerenderer = {
+      ...s.prerenderer,
+      render: (r, o) => new Promise<void>((resolve) => (finish = resolve)).then(() => s.prerenderer.render(r, o)),
+    };
+    const p = prerendererOf(guardRenders([]), slow);
+    const page = p.render(request('/slow/'), route('src/pages/a.astro'));
+    let tornDown = false;
+    const teardown = p.teardown!().then(() => (tornDown = true));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(tornDown).toBe(false);
+    finish();
+    await teardown;
+    expect(await ((await page) as Response).text()).toBe('<p>/slow/</p>');
+  });
+
   test('after the teardown (Astro failed on its own work, a write or a copy) queued pages are not rendered', async () => {
     const s = stand();
     const p = prerendererOf(guardRenders([]), s.prerenderer);
