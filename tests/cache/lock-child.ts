@@ -5,7 +5,9 @@
  * MODE `kill-at-link`: SIGKILL just before the holder is linked into place as `<DIR>.lock`;
  * `kill-at-remove`: SIGKILL just before a stale lock is removed; `pause`: after its first read of
  * the lock, writes FLAGS/judged and waits for FLAGS/go; after moving the lock aside (if it ever
- * does), writes FLAGS/moved and waits for FLAGS/go-on. Writes FLAGS/result (`held` or `not held`) at the end.
+ * does), writes FLAGS/moved and waits for FLAGS/go-on; `pause-at-break`: once it has linked its
+ * `.break` (about to remove a stale lock), writes FLAGS/break and waits for FLAGS/go. Writes
+ * FLAGS/result (`held` or `not held`) at the end.
  */
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
@@ -25,7 +27,11 @@ const waitFor = (name: string) => {
 const { linkSync, readFileSync, renameSync, rmSync } = fs;
 fs.linkSync = (from, to) => {
   if (mode === 'kill-at-link' && String(to) === lockFile) process.kill(process.pid, 'SIGKILL');
-  return linkSync(from, to);
+  linkSync(from, to);
+  if (mode === 'pause-at-break' && String(to).endsWith('.break')) {
+    signal('break');
+    waitFor('go');
+  }
 };
 fs.rmSync = (file, options) => {
   if (mode === 'kill-at-remove' && String(file) === lockFile) process.kill(process.pid, 'SIGKILL');

@@ -27,7 +27,7 @@ const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid!;
 const startOf = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').pop()!.split(' ')[19]);
 
 /** A build opening the page cache in its own process, stopped at a point of taking the lock (tests/cache/lock-child.ts). */
-function child(dir: string, mode: 'kill-at-link' | 'kill-at-remove' | 'pause') {
+function child(dir: string, mode: 'kill-at-link' | 'kill-at-remove' | 'pause' | 'pause-at-break') {
   const flags = path.join(path.dirname(dir), 'flags');
   mkdirSync(flags, { recursive: true });
   const script = path.join(projectRoot, 'tests/cache/lock-child.ts');
@@ -177,25 +177,37 @@ describe('page cache lock', () => {
     writeFileSync(live, JSON.stringify({ pid: process.ppid, host: os.hostname(), nonce: 'abc', start: startOf(process.ppid) }));
     writeFileSync(`${lockOf(dir)}.${process.ppid}-abc.stale`, 'an old lock it moved aside');
     writeFileSync(`${lockOf(dir)}.${deadPid()}-def.stale`, 'an old lock moved aside by a build killed since');
-    writeFileSync(`${lockOf(dir)}.break`, '');
+    writeFileSync(`${lockOf(dir)}.${deadPid()}-ghi.break`, JSON.stringify({ pid: deadPid(), host: os.hostname(), nonce: 'ghi' }));
     const cache = await openPageCache(dir, quiet);
     expect(cache).toBeDefined();
-    expect(beside(dir)).toEqual([`astro.lock.${process.ppid}-abc.stale`, `astro.lock.${process.ppid}-abc.tmp`, 'astro.lock.break']);
+    expect(beside(dir)).toEqual([`astro.lock.${process.ppid}-abc.stale`, `astro.lock.${process.ppid}-abc.tmp`]);
     await cache!.release();
   });
 
-  test('a build killed while removing a stale lock: the stale lock is left alone for a minute, then taken', async () => {
+  test("a live build's .break (it is removing the stale lock this instant): this build leaves the lock and the .break alone", async () => {
+    const dir = cacheDir();
+    const stale = JSON.stringify({ pid: deadPid(), host: os.hostname(), nonce: 'gone' });
+    writeFileSync(lockOf(dir), stale);
+    const other = `${lockOf(dir)}.${process.ppid}-abc.break`;
+    writeFileSync(other, JSON.stringify({ pid: process.ppid, host: os.hostname(), nonce: 'abc', start: startOf(process.ppid) }));
+    expect(await openPageCache(dir, quiet)).toBeUndefined();
+    expect(readFileSync(lockOf(dir), 'utf8')).toBe(stale);
+    expect(beside(dir)).toEqual([`astro.lock.${process.ppid}-abc.break`]);
+    // A minute on, the other build was killed in that instant: its .break no longer holds anyone back.
+    hoursAgo(other, 0.1);
+    const cache = await openPageCache(dir, quiet);
+    expect(cache).toBeDefined();
+    expect(beside(dir)).toEqual([]);
+    await cache!.release();
+  });
+
+  test('a build killed while removing a stale lock: its .break and temp file are removed (its holder is dead), the lock taken', async () => {
     const dir = cacheDir();
     const stale = JSON.stringify({ pid: deadPid(), host: os.hostname(), nonce: 'gone' });
     writeFileSync(lockOf(dir), stale);
     const killed = child(dir, 'kill-at-remove');
     expect((await killed.done).signal).toBe('SIGKILL');
-    expect(beside(dir)).toEqual([expect.stringMatching(/^astro\.lock\.\d+-\w+\.tmp$/), 'astro.lock.break']);
-    // Its `.break` says a build is removing the stale lock this instant: render without the cache.
-    expect(await openPageCache(dir, quiet)).toBeUndefined();
-    expect(readFileSync(lockOf(dir), 'utf8')).toBe(stale);
-    expect(beside(dir)).toEqual(['astro.lock.break']);
-    hoursAgo(`${lockOf(dir)}.break`, 0.1);
+    expect(beside(dir)).toEqual([expect.stringMatching(/^astro\.lock\.\d+-\w+\.break$/), expect.stringMatching(/^astro\.lock\.\d+-\w+\.tmp$/)]);
     const cache = await openPageCache(dir, quiet);
     expect(cache).toBeDefined();
     expect(JSON.parse(readFileSync(lockOf(dir), 'utf8')).pid).toBe(process.pid);
@@ -229,6 +241,19 @@ describe('page cache lock', () => {
     expect(beside(dir)).toEqual([]);
     await c?.release();
     await a!.release();
+  });
+
+  test("two builds removing one stale lock at once: the second sees the first one's .break and steps back; the first takes the lock", async () => {
+    const dir = cacheDir();
+    writeFileSync(lockOf(dir), JSON.stringify({ pid: deadPid(), host: os.hostname(), nonce: 'gone' }));
+    const b = child(dir, 'pause-at-break');
+    await first(b.flag('break'));
+    expect(await openPageCache(dir, quiet)).toBeUndefined();
+    writeFileSync(b.flag('go'), '');
+    const done = await b.done;
+    expect(done.code, done.stderr).toBe(0);
+    expect(readFileSync(b.flag('result'), 'utf8')).toBe('held');
+    expect(beside(dir)).toEqual([]);
   });
 
   test('a lock of a live pid older than the age limit is stale (pid reused where /proc says nothing)', async () => {

@@ -16,8 +16,8 @@
  *   build that dies midway leaves a folder the next build will not trust;
  * - one build at a time uses the folder (`astro.lock` beside it, naming its holder: pid, host,
  *   process start time, nonce): a second concurrent build renders every page and leaves the cache
- *   alone. A stale lock is removed under `astro.lock.break` (one build at a time), and what a
- *   killed build left beside the lock is removed by the next.
+ *   alone. A stale lock is removed by one build at a time (each marks its attempt with a `.break`
+ *   file of its own), and what a killed build left beside the lock is removed by the next.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, linkSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -177,41 +177,44 @@ function readLock(file: string): { text: string; ageMs: number } | undefined {
 }
 
 /**
- * A build holds `<lock>.break` only for the instant it takes to check a stale lock again and
- * remove it (synchronous calls); one older than this was left by a build killed in that instant.
+ * A build holds its `<lock>.<pid>-<nonce>.break` only for the instant it takes to check a stale
+ * lock again and remove it (synchronous calls); one older than this, or whose holder is stale by
+ * the lock's own test, was left by a build killed in that instant.
  */
 const BREAK_MAX_AGE_MS = 60_000;
 
-/** Age of a file in ms, or undefined when it is gone. */
-function ageOf(file: string): number | undefined {
+/** Whether a `.break` file (holding its build's holder) is one a build may still be acting under. */
+function liveBreak(file: string): boolean {
+  const found = readLock(file);
+  return found !== undefined && found.ageMs <= BREAK_MAX_AGE_MS && !isStale(found.text, found.ageMs);
+}
+
+/** The names beside the lock `file` that start with its name and a dot. */
+function besideLock(file: string): string[] {
+  const prefix = `${path.basename(file)}.`;
   try {
-    return Date.now() - statSync(file).mtimeMs;
+    return readdirSync(path.dirname(file)).filter((name) => name.startsWith(prefix));
   } catch {
-    return undefined;
+    return [];
   }
 }
 
 /**
  * Removes the files a killed build left beside the lock: `<lock>.<pid>-<nonce>.tmp` (a holder's
  * content, written before it is linked into place) whose holder is stale by the lock's own test,
- * `<lock>.<pid>-<nonce>.stale` (a lock moved aside by an older version) without the `.tmp` of the
- * build that moved it, and a `<lock>.break` older than BREAK_MAX_AGE_MS.
+ * `<lock>.<pid>-<nonce>.break` no longer live (liveBreak), and `<lock>.<pid>-<nonce>.stale` (a lock
+ * moved aside by an older version) without the `.tmp` of the build that moved it. Each name is
+ * one build's own, never made again, so removing it by name cannot remove another build's file.
  */
 function removeLeftovers(file: string): void {
-  const dir = path.dirname(file);
-  const prefix = `${path.basename(file)}.`;
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((name) => name.startsWith(prefix));
-  } catch {
-    return;
-  }
+  const names = besideLock(file);
   const temps = new Set(names.filter((name) => name.endsWith('.tmp')));
+  const prefix = `${path.basename(file)}.`;
   for (const name of names) {
-    const full = path.join(dir, name);
+    const full = path.join(path.dirname(file), name);
     const rest = name.slice(prefix.length);
     let gone = false;
-    if (rest === 'break') gone = (ageOf(full) ?? 0) > BREAK_MAX_AGE_MS;
+    if (/^\d+-\w+\.break$/.test(rest)) gone = !liveBreak(full);
     else if (/^\d+-\w+\.tmp$/.test(rest)) {
       const found = readLock(full);
       gone = found !== undefined && isStale(found.text, found.ageMs);
@@ -221,34 +224,28 @@ function removeLeftovers(file: string): void {
 }
 
 /**
- * Removes the lock `file` if it still holds `stale` (judged stale by this build), under
- * `<file>.break`, which one build at a time holds: two builds that judged one lock stale cannot
- * both remove it, nor the second remove the lock the first then took. (Moving the lock aside and
- * putting it back when it was not the stale one could lose a live lock when a third build took the
- * place meanwhile.) `temp` holds this build's holder. Returns whether the place is free to take.
- * Not closed: an expired `.break` (its build killed in that instant) is removed by name after its
- * age is judged, so two builds interleaving exactly then can both pass (docs/architecture.md).
+ * Removes the lock `file` if it still holds `stale` (judged stale by this build), when no other
+ * build is doing the same: this build first links its own `<file>.<pid>-<nonce>.break` (from
+ * `temp`, its holder), then looks for another live one. Of two builds at it at once, the later to
+ * look sees the earlier's (each makes its own before it looks), so at most one goes on; both may
+ * step back, and then render without the cache. Files are only ever removed by their own build's
+ * unique name, or when judged dead, so no build removes another's live `.break` (a single shared
+ * `.break` name, removed by age, let two builds through). Returns whether the place is free to take.
  */
 function removeStale(file: string, stale: string, temp: string): boolean {
-  const brk = `${file}.break`;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      linkSync(temp, brk);
-      break;
-    } catch (error) {
-      // Another build is removing it this instant (this one renders without the cache), or one killed doing so left it.
-      if (attempt > 0 || (error as NodeJS.ErrnoException).code !== 'EEXIST' || (ageOf(brk) ?? 0) <= BREAK_MAX_AGE_MS) return false;
-      rmSync(brk, { force: true });
-    }
-  }
+  const mine = temp.replace(/\.tmp$/, '.break');
+  linkSync(temp, mine);
   try {
+    const prefix = `${path.basename(file)}.`;
+    const others = besideLock(file).filter((name) => /^\d+-\w+\.break$/.test(name.slice(prefix.length)) && name !== path.basename(mine));
+    if (others.some((name) => liveBreak(path.join(path.dirname(file), name)))) return false;
     const now = readLock(file);
     if (now === undefined) return true;
     if (now.text !== stale) return false;
     rmSync(file, { force: true });
     return true;
   } finally {
-    rmSync(brk, { force: true });
+    rmSync(mine, { force: true });
   }
 }
 
