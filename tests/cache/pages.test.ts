@@ -193,8 +193,10 @@ describe('page cache lock', () => {
     expect(await openPageCache(dir, quiet)).toBeUndefined();
     expect(readFileSync(lockOf(dir), 'utf8')).toBe(stale);
     expect(beside(dir)).toEqual([`astro.lock.${process.ppid}-abc.break`]);
-    // A minute on, the other build was killed in that instant: its .break no longer holds anyone back.
+    // A stalled build keeps its .break however old (its holder is alive here); once killed, its .break holds nobody back.
     hoursAgo(other, 0.1);
+    expect(await openPageCache(dir, quiet)).toBeUndefined();
+    writeFileSync(other, JSON.stringify({ pid: deadPid(), host: os.hostname(), nonce: 'abc' }));
     const cache = await openPageCache(dir, quiet);
     expect(cache).toBeDefined();
     expect(beside(dir)).toEqual([]);
@@ -254,6 +256,18 @@ describe('page cache lock', () => {
     expect(done.code, done.stderr).toBe(0);
     expect(readFileSync(b.flag('result'), 'utf8')).toBe('held');
     expect(beside(dir)).toEqual([]);
+  });
+
+  test("the previous version's shared .break: fresh, this build steps back; over a minute old, it is removed", async () => {
+    const dir = cacheDir();
+    writeFileSync(lockOf(dir), JSON.stringify({ pid: deadPid(), host: os.hostname(), nonce: 'gone' }));
+    writeFileSync(`${lockOf(dir)}.break`, '');
+    expect(await openPageCache(dir, quiet)).toBeUndefined();
+    hoursAgo(`${lockOf(dir)}.break`, 0.1);
+    const cache = await openPageCache(dir, quiet);
+    expect(cache).toBeDefined();
+    expect(beside(dir)).toEqual([]);
+    await cache!.release();
   });
 
   test('a lock of a live pid older than the age limit is stale (pid reused where /proc says nothing)', async () => {

@@ -178,16 +178,24 @@ function readLock(file: string): { text: string; ageMs: number } | undefined {
 
 /**
  * A build holds its `<lock>.<pid>-<nonce>.break` only for the instant it takes to check a stale
- * lock again and remove it (synchronous calls); one older than this, or whose holder is stale by
- * the lock's own test, was left by a build killed in that instant.
+ * lock again and remove it (synchronous calls). One whose holder is stale by the lock's own test
+ * was left by a build killed in that instant; one whose holder cannot be checked (another host, no
+ * /proc) counts as live for this long.
  */
 const BREAK_MAX_AGE_MS = 60_000;
 
 /** Whether a `.break` file (holding its build's holder) is one a build may still be acting under. */
 function liveBreak(file: string): boolean {
   const found = readLock(file);
-  return found !== undefined && found.ageMs <= BREAK_MAX_AGE_MS && !isStale(found.text, found.ageMs);
+  if (found === undefined || isStale(found.text, found.ageMs)) return false;
+  // A holder this host can check (its pid alive with the start time it wrote) is acting under it now, however long it stalls.
+  const holder = parseHolder(found.text);
+  const checked = holder !== undefined && holder.host === hostname() && holder.start !== undefined && startTicks(holder.pid) === holder.start;
+  return checked || found.ageMs <= BREAK_MAX_AGE_MS;
 }
+
+/** The shared `<lock>.break` of the previous version (one build at a time held it): fresh, it is a live other build's. */
+const LEGACY_BREAK = 'break';
 
 /** The names beside the lock `file` that start with its name and a dot. */
 function besideLock(file: string): string[] {
@@ -215,6 +223,7 @@ function removeLeftovers(file: string): void {
     const rest = name.slice(prefix.length);
     let gone = false;
     if (/^\d+-\w+\.break$/.test(rest)) gone = !liveBreak(full);
+    else if (rest === LEGACY_BREAK) gone = (readLock(full)?.ageMs ?? 0) > BREAK_MAX_AGE_MS;
     else if (/^\d+-\w+\.tmp$/.test(rest)) {
       const found = readLock(full);
       gone = found !== undefined && isStale(found.text, found.ageMs);
@@ -229,16 +238,29 @@ function removeLeftovers(file: string): void {
  * `temp`, its holder), then looks for another live one. Of two builds at it at once, the later to
  * look sees the earlier's (each makes its own before it looks), so at most one goes on; both may
  * step back, and then render without the cache. Files are only ever removed by their own build's
- * unique name, or when judged dead, so no build removes another's live `.break` (a single shared
- * `.break` name, removed by age, let two builds through). Returns whether the place is free to take.
+ * unique name, or when judged dead (a single shared `.break` name, removed by age, let two builds
+ * through). Not excluded: a build of the previous version at the same instant (a fresh shared
+ * `.break` is respected, but that version does not see these), builds on several hosts sharing the
+ * folder over a network file system (its directory listings may lag), and a holder on another host
+ * stalled for over a minute between its re-read and its remove. Returns whether the place is free to take.
  */
 function removeStale(file: string, stale: string, temp: string): boolean {
   const mine = temp.replace(/\.tmp$/, '.break');
-  linkSync(temp, mine);
+  try {
+    linkSync(temp, mine);
+  } catch {
+    return false; // its temp file gone (judged dead by another build): render without the cache
+  }
   try {
     const prefix = `${path.basename(file)}.`;
-    const others = besideLock(file).filter((name) => /^\d+-\w+\.break$/.test(name.slice(prefix.length)) && name !== path.basename(mine));
-    if (others.some((name) => liveBreak(path.join(path.dirname(file), name)))) return false;
+    const others = besideLock(file).filter((name) => name !== path.basename(mine));
+    const live = (name: string) => {
+      const rest = name.slice(prefix.length);
+      const full = path.join(path.dirname(file), name);
+      // A build of the previous version at it now (its shared .break is fresh) counts too.
+      return /^\d+-\w+\.break$/.test(rest) ? liveBreak(full) : rest === LEGACY_BREAK && (readLock(full)?.ageMs ?? Infinity) <= BREAK_MAX_AGE_MS;
+    };
+    if (others.some(live)) return false;
     const now = readLock(file);
     if (now === undefined) return true;
     if (now.text !== stale) return false;
