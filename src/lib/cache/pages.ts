@@ -194,14 +194,23 @@ function liveBreak(file: string): boolean {
   return checked || found.ageMs <= BREAK_MAX_AGE_MS;
 }
 
-/** The shared `<lock>.break` of the previous version (one build at a time held it): fresh, it is a live other build's. */
-const LEGACY_BREAK = 'break';
+/**
+ * Whether the file `<lock>.<rest>` is a `.break` a build may still be acting under; undefined when
+ * it is no `.break`. The previous version's shared `<lock>.break` counts while it is fresh.
+ */
+function breakLive(rest: string, full: string): boolean | undefined {
+  if (/^\d+-\w+\.break$/.test(rest)) return liveBreak(full);
+  if (rest === 'break') return (readLock(full)?.ageMs ?? Infinity) <= BREAK_MAX_AGE_MS;
+  return undefined;
+}
 
-/** The names beside the lock `file` that start with its name and a dot. */
-function besideLock(file: string): string[] {
+/** The files beside the lock `file` (`<lock>.<rest>`), by the rest of their name and their path. */
+function besideLock(file: string): { rest: string; full: string }[] {
   const prefix = `${path.basename(file)}.`;
   try {
-    return readdirSync(path.dirname(file)).filter((name) => name.startsWith(prefix));
+    return readdirSync(path.dirname(file))
+      .filter((name) => name.startsWith(prefix))
+      .map((name) => ({ rest: name.slice(prefix.length), full: path.join(path.dirname(file), name) }));
   } catch {
     return [];
   }
@@ -210,24 +219,19 @@ function besideLock(file: string): string[] {
 /**
  * Removes the files a killed build left beside the lock: `<lock>.<pid>-<nonce>.tmp` (a holder's
  * content, written before it is linked into place) whose holder is stale by the lock's own test,
- * `<lock>.<pid>-<nonce>.break` no longer live (liveBreak), and `<lock>.<pid>-<nonce>.stale` (a lock
- * moved aside by an older version) without the `.tmp` of the build that moved it. Each name is
- * one build's own, never made again, so removing it by name cannot remove another build's file.
+ * a `.break` no longer live (breakLive), and `<lock>.<pid>-<nonce>.stale` (a lock moved aside by
+ * an older version) without the `.tmp` of the build that moved it. Each numbered name is one
+ * build's own, never made again, so removing it by name cannot remove another build's file.
  */
 function removeLeftovers(file: string): void {
-  const names = besideLock(file);
-  const temps = new Set(names.filter((name) => name.endsWith('.tmp')));
-  const prefix = `${path.basename(file)}.`;
-  for (const name of names) {
-    const full = path.join(path.dirname(file), name);
-    const rest = name.slice(prefix.length);
-    let gone = false;
-    if (/^\d+-\w+\.break$/.test(rest)) gone = !liveBreak(full);
-    else if (rest === LEGACY_BREAK) gone = (readLock(full)?.ageMs ?? 0) > BREAK_MAX_AGE_MS;
-    else if (/^\d+-\w+\.tmp$/.test(rest)) {
+  const beside = besideLock(file);
+  const temps = new Set(beside.map((b) => b.rest).filter((rest) => rest.endsWith('.tmp')));
+  for (const { rest, full } of beside) {
+    let gone = breakLive(rest, full) === false;
+    if (/^\d+-\w+\.tmp$/.test(rest)) {
       const found = readLock(full);
       gone = found !== undefined && isStale(found.text, found.ageMs);
-    } else if (/^\d+-\w+\.stale$/.test(rest)) gone = !temps.has(name.replace(/\.stale$/, '.tmp'));
+    } else if (/^\d+-\w+\.stale$/.test(rest)) gone = !temps.has(rest.replace(/\.stale$/, '.tmp'));
     if (gone) rmSync(full, { force: true });
   }
 }
@@ -252,15 +256,7 @@ function removeStale(file: string, stale: string, temp: string): boolean {
     return false; // its temp file gone (judged dead by another build): render without the cache
   }
   try {
-    const prefix = `${path.basename(file)}.`;
-    const others = besideLock(file).filter((name) => name !== path.basename(mine));
-    const live = (name: string) => {
-      const rest = name.slice(prefix.length);
-      const full = path.join(path.dirname(file), name);
-      // A build of the previous version at it now (its shared .break is fresh) counts too.
-      return /^\d+-\w+\.break$/.test(rest) ? liveBreak(full) : rest === LEGACY_BREAK && (readLock(full)?.ageMs ?? Infinity) <= BREAK_MAX_AGE_MS;
-    };
-    if (others.some(live)) return false;
+    if (besideLock(file).some((b) => b.full !== mine && breakLive(b.rest, b.full))) return false;
     const now = readLock(file);
     if (now === undefined) return true;
     if (now.text !== stale) return false;
