@@ -33,3 +33,21 @@ export async function* filesUnder(dir: string): AsyncGenerator<string> {
     }
   }
 }
+
+/**
+ * The regular files below `dir` as `/`-separated paths relative to it, without entering linked
+ * folders or listing links (Node's `recursive` readdir enters links to folders): what the input
+ * loaders read, as they follow no links. `dir` itself may be reached through a link.
+ */
+export function regularFilesUnder(dir: string): string[] {
+  const files: string[] = [];
+  const folders = [''];
+  for (let folder = folders.pop(); folder !== undefined; folder = folders.pop()) {
+    for (const entry of readdirSync(path.join(dir, folder), { withFileTypes: true })) {
+      const file = folder ? `${folder}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) folders.push(file);
+      else if (entry.isFile()) files.push(file);
+    }
+  }
+  return files;
+}

@@ -263,6 +263,48 @@ describe('hostile stores', () => {
     writeFileSync(path.join(dir, 'index.json'), JSON.stringify({ 'https://h/x.ps1': { file: 'x.ps1' } }));
     expect(PayloadStore.open(dir, undefined).url('https://h/x.ps1')).toBeUndefined();
   });
+
+  it('does not read a payload through a linked folder, which the predictions cache does not hash', async () => {
+    const { symlinkSync } = await import('node:fs');
+    const { payloadsHash } = await import('../../src/lib/cache/predictions.ts');
+    const root = mkdtempSync(path.join(tmpdir(), 'atlas-payloads-linked-'));
+    const dir = path.join(root, 'payloads');
+    mkdirSync(path.join(root, 'elsewhere'), { recursive: true });
+    mkdirSync(path.join(dir, 'real'), { recursive: true });
+    writeFileSync(path.join(root, 'elsewhere', 'x.ps1'), 'whoami\n');
+    writeFileSync(path.join(dir, 'real', 'y.ps1'), 'hostname\n');
+    symlinkSync(path.join(root, 'elsewhere'), path.join(dir, 'linked'));
+    writeFileSync(path.join(dir, 'index.json'), JSON.stringify({ 'https://h/x.ps1': { file: 'linked/x.ps1' }, 'https://h/y.ps1': { file: 'real/y.ps1' } }));
+    const store = PayloadStore.open(dir, undefined);
+    expect(store.url('https://h/x.ps1')).toBeUndefined();
+    expect(store.url('https://h/y.ps1')?.text).toBe('hostname\n');
+    // What the store reads is what the hash covers: a change behind the link changes neither.
+    const before = payloadsHash(dir, undefined);
+    writeFileSync(path.join(root, 'elsewhere', 'x.ps1'), 'net user\n');
+    expect(payloadsHash(dir, undefined)).toBe(before);
+    writeFileSync(path.join(dir, 'real', 'y.ps1'), 'ipconfig\n');
+    expect(payloadsHash(dir, undefined)).not.toBe(before);
+  });
+
+  it('refuses an index.json that is a symbolic link', async () => {
+    const { symlinkSync } = await import('node:fs');
+    const root = mkdtempSync(path.join(tmpdir(), 'atlas-payloads-index-link-'));
+    const dir = path.join(root, 'payloads');
+    mkdirSync(dir);
+    writeFileSync(path.join(root, 'index.json'), '{}');
+    symlinkSync(path.join(root, 'index.json'), path.join(dir, 'index.json'));
+    expect(() => PayloadStore.open(dir, undefined)).toThrow(/index\.json: a symbolic link/);
+  });
+
+  it('reads payloads of a folder that is itself reached through a link', async () => {
+    const { symlinkSync } = await import('node:fs');
+    const root = mkdtempSync(path.join(tmpdir(), 'atlas-payloads-root-link-'));
+    mkdirSync(path.join(root, 'store', 'sub'), { recursive: true });
+    writeFileSync(path.join(root, 'store', 'sub', 'y.ps1'), 'hostname\n');
+    writeFileSync(path.join(root, 'store', 'index.json'), JSON.stringify({ 'https://h/y.ps1': { file: 'sub/y.ps1' } }));
+    symlinkSync(path.join(root, 'store'), path.join(root, 'payloads'));
+    expect(PayloadStore.open(path.join(root, 'payloads'), undefined).url('https://h/y.ps1')?.text).toBe('hostname\n');
+  });
 });
 
 describe('GitHub pages', () => {

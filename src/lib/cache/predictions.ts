@@ -18,6 +18,7 @@ import { predictAll, type Prediction, type PredictResult } from '../predict/pred
 import type { TestInput } from '../simulate/harness.ts';
 import type { PayloadStore } from '../simulate/payload-store.ts';
 import { compareStrings } from '../order.ts';
+import { regularFilesUnder } from '../folders.ts';
 import type { CacheSection } from './store.ts';
 
 /** A prediction without the two names a build gives it (a rule's slug can change when another rule is added). */
@@ -54,15 +55,11 @@ export function payloadsHash(payloads: string | undefined, atomics: string | und
       .update(`${rel}\u0000`)
       .update(readFileSync(path.join(root, rel)))
       .update('\u0000');
-  const files = (root: string, dir: string) =>
-    existsSync(path.join(root, dir))
-      ? readdirSync(path.join(root, dir), { withFileTypes: true, recursive: true })
-          .filter((e) => e.isFile())
-          .map((e) => path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
-      : [];
+  // What the payload store may read (simulate/payload-store.ts): regular files, through no linked folder.
+  const files = (root: string, dir: string) => (existsSync(path.join(root, dir)) ? regularFilesUnder(path.join(root, dir)).map((f) => `${dir}/${f}`) : []);
   if (payloads) {
     h.update('payloads\u0000');
-    for (const rel of files(payloads, '.').sort(compareStrings)) add(payloads, rel);
+    for (const rel of regularFilesUnder(payloads).sort(compareStrings)) add(payloads, rel);
   }
   if (atomics && existsSync(atomics)) {
     h.update('atomics\u0000');

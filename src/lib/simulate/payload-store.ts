@@ -5,8 +5,9 @@
  *  - the atomics folder's own `src/` and `bin/` files (`PathToAtomicsFolder\T1234\src\x.ps1`).
  * Files are read when first asked for and kept, so a framework loaded by forty tests is read once.
  */
-import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
+import { regularFilesUnder } from '../folders.ts';
 import { z } from 'zod';
 import type { ScriptBlockPart } from './scriptblock.ts';
 
@@ -88,6 +89,8 @@ export class PayloadStore {
   private readIndex(dir: string): void {
     const file = path.join(dir, 'index.json');
     if (!existsSync(file)) throw new PayloadError(`${file}: no index.json in the payloads folder`);
+    if (lstatSync(file).isSymbolicLink())
+      throw new PayloadError(`${file}: a symbolic link; links are not followed, index.json must be a file of the payloads folder`);
     let json: unknown;
     try {
       json = JSON.parse(readFileSync(file, 'utf8'));
@@ -140,9 +143,21 @@ export class PayloadStore {
     return { name: m.name, files };
   }
 
+  /**
+   * The file's path inside `dir`, or undefined when it leads out of it or through a linked folder:
+   * links are not followed, and the predictions cache's hash of the store (cache/predictions.ts
+   * payloadsHash) covers only what is reached without one, so a payload changed behind a link
+   * would otherwise leave its test's predictions stale.
+   */
   private inside(dir: string, file: string): string | undefined {
-    const full = path.resolve(dir, file);
-    return full.startsWith(path.resolve(dir) + path.sep) ? full : undefined;
+    const root = path.resolve(dir);
+    const full = path.resolve(root, file);
+    if (!full.startsWith(root + path.sep)) return undefined;
+    try {
+      return realpathSync(path.dirname(full)) === path.join(realpathSync(root), path.relative(root, path.dirname(full))) ? full : undefined;
+    } catch {
+      return undefined; // no such folder
+    }
   }
 
   private read(name: string, locate: () => string | undefined): Payload | undefined {
@@ -175,9 +190,8 @@ function listAtomicsFiles(atomics: string): Map<string, string> {
     for (const sub of ['src', 'bin']) {
       const dir = path.join(atomics, technique.name, sub);
       if (!existsSync(dir)) continue;
-      for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-        if (!entry.isFile()) continue;
-        const rel = path.relative(atomics, path.join(entry.parentPath, entry.name)).split(path.sep).join('/');
+      for (const file of regularFilesUnder(dir)) {
+        const rel = `${technique.name}/${sub}/${file}`;
         map.set(rel.toLowerCase(), rel);
       }
     }
