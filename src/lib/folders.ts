@@ -35,18 +35,19 @@ export async function* filesUnder(dir: string): AsyncGenerator<string> {
 }
 
 /**
- * The regular files below `dir` as `/`-separated paths relative to it, without entering linked
- * folders or listing links (Node's `recursive` readdir enters links to folders): what the input
- * loaders read, as they follow no links. `dir` itself may be reached through a link.
+ * The files below `dir` as `/`-separated paths relative to it, unsorted. Links are listed and never
+ * entered (Node's `recursive` readdir enters links to folders); with `regularOnly`, only regular
+ * files are listed: what the input loaders read, as they follow no link. `dir` itself may be
+ * reached through a link. One synchronous readdir per folder (see filesUnder).
  */
-export function regularFilesUnder(dir: string): string[] {
+export function listFilesUnder(dir: string, regularOnly = false): string[] {
   const files: string[] = [];
   const folders = [''];
   for (let folder = folders.pop(); folder !== undefined; folder = folders.pop()) {
     for (const entry of readdirSync(path.join(dir, folder), { withFileTypes: true })) {
       const file = folder ? `${folder}/${entry.name}` : entry.name;
       if (entry.isDirectory()) folders.push(file);
-      else if (entry.isFile()) files.push(file);
+      else if (!regularOnly || entry.isFile()) files.push(file);
     }
   }
   return files;

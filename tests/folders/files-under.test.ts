@@ -1,8 +1,8 @@
-/** src/lib/folders.ts filesUnder (every file below a folder, relative, links listed and not followed) and regularFilesUnder. */
+/** src/lib/folders.ts filesUnder (every file below a folder, relative, links listed and not followed) and listFilesUnder. */
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { filesUnder, regularFilesUnder } from '../../src/lib/folders.ts';
+import { filesUnder, listFilesUnder } from '../../src/lib/folders.ts';
 import { removeTemp, tempDir } from '../safety/helpers.ts';
 
 afterAll(removeTemp);
@@ -31,8 +31,8 @@ describe('filesUnder', () => {
   });
 });
 
-describe('regularFilesUnder', () => {
-  test('regular files at every depth, `/`-separated; links to files or folders neither listed nor entered; the folder itself may be a link', () => {
+describe('listFilesUnder', () => {
+  test('with regularOnly, regular files at every depth, `/`-separated; links to files or folders neither listed nor entered; the folder itself may be a link', () => {
     const dir = tempDir('regular-files-under');
     for (const file of ['a.ps1', 'sub/b.ps1', 'sub/deeper/c.ps1', 'outside/d.ps1']) {
       mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
@@ -41,7 +41,9 @@ describe('regularFilesUnder', () => {
     symlinkSync(path.join(dir, 'outside'), path.join(dir, 'sub', 'linked'));
     symlinkSync(path.join(dir, 'a.ps1'), path.join(dir, 'sub', 'e.ps1'));
     symlinkSync(path.join(dir, 'sub'), path.join(dir, 'loop'));
-    expect(regularFilesUnder(path.join(dir, 'sub')).sort()).toEqual(['b.ps1', 'deeper/c.ps1']);
-    expect(regularFilesUnder(path.join(dir, 'loop')).sort()).toEqual(['b.ps1', 'deeper/c.ps1']);
+    expect(listFilesUnder(path.join(dir, 'sub'), true).sort()).toEqual(['b.ps1', 'deeper/c.ps1']);
+    expect(listFilesUnder(path.join(dir, 'loop'), true).sort()).toEqual(['b.ps1', 'deeper/c.ps1']);
+    // Without regularOnly the links are listed, still not entered.
+    expect(listFilesUnder(path.join(dir, 'sub')).sort()).toEqual(['b.ps1', 'deeper/c.ps1', 'e.ps1', 'linked']);
   });
 });

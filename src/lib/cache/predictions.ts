@@ -18,7 +18,7 @@ import { predictAll, type Prediction, type PredictResult } from '../predict/pred
 import type { TestInput } from '../simulate/harness.ts';
 import type { PayloadStore } from '../simulate/payload-store.ts';
 import { compareStrings } from '../order.ts';
-import { regularFilesUnder } from '../folders.ts';
+import { listFilesUnder } from '../folders.ts';
 import type { CacheSection } from './store.ts';
 
 /** A prediction without the two names a build gives it (a rule's slug can change when another rule is added). */
@@ -56,10 +56,10 @@ export function payloadsHash(payloads: string | undefined, atomics: string | und
       .update(readFileSync(path.join(root, rel)))
       .update('\u0000');
   // What the payload store may read (simulate/payload-store.ts): regular files, through no linked folder.
-  const files = (root: string, dir: string) => (existsSync(path.join(root, dir)) ? regularFilesUnder(path.join(root, dir)).map((f) => `${dir}/${f}`) : []);
+  const files = (root: string, dir: string) => (existsSync(path.join(root, dir)) ? listFilesUnder(path.join(root, dir), true).map((f) => `${dir}/${f}`) : []);
   if (payloads) {
     h.update('payloads\u0000');
-    for (const rel of regularFilesUnder(payloads).sort(compareStrings)) add(payloads, rel);
+    for (const rel of listFilesUnder(payloads, true).sort(compareStrings)) add(payloads, rel);
   }
   if (atomics && existsSync(atomics)) {
     h.update('atomics\u0000');

@@ -3,10 +3,10 @@
  * tool's version and every file the build wrote. A folder without it is never built into unless it
  * is empty, and a file not in its list is never removed.
  */
-import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { listFilesUnder } from '../folders.ts';
 
 export const MARKER_FILE = '.atlas-build.json';
 const MARKER_TOOL = 'detection-atlas';
@@ -50,16 +50,7 @@ export async function readMarker(dir: string): Promise<Marker | undefined> {
  * deleted after the swap), and the staged copy is a different folder, listed for its marker.
  */
 export async function listFiles(dir: string): Promise<string[]> {
-  const found: string[] = [];
-  const folders = [''];
-  for (let folder = folders.pop(); folder !== undefined; folder = folders.pop()) {
-    for (const entry of readdirSync(path.join(dir, folder), { withFileTypes: true })) {
-      const rel = folder ? `${folder}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) folders.push(rel);
-      else found.push(rel);
-    }
-  }
-  return found.sort();
+  return listFilesUnder(dir).sort();
 }
 
 /** Files present in the output that its marker does not list: someone else's, never to be removed. */

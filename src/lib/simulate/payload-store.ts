@@ -7,7 +7,7 @@
  */
 import { existsSync, lstatSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { regularFilesUnder } from '../folders.ts';
+import { listFilesUnder } from '../folders.ts';
 import { z } from 'zod';
 import type { ScriptBlockPart } from './scriptblock.ts';
 
@@ -190,7 +190,7 @@ function listAtomicsFiles(atomics: string): Map<string, string> {
     for (const sub of ['src', 'bin']) {
       const dir = path.join(atomics, technique.name, sub);
       if (!existsSync(dir)) continue;
-      for (const file of regularFilesUnder(dir)) {
+      for (const file of listFilesUnder(dir, true)) {
         const rel = `${technique.name}/${sub}/${file}`;
         map.set(rel.toLowerCase(), rel);
       }
