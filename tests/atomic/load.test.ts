@@ -214,3 +214,23 @@ describe('loadAtomics on a missing folder', () => {
     });
   });
 });
+
+describe('loadAtomics and links to the files tests load', () => {
+  it("reports a linked src/ or bin/ folder (the payload store does not enter it), not a technique's own src/", async () => {
+    const { cpSync, mkdirSync, mkdtempSync, symlinkSync } = await import('node:fs');
+    // T1016 has a src/ folder of its own, not reported.
+    const { tmpdir } = await import('node:os');
+    const root = path.join(mkdtempSync(path.join(tmpdir(), 'atlas-atomics-src-link-')), 'atomics');
+    cpSync(path.join(fixtures, 'valid'), root, { recursive: true });
+    mkdirSync(path.join(root, '..', 'outside'));
+    mkdirSync(path.join(root, 'T1016', 'src'), { recursive: true });
+    symlinkSync(path.join(root, '..', 'outside'), path.join(root, 'T1016', 'bin'));
+    symlinkSync(path.join(root, '..', 'outside'), path.join(root, 'T1003.001', 'src'));
+    const result = await loadAtomics(root);
+    expect(result.diagnostics.map((d: Diagnostic) => [path.relative(root, d.file), d.code])).toEqual([
+      ['T1003.001/src', 'symlink'],
+      ['T1016/bin', 'symlink'],
+    ]);
+    expect(result.techniques.map((technique) => technique.id)).toEqual(['T1003.001', 'T1016']);
+  });
+});

@@ -286,6 +286,52 @@ describe('hostile stores', () => {
     expect(payloadsHash(dir, undefined)).not.toBe(before);
   });
 
+  it('does not read, nor hash, the files of a linked technique src/ or bin/ folder, and hashes the bin/ files it reads', async () => {
+    const { symlinkSync } = await import('node:fs');
+    const { payloadsHash } = await import('../../src/lib/cache/predictions.ts');
+    const root = mkdtempSync(path.join(tmpdir(), 'atlas-atomics-linked-src-'));
+    const atomics = path.join(root, 'atomics');
+    mkdirSync(path.join(root, 'outside'));
+    writeFileSync(path.join(root, 'outside', 'x.ps1'), 'whoami\n');
+    mkdirSync(path.join(atomics, 'T1001'), { recursive: true });
+    mkdirSync(path.join(atomics, 'T1002'), { recursive: true });
+    symlinkSync(path.join(root, 'outside'), path.join(atomics, 'T1001', 'src'));
+    symlinkSync(path.join(root, 'outside'), path.join(atomics, 'T1002', 'bin'));
+    const store = PayloadStore.open(undefined, atomics);
+    expect(store.atomicsFile('T1001/src/x.ps1')).toBeUndefined();
+    expect(store.atomicsFile('T1002/bin/x.ps1')).toBeUndefined();
+    const linked = payloadsHash(undefined, atomics);
+    writeFileSync(path.join(root, 'outside', 'x.ps1'), 'net user\n');
+    expect(payloadsHash(undefined, atomics)).toBe(linked);
+
+    mkdirSync(path.join(atomics, 'T1003', 'bin'), { recursive: true });
+    writeFileSync(path.join(atomics, 'T1003', 'bin', 'run.bat'), 'whoami\r\n');
+    expect(PayloadStore.open(undefined, atomics).atomicsFile('T1003/bin/run.bat')?.text).toBe('whoami\r\n');
+    const before = payloadsHash(undefined, atomics);
+    writeFileSync(path.join(atomics, 'T1003', 'bin', 'run.bat'), 'hostname\r\n');
+    expect(payloadsHash(undefined, atomics)).not.toBe(before);
+  });
+
+  it('takes a file named src or bin, and a file name that is not UTF-8, without failing', async () => {
+    const { payloadsHash } = await import('../../src/lib/cache/predictions.ts');
+    const atomics = path.join(mkdtempSync(path.join(tmpdir(), 'atlas-atomics-odd-')), 'atomics');
+    mkdirSync(path.join(atomics, 'T1004', 'src'), { recursive: true });
+    writeFileSync(path.join(atomics, 'T1004', 'bin'), 'not a folder');
+    writeFileSync(Buffer.from(path.join(atomics, 'T1004', 'src', 'caf\xe9.ps1'), 'latin1'), 'whoami\n');
+    writeFileSync(path.join(atomics, 'T1004', 'src', 'ok.ps1'), 'hostname\n');
+    expect(() => payloadsHash(undefined, atomics)).not.toThrow();
+    const store = PayloadStore.open(undefined, atomics);
+    expect(store.atomicsFile('T1004/src/ok.ps1')?.text).toBe('hostname\n');
+    expect(store.atomicsFile('T1004/bin')).toBeUndefined();
+  });
+
+  it('refuses an index.json that is not a regular file (a pipe would be waited on forever)', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const dir = mkdtempSync(path.join(tmpdir(), 'atlas-payloads-index-fifo-'));
+    execFileSync('mkfifo', [path.join(dir, 'index.json')]);
+    expect(() => PayloadStore.open(dir, undefined)).toThrow(/index\.json: not a regular file/);
+  });
+
   it('refuses an index.json that is a symbolic link', async () => {
     const { symlinkSync } = await import('node:fs');
     const root = mkdtempSync(path.join(tmpdir(), 'atlas-payloads-index-link-'));
@@ -293,7 +339,7 @@ describe('hostile stores', () => {
     mkdirSync(dir);
     writeFileSync(path.join(root, 'index.json'), '{}');
     symlinkSync(path.join(root, 'index.json'), path.join(dir, 'index.json'));
-    expect(() => PayloadStore.open(dir, undefined)).toThrow(/index\.json: a symbolic link/);
+    expect(() => PayloadStore.open(dir, undefined)).toThrow(/index\.json: not a regular file \(links are not followed\)/);
   });
 
   it('reads payloads of a folder that is itself reached through a link', async () => {

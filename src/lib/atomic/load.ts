@@ -53,10 +53,11 @@ export async function loadAtomics(root: string, loader?: FolderLoader): Promise<
     return { techniques: [], files: 0, diagnostics: [diagnostic(root, 'read-error', 'not a directory')] };
   }
   // Symbolic links are not followed: one could publish a file from outside the repository.
-  const entries = await fg(['*', '*/*.{yaml,md}'], { cwd: root, onlyFiles: false, objectMode: true, followSymbolicLinks: false });
+  // (`src/` and `bin/` hold the files tests load at run time, read by simulate/payload-store.ts, which enters no link.)
+  const entries = await fg(['*', '*/*.{yaml,md}', '*/src', '*/bin'], { cwd: root, onlyFiles: false, objectMode: true, followSymbolicLinks: false });
   const folders = findFolders(entries.filter((e) => e.dirent.isFile()).map((e) => e.path));
   const links = entries
-    .filter((e) => e.dirent.isSymbolicLink() && (!e.path.includes('/') || isTechniqueFile(e.path)))
+    .filter((e) => e.dirent.isSymbolicLink() && (!e.path.includes('/') || isTechniqueFile(e.path) || /^[^/]+\/(?:src|bin)$/.test(e.path)))
     .map((e) => diagnostic(path.join(root, e.path), 'symlink', 'symbolic link not followed (it could point outside the repository)', { severity: 'warning' }));
   const results = await mapLimit(folders, (folder) => (loader ? loader(root, folder, () => loadFolder(root, folder)) : loadFolder(root, folder)));
   const loaded = results.filter((result) => result.technique !== undefined).sort((a, b) => compareIds(a.technique!.id, b.technique!.id));

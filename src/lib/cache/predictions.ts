@@ -11,12 +11,12 @@
  * 4,041 rules. The result is the same list `predictAll` gives over everything (same order).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RuleInput } from '../match/matcher.ts';
 import { predictAll, type Prediction, type PredictResult } from '../predict/predict.ts';
 import type { TestInput } from '../simulate/harness.ts';
-import type { PayloadStore } from '../simulate/payload-store.ts';
+import { atomicsStoreFiles, type PayloadStore } from '../simulate/payload-store.ts';
 import { compareStrings } from '../order.ts';
 import { listFilesUnder } from '../folders.ts';
 import type { CacheSection } from './store.ts';
@@ -44,30 +44,34 @@ export function testInputHash(test: TestInput, payloads: string): string {
 }
 
 /**
- * What a test can load at run time: every file below the payloads folder and the atomics folder's
- * `src/` and `bin/` files, by relative path and content (a few tens of MB on the full corpus, hashed
- * in a fraction of a second). A change to any of them re-evaluates every test.
+ * What a test can load at run time: what the payload store may read (simulate/payload-store.ts),
+ * the regular files below the payloads folder and the atomics folder's `src/` and `bin/` files,
+ * through no link, by relative path and content (a few tens of MB on the full corpus, hashed in a
+ * fraction of a second). A change to any of them re-evaluates every test. Each part goes in with its
+ * length, so no two sets of files hash alike; a file that cannot be read (a name that is not UTF-8
+ * lists as another name) goes in as unreadable, as the store cannot read it either.
  */
 export function payloadsHash(payloads: string | undefined, atomics: string | undefined): string {
   const h = createHash('sha256');
-  const add = (root: string, rel: string) =>
-    h
-      .update(`${rel}\u0000`)
-      .update(readFileSync(path.join(root, rel)))
-      .update('\u0000');
-  // What the payload store may read (simulate/payload-store.ts): regular files, through no linked folder.
-  const files = (root: string, dir: string) => (existsSync(path.join(root, dir)) ? listFilesUnder(path.join(root, dir), true).map((f) => `${dir}/${f}`) : []);
+  const part = (bytes: Uint8Array | string) => h.update(`${Buffer.byteLength(bytes)}:`).update(bytes);
+  const add = (root: string, rel: string) => {
+    part(rel);
+    let bytes: Buffer | undefined;
+    try {
+      bytes = readFileSync(path.join(root, rel));
+    } catch {
+      bytes = undefined;
+    }
+    if (bytes) part(bytes);
+    else h.update('unreadable');
+  };
   if (payloads) {
     h.update('payloads\u0000');
     for (const rel of listFilesUnder(payloads, true).sort(compareStrings)) add(payloads, rel);
   }
   if (atomics && existsSync(atomics)) {
     h.update('atomics\u0000');
-    const techniques = readdirSync(atomics, { withFileTypes: true })
-      .filter((e) => e.isDirectory())
-      .map((e) => e.name);
-    const rels = techniques.flatMap((t) => [...files(atomics, `${t}/src`), ...files(atomics, `${t}/bin`)]);
-    for (const rel of rels.sort(compareStrings)) add(atomics, rel);
+    for (const rel of atomicsStoreFiles(atomics).sort(compareStrings)) add(atomics, rel);
   }
   return h.digest('hex');
 }

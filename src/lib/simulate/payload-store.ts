@@ -89,8 +89,9 @@ export class PayloadStore {
   private readIndex(dir: string): void {
     const file = path.join(dir, 'index.json');
     if (!existsSync(file)) throw new PayloadError(`${file}: no index.json in the payloads folder`);
-    if (lstatSync(file).isSymbolicLink())
-      throw new PayloadError(`${file}: a symbolic link; links are not followed, index.json must be a file of the payloads folder`);
+    // A link is not followed; a folder or a pipe is no index (reading a pipe would wait forever).
+    if (!lstatSync(file).isFile())
+      throw new PayloadError(`${file}: not a regular file (links are not followed): index.json must be a file of the payloads folder`);
     let json: unknown;
     try {
       json = JSON.parse(readFileSync(file, 'utf8'));
@@ -127,7 +128,7 @@ export class PayloadStore {
     if (!this.atomicsFiles) this.atomicsFiles = listAtomicsFiles(this.atomics);
     const key = relative.replace(/\\/g, '/').replace(/^\/+/, '').toLowerCase();
     const real = this.atomicsFiles.get(key);
-    return real === undefined ? undefined : this.read(`atomics/${real}`, () => path.join(this.atomics!, real));
+    return real === undefined ? undefined : this.read(`atomics/${real}`, () => this.inside(this.atomics!, real));
   }
 
   /** The installed module exporting a function (`Invoke-ATHMSBuild` → AtomicTestHarnesses). */
@@ -181,20 +182,27 @@ function decodeText(bytes: Buffer): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-/** `Txxxx/src/**` and `Txxxx/bin/**` below the atomics folder, by lower-cased relative path. */
-function listAtomicsFiles(atomics: string): Map<string, string> {
-  const map = new Map<string, string>();
-  if (!existsSync(atomics)) return map;
+/**
+ * `Txxxx/src/**` and `Txxxx/bin/**` below the atomics folder: what the store may read, and what the
+ * predictions cache hashes (cache/predictions.ts payloadsHash). A linked technique, `src/` or `bin/`
+ * folder is not entered, as no linked folder is (the Atomic loader reports the link), and a file
+ * named so is no folder.
+ */
+export function atomicsStoreFiles(atomics: string): string[] {
+  const files: string[] = [];
+  if (!existsSync(atomics)) return files;
   for (const technique of readdirSync(atomics, { withFileTypes: true })) {
     if (!technique.isDirectory()) continue;
     for (const sub of ['src', 'bin']) {
       const dir = path.join(atomics, technique.name, sub);
-      if (!existsSync(dir)) continue;
-      for (const file of listFilesUnder(dir, true)) {
-        const rel = `${technique.name}/${sub}/${file}`;
-        map.set(rel.toLowerCase(), rel);
-      }
+      if (!lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) continue;
+      for (const file of listFilesUnder(dir, true)) files.push(`${technique.name}/${sub}/${file}`);
     }
   }
-  return map;
+  return files;
+}
+
+/** atomicsStoreFiles by lower-cased relative path. */
+function listAtomicsFiles(atomics: string): Map<string, string> {
+  return new Map(atomicsStoreFiles(atomics).map((file) => [file.toLowerCase(), file]));
 }
