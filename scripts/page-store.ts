@@ -31,7 +31,7 @@ export interface PageStore {
  * fingerprint `site`; `base` is the deployment base (ATLAS_BASE by default).
  */
 export async function openPageStore(dir: string, site: string, base: string | undefined, warn: (line: string) => void): Promise<PageStore> {
-  const pack = await PagePack.read(dir, site, warn);
+  let pack = await PagePack.read(dir, site, warn);
   // A page is known by its request's path, as Astro builds it (search-index.ts does the same).
   const basePath = normalizeBase(base ?? process.env.ATLAS_BASE);
   const requestPath = (url: string) => new URL(basePath + url.slice(1), 'http://localhost').pathname;
@@ -65,11 +65,16 @@ export async function openPageStore(dir: string, site: string, base: string | un
           collectStaticImages: inner.collectStaticImages && (() => inner.collectStaticImages!()),
           async getStaticPaths() {
             const paths = await inner.getStaticPaths();
+            // Astro renders the first route of a path, of any type, comparing paths without their trailing slash (generate.js).
+            const taken = new Set<string>();
             for (const p of paths) {
+              const path = p.pathname.replace(/\/+$/, '');
+              if (taken.has(path)) continue;
+              taken.add(path);
               if (p.route.type !== 'page') continue;
               const url = pageUrl(p.pathname);
               const request = requestPath(url);
-              if (planned.has(request)) continue; // Astro writes the first route of a path
+              if (planned.has(request)) continue;
               planned.set(request, { url, key: p.cacheKey });
               if (p.cacheKey === undefined) continue;
               keyed += 1;
@@ -126,6 +131,14 @@ export async function openPageStore(dir: string, site: string, base: string | un
   return {
     integration,
     counts: () => ({ keyed, reused }),
-    save: () => writePagePack(dir, site, [...kept.values()]),
+    async save() {
+      try {
+        await writePagePack(dir, site, [...kept.values()]);
+      } finally {
+        // The pages are let go (≈the keyed pages' HTML, tens of MB) before Pagefind writes its bundle.
+        kept.clear();
+        pack = PagePack.empty;
+      }
+    },
   };
 }

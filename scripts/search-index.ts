@@ -35,7 +35,7 @@ export interface SearchSession {
  * appended terms carry), which kept the index larger and the ranking noisier. Each page is given
  * to Pagefind as its search record (site/search-record.ts: only the parts Pagefind reads, a
  * quarter of the bytes, same bundle). With a cache, the records of keyed pages are kept in
- * `<cache>/search-records.json`, so pages Astro copies are not read back.
+ * `<cache>/search-records.json`, so pages taken from the page cache (scripts/page-store.ts) are not read back.
  */
 export async function openSearch(
   catalogFile: string,

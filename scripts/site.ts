@@ -51,7 +51,7 @@ export interface BuildSiteResult {
   searchIndexBytes?: number;
   /** Pages Pagefind indexed. */
   indexedPages?: number;
-  /** With a cache: pages that carry a cacheKey, and how many of them were copied from the previous build. */
+  /** With a cache: pages that carry a cacheKey, and how many of them were taken from the page cache (scripts/page-store.ts). */
   reusedPages?: { keyed: number; reused: number };
   /** Seconds spent rendering (Astro, redirects, page cache) and indexing for search. */
   seconds?: { render: number; search?: number };
@@ -162,14 +162,25 @@ async function publish(staging: string, outDir: string): Promise<void> {
 
 /**
  * The page cache of versions before the page pack: Astro's incremental-build folder `<cache>/astro`
- * (its manifest, a copy of every page, a lock), written by atlas and no longer read: removed once.
+ * (its manifest, a CRC record, `dist/` with a copy of every page), no longer read, is removed once.
+ * Only a folder of that layout is (`--cache` is any folder, and an `astro/` holding anything else is
+ * not ours), and not while an earlier version's build holds its lock (`astro.lock` beside it, fresh).
  */
 async function removeOldPageCache(cacheDir: string, log: (line: string) => void): Promise<void> {
   const old = path.join(cacheDir, 'astro');
-  if (!(await stat(old).catch(() => undefined))) return;
+  const entries = await readdir(old).catch(() => undefined);
+  if (!entries?.length || !entries.every((name) => OLD_PAGE_CACHE.has(name))) return;
+  const lock = await stat(path.join(cacheDir, 'astro.lock')).catch(() => undefined);
+  if (lock && Date.now() - lock.mtimeMs < OLD_LOCK_STALE_MS) return;
+  for (const name of await readdir(cacheDir)) if (/^astro\.lock(?:\..*)?$/.test(name)) await rm(path.join(cacheDir, name), { force: true });
   await rm(old, { recursive: true, force: true });
   log(`cache: removed ${old}, the page cache of earlier versions (pages are now kept in ${path.join(cacheDir, 'pages.pack')})`);
 }
+
+/** What earlier versions kept in `<cache>/astro` (Astro's incremental build and atlas's record of it). */
+const OLD_PAGE_CACHE = new Set(['incremental-build.json', 'atlas-check.json', 'dist']);
+/** Their lock was taken over after 6 hours. */
+const OLD_LOCK_STALE_MS = 6 * 3600_000;
 
 /** Render folders of builds that were killed (named by their process id, which is gone). */
 async function removeStaleStaging(dir: string): Promise<void> {
@@ -196,13 +207,21 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     let start = performance.now();
     const site = cacheDir ? await siteFingerprint() : undefined;
     let pageStore: PageStore | undefined;
-    if (cacheDir && site) {
-      await removeOldPageCache(cacheDir, log);
-      pageStore = await openPageStore(cacheDir, site, opts.base, (line) => console.warn(line));
-      log(`site: page cache read in ${seconds(start)}`);
-    }
-    // Pagefind indexes the pages while Astro renders them: its process works beside this one.
-    if (opts.search !== false) search = await openSearch(catalogFile, opts.base, cacheDir && site ? { dir: cacheDir, site } : undefined, log);
+    // The page cache is read (and checked) while the search session opens. Pagefind indexes the pages while
+    // Astro renders them: its process works beside this one (`search` is set as soon as it runs, to be closed).
+    await settleAll([
+      cacheDir && site
+        ? removeOldPageCache(cacheDir, log)
+            .then(() => openPageStore(cacheDir, site, opts.base, (line) => console.warn(line)))
+            .then((store) => {
+              pageStore = store;
+              log(`site: page cache read in ${seconds(start)}`);
+            })
+        : undefined,
+      opts.search !== false
+        ? openSearch(catalogFile, opts.base, cacheDir && site ? { dir: cacheDir, site } : undefined, log).then((s) => (search = s))
+        : undefined,
+    ]);
     // The page store's wrapper goes around the search feed's: pages it answers from the cache are not parsed for search again.
     const integrations = [...(search ? [search.integration] : []), ...(pageStore ? [pageStore.integration] : [])];
     const moved = await renderPages(catalogFile, staging, opts.base, pageStore !== undefined, integrations);
@@ -210,7 +229,7 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     // The next build's page cache; a render that failed leaves the previous one.
     const savePages = pageStore
       ?.save()
-      .catch((error: unknown) => log(`cache: the page cache could not be written (${(error as Error).message}); the next build renders every page`));
+      .catch((error: unknown) => log(`cache: the page cache could not be written (${(error as Error).message}); the previous one is kept`));
     const render = (performance.now() - start) / 1000;
     const pages = await countHtml(staging);
     const reuse = reusedPages ? `; ${reusedPages.reused} of ${reusedPages.keyed} keyed pages taken from the page cache` : '';
@@ -241,7 +260,7 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     return { pages, searchIndexBytes, indexedPages: indexed.pages, ...(reusedPages && { reusedPages }), seconds: { render, search: searchSeconds } };
   } finally {
     if (search) await (await import('pagefind')).close();
-    // After a failure Astro may still be copying queued pages into it: retried, and never in place of the build's own error
+    // After a failure Astro may still be writing queued pages into it: retried, and never in place of the build's own error
     // (a folder left is removed by the next build, removeStaleStaging).
     await rm(staging, { recursive: true, force: true, maxRetries: 5 }).catch((error: unknown) =>
       console.warn(`site: the render folder ${staging} is left (${(error as Error).message}); the next build removes it`),

@@ -1,5 +1,6 @@
 /** src/lib/cache/page-pack.ts: the page cache's one file, written whole, read whole, checked. */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PagePack, writePagePack, type PackedPage } from '../../src/lib/cache/page-pack.ts';
@@ -66,14 +67,28 @@ describe('page pack', () => {
   it('is replaced whole, and the temporary files of killed saves are removed', async () => {
     const dir = tempDir('page-pack-replace');
     await writePagePack(dir, 'site-a', [page('/a/', 'ka', 'one')]);
-    // A killed save's file (its process is gone) and a live one's (this process) are told apart.
-    writeFileSync(path.join(dir, 'pages.pack.999999999-0123456789abcdef.tmp'), 'left');
-    writeFileSync(path.join(dir, `pages.pack.${process.pid}-0123456789abcdef.tmp`), 'live');
+    const host = hostname().replace(/[^\w-]/g, '_');
+    // A killed save's file (its process is gone) and a live one's (this process) are told apart; another
+    // host's is kept until it is a day old.
+    const killed = `pages.pack.${host}.999999999-0123456789abcdef.tmp`;
+    const live = `pages.pack.${host}.${process.pid}-0123456789abcdef.tmp`;
+    const foreign = 'pages.pack.other-host.1-0123456789abcdef.tmp';
+    const foreignOld = 'pages.pack.other-host.2-0123456789abcdef.tmp';
+    for (const name of [killed, live, foreign, foreignOld]) writeFileSync(path.join(dir, name), 'left');
+    const dayAgo = new Date(Date.now() - 25 * 3600_000);
+    utimesSync(path.join(dir, foreignOld), dayAgo, dayAgo);
     await writePagePack(dir, 'site-a', [page('/b/', 'kb', 'two')]);
     const pack = await PagePack.read(dir, 'site-a', () => {});
     expect(pack.get('/a/', 'ka')).toBeUndefined();
     expect(text(pack.get('/b/', 'kb'))).toBe('two');
-    expect(existsSync(path.join(dir, 'pages.pack.999999999-0123456789abcdef.tmp'))).toBe(false);
-    expect(readdirSync(dir).sort()).toEqual(['pages.pack', `pages.pack.${process.pid}-0123456789abcdef.tmp`]);
+    expect(readdirSync(dir).sort()).toEqual(['pages.pack', foreign, live].sort());
+  });
+
+  it('warns when the pack is there but cannot be read', async () => {
+    const dir = tempDir('page-pack-unreadable');
+    mkdirSync(path.join(dir, 'pages.pack'));
+    const { lines, warn } = warnings();
+    expect((await PagePack.read(dir, 'site-a', warn)).size).toBe(0);
+    expect(lines).toEqual([expect.stringMatching(/pages\.pack is damaged \(it cannot be read: EISDIR\)/)]);
   });
 });

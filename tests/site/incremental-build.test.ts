@@ -8,7 +8,7 @@
  * nothing outside --out. The search bundle takes the fragments of unchanged pages from the search
  * cache (src/lib/cache/search-bundle.ts) and is the cold build's too.
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { atlas, filesUnder, projectRoot, removeTemp, tempDir, treeHashes } from '../safety/helpers.ts';
@@ -238,13 +238,23 @@ describe('atlas build with the page cache', { timeout: 300_000 }, () => {
     expect(treeHashes(site('v4'))).toEqual(treeHashes(site('v3-cold')));
 
     rmSync(pack);
-    // What Astro's incremental build, used by earlier versions, left in the cache.
+    // What Astro's incremental build, used by earlier versions, left in the cache, with a killed build's lock.
     mkdirSync(path.join(cache(), 'astro', 'dist', 'rules'), { recursive: true });
     writeFileSync(path.join(cache(), 'astro', 'incremental-build.json'), '{}');
+    writeFileSync(path.join(cache(), 'astro.lock'), '1 host 1 nonce');
+    const old = new Date(Date.now() - 7 * 3600_000);
+    utimesSync(path.join(cache(), 'astro.lock'), old, old);
     const deleted = build('v5', true);
     expect(deleted.stderr).not.toMatch(/damaged/);
     expect(deleted.stdout).toMatch(/cache: removed .*astro, the page cache of earlier versions/);
     expect(existsSync(path.join(cache(), 'astro'))).toBe(false);
+    expect(existsSync(path.join(cache(), 'astro.lock'))).toBe(false);
+    // An astro/ folder holding anything else is not atlas's: kept.
+    mkdirSync(path.join(cache(), 'astro', 'notes'), { recursive: true });
+    writeFileSync(path.join(cache(), 'astro', 'notes', 'keep.txt'), 'mine');
+    build('v5-foreign', true);
+    expect(readFileSync(path.join(cache(), 'astro', 'notes', 'keep.txt'), 'utf8')).toBe('mine');
+    rmSync(path.join(cache(), 'astro'), { recursive: true });
     expect(deleted.reused).toBe(0);
     expect(treeHashes(site('v5'))).toEqual(treeHashes(site('v3-cold')));
 

@@ -14,7 +14,8 @@
  * (`[url, key, length, footer]`, in URL order) and their bytes, one after the other.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { isAlive } from '../output/staging.ts';
@@ -22,8 +23,12 @@ import { compareStrings } from '../order.ts';
 
 const VERSION = 1;
 const FILE = 'pages.pack';
-/** A temporary file of a save (`pages.pack.<pid>-<nonce>.tmp`), left only by a build that was killed. */
-const TEMP = /^pages\.pack\.(\d+)-[0-9a-f]{16}\.tmp$/;
+/**
+ * A temporary file of a save (`pages.pack.<host>.<pid>-<nonce>.tmp`), left only by a build that was
+ * killed: removed by a save on the same host once its process is gone (another host's, a day old).
+ */
+const TEMP = /^pages\.pack\.(.+)\.(\d+)-[0-9a-f]{16}\.tmp$/;
+const FOREIGN_TEMP_MS = 24 * 3600_000;
 
 /** One page as kept: its bytes up to its footer (the whole page when `footer` is false). */
 export interface PackedPage {
@@ -64,12 +69,17 @@ export class PagePack {
    */
   static async read(dir: string, site: string, warn: (line: string) => void): Promise<PagePack> {
     const file = path.join(dir, FILE);
-    const bytes = await readFile(file).catch(() => undefined);
-    if (!bytes) return PagePack.empty;
     const damaged = (why: string) => {
       warn(`cache: ${file} is damaged (${why}): not used; every page is rendered and the pack written afresh`);
       return PagePack.empty;
     };
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return code === 'ENOENT' ? PagePack.empty : damaged(`it cannot be read: ${code ?? (error as Error).message}`);
+    }
     const first = bytes.indexOf(10);
     if (first < 0) return damaged('no header');
     let header: z.infer<typeof Header>;
@@ -106,11 +116,15 @@ export async function writePagePack(dir: string, site: string, pages: readonly P
   const hash = createHash('sha256').update(index);
   for (const page of sorted) hash.update(page.body);
   const header = Buffer.from(`${JSON.stringify({ version: VERSION, site, sha256: hash.digest('hex') })}\n`);
+  const host = hostname().replace(/[^\w-]/g, '_');
   for (const name of await readdir(dir).catch(() => [])) {
-    const pid = TEMP.exec(name)?.[1];
-    if (pid && !isAlive(Number(pid))) await rm(path.join(dir, name), { force: true });
+    const [, from, pid] = TEMP.exec(name) ?? [];
+    if (!from || !pid) continue;
+    const file = path.join(dir, name);
+    const dead = from === host ? !isAlive(Number(pid)) : Date.now() - ((await stat(file).catch(() => undefined))?.mtimeMs ?? Date.now()) > FOREIGN_TEMP_MS;
+    if (dead) await rm(file, { force: true });
   }
-  const temp = path.join(dir, `${FILE}.${process.pid}-${randomBytes(8).toString('hex')}.tmp`);
+  const temp = path.join(dir, `${FILE}.${host}.${process.pid}-${randomBytes(8).toString('hex')}.tmp`);
   try {
     const handle = await open(temp, 'w');
     // In batches (writev takes at most IOV_MAX, 1,024, buffers at a time); a write that takes part of the bytes
