@@ -196,7 +196,7 @@ function regeneration(out: string) {
     .sort();
   const edited = path.join(sigma, 'rules', rules[Math.floor(rules.length / 2)]);
   // A rule repository's commits, as in its CI: each build names another commit in every page's
-  // footer, so the pages copied from the page cache are given the new one (scripts/site.ts refreshFooters).
+  // footer, so the pages taken from the page cache are given the new one (scripts/page-store.ts).
   const commit = (message: string) => git(sigma, ['add', '-A'], ['commit', '-q', '-m', message]);
   try {
     git(sigma, ['init', '-q']);
@@ -219,7 +219,7 @@ function regeneration(out: string) {
     const changedFresh = runAtlas([...args.slice(0, args.indexOf('--out')), '--out', freshOut, ...args.slice(args.indexOf('--out') + 2)]);
     rmSync(freshOut, { recursive: true, force: true });
     const ratioFreshOut = changedFresh.wallSeconds / cold.wallSeconds;
-    const reuse = /(\d+) of (\d+) keyed pages copied/.exec(changed.stdout);
+    const reuse = /(\d+) of (\d+) keyed pages taken/.exec(changed.stdout);
     const pagesReused = reuse ? { reused: Number(reuse[1]), keyed: Number(reuse[2]) } : undefined;
     console.log(
       `regeneration cold build ${cold.wallSeconds.toFixed(1)} s wall (site ${(cold.stages.site ?? 0).toFixed(1)} s), peak RSS ${cold.maxRssMiB.toFixed(0)} MiB`,
@@ -243,7 +243,7 @@ function regeneration(out: string) {
         `             ${name}: catalog stages ${catalogStages.toFixed(1)} s, predict ${(s.predict ?? 0).toFixed(1)} s, Astro (Pagefind parsing beside it) ${(s.siteRender ?? s.site ?? 0).toFixed(1)} s, Pagefind after the render ${(s.siteSearch ?? 0).toFixed(1)} s, the rest ${other.toFixed(1)} s (${rest(s)})`,
       );
     }
-    if (pagesReused) console.log(`             pages copied from the page cache: ${pagesReused.reused} of ${pagesReused.keyed} keyed`);
+    if (pagesReused) console.log(`             pages taken from the page cache: ${pagesReused.reused} of ${pagesReused.keyed} keyed`);
     // Wall time swings by ±10 s from run to run on a shared 2-core machine; CPU time much less.
     console.log(`             CPU time: ${[cold, changed, changedFresh].map(cpu).join('; ')}`);
     const strip = ({ stdout: _, ...run }: RunReport) => run;

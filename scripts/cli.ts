@@ -216,7 +216,7 @@ const timings: Timings = {};
 
 /**
  * The pages, by scripts/site.ts, loaded only for `atlas build` (Astro is a large import); with a
- * build cache, pages whose data did not change are copied from its page cache (`<cache>/astro`).
+ * build cache, pages whose data did not change are taken from its page cache (`<cache>/pages.pack`).
  */
 function siteRenderer(cache: string | undefined): RenderSite {
   return async (catalogFile, outDir, progress, alongside) => {

@@ -35,19 +35,18 @@ export interface SearchSession {
  * appended terms carry), which kept the index larger and the ranking noisier. Each page is given
  * to Pagefind as its search record (site/search-record.ts: only the parts Pagefind reads, a
  * quarter of the bytes, same bundle). With a cache, the records of keyed pages are kept in
- * `<cache>/search-records.json`, so pages Astro copies are not read back.
+ * `<cache>/search-records.json`, so pages taken from the page cache (scripts/page-store.ts) are not read back.
  */
 export async function openSearch(
   catalogFile: string,
   base: string | undefined,
-  cache: { dir: string; records: boolean } | undefined,
+  cache: { dir: string; site: string } | undefined,
   log: (line: string) => void,
 ): Promise<SearchSession> {
-  const [pagefind, { SearchFeed, pageUrl }, { readSearchRecords, writeSearchRecords }, { siteFingerprint }, { normalizeBase }] = await Promise.all([
+  const [pagefind, { SearchFeed, pageUrl }, { readSearchRecords, writeSearchRecords }, { normalizeBase }] = await Promise.all([
     import('pagefind'),
     import('../src/lib/site/search-feed.ts'),
     import('../src/lib/cache/search-records.ts'),
-    import('../src/lib/cache/fingerprint.ts'),
     import('../src/lib/site/urls.ts'),
   ]);
   const cacheDir = cache?.dir;
@@ -61,8 +60,7 @@ export async function openSearch(
   try {
     failed('createIndex', errors);
     if (!index) throw new Error('Pagefind createIndex returned no index');
-    // Records are cached only beside the page cache: without it (another build holds it) pages carry no keys.
-    site = cache?.records ? await siteFingerprint() : undefined;
+    site = cache?.site;
     cached = cacheDir && site ? await readSearchRecords(cacheDir, site) : undefined;
     feed = new SearchFeed(
       (record) => {

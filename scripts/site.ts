@@ -2,15 +2,15 @@
  * Renders a catalog JSON file into the static site: Astro's programmatic build, then Pagefind's
  * Node API over the output. The pages read the catalog through ATLAS_CATALOG (src/lib/site/catalog.ts).
  */
-import { cp, mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AstroIntegration } from 'astro';
-import { openPageCache, type PageCache } from '../src/lib/cache/pages.ts';
+import { siteFingerprint } from '../src/lib/cache/fingerprint.ts';
 import { filesUnder } from '../src/lib/folders.ts';
 import { isAlive } from '../src/lib/output/staging.ts';
-import { mapLimit, settleAll } from '../src/lib/parallel.ts';
+import { settleAll } from '../src/lib/parallel.ts';
 import { packageRoot } from '../src/lib/package-root.ts';
+import { openPageStore, type PageStore } from './page-store.ts';
 import { guardRenders } from './render-guard.ts';
 import { openSearch, type SearchSession } from './search-index.ts';
 
@@ -29,10 +29,10 @@ export interface BuildSiteOptions {
   /** Skip the Pagefind index (faster, for tests that do not search). */
   search?: boolean;
   /**
-   * The atlas cache folder (the CLI's `--cache`). With it, Astro's incremental build keeps its
-   * manifest and page copies in `<cache>/astro` and copies the pages whose cacheKey
-   * (src/lib/site/cache-keys.ts) is unchanged instead of rendering them; without it every page
-   * is rendered and nothing is written outside outDir. `<cache>/search` keeps the search bundle's
+   * The atlas cache folder (the CLI's `--cache`). With it, `<cache>/pages.pack` keeps every keyed
+   * page, and a page whose cacheKey (src/lib/site/cache-keys.ts) is unchanged is taken from there
+   * instead of rendered (scripts/page-store.ts); without it every page is rendered and nothing is
+   * written outside outDir. `<cache>/search` keeps the search bundle's
    * fragments (src/lib/cache/search-bundle.ts): those of unchanged pages are not written again.
    */
   cache?: string;
@@ -51,7 +51,7 @@ export interface BuildSiteResult {
   searchIndexBytes?: number;
   /** Pages Pagefind indexed. */
   indexedPages?: number;
-  /** With a cache: pages that carry a cacheKey, and how many of them were copied from the previous build. */
+  /** With a cache: pages that carry a cacheKey, and how many of them were taken from the page cache (scripts/page-store.ts). */
   reusedPages?: { keyed: number; reused: number };
   /** Seconds spent rendering (Astro, redirects, page cache) and indexing for search. */
   seconds?: { render: number; search?: number };
@@ -94,14 +94,14 @@ async function renderPages(
   catalogFile: string,
   outDir: string,
   base: string | undefined,
-  cacheDir?: string,
+  keys: boolean,
   integrations: AstroIntegration[] = [],
 ): Promise<{ written: number; skipped: number }> {
   const saved = { ATLAS_CATALOG: process.env.ATLAS_CATALOG, ATLAS_BASE: process.env.ATLAS_BASE, ATLAS_PAGE_KEYS: process.env.ATLAS_PAGE_KEYS };
   process.env.ATLAS_CATALOG = catalogFile;
   if (base !== undefined) process.env.ATLAS_BASE = base;
-  // Page keys (src/lib/site/cache-keys.ts PAGE_KEYS_ENV) only for a render with a page cache: Astro ignores them otherwise.
-  if (cacheDir) process.env.ATLAS_PAGE_KEYS = '1';
+  // Page keys (src/lib/site/cache-keys.ts PAGE_KEYS_ENV) only for a render with a page cache (scripts/page-store.ts).
+  if (keys) process.env.ATLAS_PAGE_KEYS = '1';
   else delete process.env.ATLAS_PAGE_KEYS;
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
   try {
@@ -111,10 +111,8 @@ async function renderPages(
     const cwd = process.cwd();
     process.chdir(projectRoot);
     try {
-      // Incremental only with a cache folder of our own (--no-cache writes nothing outside --out).
-      const incremental = cacheDir ? { cacheDir, experimental: { incrementalBuild: true } } : {};
       // The first page that fails ends the render, and the build fails with it once Astro's queue is done (render-guard.ts).
-      await build({ root: projectRoot, outDir, logLevel: 'warn', mode: 'production', integrations: guardRenders(integrations), ...incremental });
+      await build({ root: projectRoot, outDir, logLevel: 'warn', mode: 'production', integrations: guardRenders(integrations) });
     } finally {
       process.chdir(cwd);
     }
@@ -129,45 +127,6 @@ async function renderPages(
       else process.env[key] = value;
     }
   }
-}
-
-/**
- * Pages copied from the page cache keep the footer of the build that rendered them, whose
- * provenance line may name an older commit: they get this build's, from its home page (src/lib/site/footer.ts).
- * Each copy is first checked against the page cache's record (`verify`, PageCache.verifyCopy): the
- * cache's page copies are checked here, where they are read anyway, not all of them before the build.
- * A page is changed in place from its footer on: rewriting whole files (truncated, then written)
- * made this step take ≈3 times as long on the full corpus after each commit.
- * Returns a problem found (the caller renders again without the cache), or undefined.
- */
-async function refreshFooters(outDir: string, copied: string[], verify: (file: string, bytes: Uint8Array) => string | undefined): Promise<string | undefined> {
-  if (copied.length === 0) return undefined;
-  const { footerOf, footerEdit } = await import('../src/lib/site/footer.ts');
-  const footer = footerOf(await readFile(path.join(outDir, 'index.html')));
-  if (footer === undefined) throw new Error(`${path.join(outDir, 'index.html')} has no footer to give the pages copied from the page cache`);
-  const base = pathToFileURL(outDir + path.sep);
-  let problem: string | undefined;
-  // Several files at a time: one after the other, each read and write waits its turn in libuv's thread pool.
-  await mapLimit(copied, async (file) => {
-    if (problem) return;
-    const handle = await open(fileURLToPath(new URL(file, base)), 'r+');
-    try {
-      const bytes = await handle.readFile();
-      problem ??= verify(file, bytes);
-      const edit = problem ? undefined : footerEdit(bytes, footer);
-      if (!edit) return;
-      // A write may take part of the bytes (a full disk) without an error: written until done, or failed.
-      for (let done = 0; done < footer.length;) {
-        const { bytesWritten } = await handle.write(footer, done, footer.length - done, edit.at + done);
-        if (bytesWritten === 0) throw new Error(`${file}: its new footer could not be written`);
-        done += bytesWritten;
-      }
-      if (edit.length < bytes.length) await handle.truncate(edit.length);
-    } finally {
-      await handle.close();
-    }
-  });
-  return problem;
 }
 
 /**
@@ -201,6 +160,28 @@ async function publish(staging: string, outDir: string): Promise<void> {
   await rm(staging, { recursive: true, force: true });
 }
 
+/**
+ * The page cache of versions before the page pack: Astro's incremental-build folder `<cache>/astro`
+ * (its manifest, a CRC record, `dist/` with a copy of every page), no longer read, is removed once.
+ * Only a folder of that layout is (`--cache` is any folder, and an `astro/` holding anything else is
+ * not ours), and not while an earlier version's build holds its lock (`astro.lock` beside it, fresh).
+ */
+async function removeOldPageCache(cacheDir: string, log: (line: string) => void): Promise<void> {
+  const old = path.join(cacheDir, 'astro');
+  const entries = await readdir(old).catch(() => undefined);
+  if (!entries?.length || !entries.every((name) => OLD_PAGE_CACHE.has(name))) return;
+  const lock = await stat(path.join(cacheDir, 'astro.lock')).catch(() => undefined);
+  if (lock && Date.now() - lock.mtimeMs < OLD_LOCK_STALE_MS) return;
+  for (const name of await readdir(cacheDir)) if (/^astro\.lock(?:\..*)?$/.test(name)) await rm(path.join(cacheDir, name), { force: true });
+  await rm(old, { recursive: true, force: true });
+  log(`cache: removed ${old}, the page cache of earlier versions (pages are now kept in ${path.join(cacheDir, 'pages.pack')})`);
+}
+
+/** What earlier versions kept in `<cache>/astro` (Astro's incremental build and atlas's record of it). */
+const OLD_PAGE_CACHE = new Set(['incremental-build.json', 'atlas-check.json', 'dist']);
+/** Their lock was taken over after 6 hours. */
+const OLD_LOCK_STALE_MS = 6 * 3600_000;
+
 /** Render folders of builds that were killed (named by their process id, which is gone). */
 async function removeStaleStaging(dir: string): Promise<void> {
   for (const name of await readdir(dir)) {
@@ -219,49 +200,45 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
   await mkdir(path.join(projectRoot, '.cache'), { recursive: true });
   await removeStaleStaging(path.join(projectRoot, '.cache'));
   let staging = await mkdtemp(path.join(projectRoot, '.cache', `site-staging-${process.pid}-`));
-  let pageCache: PageCache | undefined;
   let search: SearchSession | undefined;
   const cacheDir = opts.cache ? path.resolve(opts.cache) : undefined;
 
   try {
     let start = performance.now();
-    pageCache = cacheDir ? await openPageCache(path.join(cacheDir, 'astro'), log) : undefined;
-    if (pageCache)
-      log(
-        `site: page cache ${pageCache.reusable ? `checked (${pageCache.checked} files, ${pageCache.crcChecked} read)` : 'empty: every page is rendered'} in ${seconds(start)}`,
-      );
-    // Pagefind indexes the pages while Astro renders them: its process works beside this one.
-    if (opts.search !== false)
-      search = await openSearch(catalogFile, opts.base, cacheDir ? { dir: cacheDir, records: pageCache !== undefined } : undefined, log);
-    let moved = await renderPages(catalogFile, staging, opts.base, pageCache?.dir, search ? [search.integration] : []);
-    let sealed = await pageCache?.seal();
-    const footersStart = performance.now();
-    const damage = sealed && pageCache && (await refreshFooters(staging, sealed.files, pageCache.verifyCopy));
-    if (sealed?.files.length) log(`site: ${sealed.files.length} copied pages checked and given this build's footer in ${seconds(footersStart)}`);
-    if (damage && pageCache) {
-      // A damaged page copy reached the output: render everything again, without it (rare; the cache is written afresh).
-      await pageCache.drop(damage);
-      // A fresh folder: the first render's prerender chunks stay loaded in this process under their old paths.
-      await rm(staging, { recursive: true, force: true });
-      staging = await mkdtemp(path.join(projectRoot, '.cache', `site-staging-${process.pid}-`));
-      if (search) {
-        await search.discard();
-        search = await openSearch(catalogFile, opts.base, cacheDir ? { dir: cacheDir, records: true } : undefined, log);
-      }
-      moved = await renderPages(catalogFile, staging, opts.base, pageCache.dir, search ? [search.integration] : []);
-      sealed = await pageCache.seal();
-    }
-    await pageCache?.release();
-    pageCache = undefined;
-    const reusedPages = sealed && { keyed: sealed.keyed, reused: sealed.reused };
+    const site = cacheDir ? await siteFingerprint() : undefined;
+    let pageStore: PageStore | undefined;
+    // The page cache is read (and checked) while the search session opens. Pagefind indexes the pages while
+    // Astro renders them: its process works beside this one (`search` is set as soon as it runs, to be closed).
+    await settleAll([
+      cacheDir && site
+        ? removeOldPageCache(cacheDir, log)
+            .then(() => openPageStore(cacheDir, site, opts.base, (line) => console.warn(line)))
+            .then((store) => {
+              pageStore = store;
+              log(`site: page cache read in ${seconds(start)}`);
+            })
+        : undefined,
+      opts.search !== false
+        ? openSearch(catalogFile, opts.base, cacheDir && site ? { dir: cacheDir, site } : undefined, log).then((s) => (search = s))
+        : undefined,
+    ]);
+    // The page store's wrapper goes around the search feed's: pages it answers from the cache are not parsed for search again.
+    const integrations = [...(search ? [search.integration] : []), ...(pageStore ? [pageStore.integration] : [])];
+    const moved = await renderPages(catalogFile, staging, opts.base, pageStore !== undefined, integrations);
+    const reusedPages = pageStore?.counts();
+    // The next build's page cache; a render that failed leaves the previous one.
+    const savePages = pageStore
+      ?.save()
+      .catch((error: unknown) => log(`cache: the page cache could not be written (${(error as Error).message}); the previous one is kept`));
     const render = (performance.now() - start) / 1000;
     const pages = await countHtml(staging);
-    const reuse = reusedPages ? `; ${reusedPages.reused} of ${reusedPages.keyed} keyed pages copied from the page cache` : '';
+    const reuse = reusedPages ? `; ${reusedPages.reused} of ${reusedPages.keyed} keyed pages taken from the page cache` : '';
     log(
       `site: rendered ${pages} pages (${moved.written} of them redirects${moved.skipped ? `, ${moved.skipped} skipped: the path is taken` : ''}${reuse}) in ${seconds(start)}`,
     );
     if (!search) {
       await opts.alongside?.();
+      await savePages;
       await publish(staging, outDir);
       return { pages, ...(reusedPages && { reusedPages }), seconds: { render } };
     }
@@ -270,7 +247,7 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     // Pagefind's own time, whether or not `alongside` ends later.
     const session = search;
     const index = session.finish(staging).then((r) => ({ ...r, seconds: (performance.now() - start) / 1000 }));
-    const [indexed] = await settleAll([index, Promise.resolve().then(opts.alongside)]);
+    const [indexed] = await settleAll([index, Promise.resolve().then(opts.alongside), savePages]);
     const searchSeconds = indexed.seconds;
     const searchIndexBytes = await dirBytes(path.join(staging, 'pagefind'));
     const readBack = indexed.readBack ? `; ${indexed.readBack} pages read back from the output` : '';
@@ -282,9 +259,8 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     await publish(staging, outDir);
     return { pages, searchIndexBytes, indexedPages: indexed.pages, ...(reusedPages && { reusedPages }), seconds: { render, search: searchSeconds } };
   } finally {
-    await pageCache?.release();
     if (search) await (await import('pagefind')).close();
-    // After a failure Astro may still be copying queued pages into it: retried, and never in place of the build's own error
+    // After a failure Astro may still be writing queued pages into it: retried, and never in place of the build's own error
     // (a folder left is removed by the next build, removeStaleStaging).
     await rm(staging, { recursive: true, force: true, maxRetries: 5 }).catch((error: unknown) =>
       console.warn(`site: the render folder ${staging} is left (${(error as Error).message}); the next build removes it`),

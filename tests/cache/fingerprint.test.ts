@@ -25,6 +25,24 @@ describe('the cache fingerprint', () => {
     expect(await installedVersions(tool, ['zod', 'js-yaml', 'fast-glob'])).toBe('fast-glob@missing\njs-yaml@4.1.1\nzod@4.0.0');
   });
 
+  it("follows each package's own dependencies, so an update that only the lockfile names changes it", async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'atlas-fingerprint-'));
+    const installWith = (root: string, name: string, version: string, dependencies: Record<string, string>) => {
+      mkdirSync(path.join(root, 'node_modules', name), { recursive: true });
+      writeFileSync(path.join(root, 'node_modules', name, 'package.json'), JSON.stringify({ name, version, dependencies }));
+    };
+    installWith(dir, 'rehype-sanitize', '6.0.0', { 'hast-util-sanitize': '^5' });
+    installWith(dir, 'hast-util-sanitize', '5.0.1', { 'rehype-sanitize': '^6' }); // a cycle is followed once
+    // A nested copy is found from the package that depends on it.
+    installWith(path.join(dir, 'node_modules', 'rehype-sanitize'), 'unist-util-visit', '5.0.0', {});
+    installWith(dir, 'rehype-sanitize', '6.0.0', { 'hast-util-sanitize': '^5', 'unist-util-visit': '^5', 'absent-optional': '^1' });
+    expect(await installedVersions(dir, ['rehype-sanitize'])).toBe(
+      ['absent-optional@missing', 'hast-util-sanitize@5.0.1', 'rehype-sanitize@6.0.0', 'unist-util-visit@5.0.0'].join('\n'),
+    );
+    installWith(dir, 'hast-util-sanitize', '5.0.2', { 'rehype-sanitize': '^6' });
+    expect(await installedVersions(dir, ['rehype-sanitize'])).toContain('hast-util-sanitize@5.0.2');
+  });
+
   it('is stable for the same code and packages', async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'atlas-fingerprint-'));
     expect(await codeFingerprint()).toBe(await codeFingerprint());

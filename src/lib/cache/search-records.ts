@@ -1,6 +1,6 @@
 /**
  * The search records of the last build's keyed pages (`<atlas cache>/search-records.json`), so
- * that a page Astro copies from its page cache need not be read back for search (site/search-feed.ts).
+ * that a page taken from the page cache (scripts/page-store.ts) need not be read back for search (site/search-feed.ts).
  * One file, written whole to a temporary name and renamed: two builds sharing a cache each leave
  * a consistent file (a record is valid for any build that gives its page the same key with the
  * same site code). The first line holds the SHA-1 of the rest and the fingerprint of the site code

@@ -1,12 +1,11 @@
 /**
- * Cache keys of the pages Astro may copy from the previous build instead of rendering them
- * (`experimental.incrementalBuild`, enabled by scripts/site.ts only with the atlas cache). Astro
- * skips a page when its route's code is unchanged and its key equals the last build's, so a key
- * must change whenever anything the page prints changes: a key that misses an input publishes a
+ * Cache keys of the pages that may be taken from the previous build instead of rendered (the page
+ * cache, scripts/page-store.ts, only with the atlas cache). A page is taken when the site's code is
+ * unchanged and its key equals the last build's, so a key must change whenever anything the page prints changes: a key that misses an input publishes a
  * stale page. Keys therefore hash generously — whole entities rather than the fields a page
  * happens to show today:
  * - the layout's globals (title, provenance but for the source commits, whose footer line
- *   scripts/site.ts puts on copied pages afresh, base path, tactics and the technique index that
+ *   scripts/page-store.ts puts on the pages it takes afresh, base path, tactics and the technique index that
  *   markdown links, namesakes and coverage rows read, the tombstones of rules removed since the
  *   previous build, which rule pages look up by id);
  * - the page's own entity and its trust links, whole;
@@ -45,8 +44,8 @@ export interface PageKeys extends ListKeys {
 export type PageKeyBuilders = { [K in keyof PageKeys]: (...args: Parameters<PageKeys[K]>) => string | undefined };
 
 /**
- * Set to `1` by scripts/site.ts when Astro renders with a page cache (incremental build). Without
- * one Astro ignores `cacheKey`, and the keys cost seconds of CPU on a large corpus: none are made.
+ * Set to `1` by scripts/site.ts when the render has a page cache (scripts/page-store.ts). Without
+ * one no key is read, and the keys cost seconds of CPU on a large corpus: none are made.
  */
 export const PAGE_KEYS_ENV = 'ATLAS_PAGE_KEYS';
 

@@ -7,10 +7,10 @@
  * (`plan`, from the prerenderer's getStaticPaths), whatever arrives first. A page's record comes
  * from its rendered HTML (`rendered`), or, when the page is keyed and its record under the same
  * key is in the record cache (cache/search-records.ts, kept per site code), from there at once:
- * for the same site code, equal keys mean equal pages (site/cache-keys.ts), whether Astro then
- * copies the page or renders it. The feed sends
+ * for the same site code, equal keys mean equal pages (site/cache-keys.ts), whether the page is
+ * then taken from the page cache or rendered. The feed sends
  * records in plan order as soon as every earlier page is known; a page neither rendered nor
- * cached (copied by Astro, record cache lost) waits for `finish`, which reads it from the output.
+ * cached (taken from the page cache, record cache lost) waits for `finish`, which reads it from the output.
  */
 import { createHash } from 'node:crypto';
 import { escapeHtml } from './html.ts';
