@@ -46,6 +46,8 @@ export interface PipelineOptions {
   attack?: string;
   title?: string;
   repositoryUrl?: string;
+  /** Branch or commit of the "view source" links (`--repo-ref`). */
+  repositoryRef?: string;
   /** Folder of the incremental cache (the CLI's default: .cache/atlas); without it every file is read. */
   cache?: string;
   /** Created/last-modified dates from git history when a Sigma root is a git checkout. */
@@ -128,6 +130,7 @@ export async function runCatalog(options: PipelineOptions, log: Log = () => {}, 
       buildCatalog({
         title: options.title,
         repositoryUrl: options.repositoryUrl,
+        repositoryRef: options.repositoryRef,
         rules,
         indicatorsOf: (rule) => indicators.get(rule) ?? ruleIndicators(rule),
         atomics: atomics.techniques,

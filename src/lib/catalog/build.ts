@@ -22,6 +22,7 @@ import type { Catalog, CatalogIndicator, CatalogRule, CatalogTest, UnresolvedRef
 export interface CatalogInputs {
   title?: string;
   repositoryUrl?: string;
+  repositoryRef?: string;
   rules: SigmaRule[];
   atomics: AtomicTechnique[];
   attack?: AttackData;
@@ -102,6 +103,7 @@ export function buildCatalog(inputs: CatalogInputs): Catalog {
   return {
     title: inputs.title ?? 'Detection Atlas',
     ...(inputs.repositoryUrl ? { repositoryUrl: inputs.repositoryUrl } : {}),
+    ...(inputs.repositoryUrl && inputs.repositoryRef ? { repositoryRef: inputs.repositoryRef } : {}),
     rules,
     techniques,
     tactics,

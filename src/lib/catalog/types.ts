@@ -175,6 +175,8 @@ export interface TechniqueStates {
 export interface Catalog {
   title: string;
   repositoryUrl?: string;
+  /** The branch or commit of the rules' "view source" links (`--repo-ref`). */
+  repositoryRef?: string;
   rules: CatalogRule[];
   techniques: CatalogTechnique[];
   tactics: CatalogTactic[];

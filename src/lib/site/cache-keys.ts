@@ -126,6 +126,7 @@ function buildKeys(model: SiteModel): PageKeys {
       site: process.env.ATLAS_SITE ?? '',
       title: catalog.title,
       repositoryUrl: catalog.repositoryUrl ?? null,
+      repositoryRef: catalog.repositoryRef ?? null,
       // Without the source commits: copied pages get this build's footer (footer.ts).
       provenance: catalog.provenance
         ? { ...catalog.provenance, sources: catalog.provenance.sources.map(({ commit, commitDate, ...s }) => ({ ...s, git: commit !== undefined })) }

@@ -9,6 +9,7 @@ import { logsourceLabel, platformLabel } from './labels.ts';
 import { compareRules, compareTechniqueIds, type SiteModel } from './model.ts';
 import { describeCondition, describeIdentifier, describeAggregation, type ConditionView, type IdentifierView } from './predicates.ts';
 import { describeReferences, safeHref, type ReferenceView } from './references.ts';
+import { sourceLink } from './source-link.ts';
 import { sortTactics } from './matrix.ts';
 import { sliceOf } from '../indicators/slices.ts';
 import { notInBundleNote, outsideBundle, sameNameSuccessor } from './provenance.ts';
@@ -211,7 +212,6 @@ function correlatedRules(model: SiteModel, section: Record<string, unknown> | un
 }
 
 export function ruleView(model: SiteModel, rule: CatalogRule): RuleView {
-  const repo = safeHref(model.catalog.repositoryUrl);
   const techniques = ruleTechniqueTiers(model, rule);
   const tombstone = tombstoneView(model, model.trust.tombstone(rule.slug));
   const view: RuleView = {
@@ -242,7 +242,8 @@ export function ruleView(model: SiteModel, rule: CatalogRule): RuleView {
   view.moreIndicatorCount = view.moreIndicators.reduce((n, g) => n + g.rows.length, 0);
   view.suspiciousReferences = view.references.some((r) => r.health?.problem);
   if (tombstone) view.tombstone = tombstone;
-  if (repo) view.sourceUrl = `${repo.replace(/\/+$/, '')}/${rule.path.split('/').map(encodeURIComponent).join('/')}`;
+  const source = sourceLink(model.catalog.repositoryUrl, model.catalog.repositoryRef, rule.path);
+  if (source) view.sourceUrl = source;
   return view;
 }
 
