@@ -16,7 +16,8 @@ import { PagePack, writePagePack, type PackedPage } from '../src/lib/cache/page-
 import { footerOf } from '../src/lib/site/footer.ts';
 import { pagesFirst } from '../src/lib/site/render-order.ts';
 import { pageUrl } from '../src/lib/site/search-feed.ts';
-import { normalizeBase } from '../src/lib/site/urls.ts';
+import { requestPathOf } from '../src/lib/site/urls.ts';
+import { prerendererWrapper } from './prerenderer.ts';
 
 export interface PageStore {
   integration: AstroIntegration;
@@ -32,9 +33,7 @@ export interface PageStore {
  */
 export async function openPageStore(dir: string, site: string, base: string | undefined, warn: (line: string) => void): Promise<PageStore> {
   let pack = await PagePack.read(dir, site, warn);
-  // A page is known by its request's path, as Astro builds it (search-index.ts does the same).
-  const basePath = normalizeBase(base ?? process.env.ATLAS_BASE);
-  const requestPath = (url: string) => new URL(basePath + url.slice(1), 'http://localhost').pathname;
+  const requestPath = requestPathOf(base);
   const planned = new Map<string, { url: string; key?: string }>();
   /** The pages answered from the pack. */
   const stored = new Set<string>();
@@ -53,80 +52,69 @@ export async function openPageStore(dir: string, site: string, base: string | un
     kept.set(url, { url, key, body: own ? page.subarray(0, page.length - own.length) : page, footer: own !== undefined });
   };
 
-  const integration: AstroIntegration = {
-    name: 'atlas:page-store',
-    hooks: {
-      'astro:build:start': ({ setPrerenderer }) =>
-        setPrerenderer((inner) => ({
-          ...inner,
-          name: 'atlas:page-store',
-          setup: inner.setup && (() => inner.setup!()),
-          teardown: inner.teardown && (() => inner.teardown!()),
-          collectStaticImages: inner.collectStaticImages && (() => inner.collectStaticImages!()),
-          async getStaticPaths() {
-            const paths = await inner.getStaticPaths();
-            // Astro renders the first route of a path, of any type, comparing paths without their trailing slash (generate.js).
-            const taken = new Set<string>();
-            for (const p of paths) {
-              const path = p.pathname.replace(/\/+$/, '');
-              if (taken.has(path)) continue;
-              taken.add(path);
-              if (p.route.type !== 'page') continue;
-              const url = pageUrl(p.pathname);
-              const request = requestPath(url);
-              if (planned.has(request)) continue;
-              planned.set(request, { url, key: p.cacheKey });
-              if (p.cacheKey === undefined) continue;
-              keyed += 1;
-              if (pack.get(url, p.cacheKey)) stored.add(url);
-            }
-            const render = new Set([...planned.values()].map((p) => p.url).filter((url) => !stored.has(url)));
-            // Nothing to render: the first page is rendered all the same, for the footer.
-            if (render.size === 0 && stored.size > 0) {
-              const first = planned.values().next().value!.url;
-              stored.delete(first);
-              render.add(first);
-            }
-            toRender = render.size;
-            if (toRender === 0) settle(undefined);
-            return pagesFirst(paths, render);
-          },
-          async render(request, options) {
-            const page = options.routeData.type === 'page' ? planned.get(new URL(request.url).pathname) : undefined;
-            if (page && stored.has(page.url)) {
-              const packed = pack.get(page.url, page.key!)!;
-              const own = packed.footer ? await footer : undefined;
-              if (!packed.footer || own) {
-                const body = own ? Buffer.concat([packed.body, own]) : Buffer.from(packed.body);
-                kept.set(page.url, packed);
-                reused += 1;
-                return new Response(body, { status: 200, headers: { 'content-type': 'text/html' } });
-              }
-              // No rendered page had a footer to give: this one is rendered too.
-            }
-            let result;
-            try {
-              result = await inner.render(request, options);
-            } catch (error) {
-              settle(undefined); // the render ends: pages waiting for the footer are rendered (the guard answers them)
-              throw error;
-            }
-            if (!page) return result;
-            const response = result instanceof Response ? result : result.response;
-            let copy = response;
-            if (response.status === 200 && response.body) {
-              const body = Buffer.from(await response.arrayBuffer());
-              const own = footerOf(body);
-              if (own) settle(Buffer.from(own));
-              keep(page.url, page.key, body);
-              copy = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
-            }
-            if (!stored.has(page.url) && --toRender === 0) settle(undefined);
-            return result instanceof Response ? copy : { ...result, response: copy };
-          },
-        })),
+  const integration = prerendererWrapper('atlas:page-store', (inner) => ({
+    async getStaticPaths() {
+      const paths = await inner.getStaticPaths();
+      // Astro renders the first route of a path, of any type, comparing paths without their trailing slash (generate.js).
+      const taken = new Set<string>();
+      for (const p of paths) {
+        const path = p.pathname.replace(/\/+$/, '');
+        if (taken.has(path)) continue;
+        taken.add(path);
+        if (p.route.type !== 'page') continue;
+        const url = pageUrl(p.pathname);
+        const request = requestPath(url);
+        if (planned.has(request)) continue;
+        planned.set(request, { url, key: p.cacheKey });
+        if (p.cacheKey === undefined) continue;
+        keyed += 1;
+        if (pack.get(url, p.cacheKey)) stored.add(url);
+      }
+      const render = new Set([...planned.values()].map((p) => p.url).filter((url) => !stored.has(url)));
+      // Nothing to render: the first page is rendered all the same, for the footer.
+      if (render.size === 0 && stored.size > 0) {
+        const first = planned.values().next().value!.url;
+        stored.delete(first);
+        render.add(first);
+      }
+      toRender = render.size;
+      if (toRender === 0) settle(undefined);
+      return pagesFirst(paths, render);
     },
-  };
+    async render(request, options) {
+      const page = options.routeData.type === 'page' ? planned.get(new URL(request.url).pathname) : undefined;
+      if (page && stored.has(page.url)) {
+        const packed = pack.get(page.url, page.key!)!;
+        const own = packed.footer ? await footer : undefined;
+        if (!packed.footer || own) {
+          const body = own ? Buffer.concat([packed.body, own]) : Buffer.from(packed.body);
+          kept.set(page.url, packed);
+          reused += 1;
+          return new Response(body, { status: 200, headers: { 'content-type': 'text/html' } });
+        }
+        // No rendered page had a footer to give: this one is rendered too.
+      }
+      let result;
+      try {
+        result = await inner.render(request, options);
+      } catch (error) {
+        settle(undefined); // the render ends: pages waiting for the footer are rendered (the guard answers them)
+        throw error;
+      }
+      if (!page) return result;
+      const response = result instanceof Response ? result : result.response;
+      let copy = response;
+      if (response.status === 200 && response.body) {
+        const body = Buffer.from(await response.arrayBuffer());
+        const own = footerOf(body);
+        if (own) settle(Buffer.from(own));
+        keep(page.url, page.key, body);
+        copy = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+      }
+      if (!stored.has(page.url) && --toRender === 0) settle(undefined);
+      return result instanceof Response ? copy : { ...result, response: copy };
+    },
+  }));
 
   return {
     integration,

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AstroIntegration } from 'astro';
 import { recordDigest, writeSearchBundle } from '../src/lib/cache/search-bundle.ts';
+import { prerendererWrapper } from './prerenderer.ts';
 
 /** Extra search text of each rule page (its indicator values, whole and normalised), by catalog URL. */
 async function ruleSearchTerms(catalogFile: string): Promise<Map<string, string>> {
@@ -43,7 +44,7 @@ export async function openSearch(
   cache: { dir: string; site: string } | undefined,
   log: (line: string) => void,
 ): Promise<SearchSession> {
-  const [pagefind, { SearchFeed, pageUrl }, { readSearchRecords, writeSearchRecords }, { normalizeBase }] = await Promise.all([
+  const [pagefind, { SearchFeed, pageUrl }, { readSearchRecords, writeSearchRecords }, { requestPathOf }] = await Promise.all([
     import('pagefind'),
     import('../src/lib/site/search-feed.ts'),
     import('../src/lib/cache/search-records.ts'),
@@ -75,48 +76,35 @@ export async function openSearch(
     await pagefind.close();
     throw error;
   }
-  // A rendered page is known by its request's path, as Astro builds it from the page's pathname
-  // (generate.js getUrlForPath, directory format): not decoded, so `%` in a slug stays itself.
-  const basePath = normalizeBase(base ?? process.env.ATLAS_BASE);
-  const requestPath = (url: string) => new URL(basePath + url.slice(1), 'http://localhost').pathname;
+  // A rendered page is known by its request's path (site/urls.ts requestPathOf).
+  const requestPath = requestPathOf(base);
   const planned = new Map<string, string>();
-  const integration: AstroIntegration = {
-    name: 'atlas:search-feed',
-    hooks: {
-      'astro:build:start': ({ setPrerenderer }) =>
-        setPrerenderer((inner) => ({
-          ...inner,
-          name: 'atlas:search-feed',
-          setup: inner.setup && (() => inner.setup!()),
-          teardown: inner.teardown && (() => inner.teardown!()),
-          collectStaticImages: inner.collectStaticImages && (() => inner.collectStaticImages!()),
-          async getStaticPaths() {
-            const paths = await inner.getStaticPaths();
-            const pages = paths.filter((p) => p.route.type === 'page');
-            const plan = pages.map((p) => ({ url: pageUrl(p.pathname), cacheKey: p.cacheKey }));
-            for (const page of plan) planned.set(requestPath(page.url), page.url);
-            feed.plan(plan);
-            return paths;
-          },
-          async render(request, options) {
-            const result = await inner.render(request, options);
-            const response = result instanceof Response ? result : result.response;
-            const url = planned.get(new URL(request.url).pathname);
-            // A page not in the plan, or not known by its path, is read back from the output after the render.
-            if (options.routeData.type !== 'page' || url === undefined) return result;
-            // A redirect (Astro writes its own page for it) or an empty page is not indexed; a 404 page is read like any other.
-            if ((response.status >= 300 && response.status < 400) || !response.body) {
-              feed.rendered(url, '');
-              return result;
-            }
-            const body = Buffer.from(await response.arrayBuffer());
-            feed.rendered(url, body.toString('utf8'));
-            const copy = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
-            return result instanceof Response ? copy : { ...result, response: copy };
-          },
-        })),
+  const integration = prerendererWrapper('atlas:search-feed', (inner) => ({
+    async getStaticPaths() {
+      const paths = await inner.getStaticPaths();
+      const pages = paths.filter((p) => p.route.type === 'page');
+      const plan = pages.map((p) => ({ url: pageUrl(p.pathname), cacheKey: p.cacheKey }));
+      for (const page of plan) planned.set(requestPath(page.url), page.url);
+      feed.plan(plan);
+      return paths;
     },
-  };
+    async render(request, options) {
+      const result = await inner.render(request, options);
+      const response = result instanceof Response ? result : result.response;
+      const url = planned.get(new URL(request.url).pathname);
+      // A page not in the plan, or not known by its path, is read back from the output after the render.
+      if (options.routeData.type !== 'page' || url === undefined) return result;
+      // A redirect (Astro writes its own page for it) or an empty page is not indexed; a 404 page is read like any other.
+      if ((response.status >= 300 && response.status < 400) || !response.body) {
+        feed.rendered(url, '');
+        return result;
+      }
+      const body = Buffer.from(await response.arrayBuffer());
+      feed.rendered(url, body.toString('utf8'));
+      const copy = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+      return result instanceof Response ? copy : { ...result, response: copy };
+    },
+  }));
   return {
     integration,
     async finish(outDir) {

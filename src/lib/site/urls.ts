@@ -52,6 +52,16 @@ export function normalizeBase(base: string | undefined): string {
 const base = normalizeBase(process.env[BASE_ENV]);
 
 /** Prefixes a site-relative path (`rules/x/` or `/rules/x/`) with the base. */
+/**
+ * A page's request path as Astro builds it from the page's pathname under the deployment base
+ * (generate.js getUrlForPath, directory format): not decoded, so `%` in a slug stays itself. The
+ * prerenderer wrappers (scripts/search-index.ts, scripts/page-store.ts) know a request's page by it.
+ */
+export function requestPathOf(base: string | undefined): (url: string) => string {
+  const basePath = normalizeBase(base ?? process.env[BASE_ENV]);
+  return (url) => new URL(basePath + url.slice(1), 'http://localhost').pathname;
+}
+
 export function href(path = ''): string {
   return base + path.replace(/^\/+/, '');
 }
