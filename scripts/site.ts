@@ -229,7 +229,7 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     // The next build's page cache; a render that failed leaves the previous one.
     const savePages = pageStore
       ?.save()
-      .catch((error: unknown) => log(`cache: the page cache could not be written (${(error as Error).message}); the previous one is kept`));
+      .catch((error: unknown) => console.warn(`cache: the page cache could not be written (${(error as Error).message}); the previous one is kept`));
     const render = (performance.now() - start) / 1000;
     const pages = await countHtml(staging);
     const reuse = reusedPages ? `; ${reusedPages.reused} of ${reusedPages.keyed} keyed pages taken from the page cache` : '';
