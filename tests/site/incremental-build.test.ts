@@ -11,7 +11,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { atlas, filesUnder, projectRoot, removeTemp, tempDir, treeHashes } from '../safety/helpers.ts';
+import { atlas, atlasAsync, exited, filesUnder, projectRoot, removeTemp, tempDir, treeHashes } from '../safety/helpers.ts';
 import { runGit } from '../git/repo.ts';
 
 interface ApiRule {
@@ -279,6 +279,20 @@ describe('atlas build with the page cache', { timeout: 300_000 }, () => {
     const healed = build('v7-healed', true);
     expect(healed.stderr).not.toMatch(/do not match/);
     expect(healed.seeded).toBe(healed.indexed);
+  });
+
+  test('two builds sharing the cache at once: both succeed with the cold output, and leave a whole pack', async () => {
+    rmSync(path.join(cache(), 'pages.pack'));
+    const args = (out: string) => ['build', '--sigma', 'sigma', '--atomics', 'atomics', '--out', out, '--no-git', '--cache', 'cache'];
+    const [a, b] = await Promise.all([exited(atlasAsync(args('v9-a'), { cwd: root })), exited(atlasAsync(args('v9-b'), { cwd: root }))]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    expect(treeHashes(site('v9-a'))).toEqual(treeHashes(site('v3-cold')));
+    expect(treeHashes(site('v9-b'))).toEqual(treeHashes(site('v3-cold')));
+    expect(readdirSync(cache()).filter((name) => name.startsWith('pages.pack'))).toEqual(['pages.pack']);
+    const after = build('v9-after', true);
+    expect(after.stderr).not.toMatch(/damaged/);
+    expect(after.reused).toBe(after.keyed);
   });
 
   test('--no-cache writes nothing outside --out', () => {
