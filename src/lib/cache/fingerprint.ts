@@ -51,7 +51,18 @@ export async function siteFingerprint(root: string = packageRoot): Promise<strin
  * transitive package (a markdown parser, a sanitizer) changes the output as much as a direct one,
  * and is updated by a lockfile change alone.
  */
-export async function installedVersions(root: string, dependencies: string[]): Promise<string> {
+export function installedVersions(root: string, dependencies: string[]): Promise<string> {
+  // The tool's own install is walked once per process: the catalog cache's fingerprint and the site's both read it.
+  if (root !== packageRoot) return closureVersions(root, dependencies);
+  const key = [...dependencies].sort().join('\0');
+  let versions = ownInstall.get(key);
+  if (!versions) ownInstall.set(key, (versions = closureVersions(root, dependencies)));
+  return versions;
+}
+
+const ownInstall = new Map<string, Promise<string>>();
+
+async function closureVersions(root: string, dependencies: string[]): Promise<string> {
   const found = new Set<string>();
   const seen = new Set<string>();
   let wave = dependencies.map((name) => ({ name, from: root }));
