@@ -2,6 +2,7 @@
  * Renders a catalog JSON file into the static site: Astro's programmatic build, then Pagefind's
  * Node API over the output. The pages read the catalog through ATLAS_CATALOG (src/lib/site/catalog.ts).
  */
+import { statSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AstroIntegration } from 'astro';
@@ -63,15 +64,17 @@ export interface BuildSiteResult {
  */
 export const projectRoot = packageRoot;
 
-async function countHtml(dir: string): Promise<number> {
+/** HTML files below `dir`, but for its `skip` entry (a folder being written meanwhile). */
+async function countHtml(dir: string, skip?: string): Promise<number> {
   let n = 0;
-  for await (const file of filesUnder(dir)) if (file.endsWith('.html')) n += 1;
+  for await (const file of filesUnder(dir)) if (file.endsWith('.html') && (skip === undefined || file.split(path.sep, 1)[0] !== skip)) n += 1;
   return n;
 }
 
+/** Bytes of the files below `dir`. A synchronous stat each: one thread-pool round trip per file made it ≈1 s for the search bundle's 13k. */
 async function dirBytes(dir: string): Promise<number> {
   let n = 0;
-  for await (const file of filesUnder(dir)) n += (await stat(path.join(dir, file))).size;
+  for await (const file of filesUnder(dir)) n += statSync(path.join(dir, file)).size;
   return n;
 }
 
@@ -79,15 +82,21 @@ function seconds(start: number): string {
   return `${((performance.now() - start) / 1000).toFixed(1)}s`;
 }
 
-/** Old file-name URLs and other forms of ids → the rules' permalinks (static pages, written after Astro's), as the trust data lists them. */
-async function writeRedirectPages(catalogFile: string, outDir: string, base: string | undefined): Promise<{ written: number; skipped: number }> {
+/**
+ * Old file-name URLs and other forms of ids → the rules' permalinks, as the trust data lists them:
+ * static pages written after Astro's (a path Astro wrote is skipped). Read while the render still
+ * holds the catalog; the pages are written by the returned function.
+ */
+async function redirectPages(catalogFile: string, base: string | undefined): Promise<(outDir: string) => Promise<{ written: number; skipped: number }>> {
   const [{ loadCatalog }, { writeRedirects }, { normalizeBase }] = await Promise.all([
     import('../src/lib/site/catalog.ts'),
     import('../src/lib/site/redirects.ts'),
     import('../src/lib/site/urls.ts'),
   ]);
   const { trust } = loadCatalog(catalogFile);
-  return writeRedirects(outDir, [...trust.redirects, ...trust.pageRedirects], normalizeBase(base ?? process.env.ATLAS_BASE));
+  const redirects = [...trust.redirects, ...trust.pageRedirects];
+  const prefix = normalizeBase(base ?? process.env.ATLAS_BASE);
+  return (outDir) => writeRedirects(outDir, redirects, prefix);
 }
 
 async function renderPages(
@@ -96,7 +105,7 @@ async function renderPages(
   base: string | undefined,
   keys: boolean,
   integrations: AstroIntegration[] = [],
-): Promise<{ written: number; skipped: number }> {
+): Promise<(outDir: string) => Promise<{ written: number; skipped: number }>> {
   const saved = { ATLAS_CATALOG: process.env.ATLAS_CATALOG, ATLAS_BASE: process.env.ATLAS_BASE, ATLAS_PAGE_KEYS: process.env.ATLAS_PAGE_KEYS };
   process.env.ATLAS_CATALOG = catalogFile;
   if (base !== undefined) process.env.ATLAS_BASE = base;
@@ -116,7 +125,7 @@ async function renderPages(
     } finally {
       process.chdir(cwd);
     }
-    return await writeRedirectPages(catalogFile, outDir, base);
+    return await redirectPages(catalogFile, base);
   } finally {
     // Let the parsed catalog and site model go before Pagefind writes its bundle.
     const memo = globalThis as { __atlasCatalog?: unknown; __atlasModel?: unknown };
@@ -224,21 +233,27 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     ]);
     // The page store's wrapper goes around the search feed's: pages it answers from the cache are not parsed for search again.
     const integrations = [...(search ? [search.integration] : []), ...(pageStore ? [pageStore.integration] : [])];
-    const moved = await renderPages(catalogFile, staging, opts.base, pageStore !== undefined, integrations);
+    const writeRedirects = await renderPages(catalogFile, staging, opts.base, pageStore !== undefined, integrations);
     const reusedPages = pageStore?.counts();
     // The next build's page cache; a render that failed leaves the previous one.
     const savePages = pageStore
       ?.save()
       .catch((error: unknown) => console.warn(`cache: the page cache could not be written (${(error as Error).message}); the previous one is kept`));
     const render = (performance.now() - start) / 1000;
-    const pages = await countHtml(staging);
-    const reuse = reusedPages ? `; ${reusedPages.reused} of ${reusedPages.keyed} keyed pages taken from the page cache` : '';
-    log(
-      `site: rendered ${pages} pages (${moved.written} of them redirects${moved.skipped ? `, ${moved.skipped} skipped: the path is taken` : ''}${reuse}) in ${seconds(start)}`,
-    );
+    // Redirect pages are not indexed for search: they are written (and the pages counted) while Pagefind indexes.
+    // Their paths are below rules/, techniques/ and indicators/, never in the search bundle's folder, and
+    // never a path Astro wrote (skipped), so the pages the search feed reads back are Astro's either way.
+    const renderStart = start;
+    const rendered = writeRedirects(staging).then(async (moved) => {
+      const pages = await countHtml(staging, 'pagefind');
+      const reuse = reusedPages ? `; ${reusedPages.reused} of ${reusedPages.keyed} keyed pages taken from the page cache` : '';
+      log(
+        `site: rendered ${pages} pages (${moved.written} of them redirects${moved.skipped ? `, ${moved.skipped} skipped: the path is taken` : ''}${reuse}) in ${seconds(renderStart)}`,
+      );
+      return pages;
+    });
     if (!search) {
-      await opts.alongside?.();
-      await savePages;
+      const [pages] = await settleAll([rendered, Promise.resolve().then(opts.alongside), savePages]);
       await publish(staging, outDir);
       return { pages, ...(reusedPages && { reusedPages }), seconds: { render } };
     }
@@ -247,7 +262,7 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     // Pagefind's own time, whether or not `alongside` ends later.
     const session = search;
     const index = session.finish(staging).then((r) => ({ ...r, seconds: (performance.now() - start) / 1000 }));
-    const [indexed] = await settleAll([index, Promise.resolve().then(opts.alongside), savePages]);
+    const [indexed, pages] = await settleAll([index, rendered, Promise.resolve().then(opts.alongside), savePages]);
     const searchSeconds = indexed.seconds;
     const searchIndexBytes = await dirBytes(path.join(staging, 'pagefind'));
     const readBack = indexed.readBack ? `; ${indexed.readBack} pages read back from the output` : '';
