@@ -17,7 +17,7 @@ import { footerOf } from '../src/lib/site/footer.ts';
 import { pagesFirst } from '../src/lib/site/render-order.ts';
 import { pageUrl } from '../src/lib/site/search-feed.ts';
 import { requestPathOf } from '../src/lib/site/urls.ts';
-import { prerendererWrapper } from './prerenderer.ts';
+import { bodyOf, prerendererWrapper, withBody } from './prerenderer.ts';
 
 export interface PageStore {
   integration: AstroIntegration;
@@ -105,11 +105,11 @@ export async function openPageStore(dir: string, site: string, base: string | un
       const response = result instanceof Response ? result : result.response;
       let copy = response;
       if (response.status === 200 && response.body) {
-        const body = Buffer.from(await response.arrayBuffer());
+        const body = await bodyOf(response);
         const own = footerOf(body);
         if (own) settle(Buffer.from(own));
         keep(page.url, page.key, body);
-        copy = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+        copy = withBody(response, body);
       }
       if (!stored.has(page.url) && --toRender === 0) settle(undefined);
       return result instanceof Response ? copy : { ...result, response: copy };

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AstroIntegration } from 'astro';
 import { recordDigest, writeSearchBundle } from '../src/lib/cache/search-bundle.ts';
-import { prerendererWrapper } from './prerenderer.ts';
+import { bodyOf, prerendererWrapper, withBody } from './prerenderer.ts';
 
 /** Extra search text of each rule page (its indicator values, whole and normalised), by catalog URL. */
 async function ruleSearchTerms(catalogFile: string): Promise<Map<string, string>> {
@@ -99,9 +99,9 @@ export async function openSearch(
         feed.rendered(url, '');
         return result;
       }
-      const body = Buffer.from(await response.arrayBuffer());
+      const body = await bodyOf(response);
       feed.rendered(url, body.toString('utf8'));
-      const copy = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+      const copy = withBody(response, body);
       return result instanceof Response ? copy : { ...result, response: copy };
     },
   }));
@@ -110,21 +110,30 @@ export async function openSearch(
     async finish(outDir) {
       const t0 = performance.now();
       const fed = await feed.finish((url) => readFile(path.join(outDir, url, 'index.html'), 'utf8').catch(() => undefined));
-      for (const answer of await Promise.all(added)) failed('addHTMLFile', answer.errors);
-      const parsed = performance.now();
+      let parsed: number | undefined;
+      let waited = 0; // seconds the write waited for Pagefind to parse the last records
       const bundle = path.join(outDir, 'pagefind');
-      // With a cache, the fragments of unchanged pages are taken from the previous build (checked there: cache/search-bundle.ts).
+      // With a cache, the fragments of unchanged pages are taken from the previous build (checked there:
+      // cache/search-bundle.ts), while Pagefind may still be parsing the last records.
       const { seeded, seconds: took } = await writeSearchBundle({
         bundle,
         records: fed.records.map((record) => ({ url: record.url, digest: recordDigest(record) })),
         config: JSON.stringify(INDEX_OPTIONS),
         cache: cacheDir && path.join(cacheDir, 'search'),
-        write: async () => failed('writeFiles', (await index.writeFiles({ outputPath: bundle })).errors),
+        write: async () => {
+          const asked = performance.now();
+          for (const answer of await Promise.all(added)) failed('addHTMLFile', answer.errors);
+          if (parsed === undefined) {
+            parsed = performance.now();
+            waited = (parsed - asked) / 1000;
+          }
+          failed('writeFiles', (await index.writeFiles({ outputPath: bundle })).errors);
+        },
       });
       const wrote = performance.now();
       if (took)
         log(
-          `site: search cache: ${seeded} fragments seeded in ${took.seed.toFixed(2)} s, written in ${took.write.toFixed(2)} s, checked in ${took.check.toFixed(2)} s, saved in ${took.save.toFixed(2)} s`,
+          `site: search cache: ${seeded} fragments seeded in ${took.seed.toFixed(2)} s, written in ${(took.write - waited).toFixed(2)} s, checked in ${took.check.toFixed(2)} s, saved in ${took.save.toFixed(2)} s`,
         );
       if (cacheDir && site) await writeSearchRecords(cacheDir, site, feed.cacheEntries(), cached);
       // The entry file counts the pages actually indexed.
@@ -135,7 +144,7 @@ export async function openSearch(
         pages: Object.values(entry.languages).reduce((n, l) => n + l.page_count, 0),
         readBack: fed.read,
         seeded: cacheDir ? seeded : undefined,
-        parts: { parse: (parsed - t0) / 1000, write: (wrote - parsed) / 1000 },
+        parts: { parse: ((parsed ?? wrote) - t0) / 1000, write: (wrote - (parsed ?? wrote)) / 1000 },
       };
     },
     async discard() {
