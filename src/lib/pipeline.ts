@@ -17,7 +17,7 @@ import { ruleIndicators } from './indicators/extract.ts';
 import { attackProvenance, sourceProvenance } from './catalog/provenance.ts';
 import { withPredictions } from './catalog/predictions.ts';
 import { predictAll, type PredictResult } from './predict/predict.ts';
-import { payloadsHash, predictCached, type CachedPredictions, type PredictionEntry } from './cache/predictions.ts';
+import { predictCached, type CachedPredictions, type PredictionEntry } from './cache/predictions.ts';
 import { PayloadStore } from './simulate/payload-store.ts';
 import { withObserved } from './observed/apply.ts';
 import { loadObserved } from './observed/load.ts';
@@ -381,7 +381,7 @@ async function predict(catalog: Catalog, options: PipelineOptions, cache: BuildC
   const payloads = PayloadStore.open(options.payloads, options.atomics);
   if (!options.cache) return predictAll(catalog.rules, catalog.tests, { payloads });
   const section = await cache.section<PredictionEntry>('predictions');
-  const result = predictCached(catalog.rules, catalog.tests, { payloads, payloadsHash: payloadsHash(options.payloads, options.atomics) }, section);
+  const result = predictCached(catalog.rules, catalog.tests, { payloads }, section);
   if (options.deferCacheSave) options.deferCacheSave(() => cache.save());
   else await cache.save();
   return result;

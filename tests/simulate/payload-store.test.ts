@@ -279,11 +279,11 @@ describe('hostile stores', () => {
     expect(store.url('https://h/x.ps1')).toBeUndefined();
     expect(store.url('https://h/y.ps1')?.text).toBe('hostname\n');
     // What the store reads is what the hash covers: a change behind the link changes neither.
-    const before = payloadsHash(dir, undefined);
+    const before = payloadsHash(PayloadStore.open(dir, undefined));
     writeFileSync(path.join(root, 'elsewhere', 'x.ps1'), 'net user\n');
-    expect(payloadsHash(dir, undefined)).toBe(before);
+    expect(payloadsHash(PayloadStore.open(dir, undefined))).toBe(before);
     writeFileSync(path.join(dir, 'real', 'y.ps1'), 'ipconfig\n');
-    expect(payloadsHash(dir, undefined)).not.toBe(before);
+    expect(payloadsHash(PayloadStore.open(dir, undefined))).not.toBe(before);
   });
 
   it('does not read, nor hash, the files of a linked technique src/ or bin/ folder, and hashes the bin/ files it reads', async () => {
@@ -300,16 +300,16 @@ describe('hostile stores', () => {
     const store = PayloadStore.open(undefined, atomics);
     expect(store.atomicsFile('T1001/src/x.ps1')).toBeUndefined();
     expect(store.atomicsFile('T1002/bin/x.ps1')).toBeUndefined();
-    const linked = payloadsHash(undefined, atomics);
+    const linked = payloadsHash(PayloadStore.open(undefined, atomics));
     writeFileSync(path.join(root, 'outside', 'x.ps1'), 'net user\n');
-    expect(payloadsHash(undefined, atomics)).toBe(linked);
+    expect(payloadsHash(PayloadStore.open(undefined, atomics))).toBe(linked);
 
     mkdirSync(path.join(atomics, 'T1003', 'bin'), { recursive: true });
     writeFileSync(path.join(atomics, 'T1003', 'bin', 'run.bat'), 'whoami\r\n');
     expect(PayloadStore.open(undefined, atomics).atomicsFile('T1003/bin/run.bat')?.text).toBe('whoami\r\n');
-    const before = payloadsHash(undefined, atomics);
+    const before = payloadsHash(PayloadStore.open(undefined, atomics));
     writeFileSync(path.join(atomics, 'T1003', 'bin', 'run.bat'), 'hostname\r\n');
-    expect(payloadsHash(undefined, atomics)).not.toBe(before);
+    expect(payloadsHash(PayloadStore.open(undefined, atomics))).not.toBe(before);
   });
 
   it('takes a file named src or bin, and a file name that is not UTF-8, without failing', async () => {
@@ -319,7 +319,7 @@ describe('hostile stores', () => {
     writeFileSync(path.join(atomics, 'T1004', 'bin'), 'not a folder');
     writeFileSync(Buffer.from(path.join(atomics, 'T1004', 'src', 'caf\xe9.ps1'), 'latin1'), 'whoami\n');
     writeFileSync(path.join(atomics, 'T1004', 'src', 'ok.ps1'), 'hostname\n');
-    expect(() => payloadsHash(undefined, atomics)).not.toThrow();
+    expect(() => payloadsHash(PayloadStore.open(undefined, atomics))).not.toThrow();
     const store = PayloadStore.open(undefined, atomics);
     expect(store.atomicsFile('T1004/src/ok.ps1')?.text).toBe('hostname\n');
     expect(store.atomicsFile('T1004/bin')).toBeUndefined();
@@ -350,6 +350,44 @@ describe('hostile stores', () => {
     writeFileSync(path.join(root, 'store', 'index.json'), JSON.stringify({ 'https://h/y.ps1': { file: 'sub/y.ps1' } }));
     symlinkSync(path.join(root, 'store'), path.join(root, 'payloads'));
     expect(PayloadStore.open(path.join(root, 'payloads'), undefined).url('https://h/y.ps1')?.text).toBe('hostname\n');
+  });
+
+  it('serves, and hashes, every file as it was when the store opened: a file changed during a build is not predicted under the hash of another version', async () => {
+    const { payloadsHash } = await import('../../src/lib/cache/predictions.ts');
+    const root = mkdtempSync(path.join(tmpdir(), 'atlas-payloads-snapshot-'));
+    const dir = path.join(root, 'payloads');
+    const atomics = path.join(root, 'atomics');
+    mkdirSync(dir);
+    mkdirSync(path.join(atomics, 'T1001', 'src'), { recursive: true });
+    writeFileSync(path.join(dir, 'y.ps1'), 'hostname\n');
+    writeFileSync(path.join(dir, 'index.json'), JSON.stringify({ 'https://h/y.ps1': { file: 'y.ps1' } }));
+    writeFileSync(path.join(atomics, 'T1001', 'src', 'x.ps1'), 'whoami\n');
+    const store = PayloadStore.open(dir, atomics);
+    const hash = payloadsHash(store);
+    writeFileSync(path.join(dir, 'y.ps1'), 'ipconfig\n');
+    writeFileSync(path.join(atomics, 'T1001', 'src', 'x.ps1'), 'net user\n');
+    writeFileSync(path.join(dir, 'index.json'), JSON.stringify({ 'https://h/y.ps1': { file: 'other.ps1' } }));
+    expect(store.url('https://h/y.ps1')?.text).toBe('hostname\n');
+    expect(store.atomicsFile('T1001/src/x.ps1')?.text).toBe('whoami\n');
+    expect(payloadsHash(store)).toBe(hash);
+    // A store opened now reads, and hashes, the new versions.
+    const now = PayloadStore.open(dir, atomics);
+    expect(now.atomicsFile('t1001\\SRC\\x.ps1')?.text).toBe('net user\n');
+    expect(payloadsHash(now)).not.toBe(hash);
+  });
+
+  it('serves no file the index names outside the payloads folder', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'atlas-payloads-outside-'));
+    const dir = path.join(root, 'payloads');
+    mkdirSync(dir);
+    writeFileSync(path.join(root, 'secret.ps1'), 'whoami\n');
+    writeFileSync(
+      path.join(dir, 'index.json'),
+      JSON.stringify({ 'https://h/a.ps1': { file: '../secret.ps1' }, 'https://h/b.ps1': { file: path.join(root, 'secret.ps1') } }),
+    );
+    const store = PayloadStore.open(dir, undefined);
+    expect(store.url('https://h/a.ps1')).toBeUndefined();
+    expect(store.url('https://h/b.ps1')).toBeUndefined();
   });
 });
 

@@ -11,14 +11,11 @@
  * 4,041 rules. The result is the same list `predictAll` gives over everything (same order).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { RuleInput } from '../match/matcher.ts';
 import { predictAll, type Prediction, type PredictResult } from '../predict/predict.ts';
 import type { TestInput } from '../simulate/harness.ts';
-import { atomicsStoreFiles, type PayloadStore } from '../simulate/payload-store.ts';
+import type { PayloadStore } from '../simulate/payload-store.ts';
 import { compareStrings } from '../order.ts';
-import { listFilesUnder } from '../folders.ts';
 import type { CacheSection } from './store.ts';
 
 /** A prediction without the two names a build gives it (a rule's slug can change when another rule is added). */
@@ -44,34 +41,21 @@ export function testInputHash(test: TestInput, payloads: string): string {
 }
 
 /**
- * What a test can load at run time: what the payload store may read (simulate/payload-store.ts),
+ * What a test can load at run time: every file the payload store serves (simulate/payload-store.ts:
  * the regular files below the payloads folder and the atomics folder's `src/` and `bin/` files,
- * through no link, by relative path and content (a few tens of MB on the full corpus, hashed in a
- * fraction of a second). A change to any of them re-evaluates every test. Each part goes in with its
- * length, so no two sets of files hash alike; a file that cannot be read (a name that is not UTF-8
- * lists as another name) goes in as unreadable, as the store cannot read it either.
+ * through no link), by name and content, as the store read them (≈17 MB on the full corpus, hashed
+ * in a fraction of a second). A change to any of them re-evaluates every test. Each part goes in
+ * with its length, so no two sets of files hash alike; a file the store cannot serve (unreadable,
+ * too large) goes in as such.
  */
-export function payloadsHash(payloads: string | undefined, atomics: string | undefined): string {
+export function payloadsHash(store: PayloadStore): string {
   const h = createHash('sha256');
   const part = (bytes: Uint8Array | string) => h.update(`${Buffer.byteLength(bytes)}:`).update(bytes);
-  const add = (root: string, rel: string) => {
-    part(rel);
-    let bytes: Buffer | undefined;
-    try {
-      bytes = readFileSync(path.join(root, rel));
-    } catch {
-      bytes = undefined;
-    }
+  for (const name of [...store.files.keys()].sort(compareStrings)) {
+    part(name);
+    const bytes = store.files.get(name);
     if (bytes) part(bytes);
     else h.update('unreadable');
-  };
-  if (payloads) {
-    h.update('payloads\u0000');
-    for (const rel of listFilesUnder(payloads, true).sort(compareStrings)) add(payloads, rel);
-  }
-  if (atomics && existsSync(atomics)) {
-    h.update('atomics\u0000');
-    for (const rel of atomicsStoreFiles(atomics).sort(compareStrings)) add(atomics, rel);
   }
   return h.digest('hex');
 }
@@ -79,11 +63,12 @@ export function payloadsHash(payloads: string | undefined, atomics: string | und
 export function predictCached(
   rules: RuleInput[],
   tests: TestInput[],
-  options: { payloads: PayloadStore; payloadsHash: string },
+  options: { payloads: PayloadStore },
   section: CacheSection<PredictionEntry>,
 ): CachedPredictions {
   const ruleHashes = rules.map(ruleInputHash);
-  const testHashes = tests.map((t) => testInputHash(t, options.payloadsHash));
+  const payloads = payloadsHash(options.payloads);
+  const testHashes = tests.map((t) => testInputHash(t, payloads));
   const testInputHashOf = new Map(tests.map((t, i) => [t, testHashes[i]!]));
   const testKey = (h: string) => `test\u0000${h}`;
   const ruleKey = (h: string) => `rule\u0000${h}`;

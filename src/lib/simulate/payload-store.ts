@@ -3,9 +3,13 @@
  *  - a payloads folder (`--payloads DIR`) with `index.json` mapping each URL the tests fetch to a
  *    file below it, plus installed PowerShell modules (AtomicTestHarnesses) and their functions;
  *  - the atomics folder's own `src/` and `bin/` files (`PathToAtomicsFolder\T1234\src\x.ps1`).
- * Files are read when first asked for and kept, so a framework loaded by forty tests is read once.
+ * Every file the store may serve is read when it opens (≈17 MB on the full corpus), through no link,
+ * and served from there: the predictions cache hashes exactly those bytes (cache/predictions.ts
+ * payloadsHash), so a file changed while a build runs is never predicted under another version's
+ * hash. A file's text is decoded when first asked for and kept, so a framework loaded by forty
+ * tests is decoded once.
  */
-import { existsSync, lstatSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { listFilesUnder } from '../folders.ts';
 import { z } from 'zod';
@@ -63,6 +67,8 @@ export interface InstalledModule {
 }
 
 export class PayloadStore {
+  /** Every file the store may serve, by store name (`payloads/<path>`, `atomics/<Txxxx>/src/<path>`): its bytes, or null when it cannot be read or is too large. */
+  readonly files: ReadonlyMap<string, Buffer | null>;
   private readonly texts = new Map<string, Payload | null>();
   private readonly urls = new Map<string, string>();
   private readonly modules = new Map<string, { name: string; files: string[] }>();
@@ -71,15 +77,17 @@ export class PayloadStore {
 
   private constructor(
     private readonly dir: string | undefined,
-    private readonly atomics: string | undefined,
-  ) {}
+    atomics: string | undefined,
+  ) {
+    this.files = readStoreFiles(dir, atomics);
+  }
 
   /** An empty store: nothing loaded is known (predictions then come from the test's own text). */
   static empty(): PayloadStore {
     return new PayloadStore(undefined, undefined);
   }
 
-  /** Opens a payloads folder (optional) and an atomics folder (optional). Throws PayloadError on a bad index. */
+  /** Opens a payloads folder (optional) and an atomics folder (optional), reading their files. Throws PayloadError on a bad index. */
   static open(dir: string | undefined, atomics: string | undefined): PayloadStore {
     const store = new PayloadStore(dir, atomics);
     if (dir) store.readIndex(dir);
@@ -92,9 +100,11 @@ export class PayloadStore {
     // A link is not followed; a folder or a pipe is no index (reading a pipe would wait forever).
     if (!lstatSync(file).isFile())
       throw new PayloadError(`${file}: not a regular file (links are not followed): index.json must be a file of the payloads folder`);
+    const bytes = this.files.get('payloads/index.json');
+    if (!bytes) throw new PayloadError(`${file}: could not be read`);
     let json: unknown;
     try {
-      json = JSON.parse(readFileSync(file, 'utf8'));
+      json = JSON.parse(bytes.toString('utf8'));
     } catch (error) {
       throw new PayloadError(`${file}: ${(error as Error).message}`);
     }
@@ -119,16 +129,16 @@ export class PayloadStore {
   /** The text a URL returns, or undefined when the store does not hold it. */
   url(url: string): Payload | undefined {
     const file = this.urls.get(url) ?? this.urls.get(url.replace(/[.,;]+$/, ''));
-    return file === undefined ? undefined : this.read(`payloads/${file}`, () => this.inside(this.dir!, file));
+    return file === undefined ? undefined : this.read(`payloads/${file}`, this.payloadName(file));
   }
 
   /** A file of the atomics folder by its path below it (`T1234/src/x.ps1`, any case and slash). */
   atomicsFile(relative: string): Payload | undefined {
-    if (!this.atomics) return undefined;
-    if (!this.atomicsFiles) this.atomicsFiles = listAtomicsFiles(this.atomics);
+    // By lower-cased path (Windows paths in the tests' commands).
+    this.atomicsFiles ??= new Map([...this.files.keys()].filter((name) => name.startsWith('atomics/')).map((name) => [name.slice(8).toLowerCase(), name]));
     const key = relative.replace(/\\/g, '/').replace(/^\/+/, '').toLowerCase();
-    const real = this.atomicsFiles.get(key);
-    return real === undefined ? undefined : this.read(`atomics/${real}`, () => this.inside(this.atomics!, real));
+    const name = this.atomicsFiles.get(key);
+    return name === undefined ? undefined : this.read(name, name);
   }
 
   /** The installed module exporting a function (`Invoke-ATHMSBuild` → AtomicTestHarnesses). */
@@ -140,37 +150,63 @@ export class PayloadStore {
   module(name: string): InstalledModule | undefined {
     const m = this.modules.get(name.toLowerCase());
     if (!m) return undefined;
-    const files = m.files.map((f) => this.read(`payloads/${f}`, () => this.inside(this.dir!, f))).filter((p): p is Payload => p !== undefined);
+    const files = m.files.map((f) => this.read(`payloads/${f}`, this.payloadName(f))).filter((p): p is Payload => p !== undefined);
     return { name: m.name, files };
   }
 
-  /**
-   * The file's path inside `dir`, or undefined when it leads out of it or through a linked folder:
-   * links are not followed, and the predictions cache's hash of the store (cache/predictions.ts
-   * payloadsHash) covers only what is reached without one, so a payload changed behind a link
-   * would otherwise leave its test's predictions stale.
-   */
-  private inside(dir: string, file: string): string | undefined {
-    const root = path.resolve(dir);
-    const full = path.resolve(root, file);
-    if (!full.startsWith(root + path.sep)) return undefined;
-    try {
-      return realpathSync(path.dirname(full)) === path.join(realpathSync(root), path.relative(root, path.dirname(full))) ? full : undefined;
-    } catch {
-      return undefined; // no such folder
-    }
+  /** The store name of a file the index names (a path below the payloads folder), or undefined when it leads out of it. */
+  private payloadName(file: string): string | undefined {
+    const root = path.resolve(this.dir!);
+    const rel = path.relative(root, path.resolve(root, file));
+    if (!rel || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) return undefined;
+    return `payloads/${rel.split(path.sep).join('/')}`;
   }
 
-  private read(name: string, locate: () => string | undefined): Payload | undefined {
-    const cached = this.texts.get(name);
+  /** The payload `shown` (the name a reader sees) of the store file `name`, decoded once. */
+  private read(shown: string, name: string | undefined): Payload | undefined {
+    const cached = this.texts.get(shown);
     if (cached !== undefined) return cached ?? undefined;
-    const full = locate();
-    let payload: Payload | null = null;
-    // Links are not followed and oversized files not read, as for every other input.
-    const stat = full && existsSync(full) ? lstatSync(full) : undefined;
-    if (stat?.isFile() && stat.size <= MAX_PAYLOAD_BYTES) payload = { text: decodeText(readFileSync(full!)), file: name, derived: {} };
-    this.texts.set(name, payload);
+    const bytes = name === undefined ? undefined : this.files.get(name);
+    const payload = bytes ? { text: decodeText(bytes), file: shown, derived: {} } : null;
+    this.texts.set(shown, payload);
     return payload ?? undefined;
+  }
+}
+
+/**
+ * The files a store of `dir` (payloads) and `atomics` may serve, read: the regular files below the
+ * payloads folder and the atomics folder's `src/` and `bin/` files (atomicsStoreFiles), reached
+ * through no link. A file is opened without following a link (one put in its place since the
+ * listing is not read) and read from that one descriptor, so its checks and its bytes are of the
+ * same file; one that cannot be read or is larger than MAX_PAYLOAD_BYTES is null (a name that is
+ * not UTF-8 lists as another name, which cannot be opened).
+ */
+function readStoreFiles(dir: string | undefined, atomics: string | undefined): Map<string, Buffer | null> {
+  const files = new Map<string, Buffer | null>();
+  const add = (prefix: string, root: string, rel: string) => files.set(`${prefix}/${rel}`, readRegularFile(path.join(root, rel)));
+  // A payloads folder that is none is reported by the index's check (PayloadStore.open).
+  if (dir && statSync(dir, { throwIfNoEntry: false })?.isDirectory()) for (const rel of listFilesUnder(dir, true)) add('payloads', dir, rel);
+  if (atomics && existsSync(atomics)) for (const rel of atomicsStoreFiles(atomics)) add('atomics', atomics, rel);
+  return files;
+}
+
+function readRegularFile(file: string): Buffer | null {
+  let fd: number;
+  try {
+    // Non-blocking: a pipe put in the file's place is not waited on (it is no regular file, and not read).
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch {
+    return null;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || stat.size > MAX_PAYLOAD_BYTES) return null;
+    const bytes = readFileSync(fd);
+    return bytes.length <= MAX_PAYLOAD_BYTES ? bytes : null;
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -200,9 +236,4 @@ export function atomicsStoreFiles(atomics: string): string[] {
     }
   }
   return files;
-}
-
-/** atomicsStoreFiles by lower-cased relative path. */
-function listAtomicsFiles(atomics: string): Map<string, string> {
-  return new Map(atomicsStoreFiles(atomics).map((file) => [file.toLowerCase(), file]));
 }
