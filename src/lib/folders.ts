@@ -38,13 +38,23 @@ export async function* filesUnder(dir: string): AsyncGenerator<string> {
  * The files below `dir` as `/`-separated paths relative to it, unsorted. Links are listed and never
  * entered (Node's `recursive` readdir enters links to folders); with `regularOnly`, only regular
  * files are listed: what the input loaders read, as they follow no link. `dir` itself may be
- * reached through a link. One synchronous readdir per folder (see filesUnder).
+ * reached through a link. One synchronous readdir per folder (see filesUnder). A folder that cannot
+ * be read throws, or with `unreadable` is given to it (its path relative to `dir`, `''` for `dir`) and skipped.
  */
-export function listFilesUnder(dir: string, regularOnly = false): string[] {
+export function listFilesUnder(dir: string, regularOnly = false, unreadable?: (folder: string) => void): string[] {
   const files: string[] = [];
   const folders = [''];
   for (let folder = folders.pop(); folder !== undefined; folder = folders.pop()) {
-    for (const entry of readdirSync(path.join(dir, folder), { withFileTypes: true })) {
+    let entries;
+    try {
+      entries = readdirSync(path.join(dir, folder), { withFileTypes: true });
+    } catch (error) {
+      // A folder that cannot be read (no permission, removed meanwhile, a name that is not UTF-8): skipped when asked.
+      if (!unreadable) throw error;
+      unreadable(folder);
+      continue;
+    }
+    for (const entry of entries) {
       const file = folder ? `${folder}/${entry.name}` : entry.name;
       if (entry.isDirectory()) folders.push(file);
       else if (!regularOnly || entry.isFile()) files.push(file);

@@ -376,6 +376,48 @@ describe('hostile stores', () => {
     expect(payloadsHash(now)).not.toBe(hash);
   });
 
+  it('skips a folder it cannot list (a name that is not UTF-8) and goes on; the hash still sees it', async () => {
+    const { payloadsHash } = await import('../../src/lib/cache/predictions.ts');
+    const root = mkdtempSync(path.join(tmpdir(), 'atlas-payloads-odd-folder-'));
+    const dir = path.join(root, 'payloads');
+    const atomics = path.join(root, 'atomics');
+    mkdirSync(Buffer.from(path.join(dir, 'caf\xe9'), 'latin1'), { recursive: true });
+    mkdirSync(Buffer.from(path.join(atomics, 'T1001', 'src', 'caf\xe9'), 'latin1'), { recursive: true });
+    writeFileSync(Buffer.from(path.join(dir, 'caf\xe9', 'x.ps1'), 'latin1'), 'whoami\n');
+    writeFileSync(path.join(atomics, 'T1001', 'src', 'ok.ps1'), 'hostname\n');
+    writeFileSync(path.join(dir, 'y.ps1'), 'ipconfig\n');
+    writeFileSync(path.join(dir, 'index.json'), JSON.stringify({ 'https://h/y.ps1': { file: 'y.ps1' } }));
+    const store = PayloadStore.open(dir, atomics);
+    expect(store.url('https://h/y.ps1')?.text).toBe('ipconfig\n');
+    expect(store.atomicsFile('T1001/src/ok.ps1')?.text).toBe('hostname\n');
+    expect([...store.files].filter(([name, file]) => name.endsWith('/') && file === null)).toHaveLength(2);
+    expect(payloadsHash(PayloadStore.open(dir, atomics))).toBe(payloadsHash(store));
+  });
+
+  it('keeps a binary as its digest and serves it only while unchanged; says why an index.json is refused', async () => {
+    const { payloadsHash } = await import('../../src/lib/cache/predictions.ts');
+    const atomics = path.join(mkdtempSync(path.join(tmpdir(), 'atlas-atomics-binary-')), 'atomics');
+    mkdirSync(path.join(atomics, 'T1001', 'bin'), { recursive: true });
+    const exe = Buffer.from('MZ\0\0whoami', 'latin1');
+    writeFileSync(path.join(atomics, 'T1001', 'bin', 'a.exe'), exe);
+    writeFileSync(path.join(atomics, 'T1001', 'bin', 'b.exe'), exe);
+    writeFileSync(path.join(atomics, 'T1001', 'bin', 'u16.ps1'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('whoami', 'utf16le')]));
+    const store = PayloadStore.open(undefined, atomics);
+    expect(store.files.get('atomics/T1001/bin/a.exe')).toMatchObject({ sha256: expect.any(String) });
+    expect(store.files.get('atomics/T1001/bin/u16.ps1')).toMatchObject({ bytes: expect.any(Buffer) });
+    expect(store.atomicsFile('T1001/bin/u16.ps1')?.text).toBe('whoami');
+    expect(store.atomicsFile('T1001/bin/a.exe')?.text).toBe(exe.toString('utf8'));
+    const hash = payloadsHash(store);
+    writeFileSync(path.join(atomics, 'T1001', 'bin', 'b.exe'), Buffer.from('MZ\0\0hostname', 'latin1'));
+    expect(store.atomicsFile('T1001/bin/b.exe')).toBeUndefined();
+    expect(payloadsHash(store)).toBe(hash);
+    expect(payloadsHash(PayloadStore.open(undefined, atomics))).not.toBe(hash);
+
+    const dir = mkdtempSync(path.join(tmpdir(), 'atlas-payloads-binary-index-'));
+    writeFileSync(path.join(dir, 'index.json'), Buffer.from('{\0}', 'latin1'));
+    expect(() => PayloadStore.open(dir, undefined)).toThrow(/index\.json: could not be read as text of at most 16 MB/);
+  });
+
   it('serves no file the index names outside the payloads folder', () => {
     const root = mkdtempSync(path.join(tmpdir(), 'atlas-payloads-outside-'));
     const dir = path.join(root, 'payloads');

@@ -3,13 +3,14 @@
  *  - a payloads folder (`--payloads DIR`) with `index.json` mapping each URL the tests fetch to a
  *    file below it, plus installed PowerShell modules (AtomicTestHarnesses) and their functions;
  *  - the atomics folder's own `src/` and `bin/` files (`PathToAtomicsFolder\T1234\src\x.ps1`).
- * Every file the store may serve is read when it opens (≈17 MB on the full corpus), through no link,
+ * Every file the store may serve is read when it opens (≈13 MB on the full corpus), through no link,
  * and served from there: the predictions cache hashes exactly those bytes (cache/predictions.ts
  * payloadsHash), so a file changed while a build runs is never predicted under another version's
  * hash. A file's text is decoded when first asked for and kept, so a framework loaded by forty
  * tests is decoded once.
  */
-import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readFileSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { listFilesUnder } from '../folders.ts';
 import { z } from 'zod';
@@ -67,8 +68,8 @@ export interface InstalledModule {
 }
 
 export class PayloadStore {
-  /** Every file the store may serve, by store name (`payloads/<path>`, `atomics/<Txxxx>/src/<path>`): its bytes, or null when it cannot be read or is too large. */
-  readonly files: ReadonlyMap<string, Buffer | null>;
+  /** Every file the store may serve, by store name (`payloads/<path>`, `atomics/<Txxxx>/src/<path>`), as read when it opened. */
+  readonly files: ReadonlyMap<string, StoreFile>;
   private readonly texts = new Map<string, Payload | null>();
   private readonly urls = new Map<string, string>();
   private readonly modules = new Map<string, { name: string; files: string[] }>();
@@ -100,8 +101,9 @@ export class PayloadStore {
     // A link is not followed; a folder or a pipe is no index (reading a pipe would wait forever).
     if (!lstatSync(file).isFile())
       throw new PayloadError(`${file}: not a regular file (links are not followed): index.json must be a file of the payloads folder`);
-    const bytes = this.files.get('payloads/index.json');
-    if (!bytes) throw new PayloadError(`${file}: could not be read`);
+    const index = this.files.get('payloads/index.json');
+    if (!index || !('bytes' in index)) throw new PayloadError(`${file}: could not be read as text of at most 16 MB`);
+    const bytes = index.bytes;
     let json: unknown;
     try {
       json = JSON.parse(bytes.toString('utf8'));
@@ -166,7 +168,8 @@ export class PayloadStore {
   private read(shown: string, name: string | undefined): Payload | undefined {
     const cached = this.texts.get(shown);
     if (cached !== undefined) return cached ?? undefined;
-    const bytes = name === undefined ? undefined : this.files.get(name);
+    const file = name === undefined ? undefined : this.files.get(name);
+    const bytes = !file ? undefined : 'bytes' in file ? file.bytes : readBinaryAgain(file);
     const payload = bytes ? { text: decodeText(bytes), file: shown, derived: {} } : null;
     this.texts.set(shown, payload);
     return payload ?? undefined;
@@ -174,23 +177,65 @@ export class PayloadStore {
 }
 
 /**
+ * A file the store may serve, as read when it opened: a text's bytes; a binary's (a NUL byte, no
+ * UTF-16 mark: an executable of a technique's `bin/`) SHA-256 only, so that tens of MB of programs
+ * are not held through the predictions, its bytes read again if ever asked for and served only if
+ * the same; null when it cannot be read or is larger than MAX_PAYLOAD_BYTES, or for a folder that
+ * could not be listed (its name ends with `/`).
+ */
+export type StoreFile = { bytes: Buffer } | { sha256: string; path: string; real: string } | null;
+
+/**
  * The files a store of `dir` (payloads) and `atomics` may serve, read: the regular files below the
  * payloads folder and the atomics folder's `src/` and `bin/` files (atomicsStoreFiles), reached
- * through no link. A file is opened without following a link (one put in its place since the
- * listing is not read) and read from that one descriptor, so its checks and its bytes are of the
- * same file; one that cannot be read or is larger than MAX_PAYLOAD_BYTES is null (a name that is
- * not UTF-8 lists as another name, which cannot be opened).
+ * through no link. A file is opened without following a link and read from that one descriptor, and
+ * the descriptor's path must be the file's real path below the folder's: a folder swapped for a link
+ * after the listing is not followed either. (A name that is not UTF-8 lists as another name, which
+ * cannot be opened: null.)
  */
-function readStoreFiles(dir: string | undefined, atomics: string | undefined): Map<string, Buffer | null> {
-  const files = new Map<string, Buffer | null>();
-  const add = (prefix: string, root: string, rel: string) => files.set(`${prefix}/${rel}`, readRegularFile(path.join(root, rel)));
+function readStoreFiles(dir: string | undefined, atomics: string | undefined): Map<string, StoreFile> {
+  const files = new Map<string, StoreFile>();
+  const add = (prefix: string, root: string, rels: string[]) => {
+    let real: string;
+    try {
+      real = realpathSync(root);
+    } catch {
+      return; // removed meanwhile: nothing to serve
+    }
+    for (const rel of rels) files.set(`${prefix}/${rel}`, rel.endsWith('/') ? null : readFile(path.join(root, rel), path.join(real, rel)));
+  };
   // A payloads folder that is none is reported by the index's check (PayloadStore.open).
-  if (dir && statSync(dir, { throwIfNoEntry: false })?.isDirectory()) for (const rel of listFilesUnder(dir, true)) add('payloads', dir, rel);
-  if (atomics && existsSync(atomics)) for (const rel of atomicsStoreFiles(atomics)) add('atomics', atomics, rel);
+  if (dir && statSync(dir, { throwIfNoEntry: false })?.isDirectory())
+    add(
+      'payloads',
+      dir,
+      listFilesUnder(dir, true, (folder) => void files.set(`payloads/${folder}/`, null)),
+    );
+  if (atomics && existsSync(atomics)) add('atomics', atomics, atomicsStoreFiles(atomics));
   return files;
 }
 
-function readRegularFile(file: string): Buffer | null {
+function readFile(file: string, real: string): StoreFile {
+  const bytes = readRegularFile(file, real);
+  if (!bytes) return null;
+  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  if (utf16 || !bytes.subarray(0, 8000).includes(0)) return { bytes };
+  return { sha256: createHash('sha256').update(bytes).digest('hex'), path: file, real };
+}
+
+/** A binary's bytes read again, when they are still those hashed when the store opened. */
+function readBinaryAgain(file: { sha256: string; path: string; real: string }): Buffer | undefined {
+  const bytes = readRegularFile(file.path, file.real);
+  return bytes && createHash('sha256').update(bytes).digest('hex') === file.sha256 ? bytes : undefined;
+}
+
+/** Whether the system names an open file's path (/proc): the descriptor's path is then compared, elsewhere the folder's real path, before opening. */
+const DESCRIPTOR_PATHS = existsSync('/proc/self/fd');
+
+/** The bytes of `file` if it is a regular file of at most MAX_PAYLOAD_BYTES whose real path is `real`, reached through no link. */
+function readRegularFile(file: string, real: string): Buffer | null {
+  const named = DESCRIPTOR_PATHS;
+  if (!named && !sameRealFolder(file, real)) return null;
   let fd: number;
   try {
     // Non-blocking: a pipe put in the file's place is not waited on (it is no regular file, and not read).
@@ -199,6 +244,7 @@ function readRegularFile(file: string): Buffer | null {
     return null;
   }
   try {
+    if (named && readlinkSync(`/proc/self/fd/${fd}`) !== real) return null;
     const stat = fstatSync(fd);
     if (!stat.isFile() || stat.size > MAX_PAYLOAD_BYTES) return null;
     const bytes = readFileSync(fd);
@@ -207,6 +253,14 @@ function readRegularFile(file: string): Buffer | null {
     return null;
   } finally {
     closeSync(fd);
+  }
+}
+
+function sameRealFolder(file: string, real: string): boolean {
+  try {
+    return realpathSync(path.dirname(file)) === path.dirname(real);
+  } catch {
+    return false;
   }
 }
 
@@ -232,7 +286,9 @@ export function atomicsStoreFiles(atomics: string): string[] {
     for (const sub of ['src', 'bin']) {
       const dir = path.join(atomics, technique.name, sub);
       if (!lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) continue;
-      for (const file of listFilesUnder(dir, true)) files.push(`${technique.name}/${sub}/${file}`);
+      // A folder that cannot be listed is named with a final `/` (the store serves nothing of it).
+      for (const file of listFilesUnder(dir, true, (folder) => files.push(`${technique.name}/${sub}/${folder ? `${folder}/` : ''}`)))
+        files.push(`${technique.name}/${sub}/${file}`);
     }
   }
   return files;
