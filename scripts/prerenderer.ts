@@ -22,7 +22,7 @@ export function prerendererWrapper(name: string, wrap: (inner: AstroPrerenderer)
   };
 }
 
-/** Bytes of the copies made by withBody, so a wrapper around another does not read its copy's stream again. */
+/** Bytes of the copies made by withBody, so a wrapper around another does not read its copy's stream again. Shared, so never changed in place. */
 const bodies = new WeakMap<Response, Buffer<ArrayBuffer>>();
 
 /** A rendered page's bytes (its body is read, unless it is a copy made by withBody). */

@@ -110,8 +110,14 @@ export async function openSearch(
     async finish(outDir) {
       const t0 = performance.now();
       const fed = await feed.finish((url) => readFile(path.join(outDir, url, 'index.html'), 'utf8').catch(() => undefined));
+      // Pagefind's answers to every record: the end of its parsing, whatever the seeding below takes.
       let parsed: number | undefined;
-      let waited = 0; // seconds the write waited for Pagefind to parse the last records
+      const answers = Promise.all(added).then((all) => {
+        parsed = performance.now();
+        return all;
+      });
+      answers.catch(() => {});
+      let waited: number | undefined; // seconds the first write waited for Pagefind to parse the last records
       const bundle = path.join(outDir, 'pagefind');
       // With a cache, the fragments of unchanged pages are taken from the previous build (checked there:
       // cache/search-bundle.ts), while Pagefind may still be parsing the last records.
@@ -122,18 +128,15 @@ export async function openSearch(
         cache: cacheDir && path.join(cacheDir, 'search'),
         write: async () => {
           const asked = performance.now();
-          for (const answer of await Promise.all(added)) failed('addHTMLFile', answer.errors);
-          if (parsed === undefined) {
-            parsed = performance.now();
-            waited = (parsed - asked) / 1000;
-          }
+          for (const answer of await answers) failed('addHTMLFile', answer.errors);
+          waited ??= (performance.now() - asked) / 1000;
           failed('writeFiles', (await index.writeFiles({ outputPath: bundle })).errors);
         },
       });
       const wrote = performance.now();
       if (took)
         log(
-          `site: search cache: ${seeded} fragments seeded in ${took.seed.toFixed(2)} s, written in ${(took.write - waited).toFixed(2)} s, checked in ${took.check.toFixed(2)} s, saved in ${took.save.toFixed(2)} s`,
+          `site: search cache: ${seeded} fragments seeded in ${took.seed.toFixed(2)} s, written in ${(took.write - (waited ?? 0)).toFixed(2)} s, checked in ${took.check.toFixed(2)} s, saved in ${took.save.toFixed(2)} s`,
         );
       if (cacheDir && site) await writeSearchRecords(cacheDir, site, feed.cacheEntries(), cached);
       // The entry file counts the pages actually indexed.

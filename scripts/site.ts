@@ -54,7 +54,7 @@ export interface BuildSiteResult {
   indexedPages?: number;
   /** With a cache: pages that carry a cacheKey, and how many of them were taken from the page cache (scripts/page-store.ts). */
   reusedPages?: { keyed: number; reused: number };
-  /** Seconds spent rendering (Astro, redirects, page cache) and indexing for search. */
+  /** Seconds of Astro's render (pages from the page cache included), and of the search index after it (the redirect pages are written meanwhile). */
   seconds?: { render: number; search?: number };
 }
 
@@ -64,10 +64,14 @@ export interface BuildSiteResult {
  */
 export const projectRoot = packageRoot;
 
-/** HTML files below `dir`, but for its `skip` entry (a folder being written meanwhile). */
-async function countHtml(dir: string, skip?: string): Promise<number> {
+/** HTML files below `dir`, but for its folder `skip` (being written meanwhile: not entered). */
+async function countHtml(dir: string, skip: string): Promise<number> {
   let n = 0;
-  for await (const file of filesUnder(dir)) if (file.endsWith('.html') && (skip === undefined || file.split(path.sep, 1)[0] !== skip)) n += 1;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) {
+      if (entry.name !== skip) for await (const file of filesUnder(path.join(dir, entry.name))) if (file.endsWith('.html')) n += 1;
+    } else if (entry.name.endsWith('.html')) n += 1;
+  }
   return n;
 }
 

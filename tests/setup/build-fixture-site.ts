@@ -4,7 +4,7 @@
  * Astro build, then the JSON API and the exports are written so links to them resolve. Run by tests/setup/fixture-site.ts in a
  * child process (tsx), so Astro's build runs outside the test runner's own process.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Catalog } from '../../src/lib/catalog/types.ts';
@@ -20,5 +20,10 @@ await writeOutputs(catalog, {
   dir: out,
   out,
   work: path.join(out, 'api'),
-  renderSite: (catalogFile, outDir, log, alongside) => buildSite({ catalogFile, outDir, log, alongside }),
+  // buildSite's result goes beside the site (site-result.json), for the tests of what it reports.
+  renderSite: async (catalogFile, outDir, log, alongside) => {
+    const result = await buildSite({ catalogFile, outDir, log, alongside });
+    writeFileSync(path.join(path.dirname(out), 'site-result.json'), JSON.stringify(result));
+    return result;
+  },
 });

@@ -42,6 +42,15 @@ describe('fixture site', () => {
     expect(missing).toEqual([]);
   });
 
+  it('reports the pages it wrote: every HTML file of the site but the search bundle, redirect pages included', () => {
+    const result = JSON.parse(readFileSync(path.join(dir, '..', 'site-result.json'), 'utf8')) as { pages: number; indexedPages: number };
+    const html = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.html') && !f.startsWith(`pagefind${path.sep}`));
+    const redirects = html.filter((f) => readFileSync(path.join(dir, f), 'utf8').includes('http-equiv="refresh"'));
+    expect(redirects.length).toBeGreaterThan(0);
+    expect(result.pages).toBe(html.length);
+    expect(result.indexedPages).toBeGreaterThan(0);
+  });
+
   it('keeps what else the output directory holds (api/, the catalog file)', () => {
     expect(existsSync(path.join(dir, 'api/catalog.json'))).toBe(true);
   });
