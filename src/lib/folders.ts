@@ -25,7 +25,10 @@ export function makeFolders(dir: string): void {
  */
 export async function* filesUnder(dir: string): AsyncGenerator<string> {
   const folders = [''];
+  let read = 0;
   for (let folder = folders.pop(); folder !== undefined; folder = folders.pop()) {
+    // The event loop is let run now and then (other work goes on beside a walk of the whole site: Pagefind's pipes).
+    if (++read % 256 === 0) await new Promise((resolve) => setImmediate(resolve));
     for (const entry of readdirSync(path.join(dir, folder), { withFileTypes: true })) {
       const file = folder ? path.join(folder, entry.name) : entry.name;
       if (entry.isDirectory()) folders.push(file);

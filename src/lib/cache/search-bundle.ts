@@ -65,6 +65,9 @@ export interface BundleMeta {
   filters: { filter: string; file: string }[];
 }
 
+/** Fragments seeded between two turns of the event loop. */
+const YIELD_EVERY = 256;
+
 /** Pagefind's gzip files start with this signature once unzipped (output/mod.rs). */
 const SIGNATURE = 'pagefind_dcd';
 
@@ -268,7 +271,11 @@ export async function writeSearchBundle(opts: WriteSearchBundleOptions): Promise
       counts.set(url, (counts.get(url) ?? 0) + 1);
     }
     mkdirSync(path.join(bundle, FRAGMENTS), { recursive: true });
+    let done = 0;
     for (const { url, digest } of records) {
+      // Pagefind may still be parsing the last records (scripts/search-index.ts): the event loop is let
+      // run now and then, so its pipes are fed and read while the fragments are linked.
+      if (++done % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
       const was = before.get(url);
       const want = was && previous.files[was.name];
       if (!was || was.digest !== digest || counts.get(url) !== 1 || !want || seededFor.has(was.name)) continue;
