@@ -20,8 +20,12 @@ async function ruleSearchTerms(catalogFile: string): Promise<Map<string, string>
 export interface SearchSession {
   /** Gives the feed Astro's page order and each rendered page (a wrapper around Astro's prerenderer). */
   integration: AstroIntegration;
-  /** Indexes the pages still unknown (read from outDir), writes the bundle into `outDir/pagefind` and the record cache. */
-  finish(outDir: string): Promise<{ pages: number; readBack: number; seeded?: number; parts: { parse: number; write: number } }>;
+  /**
+   * Indexes the pages still unknown (read from outDir), writes the bundle into `outDir/pagefind` and the
+   * record cache. `writing` is called when Pagefind begins writing (after the search cache's fragments are
+   * seeded), from when this process mostly waits on Pagefind's.
+   */
+  finish(outDir: string, writing?: () => void): Promise<{ pages: number; readBack: number; seeded?: number; parts: { parse: number; write: number } }>;
   /** Drops the index (the site is rendered again). */
   discard(): Promise<void>;
 }
@@ -107,7 +111,7 @@ export async function openSearch(
   }));
   return {
     integration,
-    async finish(outDir) {
+    async finish(outDir, writing) {
       const t0 = performance.now();
       const fed = await feed.finish((url) => readFile(path.join(outDir, url, 'index.html'), 'utf8').catch(() => undefined));
       // Pagefind's answers to every record: the end of its parsing, whatever the seeding below takes.
@@ -127,6 +131,7 @@ export async function openSearch(
         config: JSON.stringify(INDEX_OPTIONS),
         cache: cacheDir && path.join(cacheDir, 'search'),
         write: async () => {
+          writing?.();
           const asked = performance.now();
           for (const answer of await answers) failed('addHTMLFile', answer.errors);
           waited ??= (performance.now() - asked) / 1000;
