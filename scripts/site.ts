@@ -240,13 +240,17 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     const integrations = [...(search ? [search.integration] : []), ...(pageStore ? [pageStore.integration] : [])];
     const writeRedirects = await renderPages(catalogFile, staging, opts.base, pageStore !== undefined, integrations);
     const reusedPages = pageStore?.counts();
+    // The next build's page cache (a render that failed leaves the previous one), saved at once: the pages
+    // it holds (tens of MB) are let go sooner.
+    const savePages = pageStore
+      ?.save()
+      .catch((error: unknown) => console.warn(`cache: the page cache could not be written (${(error as Error).message}); the previous one is kept`));
     const render = (performance.now() - start) / 1000;
     const renderStart = start;
     // The work that does not feed the search index, settled together: the redirect pages (and the count of
-    // the pages), `alongside`, and the next build's page cache (a render that failed leaves the previous one).
-    // Redirect pages are not indexed: their paths are below rules/, techniques/ and indicators/, never in
-    // the search bundle's folder, and never a path Astro wrote (skipped), so the pages the search feed
-    // reads back are Astro's either way.
+    // the pages), `alongside`, and the page cache's save. Redirect pages are not indexed: their paths are
+    // below rules/, techniques/ and indicators/, never in the search bundle's folder, and never a path
+    // Astro wrote (skipped), so the pages the search feed reads back are Astro's either way.
     const rest = () =>
       settleAll([
         writeRedirects(staging).then(async (moved) => {
@@ -258,9 +262,7 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
           return pages;
         }),
         Promise.resolve().then(opts.alongside),
-        pageStore
-          ?.save()
-          .catch((error: unknown) => console.warn(`cache: the page cache could not be written (${(error as Error).message}); the previous one is kept`)),
+        savePages,
       ]);
     if (!search) {
       const [pages] = await rest();
@@ -269,8 +271,8 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     }
 
     start = performance.now();
-    // The rest starts once Pagefind writes its bundle: this process is then mostly waiting on Pagefind's, and
-    // before, the rest would slow the seeding of the search cache's fragments, which the write waits for.
+    // The rest starts once Pagefind begins writing its bundle: this process then mostly waits on Pagefind's,
+    // and before, the rest slowed the seeding of the search cache's fragments, which the write waits for.
     const session = search;
     let beside: ReturnType<typeof rest> | undefined;
     const startBeside = () => {
@@ -285,7 +287,7 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
       // Pagefind's own time, whether or not the rest ends later.
       indexed = await session.finish(staging, startBeside).then((r) => ({ ...r, seconds: (performance.now() - start) / 1000 }));
     } catch (error) {
-      await beside?.catch(() => {}); // settled before the failure goes on (to the removal of the render folder)
+      await Promise.allSettled([beside, savePages]); // settled before the failure goes on (to the removal of the render folder)
       throw error;
     }
     const [pages] = await startBeside();
