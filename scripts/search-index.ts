@@ -23,7 +23,8 @@ export interface SearchSession {
   /**
    * Indexes the pages still unknown (read from outDir), writes the bundle into `outDir/pagefind` and the
    * record cache. `writing` is called when Pagefind begins writing (after the search cache's fragments are
-   * seeded), from when this process mostly waits on Pagefind's.
+   * seeded; not when an answer of Pagefind's already failed the index), from when this process mostly
+   * waits on Pagefind's.
    */
   finish(outDir: string, writing?: () => void): Promise<{ pages: number; readBack: number; seeded?: number; parts: { parse: number; write: number } }>;
   /** Drops the index (the site is rendered again). */
@@ -62,6 +63,8 @@ export async function openSearch(
   let cached: Awaited<ReturnType<typeof readSearchRecords>> | undefined;
   // Messages go out to Pagefind's process in call order; each answer is checked in `write`.
   const added: Promise<{ errors: string[] }>[] = [];
+  // Set once an answer failed: the build fails then, and `finish` does not call `writing`.
+  let refused = false;
   try {
     failed('createIndex', errors);
     if (!index) throw new Error('Pagefind createIndex returned no index');
@@ -70,7 +73,10 @@ export async function openSearch(
     feed = new SearchFeed(
       (record) => {
         const answer = index.addHTMLFile(record);
-        answer.catch(() => {});
+        answer.then(
+          (a) => void (refused ||= a.errors.length > 0),
+          () => void (refused = true),
+        );
         added.push(answer);
       },
       await ruleSearchTerms(catalogFile),
@@ -131,7 +137,7 @@ export async function openSearch(
         config: JSON.stringify(INDEX_OPTIONS),
         cache: cacheDir && path.join(cacheDir, 'search'),
         write: async () => {
-          writing?.();
+          if (!refused) writing?.();
           const asked = performance.now();
           for (const answer of await answers) failed('addHTMLFile', answer.errors);
           waited ??= (performance.now() - asked) / 1000;

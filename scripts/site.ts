@@ -246,7 +246,6 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
       ?.save()
       .catch((error: unknown) => console.warn(`cache: the page cache could not be written (${(error as Error).message}); the previous one is kept`));
     const render = (performance.now() - start) / 1000;
-    const renderStart = start;
     // The work that does not feed the search index, settled together: the redirect pages (and the count of
     // the pages), `alongside`, and the page cache's save. Redirect pages are not indexed: their paths are
     // below rules/, techniques/ and indicators/, never in the search bundle's folder, and never a path
@@ -257,7 +256,7 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
           const pages = await countHtml(staging, 'pagefind');
           const reuse = reusedPages ? `; ${reusedPages.reused} of ${reusedPages.keyed} keyed pages taken from the page cache` : '';
           log(
-            `site: rendered ${pages} pages (${moved.written} of them redirects${moved.skipped ? `, ${moved.skipped} skipped: the path is taken` : ''}${reuse}) in ${seconds(renderStart)}`,
+            `site: rendered ${pages} pages (${moved.written} of them redirects${moved.skipped ? `, ${moved.skipped} skipped: the path is taken` : ''}${reuse}) in ${render.toFixed(1)}s`,
           );
           return pages;
         }),
@@ -271,8 +270,10 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     }
 
     start = performance.now();
-    // The rest starts once Pagefind begins writing its bundle: this process then mostly waits on Pagefind's,
-    // and before, the rest slowed the seeding of the search cache's fragments, which the write waits for.
+    // The rest (but for the page cache's save, already under way) starts once Pagefind begins writing its
+    // bundle: this process then mostly waits on Pagefind's, and begun before, the redirect pages and
+    // `alongside` slowed the seeding of the search cache's fragments, which the write waits for. After a
+    // failure known by then, they are not started.
     const session = search;
     let beside: ReturnType<typeof rest> | undefined;
     const startBeside = () => {
