@@ -23,6 +23,26 @@ describe('filesUnder', () => {
     );
   });
 
+  test('a walk of more folders than it reads between two turns of the event loop lists them all, and lets timers run', async () => {
+    const dir = tempDir('files-under-many');
+    for (let i = 0; i < 700; i++) {
+      mkdirSync(path.join(dir, `p${i}`));
+      writeFileSync(path.join(dir, `p${i}`, 'index.html'), '');
+    }
+    let turns = 0;
+    const timer = setInterval(() => turns++, 0);
+    const files: string[] = [];
+    for await (const file of filesUnder(dir)) files.push(file);
+    clearInterval(timer);
+    expect(files.sort()).toEqual(
+      listFilesUnder(dir)
+        .map((f) => f.split('/').join(path.sep))
+        .sort(),
+    );
+    expect(files).toHaveLength(700);
+    expect(turns).toBeGreaterThan(0);
+  });
+
   test('a folder that does not exist is an error, as before', async () => {
     const walk = async () => {
       for await (const _ of filesUnder(path.join(tempDir('files-under-missing'), 'nope'))) void _;
