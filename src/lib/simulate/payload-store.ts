@@ -202,7 +202,7 @@ function readStoreFiles(dir: string | undefined, atomics: string | undefined): M
     } catch {
       return; // removed meanwhile: nothing to serve
     }
-    for (const rel of rels) files.set(`${prefix}/${rel}`, rel.endsWith('/') ? null : readFile(path.join(root, rel), path.join(real, rel)));
+    for (const rel of rels) files.set(`${prefix}/${rel}`, rel.endsWith('/') ? null : storeFile(path.join(root, rel), path.join(real, rel)));
   };
   // A payloads folder that is none is reported by the index's check (PayloadStore.open).
   if (dir && statSync(dir, { throwIfNoEntry: false })?.isDirectory())
@@ -215,7 +215,7 @@ function readStoreFiles(dir: string | undefined, atomics: string | undefined): M
   return files;
 }
 
-function readFile(file: string, real: string): StoreFile {
+function storeFile(file: string, real: string): StoreFile {
   const bytes = readRegularFile(file, real);
   if (!bytes) return null;
   const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
@@ -234,8 +234,7 @@ const DESCRIPTOR_PATHS = existsSync('/proc/self/fd');
 
 /** The bytes of `file` if it is a regular file of at most MAX_PAYLOAD_BYTES whose real path is `real`, reached through no link. */
 function readRegularFile(file: string, real: string): Buffer | null {
-  const named = DESCRIPTOR_PATHS;
-  if (!named && !sameRealFolder(file, real)) return null;
+  if (!DESCRIPTOR_PATHS && !sameRealFolder(file, real)) return null;
   let fd: number;
   try {
     // Non-blocking: a pipe put in the file's place is not waited on (it is no regular file, and not read).
@@ -244,7 +243,7 @@ function readRegularFile(file: string, real: string): Buffer | null {
     return null;
   }
   try {
-    if (named && readlinkSync(`/proc/self/fd/${fd}`) !== real) return null;
+    if (DESCRIPTOR_PATHS && readlinkSync(`/proc/self/fd/${fd}`) !== real) return null;
     const stat = fstatSync(fd);
     if (!stat.isFile() || stat.size > MAX_PAYLOAD_BYTES) return null;
     const bytes = readFileSync(fd);
