@@ -20,13 +20,8 @@ async function ruleSearchTerms(catalogFile: string): Promise<Map<string, string>
 export interface SearchSession {
   /** Gives the feed Astro's page order and each rendered page (a wrapper around Astro's prerenderer). */
   integration: AstroIntegration;
-  /**
-   * Indexes the pages still unknown (read from outDir), writes the bundle into `outDir/pagefind` and the
-   * record cache. `writing` is called when Pagefind begins writing (after the search cache's fragments are
-   * seeded; not when an answer of Pagefind's already failed the index), from when this process mostly
-   * waits on Pagefind's.
-   */
-  finish(outDir: string, writing?: () => void): Promise<{ pages: number; readBack: number; seeded?: number; parts: { parse: number; write: number } }>;
+  /** Indexes the pages still unknown (read from outDir), writes the bundle into `outDir/pagefind` and the record cache. */
+  finish(outDir: string): Promise<{ pages: number; readBack: number; seeded?: number; parts: { parse: number; write: number } }>;
   /** Drops the index (the site is rendered again). */
   discard(): Promise<void>;
 }
@@ -63,8 +58,6 @@ export async function openSearch(
   let cached: Awaited<ReturnType<typeof readSearchRecords>> | undefined;
   // Messages go out to Pagefind's process in call order; each answer is checked in `write`.
   const added: Promise<{ errors: string[] }>[] = [];
-  // Set once an answer failed: the build fails then, and `finish` does not call `writing`.
-  let refused = false;
   try {
     failed('createIndex', errors);
     if (!index) throw new Error('Pagefind createIndex returned no index');
@@ -73,10 +66,7 @@ export async function openSearch(
     feed = new SearchFeed(
       (record) => {
         const answer = index.addHTMLFile(record);
-        answer.then(
-          (a) => void (refused ||= a.errors.length > 0),
-          () => void (refused = true),
-        );
+        answer.catch(() => {});
         added.push(answer);
       },
       await ruleSearchTerms(catalogFile),
@@ -117,7 +107,7 @@ export async function openSearch(
   }));
   return {
     integration,
-    async finish(outDir, writing) {
+    async finish(outDir) {
       const t0 = performance.now();
       const fed = await feed.finish((url) => readFile(path.join(outDir, url, 'index.html'), 'utf8').catch(() => undefined));
       // Pagefind's answers to every record: the end of its parsing, whatever the seeding below takes.
@@ -137,7 +127,6 @@ export async function openSearch(
         config: JSON.stringify(INDEX_OPTIONS),
         cache: cacheDir && path.join(cacheDir, 'search'),
         write: async () => {
-          if (!refused) writing?.();
           const asked = performance.now();
           for (const answer of await answers) failed('addHTMLFile', answer.errors);
           waited ??= (performance.now() - asked) / 1000;

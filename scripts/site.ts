@@ -39,9 +39,8 @@ export interface BuildSiteOptions {
   cache?: string;
   /**
    * Work run while Pagefind indexes the pages, which leaves this process mostly waiting on
-   * Pagefind's (the CLI writes api/ and the exports here): started once Pagefind writes its bundle
-   * (without search, once the pages are rendered), settled before buildSite returns or throws. Its
-   * failure fails the site, and nothing is published.
+   * Pagefind's (the CLI writes api/ and the exports here): started once the pages are rendered,
+   * settled before buildSite returns or throws. Its failure fails the site, and nothing is published.
    */
   alongside?: () => Promise<unknown>;
 }
@@ -240,58 +239,34 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     const integrations = [...(search ? [search.integration] : []), ...(pageStore ? [pageStore.integration] : [])];
     const writeRedirects = await renderPages(catalogFile, staging, opts.base, pageStore !== undefined, integrations);
     const reusedPages = pageStore?.counts();
-    // The next build's page cache (a render that failed leaves the previous one), saved at once: the pages
-    // it holds (tens of MB) are let go sooner.
+    // The next build's page cache; a render that failed leaves the previous one.
     const savePages = pageStore
       ?.save()
       .catch((error: unknown) => console.warn(`cache: the page cache could not be written (${(error as Error).message}); the previous one is kept`));
     const render = (performance.now() - start) / 1000;
-    // The work that does not feed the search index, settled together: the redirect pages (and the count of
-    // the pages), `alongside`, and the page cache's save. Redirect pages are not indexed: their paths are
-    // below rules/, techniques/ and indicators/, never in the search bundle's folder, and never a path
-    // Astro wrote (skipped), so the pages the search feed reads back are Astro's either way.
-    const rest = () =>
-      settleAll([
-        writeRedirects(staging).then(async (moved) => {
-          const pages = await countHtml(staging, 'pagefind');
-          const reuse = reusedPages ? `; ${reusedPages.reused} of ${reusedPages.keyed} keyed pages taken from the page cache` : '';
-          log(
-            `site: rendered ${pages} pages (${moved.written} of them redirects${moved.skipped ? `, ${moved.skipped} skipped: the path is taken` : ''}${reuse}) in ${render.toFixed(1)}s`,
-          );
-          return pages;
-        }),
-        Promise.resolve().then(opts.alongside),
-        savePages,
-      ]);
+    // Redirect pages are not indexed for search: they are written (and the pages counted) while Pagefind indexes.
+    // Their paths are below rules/, techniques/ and indicators/, never in the search bundle's folder, and
+    // never a path Astro wrote (skipped), so the pages the search feed reads back are Astro's either way.
+    const renderStart = start;
+    const rendered = writeRedirects(staging).then(async (moved) => {
+      const pages = await countHtml(staging, 'pagefind');
+      const reuse = reusedPages ? `; ${reusedPages.reused} of ${reusedPages.keyed} keyed pages taken from the page cache` : '';
+      log(
+        `site: rendered ${pages} pages (${moved.written} of them redirects${moved.skipped ? `, ${moved.skipped} skipped: the path is taken` : ''}${reuse}) in ${seconds(renderStart)}`,
+      );
+      return pages;
+    });
     if (!search) {
-      const [pages] = await rest();
+      const [pages] = await settleAll([rendered, Promise.resolve().then(opts.alongside), savePages]);
       await publish(staging, outDir);
       return { pages, ...(reusedPages && { reusedPages }), seconds: { render } };
     }
 
     start = performance.now();
-    // The rest (but for the page cache's save, already under way) starts once Pagefind begins writing its
-    // bundle: this process then mostly waits on Pagefind's, and begun before, the redirect pages and
-    // `alongside` slowed the seeding of the search cache's fragments, which the write waits for. After a
-    // failure known by then, they are not started.
+    // Pagefind's own time, whether or not `alongside` ends later.
     const session = search;
-    let beside: ReturnType<typeof rest> | undefined;
-    const startBeside = () => {
-      if (!beside) {
-        beside = rest();
-        beside.catch(() => {}); // handled where it is awaited, after Pagefind's write
-      }
-      return beside;
-    };
-    let indexed;
-    try {
-      // Pagefind's own time, whether or not the rest ends later.
-      indexed = await session.finish(staging, startBeside).then((r) => ({ ...r, seconds: (performance.now() - start) / 1000 }));
-    } catch (error) {
-      await Promise.allSettled([beside, savePages]); // settled before the failure goes on (to the removal of the render folder)
-      throw error;
-    }
-    const [pages] = await startBeside();
+    const index = session.finish(staging).then((r) => ({ ...r, seconds: (performance.now() - start) / 1000 }));
+    const [indexed, pages] = await settleAll([index, rendered, Promise.resolve().then(opts.alongside), savePages]);
     const searchSeconds = indexed.seconds;
     const searchIndexBytes = await dirBytes(path.join(staging, 'pagefind'));
     const readBack = indexed.readBack ? `; ${indexed.readBack} pages read back from the output` : '';

@@ -274,8 +274,7 @@ export async function writeSearchBundle(opts: WriteSearchBundleOptions): Promise
     let done = 0;
     for (const { url, digest } of records) {
       // Pagefind may still be parsing the last records (scripts/search-index.ts): the event loop is let
-      // run now and then, so its pipes are fed and read while the fragments are linked (scripts/site.ts
-      // starts the build's other work when the bundle's write begins, but for the page cache's save).
+      // run now and then, so its pipes are fed and read while the fragments are linked.
       if (++done % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
       const was = before.get(url);
       const want = was && previous.files[was.name];
