@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { loopTurn, STEPS_PER_TURN } from './parallel.ts';
 
 export function makeFolders(dir: string): void {
   if (existsSync(dir)) return;
@@ -28,7 +29,7 @@ export async function* filesUnder(dir: string): AsyncGenerator<string> {
   let read = 0;
   for (let folder = folders.pop(); folder !== undefined; folder = folders.pop()) {
     // The event loop is let run now and then (other work goes on beside a walk of the whole site: Pagefind's pipes).
-    if (++read % 256 === 0) await new Promise((resolve) => setImmediate(resolve));
+    if (++read % STEPS_PER_TURN === 0) await loopTurn();
     for (const entry of readdirSync(path.join(dir, folder), { withFileTypes: true })) {
       const file = folder ? path.join(folder, entry.name) : entry.name;
       if (entry.isDirectory()) folders.push(file);

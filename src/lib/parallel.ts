@@ -38,3 +38,14 @@ export async function settleAll<T extends readonly unknown[] | []>(promises: T):
   for (const r of results) if (r.status === 'rejected') throw r.reason;
   return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
 }
+
+/** Steps a long synchronous loop takes between two turns of the event loop (loopTurn). */
+export const STEPS_PER_TURN = 256;
+
+/**
+ * Lets the event loop turn once, from a long synchronous loop that runs beside other work: I/O
+ * callbacks then run (Node feeds Pagefind's stdin and reads its answers only between turns).
+ */
+export function loopTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

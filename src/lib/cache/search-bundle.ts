@@ -40,6 +40,7 @@ import { gunzipSync } from 'node:zlib';
 import { decode } from 'cborg';
 import { z } from 'zod';
 import { isAlive } from '../output/staging.ts';
+import { loopTurn, STEPS_PER_TURN } from '../parallel.ts';
 
 /** A page as given to Pagefind: its URL and a digest of everything given for it (recordDigest). */
 export interface SearchRecordKey {
@@ -64,9 +65,6 @@ export interface BundleMeta {
   /** Filter indexes (`filter/<file>.pf_filter`). */
   filters: { filter: string; file: string }[];
 }
-
-/** Fragments seeded between two turns of the event loop. */
-const YIELD_EVERY = 256;
 
 /** Pagefind's gzip files start with this signature once unzipped (output/mod.rs). */
 const SIGNATURE = 'pagefind_dcd';
@@ -275,7 +273,7 @@ export async function writeSearchBundle(opts: WriteSearchBundleOptions): Promise
     for (const { url, digest } of records) {
       // Pagefind may still be parsing the last records (scripts/search-index.ts): the event loop is let
       // run now and then, so its pipes are fed and read while the fragments are linked.
-      if (++done % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
+      if (++done % STEPS_PER_TURN === 0) await loopTurn();
       const was = before.get(url);
       const want = was && previous.files[was.name];
       if (!was || was.digest !== digest || counts.get(url) !== 1 || !want || seededFor.has(was.name)) continue;
