@@ -238,6 +238,8 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     // The page store's wrapper goes around the search feed's: pages it answers from the cache are not parsed for search again.
     const integrations = [...(search ? [search.integration] : []), ...(pageStore ? [pageStore.integration] : [])];
     const writeRedirects = await renderPages(catalogFile, staging, opts.base, pageStore !== undefined, integrations);
+    // The pages taken from the page cache, out of Astro's plan: before the redirect pages (which skip a path taken) and the search feed's reading back.
+    await pageStore?.writeStored(staging);
     const reusedPages = pageStore?.counts();
     // The next build's page cache; a render that failed leaves the previous one.
     const savePages = pageStore
