@@ -23,7 +23,7 @@ interface RunReport {
   stages: Record<string, number>;
   maxRssMiB: number;
   /** CPU seconds of atlas, and of its finished child processes (Pagefind); children undefined off Linux. */
-  cpuSeconds?: { self: number; children?: number };
+  cpuSeconds?: { self: number; system?: number; children?: number };
   stdout: string;
 }
 
@@ -244,7 +244,10 @@ function regeneration(out: string) {
       );
     }
     if (pagesReused) console.log(`             pages taken from the page cache: ${pagesReused.reused} of ${pagesReused.keyed} keyed`);
-    // Wall time swings by ±10 s from run to run on a shared 2-core machine; CPU time much less.
+    // Wall time swings by ±10 s from run to run on a shared 2-core machine; CPU time less. Kernel time
+    // swings most: on ext4, creating files soon after tens of thousands were deleted (the bench's own
+    // outputs) costs up to 10× the CPU (the inode allocator's recently_deleted checks, seen with perf).
+    // A build of ≈37k files on tmpfs takes ≈10 s less than on this machine's disk.
     console.log(`             CPU time: ${[cold, changed, changedFresh].map(cpu).join('; ')}`);
     const strip = ({ stdout: _, ...run }: RunReport) => run;
     return {
@@ -265,9 +268,10 @@ function regeneration(out: string) {
 function cpu(run: RunReport): string {
   const c = run.cpuSeconds;
   if (!c) return 'not reported';
+  const atlas = `atlas ${c.self.toFixed(1)} s${c.system === undefined ? '' : `, ${c.system.toFixed(1)} s of it in the kernel`}`;
   return c.children === undefined
-    ? `${c.self.toFixed(1)} s`
-    : `${(c.self + c.children).toFixed(1)} s (atlas ${c.self.toFixed(1)} s, Pagefind's process ${c.children.toFixed(1)} s)`;
+    ? `${c.self.toFixed(1)} s (${atlas})`
+    : `${(c.self + c.children).toFixed(1)} s (${atlas}; Pagefind's process ${c.children.toFixed(1)} s)`;
 }
 
 /** Runs git commands in `dir` with a fixed identity, one after the other. */
