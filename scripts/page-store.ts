@@ -12,8 +12,13 @@
  * between batches so Pagefind's process is still fed). Astro's own incremental build
  * (`experimental.incrementalBuild`) was used before: it wrote every page twice in a cold build and
  * rewrote its cache folder in place, which needed a lock for builds sharing it.
+ *
+ * What this bypasses of Astro for the stored pages: its list of pages written (`addPageName`,
+ * `route.distURL`), and the files themselves exist only after Astro's build. An integration's
+ * `astro:build:done` hook would see the rendered pages only; the site has none (a sitemap or an
+ * HTML post-processor would need to run after `writeStored`, in scripts/site.ts).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AstroIntegration } from 'astro';
@@ -77,7 +82,9 @@ export async function openPageStore(dir: string, site: string, base: string | un
   /** This build's footer: from the first rendered page that has one. */
   let footer: Buffer | undefined;
 
-  const integration = prerendererWrapper('atlas:page-store', (inner) => ({
+  // Astro's public folder (astro:config:done): a page whose file is there is not written by Astro (generate.js checkPublicConflict).
+  let publicDir: string | undefined;
+  const wrapper = prerendererWrapper('atlas:page-store', (inner) => ({
     async getStaticPaths() {
       const paths = await inner.getStaticPaths();
       // Astro renders the first route of a path, of any type, comparing paths without their trailing slash (generate.js).
@@ -95,7 +102,8 @@ export async function openPageStore(dir: string, site: string, base: string | un
         planned.set(request, page);
         if (p.cacheKey === undefined) continue;
         keyed += 1;
-        if (!STATUS_PAGES.has(normal) && pack.get(url, p.cacheKey)) {
+        // A page with a file of the same path in public/ is left to Astro, which skips it with a warning.
+        if (!STATUS_PAGES.has(normal) && pack.get(url, p.cacheKey) && !(publicDir && existsSync(pageFile(publicDir, p.pathname)))) {
           stored.push({ ...page, key: p.cacheKey });
           storedPaths.add(normal);
         }
@@ -122,6 +130,15 @@ export async function openPageStore(dir: string, site: string, base: string | un
       return result instanceof Response ? copy : { ...result, response: copy };
     },
   }));
+  const integration: AstroIntegration = {
+    ...wrapper,
+    hooks: {
+      ...wrapper.hooks,
+      'astro:config:done': ({ config }) => {
+        publicDir = fileURLToPath(config.publicDir);
+      },
+    },
+  };
 
   return {
     integration,

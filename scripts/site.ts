@@ -248,7 +248,7 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     const render = (performance.now() - start) / 1000;
     // Redirect pages are not indexed for search: they are written (and the pages counted) while Pagefind indexes.
     // Their paths are below rules/, techniques/ and indicators/, never in the search bundle's folder, and
-    // never a path Astro wrote (skipped), so the pages the search feed reads back are Astro's either way.
+    // never a path Astro or the page store wrote (skipped), so the pages the search feed reads back are those either way.
     const renderStart = start;
     const rendered = writeRedirects(staging).then(async (moved) => {
       const pages = await countHtml(staging, 'pagefind');

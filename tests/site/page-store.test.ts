@@ -5,7 +5,7 @@
  * teardown at the end), then `writeStored`: the stored pages are taken out of the plan and written
  * from the pack with this build's footer, where Astro writes a page.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AstroPrerenderer } from 'astro';
@@ -22,7 +22,7 @@ const NEW = '<footer class="foot">NEW</footer></body></html>';
 const page = (component = 'src/pages/p.astro') => ({ type: 'page', component });
 const rendered = (p: string) => new Response(`<p>${p} rendered</p>${NEW}`, { status: 200 });
 
-async function generate(paths: Path[], stored: [string, string][], answer: (pathname: string) => Response | 'throw') {
+async function generate(paths: Path[], stored: [string, string][], answer: (pathname: string) => Response | 'throw', publicFiles: string[] = []) {
   const dir = tempDir('page-store');
   await writePagePack(
     dir,
@@ -41,7 +41,14 @@ async function generate(paths: Path[], stored: [string, string][], answer: (path
     },
   } as unknown as AstroPrerenderer;
   let prerenderer: AstroPrerenderer | undefined;
+  const publicDir = tempDir('page-store-public');
+  for (const file of publicFiles) {
+    mkdirSync(path.dirname(path.join(publicDir, file)), { recursive: true });
+    writeFileSync(path.join(publicDir, file), 'public');
+  }
   for (const integration of guardRenders([store.integration])) {
+    const configDone = integration.hooks['astro:config:done'] as ((params: unknown) => void) | undefined;
+    configDone?.({ config: { publicDir: pathToFileURL(`${publicDir}/`) } });
     const start = integration.hooks['astro:build:start'] as ((params: unknown) => void) | undefined;
     start?.({ setPrerenderer: (p: unknown) => (prerenderer = typeof p === 'function' ? p(inner) : p), logger: {} });
   }
@@ -153,6 +160,21 @@ describe('page store', () => {
     );
     expect(run.outcome).toBe('ok');
     expect(run.written['/b']).toBe(`200 <p>/b/ rendered</p>${NEW}`);
+  });
+
+  it('leaves to Astro a stored page whose file is in the public folder (Astro skips it)', async () => {
+    const run = await generate(
+      [{ pathname: '/', route: page('src/pages/index.astro') }, keyed('/a', 'ka'), keyed('/b', 'kb')],
+      [
+        ['/a/', 'ka'],
+        ['/b/', 'kb'],
+      ],
+      rendered,
+      ['a/index.html'],
+    );
+    expect(run.outcome).toBe('ok');
+    expect(run.written).toEqual({ '/': `200 <p>/ rendered</p>${NEW}`, '/a': `200 <p>/a/ rendered</p>${NEW}`, 'stored /b': `<p>/b/ stored</p>${NEW}` });
+    expect(run.counts).toEqual({ keyed: 2, reused: 1 });
   });
 
   it('writes a stored page where Astro writes it, its path URI-encoded and decoded back', async () => {
