@@ -238,8 +238,6 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     // The page store's wrapper goes around the search feed's: pages it answers from the cache are not parsed for search again.
     const integrations = [...(search ? [search.integration] : []), ...(pageStore ? [pageStore.integration] : [])];
     const writeRedirects = await renderPages(catalogFile, staging, opts.base, pageStore !== undefined, integrations);
-    // The pages taken from the page cache, out of Astro's plan: before the redirect pages (which skip a path taken) and the search feed's reading back.
-    await pageStore?.writeStored(staging);
     const reusedPages = pageStore?.counts();
     // The next build's page cache; a render that failed leaves the previous one.
     const savePages = pageStore
@@ -248,7 +246,7 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     const render = (performance.now() - start) / 1000;
     // Redirect pages are not indexed for search: they are written (and the pages counted) while Pagefind indexes.
     // Their paths are below rules/, techniques/ and indicators/, never in the search bundle's folder, and
-    // never a path Astro or the page store wrote (skipped), so the pages the search feed reads back are those either way.
+    // never a path Astro wrote (skipped), so the pages the search feed reads back are Astro's either way.
     const renderStart = start;
     const rendered = writeRedirects(staging).then(async (moved) => {
       const pages = await countHtml(staging, 'pagefind');

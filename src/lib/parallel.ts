@@ -39,27 +39,6 @@ export async function settleAll<T extends readonly unknown[] | []>(promises: T):
   return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
 }
 
-/**
- * Runs `work` over `items` with at most `limit` in flight, in order of start. After a failure no
- * further item is started, and the first failure is thrown once every item started has settled:
- * nothing is still writing when the caller cleans up (mapLimit's Promise.all rejects at once).
- */
-export async function eachLimit<T>(items: Iterable<T>, work: (item: T) => Promise<void>, limit = IO_PARALLELISM): Promise<void> {
-  const queue = items[Symbol.iterator]();
-  let failed = false;
-  const worker = async () => {
-    for (let next = queue.next(); !failed && !next.done; next = queue.next()) {
-      try {
-        await work(next.value);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  await settleAll(Array.from({ length: limit }, worker));
-}
-
 /** Steps a long synchronous loop takes between two turns of the event loop (loopTurn). */
 export const STEPS_PER_TURN = 256;
 

@@ -1,6 +1,6 @@
 /** The I/O limiter that keeps thousands of reads and writes under the file-descriptor limit. */
 import { describe, expect, test } from 'vitest';
-import { eachLimit, limiter, mapLimit, settleAll } from '../../src/lib/parallel.ts';
+import { limiter, mapLimit, settleAll } from '../../src/lib/parallel.ts';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 
@@ -47,33 +47,5 @@ describe('settleAll', () => {
       });
     await expect(settleAll([Promise.reject(new Error('first')), slow])).rejects.toThrow('first');
     expect(slowDone).toBe(true);
-  });
-
-  test('eachLimit: at most the limit in flight; after a failure nothing more starts, and it throws once the running ones are done', async () => {
-    let active = 0;
-    let peak = 0;
-    const started: number[] = [];
-    const finished: number[] = [];
-    const run = eachLimit(
-      Array.from({ length: 100 }, (_, i) => i),
-      async (i) => {
-        started.push(i);
-        peak = Math.max(peak, ++active);
-        await tick();
-        if (i === 10) throw new Error('item 10');
-        await tick();
-        active--;
-        finished.push(i);
-      },
-      4,
-    );
-    await expect(run).rejects.toThrow('item 10');
-    expect(peak).toBe(4);
-    // Started before the failure: 0..13 at most (10 fails while 11-13 run); each of them has finished.
-    expect(Math.max(...started)).toBeLessThan(14);
-    expect(finished.length).toBe(started.length - 1);
-    const all: number[] = [];
-    await eachLimit([1, 2, 3], async (i) => void all.push(i), 8);
-    expect(all).toEqual([1, 2, 3]);
   });
 });
