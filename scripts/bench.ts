@@ -29,18 +29,23 @@ interface RunReport {
 
 /** Runs `atlas` with a report file; the CLI writes stage timings and its peak RSS there. */
 function runAtlas(args: string[]): RunReport {
-  const report = path.join(mkdtempSync(path.join(tmpdir(), 'atlas-bench-')), 'report.json');
-  const start = performance.now();
-  const result = spawnSync(process.execPath, [atlas, ...args], {
-    cwd: root,
-    env: { ...process.env, ATLAS_REPORT: report },
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const wallSeconds = (performance.now() - start) / 1000;
-  if (result.status !== 0) throw new Error(`atlas ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
-  const { stages, maxRssBytes, cpuSeconds } = JSON.parse(readFileSync(report, 'utf8'));
-  return { wallSeconds, stages, maxRssMiB: maxRssBytes / 1024 / 1024, cpuSeconds, stdout: result.stdout };
+  const reportDir = mkdtempSync(path.join(tmpdir(), 'atlas-bench-'));
+  const report = path.join(reportDir, 'report.json');
+  try {
+    const start = performance.now();
+    const result = spawnSync(process.execPath, [atlas, ...args], {
+      cwd: root,
+      env: { ...process.env, ATLAS_REPORT: report },
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const wallSeconds = (performance.now() - start) / 1000;
+    if (result.status !== 0) throw new Error(`atlas ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
+    const { stages, maxRssBytes, cpuSeconds } = JSON.parse(readFileSync(report, 'utf8'));
+    return { wallSeconds, stages, maxRssMiB: maxRssBytes / 1024 / 1024, cpuSeconds, stdout: result.stdout };
+  } finally {
+    rmSync(reportDir, { recursive: true, force: true });
+  }
 }
 
 function dirSize(dir: string): { bytes: number; files: number } {

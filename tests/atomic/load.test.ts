@@ -1,8 +1,11 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAtomics, type AtomicTechnique } from '../../src/lib/atomic/load.ts';
 import type { Diagnostic } from '../../src/lib/diagnostics.ts';
+import { removeTemp, tempDir } from '../safety/helpers.ts';
+
+afterAll(removeTemp);
 
 const fixtures = path.relative(process.cwd(), path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/atomic'));
 
@@ -217,10 +220,9 @@ describe('loadAtomics on a missing folder', () => {
 
 describe('loadAtomics and links to the files tests load', () => {
   it("reports a linked src/ or bin/ folder (the payload store does not enter it), not a technique's own src/", async () => {
-    const { cpSync, mkdirSync, mkdtempSync, symlinkSync } = await import('node:fs');
+    const { cpSync, mkdirSync, symlinkSync } = await import('node:fs');
     // T1016 has a src/ folder of its own, not reported.
-    const { tmpdir } = await import('node:os');
-    const root = path.join(mkdtempSync(path.join(tmpdir(), 'atlas-atomics-src-link-')), 'atomics');
+    const root = path.join(tempDir('atomics-src-link'), 'atomics');
     cpSync(path.join(fixtures, 'valid'), root, { recursive: true });
     mkdirSync(path.join(root, '..', 'outside'));
     mkdirSync(path.join(root, 'T1016', 'src'), { recursive: true });

@@ -4,13 +4,15 @@
  * and the result is a store the predictor reads.
  */
 import { createServer, type Server } from 'node:http';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { atomicsUrls, fetchPayloads, storePath } from '../../src/lib/payloads/fetch.ts';
 import { PayloadStore } from '../../src/lib/simulate/payload-store.ts';
 import { simulateTest } from '../../src/lib/simulate/harness.ts';
+import { removeTemp, tempDir } from '../safety/helpers.ts';
+
+afterAll(removeTemp);
 
 let server: Server;
 let base = '';
@@ -33,7 +35,7 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 function atomics(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'atlas-fetch-atomics-'));
+  const dir = tempDir('fetch-atomics');
   mkdirSync(path.join(dir, 'T1059.001'));
   writeFileSync(
     path.join(dir, 'T1059.001', 'T1059.001.yaml'),
@@ -71,7 +73,7 @@ describe('atlas payloads fetch', () => {
     ]);
   });
   it("reads the tests with the build's loader: a default written 1.10 stays 1.10 (js-yaml's JSON schema made it 1.1)", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'atlas-fetch-atomics-'));
+    const dir = tempDir('fetch-atomics');
     mkdirSync(path.join(dir, 'T1105'));
     writeFileSync(
       path.join(dir, 'T1105', 'T1105.yaml'),
@@ -100,7 +102,7 @@ describe('atlas payloads fetch', () => {
   });
   it('stores text files, lists the rest with the reason, and the store feeds predictions', async () => {
     const dir = atomics();
-    const out = mkdtempSync(path.join(tmpdir(), 'atlas-fetch-out-'));
+    const out = tempDir('fetch-out');
     const report = await fetchPayloads({ atomics: dir, out });
     expect(report).toEqual({ urls: 4, stored: 1, skipped: 2, unresolved: 1 });
     const index = JSON.parse(readFileSync(path.join(out, 'index.json'), 'utf8'));

@@ -1,6 +1,9 @@
 /** Programs that start children beyond their command line, each case taken from the Atomic test that needs it. */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { commandLines, processes, ofCategory, run } from './helpers.ts';
+import { removeTemp, tempDir } from '../safety/helpers.ts';
+
+afterAll(removeTemp);
 
 const image = (f: Record<string, unknown>) => String(f['Image']).split('\\').pop()!.toLowerCase();
 
@@ -132,10 +135,9 @@ describe('review fixes', () => {
   it('a scriptlet loaded by mshta runs its JScript .Run string with escapes undone (T1059.001 #8)', async () => {
     const { simulateTest } = await import('../../src/lib/simulate/harness.ts');
     const { PayloadStore } = await import('../../src/lib/simulate/payload-store.ts');
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
+    const { writeFileSync } = await import('node:fs');
     const path = await import('node:path');
-    const dir = mkdtempSync(path.join(tmpdir(), 'atlas-sct-'));
+    const dir = tempDir('sct');
     writeFileSync(
       path.join(dir, 'mshta.sct'),
       '<scriptlet><script language="JScript"><![CDATA[ var r = new ActiveXObject("WScript.Shell").Run("powershell -c \\"write-host \'ok\'\\""); ]]></script></scriptlet>',

@@ -2,14 +2,16 @@
  * Loaded code: the payload store and the script blocks, processes and notes of scripts a test
  * downloads, imports, dot-sources or runs with -File. Fixtures are written per case in a temp folder.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { simulateTest } from '../../src/lib/simulate/harness.ts';
 import { PayloadError, PayloadStore } from '../../src/lib/simulate/payload-store.ts';
 import { scriptBlockParts } from '../../src/lib/simulate/scriptblock.ts';
 import { topLevelStatements } from '../../src/lib/simulate/loaded.ts';
+import { removeTemp, tempDir } from '../safety/helpers.ts';
+
+afterAll(removeTemp);
 
 const WINPWN = 'https://raw.githubusercontent.com/S3cur3Th1sSh1t/WinPwn/121dcee26a7aca368821563cbe92b2b5638c5773/WinPwn.ps1';
 const POWERDUMP =
@@ -18,7 +20,7 @@ const POWERDUMP =
 const FISH = 'https://raw.githubusercontent.com/redcanaryco/atomic-red-team/master/atomics/T1059.004/src/echo-art-fish.sh';
 
 function fixture(): { payloads: string; atomics: string } {
-  const root = mkdtempSync(path.join(tmpdir(), 'atlas-payloads-'));
+  const root = tempDir('payloads');
   const payloads = path.join(root, 'payloads');
   const atomics = path.join(root, 'atomics');
   const put = (file: string, text: string) => {
@@ -79,12 +81,12 @@ describe('payload store', () => {
   });
   it('rejects a folder without a valid index with a clear error', () => {
     expect(() => PayloadStore.open(atomics, undefined)).toThrow(PayloadError);
-    const bad = mkdtempSync(path.join(tmpdir(), 'atlas-payloads-bad-'));
+    const bad = tempDir('payloads-bad');
     writeFileSync(path.join(bad, 'index.json'), JSON.stringify({ 'https://x/y.ps1': { sha256: 'no file key' } }));
     expect(() => PayloadStore.open(bad, undefined)).toThrow(/invalid index/);
   });
   it('never reads outside the payloads folder', () => {
-    const evil = mkdtempSync(path.join(tmpdir(), 'atlas-payloads-evil-'));
+    const evil = tempDir('payloads-evil');
     writeFileSync(path.join(evil, 'index.json'), JSON.stringify({ 'https://x/y.ps1': { file: '../../../etc/passwd' } }));
     expect(PayloadStore.open(evil, undefined).url('https://x/y.ps1')).toBeUndefined();
   });
@@ -102,7 +104,7 @@ describe('script blocks as PowerShell splits them', () => {
   });
   it('numbers the parts of a loaded script and names the file and line they start on', () => {
     const big = `${'# filler line\n'.repeat(2000)}Invoke-Mimikatz -DumpCreds\n`;
-    const dir = mkdtempSync(path.join(tmpdir(), 'atlas-payloads-big-'));
+    const dir = tempDir('payloads-big');
     writeFileSync(path.join(dir, 'big.ps1'), big);
     writeFileSync(path.join(dir, 'index.json'), JSON.stringify({ 'https://h/big.ps1': { file: 'big.ps1' } }));
     const run = simulateTest(
@@ -258,7 +260,7 @@ describe('top-level statements of a loaded script', () => {
 describe('hostile stores', () => {
   it('does not follow a symbolic link out of the store', async () => {
     const { symlinkSync } = await import('node:fs');
-    const dir = mkdtempSync(path.join(tmpdir(), 'atlas-payloads-link-'));
+    const dir = tempDir('payloads-link');
     symlinkSync('/etc/hostname', path.join(dir, 'x.ps1'));
     writeFileSync(path.join(dir, 'index.json'), JSON.stringify({ 'https://h/x.ps1': { file: 'x.ps1' } }));
     expect(PayloadStore.open(dir, undefined).url('https://h/x.ps1')).toBeUndefined();
@@ -267,7 +269,7 @@ describe('hostile stores', () => {
   it('does not read a payload through a linked folder, which the predictions cache does not hash', async () => {
     const { symlinkSync } = await import('node:fs');
     const { payloadsHash } = await import('../../src/lib/cache/predictions.ts');
-    const root = mkdtempSync(path.join(tmpdir(), 'atlas-payloads-linked-'));
+    const root = tempDir('payloads-linked');
     const dir = path.join(root, 'payloads');
     mkdirSync(path.join(root, 'elsewhere'), { recursive: true });
     mkdirSync(path.join(dir, 'real'), { recursive: true });
@@ -289,7 +291,7 @@ describe('hostile stores', () => {
   it('does not read, nor hash, the files of a linked technique src/ or bin/ folder, and hashes the bin/ files it reads', async () => {
     const { symlinkSync } = await import('node:fs');
     const { payloadsHash } = await import('../../src/lib/cache/predictions.ts');
-    const root = mkdtempSync(path.join(tmpdir(), 'atlas-atomics-linked-src-'));
+    const root = tempDir('atomics-linked-src');
     const atomics = path.join(root, 'atomics');
     mkdirSync(path.join(root, 'outside'));
     writeFileSync(path.join(root, 'outside', 'x.ps1'), 'whoami\n');
@@ -314,7 +316,7 @@ describe('hostile stores', () => {
 
   it('takes a file named src or bin, and a file name that is not UTF-8, without failing', async () => {
     const { payloadsHash } = await import('../../src/lib/cache/predictions.ts');
-    const atomics = path.join(mkdtempSync(path.join(tmpdir(), 'atlas-atomics-odd-')), 'atomics');
+    const atomics = path.join(tempDir('atomics-odd'), 'atomics');
     mkdirSync(path.join(atomics, 'T1004', 'src'), { recursive: true });
     writeFileSync(path.join(atomics, 'T1004', 'bin'), 'not a folder');
     writeFileSync(Buffer.from(path.join(atomics, 'T1004', 'src', 'caf\xe9.ps1'), 'latin1'), 'whoami\n');
@@ -327,14 +329,14 @@ describe('hostile stores', () => {
 
   it('refuses an index.json that is not a regular file (a pipe would be waited on forever)', async () => {
     const { execFileSync } = await import('node:child_process');
-    const dir = mkdtempSync(path.join(tmpdir(), 'atlas-payloads-index-fifo-'));
+    const dir = tempDir('payloads-index-fifo');
     execFileSync('mkfifo', [path.join(dir, 'index.json')]);
     expect(() => PayloadStore.open(dir, undefined)).toThrow(/index\.json: not a regular file/);
   });
 
   it('refuses an index.json that is a symbolic link', async () => {
     const { symlinkSync } = await import('node:fs');
-    const root = mkdtempSync(path.join(tmpdir(), 'atlas-payloads-index-link-'));
+    const root = tempDir('payloads-index-link');
     const dir = path.join(root, 'payloads');
     mkdirSync(dir);
     writeFileSync(path.join(root, 'index.json'), '{}');
@@ -344,7 +346,7 @@ describe('hostile stores', () => {
 
   it('reads payloads of a folder that is itself reached through a link', async () => {
     const { symlinkSync } = await import('node:fs');
-    const root = mkdtempSync(path.join(tmpdir(), 'atlas-payloads-root-link-'));
+    const root = tempDir('payloads-root-link');
     mkdirSync(path.join(root, 'store', 'sub'), { recursive: true });
     writeFileSync(path.join(root, 'store', 'sub', 'y.ps1'), 'hostname\n');
     writeFileSync(path.join(root, 'store', 'index.json'), JSON.stringify({ 'https://h/y.ps1': { file: 'sub/y.ps1' } }));
@@ -354,7 +356,7 @@ describe('hostile stores', () => {
 
   it('serves, and hashes, every file as it was when the store opened: a file changed during a build is not predicted under the hash of another version', async () => {
     const { payloadsHash } = await import('../../src/lib/cache/predictions.ts');
-    const root = mkdtempSync(path.join(tmpdir(), 'atlas-payloads-snapshot-'));
+    const root = tempDir('payloads-snapshot');
     const dir = path.join(root, 'payloads');
     const atomics = path.join(root, 'atomics');
     mkdirSync(dir);
@@ -378,7 +380,7 @@ describe('hostile stores', () => {
 
   it('skips a folder it cannot list (a name that is not UTF-8) and goes on; the hash still sees it', async () => {
     const { payloadsHash } = await import('../../src/lib/cache/predictions.ts');
-    const root = mkdtempSync(path.join(tmpdir(), 'atlas-payloads-odd-folder-'));
+    const root = tempDir('payloads-odd-folder');
     const dir = path.join(root, 'payloads');
     const atomics = path.join(root, 'atomics');
     mkdirSync(Buffer.from(path.join(dir, 'caf\xe9'), 'latin1'), { recursive: true });
@@ -396,7 +398,7 @@ describe('hostile stores', () => {
 
   it('keeps a binary as its digest and serves it only while unchanged; says why an index.json is refused', async () => {
     const { payloadsHash } = await import('../../src/lib/cache/predictions.ts');
-    const atomics = path.join(mkdtempSync(path.join(tmpdir(), 'atlas-atomics-binary-')), 'atomics');
+    const atomics = path.join(tempDir('atomics-binary'), 'atomics');
     mkdirSync(path.join(atomics, 'T1001', 'bin'), { recursive: true });
     const exe = Buffer.from('MZ\0\0whoami', 'latin1');
     writeFileSync(path.join(atomics, 'T1001', 'bin', 'a.exe'), exe);
@@ -413,13 +415,13 @@ describe('hostile stores', () => {
     expect(payloadsHash(store)).toBe(hash);
     expect(payloadsHash(PayloadStore.open(undefined, atomics))).not.toBe(hash);
 
-    const dir = mkdtempSync(path.join(tmpdir(), 'atlas-payloads-binary-index-'));
+    const dir = tempDir('payloads-binary-index');
     writeFileSync(path.join(dir, 'index.json'), Buffer.from('{\0}', 'latin1'));
     expect(() => PayloadStore.open(dir, undefined)).toThrow(/index\.json: could not be read as text of at most 16 MB/);
   });
 
   it('serves no file the index names outside the payloads folder', () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'atlas-payloads-outside-'));
+    const root = tempDir('payloads-outside');
     const dir = path.join(root, 'payloads');
     mkdirSync(dir);
     writeFileSync(path.join(root, 'secret.ps1'), 'whoami\n');
