@@ -186,8 +186,9 @@ function incremental(out: string) {
 
 /**
  * The whole `atlas build` (catalog, site and search) cold, then again after one rule's title
- * changed, with the cache and the previous output in place: what a rule repository's CI pays per
- * commit. Reports both wall times and their ratio.
+ * changed: with the cache into a new --out (as in a rule repository's CI, which restores the cache
+ * and not the output), and with the cache and the previous output in place. Reports the wall times
+ * and their ratios to the cold build.
  */
 function regeneration() {
   const work = mkdtempSync(path.join(tmpdir(), 'atlas-bench-regeneration-'));
