@@ -55,6 +55,7 @@ function entityPageKeys(m: SiteModel): Map<string, string | undefined> {
   for (const r of m.catalog.rules) out.set(`rules/${r.slug}`, keys.rule(r.slug));
   for (const t of m.catalog.techniques) out.set(`techniques/${t.id}`, keys.technique(t.id));
   for (const t of m.catalog.tests) out.set(`tests/${t.guid}`, keys.test(t.guid));
+  for (const t of m.trust.removed) out.set(`rules/${t.slug} (removed)`, keys.removedRule(t.slug));
   return out;
 }
 
@@ -133,6 +134,22 @@ describe('list page keys on the fixture catalog', () => {
     expect(entities).not.toContain('techniques/T1490');
     expect(changed(before, after)).toContain('rules/by/status/deprecated');
     expect(changed(before, after)).not.toContain('rules/by/status/stable');
+  });
+
+  it('a rule removed since the previous build: its tombstone page and the rule naming it, not every page', () => {
+    const REMOVED = 'a1a1a1a1-2222-4333-8444-555566667777';
+    const SHADOW = 'b7c6d5e4-1111-4c2d-9e8f-a0b1c2d3e4f5'; // names it as `merged` in its related list
+    expect(before.trust.removed.map((t) => t.slug)).toEqual([REMOVED]);
+    const retitled = model((c) => (c.changes!.rules.removed[0]!.title = 'Shadow Copy Deletion (Old), edited'));
+    expect(changed(before, retitled, entityPageKeys)).toEqual([`rules/${REMOVED} (removed)`, `rules/${SHADOW}`]);
+    expect(changed(before, retitled)).toEqual([]);
+    // The next build: nothing removed since its previous one. The tombstone page goes, the rule naming it changes, no other page.
+    const none = model((c) => (c.changes!.rules.removed = []));
+    expect(changed(before, none, entityPageKeys)).toEqual([`rules/${REMOVED} (removed)`, `rules/${SHADOW}`]);
+    expect(changed(before, none)).toEqual([]);
+    // A removed rule whose permalink is not its id (one of two rules sharing an id) is still found by id.
+    const renamed = (title: string) => model((c) => Object.assign(c.changes!.rules.removed[0]!, { slug: `${REMOVED}-2`, title }));
+    expect(changed(renamed('Old'), renamed('Old, edited'), entityPageKeys)).toEqual([`rules/${REMOVED}-2 (removed)`, `rules/${SHADOW}`]);
   });
 
   it('the count of input files (a rule file added or deleted) is not on any keyed page', () => {

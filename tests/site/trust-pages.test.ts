@@ -109,6 +109,9 @@ describe('tombstones and redirects', () => {
       'This rule is removed : it is no longer in the rule repository; this page keeps its address. Replaced by: Shadow Copies Deletion Using Operating Systems Utilities',
     );
     expect(html).not.toContain('data-pagefind-body');
+    // The rule naming it links the tombstone from its related list.
+    expect(text(`/rules/${VSS}/`)).toContain('merged: Shadow Copy Deletion Via Vssadmin (Old) (removed)');
+    expect(page(`/rules/${VSS}/`)).toContain(`<a href="/rules/${REMOVED}/">Shadow Copy Deletion Via Vssadmin (Old)</a>`);
   });
 
   it('old file names and other forms of ids are static redirect pages', () => {

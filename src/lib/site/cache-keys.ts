@@ -6,9 +6,11 @@
  * happens to show today:
  * - the layout's globals (title, provenance but for the source commits, whose footer line
  *   scripts/page-store.ts puts on the pages it takes afresh, base path, tactics and the technique index that
- *   markdown links, namesakes and coverage rows read, the tombstones of rules removed since the
- *   previous build, which rule pages look up by id);
- * - the page's own entity and its trust links, whole;
+ *   markdown links, namesakes and coverage rows read);
+ * - the page's own entity and its trust links, whole; a rule page also the tombstones of the
+ *   rules its `related` names that were removed since the previous build (it prints them as
+ *   removed, and as replaced). They are not globals: the list changes with every build after a
+ *   removal, and every page would then be rendered twice per removed rule;
  * - every entity those name (a rule slug, rule id or name, test guid, technique id or indicator
  *   key found anywhere in them), whole;
  * - the second hop a page prints: the technique of each linked test, and on technique pages the
@@ -138,10 +140,6 @@ function buildKeys(model: SiteModel): PageKeys {
       attackBundle: !!catalog.stats.files.attack,
       tactics: catalog.tactics.map((t) => [t.id, t.name, t.externalId, t.source, t.order, t.url]),
       techniques: catalog.techniques.map((t) => [t.id, t.name, t.url, t.parent, t.tactics, t.platforms, t.revoked, t.deprecated, t.revokedBy, t.source]),
-      // A retired (deprecated, unsupported) rule's tombstone is read by its own page only, whose key
-      // holds it with the replacements it names; removed rules' tombstones are looked up by id
-      // from any rule page (related rules, replaced rules).
-      removed: trust.removed,
     }),
   );
 
@@ -214,8 +212,9 @@ function buildKeys(model: SiteModel): PageKeys {
       const techniqueLinks = trust.techniqueLinksOfRule(slug);
       const references = trust.referencesOfRule(slug);
       const tombstone = trust.tombstone(slug);
-      // Related rules the catalog lacks are shown through their tombstone, looked up by id.
-      const relatedTombstones = (r?.related ?? []).map((rel) => trust.tombstone(rel.id.toLowerCase()) ?? null);
+      // Related rules the catalog lacks are shown through their tombstone when they were removed
+      // since the previous build (related and replaced rules), looked up by id.
+      const relatedTombstones = (r?.related ?? []).map((rel) => trust.removedById.get(rel.id.toLowerCase()) ?? null);
       named([r, testLinks, techniqueLinks, references, tombstone, relatedTombstones], refs);
       for (const l of testLinks) testTechnique(l.test, refs);
       for (const ref of r?.indicators ?? []) refs.add(tag(`i:${ref.key}`));

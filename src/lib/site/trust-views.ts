@@ -125,13 +125,8 @@ export function tombstoneView(model: SiteModel, tombstone: Tombstone | undefined
 
 /** Rules this one took over from: named in its `related`, or retired rules naming it. */
 export function replacedRules(model: SiteModel, rule: CatalogRule): Replaced[] {
-  let removed = removedById.get(model);
-  if (!removed) removedById.set(model, (removed = new Map(model.trust.removed.map((t) => [t.id.toLowerCase(), t]))));
-  return replacedBy(rule, model.rule, removed);
+  return replacedBy(rule, model.rule, model.trust.removedById);
 }
-
-/** Rules removed since the previous build by lowercase id, once per model (every rule page asks). */
-const removedById = new WeakMap<SiteModel, Map<string, Tombstone>>();
 
 /**
  * The badge of a link's tier, as TierBadge.astro renders it. Tables and the legend above every

@@ -16,6 +16,8 @@ export interface TrustIndex extends Trust {
   tombstone: (slug: string) => Tombstone | undefined;
   /** Tombstones of rules removed since the previous build (pages of their own). */
   removed: Tombstone[];
+  /** The same, by lowercase rule id (a live rule's `related` names them by id). */
+  removedById: Map<string, Tombstone>;
 }
 
 function group<T>(items: T[], key: (item: T) => string): (k: string) => T[] {
@@ -31,6 +33,7 @@ function group<T>(items: T[], key: (item: T) => string): (k: string) => T[] {
 
 export function indexTrust(trust: Trust): TrustIndex {
   const tombstones = new Map(trust.tombstones.map((t) => [t.slug, t]));
+  const removed = trust.tombstones.filter((t) => t.reason === 'removed');
   return {
     ...trust,
     testLinksOfRule: group(trust.testLinks, (l) => l.rule),
@@ -39,6 +42,7 @@ export function indexTrust(trust: Trust): TrustIndex {
     techniqueLinksOfTechnique: group(trust.techniqueLinks, (l) => l.technique),
     referencesOfRule: group(trust.references, (r) => r.rule),
     tombstone: (slug) => tombstones.get(slug),
-    removed: trust.tombstones.filter((t) => t.reason === 'removed'),
+    removed,
+    removedById: new Map(removed.map((t) => [t.id.toLowerCase(), t])),
   };
 }
