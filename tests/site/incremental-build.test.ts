@@ -1,7 +1,7 @@
 /**
  * The page cache through the atlas cache (scripts/page-store.ts, src/lib/site/cache-keys.ts,
  * src/lib/cache/page-pack.ts), on a copy of the sample corpus: after one rule's title or one test's
- * name changes, `atlas build --cache` takes the pages whose data did not change from the page pack
+ * name changes, or a rule is deleted (with `--previous`), `atlas build --cache` takes the pages whose data did not change from the page pack
  * and renders the rest, and its output is byte for byte a cold `--no-cache` build of the same input.
  * List pages (facets, tags, log sources, tactics, gaps) are keyed too: those showing the change are
  * rendered again, the others taken. A damaged page pack is dropped, never published; `--no-cache` writes
@@ -42,8 +42,8 @@ function commit(message: string): string {
   return git('rev-parse', 'HEAD').slice(0, 12);
 }
 
-function build(out: string, cached: boolean) {
-  const args = ['build', '--sigma', 'sigma', '--atomics', 'atomics', '--out', out, '--no-git', ...(cached ? ['--cache', 'cache'] : ['--no-cache'])];
+function build(out: string, cached: boolean, extra: string[] = []) {
+  const args = ['build', '--sigma', 'sigma', '--atomics', 'atomics', '--out', out, '--no-git', ...(cached ? ['--cache', 'cache'] : ['--no-cache']), ...extra];
   const run = atlas(args, { cwd: root });
   expect(run.status, run.stdout + run.stderr).toBe(0);
   const m = /(\d+) of (\d+) keyed pages taken from the page cache/.exec(run.stdout);
@@ -223,6 +223,39 @@ describe('atlas build with the page cache', { timeout: 300_000 }, () => {
     expect(lists.showing.filter((f) => f.startsWith('tests/executor/'))).toHaveLength(1);
     for (const f of lists.showing) expect(lists.rendered).toContain(f);
     expect(lists.rendered.filter((f) => f.startsWith('rules/by/') || f.startsWith('tags/') || f.startsWith('logsources/'))).toEqual([]);
+  });
+
+  test('with --previous, a rule deleted: its tombstone page and the rule naming it re-rendered, not every page, here and in the next build; identical to cold builds', () => {
+    const previous = (out: string) => ['--previous', path.join(site(out), 'api')];
+    build('v4', true, previous('v3')); // the first build with a change list: every page shows its link
+    const gone = api<ApiRule[]>('v4', 'rules.json').find(
+      (r) => r.path === 'rules/windows/process_creation/proc_creation_win_net_network_connections_discovery.yml',
+    )!;
+    const naming = api<ApiRule[]>('v4', 'rules.json').find(
+      (r) => r.path === 'rules/linux/process_creation/proc_creation_lnx_network_connections_discovery.yml',
+    )!;
+    const file = path.join(root, 'sigma', gone.path);
+    const text = readFileSync(file, 'utf8');
+    rmSync(file);
+    try {
+      const removal = build('v5', true, previous('v4'));
+      build('v5-cold', false, previous('v4'));
+      expect(treeHashes(site('v5'))).toEqual(treeHashes(site('v5-cold')));
+      expect(page('v5', gone.url)).toContain('it is no longer in the rule repository');
+      expect(page('v5', naming.url)).toContain(`<a href="${gone.url}">${gone.title}</a>`);
+      // Its technique, tests, indicators and lists show it no more; the other pages were copied.
+      expect(removal.reused).toBeGreaterThan(removal.keyed! / 2);
+      expect(removal.reused).toBeLessThan(removal.keyed!);
+      // The next build has no removal since its previous one: the tombstone page goes, the rule naming it changes.
+      const next = build('v6', true, previous('v5'));
+      build('v6-cold', false, previous('v5'));
+      expect(treeHashes(site('v6'))).toEqual(treeHashes(site('v6-cold')));
+      expect(existsSync(path.join(site('v6'), gone.url))).toBe(false);
+      expect(page('v6', naming.url)).not.toContain(`<a href="${gone.url}">`);
+      expect(next.reused).toBe(next.keyed! - 1);
+    } finally {
+      writeFileSync(file, text); // the later tests build the corpus as the earlier ones left it
+    }
   });
 
   test('a damaged page pack, a deleted one: not used, the output is still the cold one; a page cache of earlier versions is removed', () => {
