@@ -1,8 +1,9 @@
 /**
  * The page cache through the atlas cache (scripts/page-store.ts, src/lib/site/cache-keys.ts,
  * src/lib/cache/page-pack.ts), on a copy of the sample corpus: after one rule's title or one test's
- * name changes, or a rule is deleted (with `--previous`), `atlas build --cache` takes the pages whose data did not change from the page pack
- * and renders the rest, and its output is byte for byte a cold `--no-cache` build of the same input.
+ * name changes, or a rule is deleted (with `--previous`), `atlas build --cache` takes the pages
+ * whose data did not change from the page pack and renders the rest, and its output is byte for
+ * byte a cold `--no-cache` build of the same input.
  * List pages (facets, tags, log sources, tactics, gaps) are keyed too: those showing the change are
  * rendered again, the others taken. A damaged page pack is dropped, never published; `--no-cache` writes
  * nothing outside --out. The search bundle takes the fragments of unchanged pages from the search
