@@ -103,6 +103,26 @@ describe('rule page (ruleView additions)', () => {
     expect(v.collectionHref).toBe('/rules/by/collection/rules/');
   });
 
+  it('shows a related rule removed since the previous build through its tombstone, found by id (not by its permalink), the first of two sharing the id', () => {
+    const REMOVED = 'a1a1a1a1-2222-4333-8444-555566667777';
+    const VSS = 'b7c6d5e4-1111-4c2d-9e8f-a0b1c2d3e4f5'; // names it as `merged`
+    const related = (edit: (c: Catalog) => void) => {
+      const catalog = structuredClone(fixture);
+      edit(catalog);
+      const m = buildModel(withTrust(catalog));
+      return ruleView(m, m.rule(VSS)!).related.find((r) => r.id === REMOVED)!;
+    };
+    expect(related(() => {}).removed?.slug).toBe(REMOVED);
+    // One of two rules that shared the id: its permalink is not the id.
+    const second = (c: Catalog) => Object.assign(c.changes!.rules.removed[0]!, { slug: `${REMOVED}-2` });
+    expect(related(second).removed?.slug).toBe(`${REMOVED}-2`);
+    expect(related(second).rule).toBeUndefined();
+    // Both removed: the first by slug, as related ids link to the first of the rules sharing one.
+    const both = (c: Catalog) => c.changes!.rules.removed.push({ ...c.changes!.rules.removed[0]!, slug: `${REMOVED}-2`, title: 'Second' });
+    expect(related(both).removed?.slug).toBe(REMOVED);
+    expect(related((c) => (c.changes!.rules.removed = [])).removed).toBeUndefined();
+  });
+
   it('links the collection and counts nothing more when the rule has few indicators', () => {
     const v = ruleView(model, model.rule('e2b1c7a0-3f4d-4e5a-9b8c-7d6e5f4a3b21')!);
     expect(v.collectionHref).toBe(`/rules/by/collection/${model.ruleFacets.collection.find((g) => g.value === 'deprecated')!.slug}/`);

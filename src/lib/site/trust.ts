@@ -43,6 +43,13 @@ export function indexTrust(trust: Trust): TrustIndex {
     referencesOfRule: group(trust.references, (r) => r.rule),
     tombstone: (slug) => tombstones.get(slug),
     removed,
-    removedById: new Map(removed.map((t) => [t.id.toLowerCase(), t])),
+    removedById: firstById(removed),
   };
+}
+
+/** Tombstones by lowercase id; of two sharing an id the first (by slug), as the catalog links related ids to the first rule. */
+function firstById(tombstones: Tombstone[]): Map<string, Tombstone> {
+  const map = new Map<string, Tombstone>();
+  for (const t of tombstones) if (!map.has(t.id.toLowerCase())) map.set(t.id.toLowerCase(), t);
+  return map;
 }

@@ -25,7 +25,7 @@ import {
   type RuleTestsView,
   type TombstoneView,
 } from './trust-views.ts';
-import type { Replaced } from '../trust/tombstones.ts';
+import type { Replaced, Tombstone } from '../trust/tombstones.ts';
 import type { Tier } from '../trust/confidence.ts';
 import { fieldSegment, link, urls } from './urls.ts';
 
@@ -76,6 +76,8 @@ export interface RelatedView {
   type: string;
   id: string;
   rule?: CatalogRule;
+  /** Not in the catalog: removed since the previous build (its tombstone page keeps its address). */
+  removed?: Tombstone;
 }
 
 export interface RuleView {
@@ -199,7 +201,9 @@ function limitTable(rows: IndicatorRow[]): Pick<RuleView, 'indicators' | 'moreIn
 function relatedViews(model: SiteModel, related: CatalogRule['related']): RelatedView[] {
   return related.map((r) => {
     const rule = (r.slug ? model.rule(r.slug) : undefined) ?? model.rulesById(r.id)[0];
-    return rule ? { type: r.type, id: r.id, rule } : { type: r.type, id: r.id };
+    if (rule) return { type: r.type, id: r.id, rule };
+    const removed = model.trust.removedById.get(r.id.toLowerCase());
+    return removed ? { type: r.type, id: r.id, removed } : { type: r.type, id: r.id };
   });
 }
 
