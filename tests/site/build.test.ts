@@ -185,6 +185,37 @@ describe('fixture site', () => {
     expect(urls).toEqual(indexed);
   });
 
+  it("indexes a page's own text, not the explanations printed alike on thousands of pages", () => {
+    const fragments = path.join(dir, 'pagefind', 'fragment');
+    const contents = readdirSync(fragments).map(
+      (name) =>
+        JSON.parse(
+          gunzipSync(readFileSync(path.join(fragments, name)))
+            .toString('utf8')
+            .slice('pagefind_dcd'.length),
+        ) as { url: string; content: string },
+    );
+    const BOILERPLATE = [
+      'Confidence, strongest first',
+      'Predicted by static evaluation',
+      'Predicted detections derive events',
+      'Predicted detections cannot derive events',
+    ];
+    for (const phrase of BOILERPLATE) {
+      // Printed on the pages (rule pages, test pages with predictions), never in what search indexes.
+      expect(
+        htmlFiles(dir).some((file) => readFileSync(file, 'utf8').includes(phrase)),
+        phrase,
+      ).toBe(true);
+      expect(
+        contents.filter((f) => f.content.includes(phrase)).map((f) => f.url),
+        phrase,
+      ).toEqual([]);
+    }
+    const rule = contents.find((f) => f.url.startsWith('/rules/') && f.content.includes('Event coverage'))!;
+    expect(rule.content).toContain('Atomic tests');
+  });
+
   it('has no broken internal links', () => {
     const broken: string[] = [];
     for (const file of htmlFiles(dir)) {
