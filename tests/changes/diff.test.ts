@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -147,6 +147,36 @@ describe('the change list between two versions', () => {
     expect(v3.changes!.feed.map((e) => e.title)).toEqual(['Rule added: Sixth', ...v2.changes!.feed.map((e) => e.title)]);
     const published = JSON.parse(readFileSync(path.join(out, 'v2', 'api', 'changes.json'), 'utf8'));
     expect(published).toEqual(v2.changes);
+  });
+
+  it('carries the removed rules into the next builds, so their tombstones stay, until a rule takes their permalink again', async () => {
+    const removed = v2.changes!.rules.removed;
+    expect(v2.changes!.gone).toEqual(removed);
+    const v3 = await build(path.join(out, 'v2', 'api')); // as published by the test before
+    expect(v3.changes!.rules.removed).toEqual([]);
+    expect(v3.changes!.gone).toEqual(removed);
+    await publish(v3, 'v3');
+    corpus.write('sigma/rules/windows/c.yml', RULES['rules/windows/c.yml']);
+    const v4 = await build(path.join(out, 'v3', 'api'));
+    expect(v4.changes!.rules.added.map((r) => r.slug)).toEqual([removed[0]!.slug]);
+    expect(v4.changes!.gone).toEqual([]);
+    corpus.write('sigma/rules/windows/c.yml', undefined);
+  });
+
+  it("takes a change list without removed rules carried (an older build's) to have kept this build's removals; a bad list is dropped, not the feed", async () => {
+    const api = path.join(out, 'v2-old', 'api');
+    cpSync(path.join(out, 'v2', 'api'), api, { recursive: true });
+    rmSync(path.join(api, 'catalog.json.gz'));
+    const changes = JSON.parse(readFileSync(path.join(api, 'changes.json'), 'utf8'));
+    delete changes.gone;
+    writeFileSync(path.join(api, 'changes.json'), JSON.stringify(changes));
+    const older = await build(api);
+    expect(older.changes!.gone).toEqual(v2.changes!.rules.removed);
+    writeFileSync(path.join(api, 'changes.json'), JSON.stringify({ ...changes, gone: 'not a list' }));
+    const bad = await build(api);
+    expect(bad.changes!.gone).toEqual(v2.changes!.rules.removed);
+    expect(bad.changes!.feed).toEqual(older.changes!.feed);
+    expect(bad.changes!.feed.length).toBeGreaterThan(v2.changes!.feed.length);
   });
 });
 

@@ -143,7 +143,7 @@ describe('list page keys on the fixture catalog', () => {
     const retitled = model((c) => (c.changes!.rules.removed[0]!.title = 'Shadow Copy Deletion (Old), edited'));
     expect(changed(before, retitled, entityPageKeys)).toEqual([`rules/${REMOVED} (removed)`, `rules/${SHADOW}`]);
     expect(changed(before, retitled)).toEqual([]);
-    // The next build: nothing removed since its previous one. The tombstone page goes, the rule naming it changes, no other page.
+    // A change list with no removed rule (none removed, none carried over): the tombstone page goes, the rule naming it changes, no other page.
     const none = model((c) => (c.changes!.rules.removed = []));
     expect(changed(before, none, entityPageKeys)).toEqual([`rules/${REMOVED} (removed)`, `rules/${SHADOW}`]);
     expect(changed(before, none)).toEqual([]);

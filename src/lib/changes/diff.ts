@@ -101,7 +101,32 @@ export function diffBuilds(previous: PreviousBuild, catalog: { rules: CurrentRul
     feed: [],
   };
   changes.feed = mergeFeeds(feedEntries(changes, versions), previous.feed);
+  changes.gone = stillGone([...rules.removed, ...previous.gone], catalog.rules);
   return changes;
+}
+
+/**
+ * The removed rules whose permalink stays a tombstone page: this build's and the earlier ones
+ * carried over, once per slug, but for those whose slug or id a current rule has taken (its
+ * page is then the permalink).
+ */
+function stillGone(removed: RuleChange[], current: CurrentRule[]): RuleChange[] {
+  const slugs = new Set(current.map((r) => r.slug));
+  const ids = new Set(current.flatMap((r) => (r.id ? [r.id.toLowerCase()] : [])));
+  const gone = new Map<string, RuleChange>();
+  for (const r of removed) {
+    if (gone.has(r.slug) || slugs.has(r.slug) || (r.id && ids.has(r.id.toLowerCase()))) continue;
+    gone.set(r.slug, {
+      id: r.id,
+      slug: r.slug,
+      title: r.title,
+      path: r.path,
+      collection: r.collection,
+      ...(r.status !== undefined && { status: r.status }),
+      ...(r.level !== undefined && { level: r.level }),
+    });
+  }
+  return [...gone.values()].sort((a, b) => compareStrings(a.path, b.path) || compareStrings(a.slug, b.slug));
 }
 
 /**

@@ -43,12 +43,31 @@ const feedSchema = z.object({
   url: z.string().optional(),
 });
 
+/** A removed rule whose tombstone the previous build kept (its change list's `gone`). */
+const goneSchema = z.object({
+  id: z.string(),
+  slug: z.string(),
+  title: z.string(),
+  path: z.string(),
+  collection: z.string(),
+  status: z.string().optional(),
+  level: z.string().optional(),
+});
+
 const buildSchema = z.object({
   rules: z.array(ruleSchema),
   tests: z.array(testSchema),
-  // Only the feed is carried over, and only on a best-effort basis: a bad one starts afresh.
+  // Only the feed and the removed rules are carried over, each on a best-effort basis: a bad one starts afresh.
   changes: z
-    .object({ feed: z.array(feedSchema) })
+    .object({
+      feed: z.array(feedSchema).catch([]),
+      gone: z.array(goneSchema).optional().catch(undefined),
+      // A change list written before `gone` existed: its build kept the tombstones of these only.
+      rules: z
+        .object({ removed: z.array(goneSchema) })
+        .optional()
+        .catch(undefined),
+    })
     .optional()
     .catch(undefined),
 });
@@ -61,6 +80,8 @@ export interface PreviousBuild {
   tests: PreviousTest[];
   /** The previous change list's feed, carried into this one. */
   feed: z.infer<typeof feedSchema>[];
+  /** The rules removed before the previous build or in it, whose tombstones it kept; carried into this one. */
+  gone: z.infer<typeof goneSchema>[];
 }
 
 export class PreviousBuildError extends Error {}
@@ -195,7 +216,11 @@ function parse(bytes: Buffer, where: string, maxBytes: number): PreviousBuild {
     throw new PreviousBuildError(`${where}: catalog.json.gz is not gzipped JSON: ${(error as Error).message}`);
   }
   const catalog = validate(json, where);
-  return { rules: catalog.rules, tests: catalog.tests, feed: catalog.changes?.feed ?? [] };
+  return previousBuild(catalog);
+}
+
+function previousBuild({ rules, tests, changes }: z.infer<typeof buildSchema>): PreviousBuild {
+  return { rules, tests, feed: changes?.feed ?? [], gone: changes?.gone ?? changes?.rules?.removed ?? [] };
 }
 
 function validate(json: unknown, where: string): z.infer<typeof buildSchema> {
@@ -226,5 +251,5 @@ async function readApiFiles(dir: string): Promise<PreviousBuild> {
   const [rules, tests] = await Promise.all([list('rules.json'), list('tests.json')]);
   const changes = existsSync(path.join(dir, 'changes.json')) ? await readJson(path.join(dir, 'changes.json')) : undefined;
   const build = validate({ rules, tests, changes }, dir);
-  return { rules: build.rules, tests: build.tests, feed: build.changes?.feed ?? [] };
+  return previousBuild(build);
 }

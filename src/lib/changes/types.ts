@@ -57,4 +57,10 @@ export interface Changes {
   tests: Record<TestChangeKind, TestChange[]>;
   /** This build's entries, then earlier builds' carried over from the previous change list; newest first, at most 200. */
   feed: FeedEntry[];
+  /**
+   * Every rule removed so far, in this build or an earlier one (carried over from the previous
+   * change list), whose permalink no current rule has taken: each keeps a tombstone page. Absent in
+   * catalogs written before it existed (`rules.removed` then stands for it).
+   */
+  gone?: RuleChange[];
 }

@@ -8,9 +8,8 @@
  *   scripts/page-store.ts puts on the pages it takes afresh, base path, tactics and the technique index that
  *   markdown links, namesakes and coverage rows read);
  * - the page's own entity and its trust links, whole; a rule page also the tombstones of the
- *   rules its `related` names that were removed since the previous build (it prints them as
- *   removed, and as replaced). They are not globals: the list changes with every build after a
- *   removal, and every page would then be rendered twice per removed rule;
+ *   removed rules its `related` names (it prints them as removed, and as replaced). They are not
+ *   globals: every rule deletion would then render every page;
  * - every entity those name (a rule slug, rule id or name, test guid, technique id or indicator
  *   key found anywhere in them), whole;
  * - the second hop a page prints: the technique of each linked test, and on technique pages the
@@ -31,7 +30,7 @@ const KEY_VERSION = 1;
 
 export interface PageKeys extends ListKeys {
   rule(slug: string): string;
-  /** The tombstone page of a rule removed since the previous build. */
+  /** The tombstone page of a removed rule. */
   removedRule(slug: string): string;
   technique(id: string): string;
   test(guid: string): string;
@@ -213,7 +212,7 @@ function buildKeys(model: SiteModel): PageKeys {
       const references = trust.referencesOfRule(slug);
       const tombstone = trust.tombstone(slug);
       // Related rules the catalog lacks are shown through their tombstone when they were removed
-      // since the previous build (related and replaced rules), looked up by id.
+      // (related and replaced rules), looked up by id.
       const relatedTombstones = (r?.related ?? []).map((rel) => trust.removedById.get(rel.id.toLowerCase()) ?? null);
       named([r, testLinks, techniqueLinks, references, tombstone, relatedTombstones], refs);
       for (const l of testLinks) testTechnique(l.test, refs);

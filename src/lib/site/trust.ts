@@ -14,7 +14,7 @@ export interface TrustIndex extends Trust {
   techniqueLinksOfTechnique: (id: string) => TechniqueLink[];
   referencesOfRule: (slug: string) => RuleReferenceHealth[];
   tombstone: (slug: string) => Tombstone | undefined;
-  /** Tombstones of rules removed since the previous build (pages of their own). */
+  /** Tombstones of removed rules, in this build or an earlier one (pages of their own). */
   removed: Tombstone[];
   /** The same, by lowercase rule id (a live rule's `related` names them by id). */
   removedById: Map<string, Tombstone>;

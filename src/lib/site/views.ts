@@ -76,7 +76,7 @@ export interface RelatedView {
   type: string;
   id: string;
   rule?: CatalogRule;
-  /** Not in the catalog: removed since the previous build (its tombstone page keeps its address). */
+  /** Not in the catalog: removed (its tombstone page keeps its address). */
   removed?: Tombstone;
 }
 

@@ -1,7 +1,8 @@
 /**
  * Rules that are gone or retired keep their permalink: deprecated and unsupported rules keep
- * their page, a rule removed since the previous build (when `changes` is known) gets a tombstone
- * page at its old URL, and each of them points to what replaced it. Sigma's `related` says it
+ * their page, a removed rule (when `changes` is known: removed in this build, or carried from
+ * earlier ones in `changes.gone`) gets a tombstone page at its old URL, and each of them points to
+ * what replaced it. Sigma's `related` says it
  * from either side: usually the new rule names the old one (`obsolete`, `merged`, `renamed`),
  * sometimes the old one names its successor, so both `related` and `relatedFrom` are read.
  */
@@ -112,10 +113,10 @@ export function tombstones(catalog: Pick<Catalog, 'rules' | 'changes'>): Tombsto
   return out.sort((a, b) => compareStrings(a.slug, b.slug));
 }
 
-/** Rules of the previous build that are gone, whose old permalink no live rule has taken. */
+/** Rules removed in this build or an earlier one (the change list's `gone`), whose old permalink no live rule has taken. */
 function removedRules(catalog: Pick<Catalog, 'rules' | 'changes'>): RuleChange[] {
   const taken = new Set(catalog.rules.map((r) => r.slug));
-  return (catalog.changes?.rules.removed ?? []).filter((r) => r.slug && !taken.has(r.slug));
+  return (catalog.changes?.gone ?? catalog.changes?.rules.removed ?? []).filter((r) => r.slug && !taken.has(r.slug));
 }
 
 /** The rules a rule took over from: those it names as obsolete/merged/renamed, and retired ones naming it as their successor. */
