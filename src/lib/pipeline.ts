@@ -192,11 +192,14 @@ export async function runCatalog(options: PipelineOptions, log: Log = () => {}, 
       'changes',
       async () => {
         const read = await readPreviousBuild(previous, options.previousLimits);
-        return 'build' in read ? diffBuilds(read.build, current) : read;
+        return 'build' in read ? { list: diffBuilds(read.build, current), listed: read.build.listed } : read;
       },
-      (r) => ('missing' in r ? `no previous build (${r.missing}): no change list` : describeChanges(r)),
+      (r) =>
+        'missing' in r
+          ? `no previous build (${r.missing}): no change list, and no tombstones of rules removed before`
+          : `${describeChanges(r.list)}${r.listed ? '' : '; the previous build has no change list, so the tombstones of rules removed before it (if any) are not carried over'}`,
     );
-    if (!('missing' in changes)) catalog = { ...catalog, changes };
+    if (!('missing' in changes)) catalog = { ...catalog, changes: changes.list };
   }
   return catalog;
 }

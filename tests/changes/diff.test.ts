@@ -177,6 +177,18 @@ describe('the change list between two versions', () => {
     expect(bad.changes!.gone).toEqual(v2.changes!.rules.removed);
     expect(bad.changes!.feed).toEqual(older.changes!.feed);
     expect(bad.changes!.feed.length).toBeGreaterThan(v2.changes!.feed.length);
+    // Entry by entry: a damaged entry, or one whose slug is no slug this tool writes (a folder name
+    // from outside: upper case, too long, `index.html`), is dropped and the others kept.
+    const kept = { ...v2.changes!.rules.removed[0]!, slug: 'dddddddd-0000-4000-8000-000000000009', id: 'dddddddd-0000-4000-8000-000000000009' };
+    const damaged = [
+      { title: 'no slug' },
+      { ...kept, slug: 'DDDD' },
+      { ...kept, slug: 'x'.repeat(300) },
+      { ...kept, slug: 'index.html' },
+      { ...kept, slug: '../x' },
+    ];
+    writeFileSync(path.join(api, 'changes.json'), JSON.stringify({ ...changes, gone: [...damaged, ...v2.changes!.rules.removed, kept] }));
+    expect((await build(api)).changes!.gone!.map((r) => r.slug)).toEqual([...v2.changes!.rules.removed.map((r) => r.slug), kept.slug].sort());
   });
 });
 
@@ -186,6 +198,25 @@ describe('reading the previous build', () => {
     const catalog = await runCatalog({ sigma: [corpus.sigma], previous: path.join(out, 'nothing-here') }, (l) => lines.push(l));
     expect(catalog.changes).toBeUndefined();
     expect(lines.find((l) => l.startsWith('changes '))).toMatch(/no previous build \(.*nothing-here does not exist\): no change list/);
+  });
+
+  it('says so when the previous build has no change list: nothing removed before it is carried', async () => {
+    const lines: string[] = [];
+    const catalog = await runCatalog({ sigma: [corpus.sigma], atomics: corpus.atomics, previous: path.join(out, 'v1', 'api') }, (l) => lines.push(l));
+    expect(catalog.changes).toBeDefined();
+    expect(lines.find((l) => l.startsWith('changes '))).toMatch(
+      /the previous build has no change list, so the tombstones of rules removed before it \(if any\) are not carried over/,
+    );
+  });
+
+  it('refuses a previous build whose rule slugs are no slugs this tool writes (they would name folders)', async () => {
+    const api = path.join(out, 'v1-bad-slug', 'api');
+    cpSync(path.join(out, 'v1', 'api'), api, { recursive: true });
+    rmSync(path.join(api, 'catalog.json.gz'));
+    const rules = JSON.parse(readFileSync(path.join(api, 'rules.json'), 'utf8')) as { url: string }[];
+    const file = path.join(api, 'rules', `${rules[0]!.url.split('/').filter(Boolean).pop()}.json`);
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), slug: 'index.html' }));
+    await expect(readPreviousBuild(api)).rejects.toThrow(/not a Detection Atlas catalog: rules\.0\.slug: not a slug Detection Atlas writes/);
   });
 
   it('fails clearly on a folder that is not a build', async () => {

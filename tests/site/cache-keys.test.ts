@@ -147,6 +147,15 @@ describe('list page keys on the fixture catalog', () => {
     const none = model((c) => (c.changes!.rules.removed = []));
     expect(changed(before, none, entityPageKeys)).toEqual([`rules/${REMOVED} (removed)`, `rules/${SHADOW}`]);
     expect(changed(before, none)).toEqual([]);
+    // A change list that carries removed rules (`gone`): they stand for the removed list, whichever build removed them.
+    const carried = (title: string) =>
+      model((c) => {
+        c.changes!.gone = [{ ...c.changes!.rules.removed[0]!, title }];
+        c.changes!.rules.removed = [];
+      });
+    expect(carried('Shadow Copy Deletion Via Vssadmin (Old)').trust.removed.map((t) => t.slug)).toEqual([REMOVED]);
+    expect(changed(carried('Old'), carried('Old, edited'), entityPageKeys)).toEqual([`rules/${REMOVED} (removed)`, `rules/${SHADOW}`]);
+    expect(changed(before, carried('Shadow Copy Deletion Via Vssadmin (Old)'), entityPageKeys)).toEqual([]);
     // A removed rule whose permalink is not its id (one of two rules sharing an id) is still found by id.
     const renamed = (title: string) => model((c) => Object.assign(c.changes!.rules.removed[0]!, { slug: `${REMOVED}-2`, title }));
     expect(changed(renamed('Old'), renamed('Old, edited'), entityPageKeys)).toEqual([`rules/${REMOVED}-2 (removed)`, `rules/${SHADOW}`]);

@@ -23,6 +23,12 @@ export function safeSegment(text: string, fallback = 'item'): string {
   return slug || fallback;
 }
 
+/** Whether `text` is a slug `assignSlugs` could give: a safe segment, or one with `-2`, `-3` … after it. */
+export function isSlug(text: string): boolean {
+  const base = text.replace(/-[1-9]\d*$/, '');
+  return (safeSegment(text) === text || safeSegment(base) === base) && !RESERVED.test(text);
+}
+
 /**
  * Gives each item a unique slug: its preferred segment, or that segment with `-2`, `-3` …
  * for the second and later items wanting it. Items are taken in the order given.

@@ -12,10 +12,14 @@ import https from 'node:https';
 import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { mapLimit } from '../parallel.ts';
+import { isSlug } from '../catalog/slug.ts';
+
+/** A slug read from another build names a folder of this one: only what `assignSlugs` writes. */
+const slugSchema = z.string().refine(isSlug, 'not a slug Detection Atlas writes');
 
 const ruleSchema = z.looseObject({
   id: z.string(),
-  slug: z.string(),
+  slug: slugSchema,
   title: z.string(),
   path: z.string(),
   document: z.number().default(0),
@@ -46,7 +50,7 @@ const feedSchema = z.object({
 /** A removed rule whose tombstone the previous build kept (its change list's `gone`). */
 const goneSchema = z.object({
   id: z.string(),
-  slug: z.string(),
+  slug: slugSchema,
   title: z.string(),
   path: z.string(),
   collection: z.string(),
@@ -61,7 +65,12 @@ const buildSchema = z.object({
   changes: z
     .object({
       feed: z.array(feedSchema).catch([]),
-      gone: z.array(goneSchema).optional().catch(undefined),
+      // Entry by entry: a damaged one is dropped, not the others.
+      gone: z
+        .array(z.unknown())
+        .transform((entries) => entries.flatMap((entry) => goneSchema.safeParse(entry).data ?? []))
+        .optional()
+        .catch(undefined),
       // A change list written before `gone` existed: its build kept the tombstones of these only.
       rules: z
         .object({ removed: z.array(goneSchema) })
@@ -82,6 +91,8 @@ export interface PreviousBuild {
   feed: z.infer<typeof feedSchema>[];
   /** The rules removed before the previous build or in it, whose tombstones it kept; carried into this one. */
   gone: z.infer<typeof goneSchema>[];
+  /** Whether the previous build had a change list (built with --previous itself): without one, nothing earlier is carried. */
+  listed: boolean;
 }
 
 export class PreviousBuildError extends Error {}
@@ -220,7 +231,7 @@ function parse(bytes: Buffer, where: string, maxBytes: number): PreviousBuild {
 }
 
 function previousBuild({ rules, tests, changes }: z.infer<typeof buildSchema>): PreviousBuild {
-  return { rules, tests, feed: changes?.feed ?? [], gone: changes?.gone ?? changes?.rules?.removed ?? [] };
+  return { rules, tests, feed: changes?.feed ?? [], gone: changes?.gone ?? changes?.rules?.removed ?? [], listed: changes !== undefined };
 }
 
 function validate(json: unknown, where: string): z.infer<typeof buildSchema> {
