@@ -116,15 +116,7 @@ function stillGone(removed: RuleChange[], current: CurrentRule[]): RuleChange[] 
   const gone = new Map<string, RuleChange>();
   for (const r of removed) {
     if (gone.has(r.slug) || slugs.has(r.slug) || (r.id && ids.has(r.id.toLowerCase()))) continue;
-    gone.set(r.slug, {
-      id: r.id,
-      slug: r.slug,
-      title: r.title,
-      path: r.path,
-      collection: r.collection,
-      ...(r.status !== undefined && { status: r.status }),
-      ...(r.level !== undefined && { level: r.level }),
-    });
+    gone.set(r.slug, ruleEntry(r));
   }
   return [...gone.values()].sort((a, b) => compareStrings(a.path, b.path) || compareStrings(a.slug, b.slug));
 }
@@ -193,7 +185,7 @@ function canonical(value: unknown): string {
   );
 }
 
-function ruleEntry(r: Rule): RuleChange {
+function ruleEntry(r: Pick<RuleChange, 'id' | 'slug' | 'title' | 'path' | 'collection' | 'status' | 'level'>): RuleChange {
   return {
     id: r.id,
     slug: r.slug,
