@@ -13,7 +13,7 @@ import { indexTests } from '../xref/atomic-reference.ts';
 import { resolveReferences } from '../xref/references.ts';
 import { compareStrings } from '../order.ts';
 import { placeDiagnostics } from './diagnostics.ts';
-import { assignSlugs, safeSegment } from './slug.ts';
+import { assignSlugs, safeSegment } from '../slug.ts';
 import { buildTactics, buildTechniques, techniqueStates } from './techniques.ts';
 import { countBy, tally } from './stats.ts';
 import { fieldSegment, indicatorUrl, ruleUrl, testUrl } from './urls.ts';

@@ -60,7 +60,7 @@ export interface CatalogRule extends Omit<SigmaRule, 'file' | 'related'> {
 
 /** An Atomic test with its cross-references: the rules that name it, its page and predictions. */
 export interface CatalogTest extends AtomicTest {
-  /** Page key: the guid as a safe, unique URL segment (catalog/slug.ts); `url` is built from it. */
+  /** Page key: the guid as a safe, unique URL segment (slug.ts); `url` is built from it. */
   slug: string;
   /** Rules that reference this test explicitly. */
   rules: string[];

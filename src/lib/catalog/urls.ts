@@ -4,7 +4,7 @@
  * functions, so pages, `api/` and redirects never disagree. Paths are site-relative, without base.
  */
 import { sliceOf } from '../indicators/slices.ts';
-import { safeSegment } from './slug.ts';
+import { safeSegment } from '../slug.ts';
 
 /**
  * The route segment of an entity page: the key its permalink here is built from (a rule's or a

@@ -12,7 +12,7 @@ import https from 'node:https';
 import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { mapLimit } from '../parallel.ts';
-import { isSlug } from '../catalog/slug.ts';
+import { isSlug } from '../slug.ts';
 
 /** A slug read from another build names a folder of this one: only what `assignSlugs` writes. */
 const slugSchema = z.string().refine(isSlug, 'not a slug Detection Atlas writes');

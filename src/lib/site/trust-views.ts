@@ -4,7 +4,7 @@
  */
 import type { CatalogRule, CatalogTechnique, CatalogTest } from '../catalog/types.ts';
 import { GAP_KINDS, type GapFacet, type GapKind } from '../trust/gaps.ts';
-import { assignSlugs, safeSegment } from '../catalog/slug.ts';
+import { assignSlugs, safeSegment } from '../slug.ts';
 import { replacedBy, type Replaced, type Tombstone } from '../trust/tombstones.ts';
 import type { RuleReferenceHealth } from '../trust/analyze.ts';
 import { countByTier, tierInfo, TIERS, type Tier, type TestLink } from '../trust/confidence.ts';

@@ -5,7 +5,7 @@
  * functions, so the site and `api/` never disagree. Index and facet pages are defined here.
  * Every URL gets the configured base (ATLAS_BASE, default `/`).
  */
-import { safeSegment } from '../catalog/slug.ts';
+import { safeSegment } from '../slug.ts';
 import { fieldPageUrl, fieldSliceUrl, ruleUrl, tacticUrl, techniqueUrl, testUrl } from '../catalog/urls.ts';
 
 export { fieldSegment, indicatorAnchor, routeSegment } from '../catalog/urls.ts';

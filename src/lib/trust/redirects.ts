@@ -8,7 +8,7 @@
  * overwrite the real page when the site is copied to a case-insensitive file system.
  */
 import { compareStrings } from '../order.ts';
-import { safeSegment } from '../catalog/slug.ts';
+import { safeSegment } from '../slug.ts';
 import { REPLACING_TYPES, type Tombstone } from './tombstones.ts';
 import type { CatalogIndicator, CatalogRule, CatalogTechnique } from '../catalog/types.ts';
 import { indicatorPageUrl, ruleFileUrl, ruleUrl } from '../catalog/urls.ts';

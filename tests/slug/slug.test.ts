@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { assignSlugs, isSlug, safeSegment } from '../../src/lib/catalog/slug.ts';
+import { assignSlugs, isSlug, safeSegment } from '../../src/lib/slug.ts';
 
 test('a UUID is its own slug, lower-cased', () => {
   expect(safeSegment('0940A971-809a-48f1-9c4d-b1d785e96ee5')).toBe('0940a971-809a-48f1-9c4d-b1d785e96ee5');
