@@ -35,6 +35,7 @@ import { packageRoot, toolPackage } from './package-root.ts';
 import { writeSiteCatalog } from './site/catalog.ts';
 import { analyzeTrust, type Trust } from './trust/analyze.ts';
 import { writeTrustApi } from './trust/api.ts';
+import { ruleUrl } from './catalog/urls.ts';
 import { diffBuilds } from './changes/diff.ts';
 import { readPreviousBuild, type PreviousLimits } from './changes/previous.ts';
 import type { Changes } from './changes/types.ts';
@@ -192,12 +193,12 @@ export async function runCatalog(options: PipelineOptions, log: Log = () => {}, 
       'changes',
       async () => {
         const read = await readPreviousBuild(previous, options.previousLimits);
-        return 'build' in read ? { list: diffBuilds(read.build, current), listed: read.build.listed } : read;
+        return 'build' in read ? { list: diffBuilds(read.build, current, ruleUrl), listed: read.build.listed } : read;
       },
       (r) =>
         'missing' in r
           ? `no previous build (${r.missing}): no change list (nor the tombstones of rules removed before)`
-          : `${describeChanges(r.list)}${r.listed ? '' : '; the previous build has no change list, so the tombstones of rules removed before it (if any) are not carried over'}`,
+          : `${describeChanges(r.list)}${r.listed ? '' : '; the previous build has no change list, so the tombstones of rules removed before it and the old addresses of rules that moved (if any) are not carried over'}`,
     );
     if (!('missing' in changes)) catalog = { ...catalog, changes: changes.list };
   }

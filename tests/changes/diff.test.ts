@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Catalog } from '../../src/lib/catalog/types.ts';
 import { PreviousBuildError, readPreviousBuild } from '../../src/lib/changes/previous.ts';
 import { runCatalog, writeOutputs } from '../../src/lib/pipeline.ts';
+import { analyzeTrust } from '../../src/lib/trust/analyze.ts';
 import { ATOMIC_TESTS, GUID, RULES, makeCorpus, rule, techniqueYaml, type Corpus } from '../cache/corpus.ts';
 
 const NEW_GUID = '55555555-5555-4555-8555-555555555555';
@@ -104,8 +105,11 @@ describe('the change list between two versions', () => {
         path: 'rules/windows/c.yml',
         collection: 'rules',
         level: 'high',
+        url: '/rules/cccccccc-0000-4000-8000-000000000003/', // its tombstone page
       },
     ]);
+    expect(c.feed.find((e) => e.change === 'removed' && e.kind === 'rule')?.url).toBe('/rules/cccccccc-0000-4000-8000-000000000003/');
+    expect(c.moved).toEqual([]);
   });
 
   it('lists Atomic tests added, modified with their fields, and removed', () => {
@@ -150,7 +154,7 @@ describe('the change list between two versions', () => {
   });
 
   it('carries the removed rules into the next builds, so their tombstones stay, until a rule takes their permalink again', async () => {
-    const removed = v2.changes!.rules.removed;
+    const removed = v2.changes!.rules.removed.map(({ url, ...entry }) => entry);
     expect(v2.changes!.gone).toEqual(removed);
     const v3 = await build(path.join(out, 'v2', 'api')); // as published by the test before
     expect(v3.changes!.rules.removed).toEqual([]);
@@ -171,10 +175,10 @@ describe('the change list between two versions', () => {
     delete changes.gone;
     writeFileSync(path.join(api, 'changes.json'), JSON.stringify(changes));
     const older = await build(api);
-    expect(older.changes!.gone).toEqual(v2.changes!.rules.removed);
+    expect(older.changes!.gone).toEqual(v2.changes!.gone);
     writeFileSync(path.join(api, 'changes.json'), JSON.stringify({ ...changes, gone: 'not a list' }));
     const bad = await build(api);
-    expect(bad.changes!.gone).toEqual(v2.changes!.rules.removed);
+    expect(bad.changes!.gone).toEqual(v2.changes!.gone);
     expect(bad.changes!.feed).toEqual(older.changes!.feed);
     expect(bad.changes!.feed.length).toBeGreaterThan(v2.changes!.feed.length);
     // Entry by entry: a damaged entry, or one whose slug is no slug this tool writes (a folder name
@@ -192,6 +196,80 @@ describe('the change list between two versions', () => {
   });
 });
 
+describe('addresses that move while the rule stays', () => {
+  const D = 'sigma/rules/windows/d.yml';
+  const OLD = 'dddddddd-0000-4000-8000-000000000004';
+  const MID = 'dddddddd-0000-4000-8000-00000000000a';
+  const NEW = 'dddddddd-0000-4000-8000-00000000000b';
+  const api = (name: string) => path.join(out, name, 'api');
+  const movedRedirects = (c: Catalog) => analyzeTrust(c).redirects.filter((r) => r.reason === 'moved');
+
+  it('redirect the old address of a rule whose id was edited in place, in the next builds too, following the rule when it moves again', async () => {
+    await publish(await build(api('v1')), 'm0');
+    corpus.write(D, RULES['rules/windows/d.yml'].replace(OLD, MID));
+    const m1 = await build(api('m0'));
+    expect(m1.changes!.rules.modified).toEqual([expect.objectContaining({ slug: MID, fields: ['id'] })]);
+    expect(m1.changes!.rules.removed).toEqual([]);
+    expect(m1.changes!.moved).toEqual([{ from: OLD, to: MID }]);
+    expect(movedRedirects(m1)).toEqual([{ from: `/rules/${OLD}/`, to: `/rules/${MID}/`, reason: 'moved' }]);
+    await publish(m1, 'm1');
+    const published = JSON.parse(readFileSync(path.join(api('m1'), 'redirects.json'), 'utf8')).redirects;
+    expect(published).toContainEqual({ from: `/rules/${OLD}/`, to: `/rules/${MID}/`, reason: 'moved' });
+
+    const m2 = await build(api('m1')); // nothing changed: the address stays redirected
+    expect(m2.changes!.moved).toEqual([{ from: OLD, to: MID }]);
+    await publish(m2, 'm2');
+    corpus.write(D, RULES['rules/windows/d.yml'].replace(OLD, NEW));
+    const m3 = await build(api('m2'));
+    expect(m3.changes!.moved).toEqual([
+      { from: OLD, to: NEW },
+      { from: MID, to: NEW },
+    ]);
+    await publish(m3, 'm3');
+    corpus.write(D, RULES['rules/windows/d.yml']); // the first id back: its address is the rule's page again
+    const m4 = await build(api('m3'));
+    expect(m4.changes!.moved).toEqual([
+      { from: MID, to: OLD },
+      { from: NEW, to: OLD },
+    ]);
+    expect(movedRedirects(m4).map((r) => r.to)).toEqual([`/rules/${OLD}/`, `/rules/${OLD}/`]);
+  });
+
+  it("redirect the '-2' address of a rule sharing its id once the other rule is gone", async () => {
+    const SHARED = 'abababab-0000-4000-8000-00000000000c';
+    const g = rule({ id: SHARED, title: 'Shared First', selection: 'Image: g.exe' });
+    const h = rule({ id: SHARED, title: 'Shared Second', selection: 'Image: h.exe' });
+    corpus.write('sigma/rules/windows/g.yml', g);
+    corpus.write('sigma/rules/windows/h.yml', h);
+    const s1 = await build(api('m0'));
+    expect(s1.rules.filter((r) => r.id === SHARED).map((r) => [r.path, r.slug])).toEqual([
+      ['rules/windows/g.yml', SHARED],
+      ['rules/windows/h.yml', `${SHARED}-2`],
+    ]);
+    await publish(s1, 's1');
+    corpus.write('sigma/rules/windows/g.yml', undefined);
+    const s2 = await build(api('s1'));
+    expect(s2.changes!.moved).toEqual([{ from: `${SHARED}-2`, to: SHARED }]);
+    expect(s2.changes!.gone!.map((r) => r.slug)).not.toContain(SHARED); // the id's address is the other rule's page
+    expect(movedRedirects(s2)).toEqual([{ from: `/rules/${SHARED}-2/`, to: `/rules/${SHARED}/`, reason: 'moved' }]);
+    corpus.write('sigma/rules/windows/h.yml', undefined);
+  });
+
+  it('reads the moved addresses of the previous build entry by entry', async () => {
+    const dir = path.join(out, 'm-bad');
+    cpSync(path.join(out, 'm1'), dir, { recursive: true });
+    rmSync(path.join(dir, 'api', 'catalog.json.gz'));
+    const file = path.join(dir, 'api', 'changes.json');
+    const changes = JSON.parse(readFileSync(file, 'utf8'));
+    writeFileSync(file, JSON.stringify({ ...changes, moved: [{ from: 'INDEX.HTML', to: MID }, { from: '../x', to: MID }, { from: OLD }, ...changes.moved] }));
+    corpus.write(D, RULES['rules/windows/d.yml'].replace(OLD, MID));
+    expect((await build(api('m-bad'))).changes!.moved).toEqual([{ from: OLD, to: MID }]);
+    writeFileSync(file, JSON.stringify({ ...changes, moved: 'not a list' }));
+    expect((await build(api('m-bad'))).changes!.moved).toEqual([]);
+    corpus.write(D, RULES['rules/windows/d.yml']);
+  });
+});
+
 describe('reading the previous build', () => {
   it('is skipped, not failed, when the folder does not exist yet (a first build)', async () => {
     const lines: string[] = [];
@@ -205,7 +283,7 @@ describe('reading the previous build', () => {
     const catalog = await runCatalog({ sigma: [corpus.sigma], atomics: corpus.atomics, previous: path.join(out, 'v1', 'api') }, (l) => lines.push(l));
     expect(catalog.changes).toBeDefined();
     expect(lines.find((l) => l.startsWith('changes '))).toMatch(
-      /the previous build has no change list, so the tombstones of rules removed before it \(if any\) are not carried over/,
+      /the previous build has no change list, so the tombstones of rules removed before it and the old addresses of rules that moved \(if any\) are not carried over/,
     );
   });
 

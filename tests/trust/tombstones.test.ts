@@ -98,6 +98,20 @@ describe('redirects', () => {
     expect(to(`/rules/${GONE}/`)).toBeUndefined();
   });
 
+  it("a rule's old slugs lead to its page, before what another rule says of the id; never from a page, never to a missing one", () => {
+    const moved = [
+      { from: ANCIENT, to: OLD }, // the rule's own history wins over NEW's `renamed`
+      { from: 'older', to: GONE }, // to a tombstone
+      { from: 'lonely', to: NEW }, // a page: not redirected
+      { from: 'nowhere', to: 'missing' },
+    ];
+    const withMoves = redirects(rules, graves, moved).filter((r) => r.reason === 'moved' || r.from === `/rules/${ANCIENT}/`);
+    expect(withMoves).toEqual([
+      { from: `/rules/${ANCIENT}/`, to: `/rules/${OLD}/`, reason: 'moved' },
+      { from: '/rules/older/', to: `/rules/${GONE}/`, reason: 'moved' },
+    ]);
+  });
+
   it('never shadows a page and never repeats a path', () => {
     const pages = new Set([...rules.map((r) => r.url), ...graves.map((t) => t.url)]);
     expect(all.filter((r) => pages.has(r.from))).toEqual([]);

@@ -10,7 +10,7 @@ import type { AtomicTest } from '../atomic/types.ts';
 import type { SigmaRule } from '../sigma/rule.ts';
 import { compareStrings } from '../order.ts';
 import type { PreviousBuild, PreviousRule, PreviousTest } from './previous.ts';
-import type { Changes, FeedEntry, RuleChange, RuleChangeKind, TestChange } from './types.ts';
+import type { Changes, FeedEntry, RuleChange, RuleChangeKind, RuleMove, TestChange } from './types.ts';
 
 /** Atomic test keys compared for "modified" (numbers and anchors shift when a neighbour goes, so they are left out). */
 const TEST_FIELDS = [
@@ -43,7 +43,11 @@ export type CurrentTest = Pick<AtomicTest, 'guid' | 'number' | (typeof TEST_FIEL
 
 type Rule = PreviousRule | CurrentRule;
 
-export function diffBuilds(previous: PreviousBuild, catalog: { rules: CurrentRule[]; tests: CurrentTest[] }): Changes {
+/**
+ * `ruleUrl` is the page of a slug (catalog/urls.ts, passed in: the catalog's types import this
+ * folder's), for the tombstone of a removed rule.
+ */
+export function diffBuilds(previous: PreviousBuild, catalog: { rules: CurrentRule[]; tests: CurrentTest[] }, ruleUrl: (slug: string) => string): Changes {
   const date = newestDate(catalog.rules);
   /** The text of the version each change produced (or removed), for feed entry ids. */
   const versions = new Map<RuleChange | TestChange, string>();
@@ -100,9 +104,30 @@ export function diffBuilds(previous: PreviousBuild, catalog: { rules: CurrentRul
     tests,
     feed: [],
   };
-  changes.feed = mergeFeeds(feedEntries(changes, versions), previous.feed);
   changes.gone = stillGone([...rules.removed, ...previous.gone], catalog.rules);
+  const tombstones = new Set(changes.gone.map((r) => r.slug));
+  for (const r of rules.removed) if (tombstones.has(r.slug)) r.url = ruleUrl(r.slug);
+  changes.moved = stillMoved(pairs, previous.moved, catalog.rules, changes.gone);
+  changes.feed = mergeFeeds(feedEntries(changes, versions), previous.feed);
   return changes;
+}
+
+/**
+ * The old addresses of rules whose slug changed while the rule stayed: this build's (a pair of
+ * versions with two slugs) and the earlier ones carried over, each leading to where its rule's
+ * page is now (moved again, or a tombstone). Dropped once a page takes the old address, or when
+ * the page it led to is gone without a tombstone.
+ */
+function stillMoved(pairs: [PreviousRule, CurrentRule][], earlier: RuleMove[], current: CurrentRule[], gone: RuleChange[]): RuleMove[] {
+  const now = new Map(pairs.map(([before, after]) => [before.slug, after.slug]));
+  const pages = new Set([...current.map((r) => r.slug), ...gone.map((r) => r.slug)]);
+  const moved = new Map<string, string>();
+  const offer = (from: string, to: string) => {
+    if (from !== to && !pages.has(from) && pages.has(to) && !moved.has(from)) moved.set(from, to);
+  };
+  for (const [before, after] of pairs) offer(before.slug, after.slug);
+  for (const m of earlier) offer(m.from, now.get(m.to) ?? m.to);
+  return [...moved].map(([from, to]) => ({ from, to })).sort((a, b) => compareStrings(a.from, b.from));
 }
 
 /**

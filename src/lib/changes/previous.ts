@@ -58,19 +58,26 @@ const goneSchema = z.object({
   level: z.string().optional(),
 });
 
+/** An old address of a rule that lives on under another slug (its change list's `moved`). */
+const moveSchema = z.object({ from: slugSchema, to: slugSchema });
+
+/** A list read entry by entry: a damaged entry is dropped, not the others; a list that is no list is absent. */
+const entries = <T extends z.ZodType>(entry: T) =>
+  z
+    .array(z.unknown())
+    .transform((list) => list.flatMap((item) => entry.safeParse(item).data ?? []) as z.infer<T>[])
+    .optional()
+    .catch(undefined);
+
 const buildSchema = z.object({
   rules: z.array(ruleSchema),
   tests: z.array(testSchema),
-  // Only the feed and the removed rules are carried over, each on a best-effort basis: a bad one starts afresh.
+  // Only the feed, the removed rules and the moved addresses are carried over, each on a best-effort basis: a bad one starts afresh.
   changes: z
     .object({
       feed: z.array(feedSchema).catch([]),
-      // Entry by entry: a damaged one is dropped, not the others.
-      gone: z
-        .array(z.unknown())
-        .transform((entries) => entries.flatMap((entry) => goneSchema.safeParse(entry).data ?? []))
-        .optional()
-        .catch(undefined),
+      gone: entries(goneSchema),
+      moved: entries(moveSchema),
       // A change list written before `gone` existed: its build kept the tombstones of these only.
       rules: z
         .object({ removed: z.array(goneSchema) })
@@ -91,6 +98,8 @@ export interface PreviousBuild {
   feed: z.infer<typeof feedSchema>[];
   /** The rules removed before the previous build or in it, whose tombstones it kept; carried into this one. */
   gone: z.infer<typeof goneSchema>[];
+  /** The old addresses of rules that live on under another slug, which the previous build redirected; carried into this one. */
+  moved: z.infer<typeof moveSchema>[];
   /** Whether the previous build had a change list (built with --previous itself): without one, nothing earlier is carried. */
   listed: boolean;
 }
@@ -231,7 +240,14 @@ function parse(bytes: Buffer, where: string, maxBytes: number): PreviousBuild {
 }
 
 function previousBuild({ rules, tests, changes }: z.infer<typeof buildSchema>): PreviousBuild {
-  return { rules, tests, feed: changes?.feed ?? [], gone: changes?.gone ?? changes?.rules?.removed ?? [], listed: changes !== undefined };
+  return {
+    rules,
+    tests,
+    feed: changes?.feed ?? [],
+    gone: changes?.gone ?? changes?.rules?.removed ?? [],
+    moved: changes?.moved ?? [],
+    listed: changes !== undefined,
+  };
 }
 
 function validate(json: unknown, where: string): z.infer<typeof buildSchema> {

@@ -12,7 +12,7 @@ export interface RuleChange {
   collection: string;
   status?: string;
   level?: string;
-  /** The rule's page; absent for a removed rule. */
+  /** The rule's page; for a removed rule its tombstone page, absent when it has none (its id lives on in another file). */
   url?: string;
   /** YYYY-MM-DD: when an added rule was created, when a changed rule was last modified (git or the rule's own dates). */
   date?: string;
@@ -63,4 +63,17 @@ export interface Changes {
    * catalogs written before it existed (`rules.removed` then stands for it).
    */
   gone?: RuleChange[];
+  /**
+   * Old addresses of rules that live on under another slug (an id edited in place, or the `-2`
+   * address of a shared id that became the id's own): each leads to the rule's page. Carried over
+   * like `gone`, following the rule when it moves again, until a page takes the old address.
+   * Absent in catalogs written before it existed.
+   */
+  moved?: RuleMove[];
+}
+
+/** A rule's old slug and the slug of its page now (a rule's or a tombstone's). */
+export interface RuleMove {
+  from: string;
+  to: string;
 }

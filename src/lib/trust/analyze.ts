@@ -99,7 +99,7 @@ export function analyzeTrust(catalog: Catalog): Trust {
     references: referenceHealth(catalog),
     gaps: findGaps(catalog, testLinks, techniqueLinks),
     tombstones: graves,
-    redirects: redirects(catalog.rules, graves),
+    redirects: redirects(catalog.rules, graves, catalog.changes?.moved),
     pageRedirects: [...techniqueRedirects(catalog.techniques), ...allModifierRedirects(catalog.rules, catalog.indicators)],
   };
 }

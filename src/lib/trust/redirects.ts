@@ -1,6 +1,8 @@
 /**
  * Old URLs that lead to a rule's permalink (`/rules/<slug>/`):
  * - `file-name`: `/rules/file/<file name without extension>/`, the address many sites use;
+ * - `moved`: the old slug of a rule that lives on under another (an id edited in place, or the
+ *   `-2` address of a shared id that became the id's own), carried by the change list;
  * - `replaced-id`: the id of a rule that is no longer in the corpus, named as obsolete, merged
  *   or renamed by a rule that is.
  * Each becomes a static page with a meta refresh and a canonical link (no JavaScript).
@@ -11,10 +13,11 @@ import { compareStrings } from '../order.ts';
 import { safeSegment } from '../slug.ts';
 import { REPLACING_TYPES, type Tombstone } from './tombstones.ts';
 import type { CatalogIndicator, CatalogRule, CatalogTechnique } from '../catalog/types.ts';
+import type { RuleMove } from '../changes/types.ts';
 import { indicatorPageUrl, ruleFileUrl, ruleUrl } from '../catalog/urls.ts';
 import { indicatorId, indicatorKey } from '../indicators/extract.ts';
 
-export type RedirectReason = 'file-name' | 'replaced-id' | 'revoked-technique' | 'all-modifier';
+export type RedirectReason = 'file-name' | 'moved' | 'replaced-id' | 'revoked-technique' | 'all-modifier';
 
 export interface Redirect {
   /** Site path, e.g. `/rules/file/proc_creation_win_net_use/`. */
@@ -37,7 +40,7 @@ export function fileSegment(path: string): string {
   return safeSegment(name.replace(/\.ya?ml$/i, ''), 'rule');
 }
 
-export function redirects(rules: CatalogRule[], tombstones: Tombstone[]): Redirect[] {
+export function redirects(rules: CatalogRule[], tombstones: Tombstone[], moved: readonly RuleMove[] = []): Redirect[] {
   const out = new Map<string, Redirect>();
   const pages = new Set([...rules.map((r) => r.url), ...tombstones.map((t) => t.url)]);
   const add = (from: string, to: string, reason: RedirectReason) => {
@@ -54,6 +57,9 @@ export function redirects(rules: CatalogRule[], tombstones: Tombstone[]): Redire
   for (const r of rules) offer(fileSegment(r.path), { url: r.url, path: r.path, document: r.document, rank: r.active ? 0 : 1 });
   for (const t of tombstones) if (t.reason === 'removed') offer(fileSegment(t.path), { url: t.url, path: t.path, document: 0, rank: 2 });
   for (const [segment, target] of byFile) add(ruleFileUrl(segment), target.url, 'file-name');
+
+  // Addresses the rule had before: its history comes before what other rules say of an id.
+  for (const m of moved) if (pages.has(ruleUrl(m.to))) add(ruleUrl(m.from), ruleUrl(m.to), 'moved');
 
   // Ids of rules no longer anywhere, named by the rule that took over.
   const known = new Set([...rules.map((r) => r.id.toLowerCase()), ...tombstones.map((t) => t.id.toLowerCase())]);
