@@ -244,6 +244,9 @@ describe('atlas build with the page cache', { timeout: 300_000 }, () => {
       expect(treeHashes(site('v5'))).toEqual(treeHashes(site('v5-cold')));
       expect(page('v5', gone.url)).toContain('it is no longer in the rule repository');
       expect(page('v5', naming.url)).toContain(`<a href="${gone.url}">${gone.title}</a>`);
+      // The change list links the removed rule to its tombstone, on the changes page and in the feed.
+      expect(page('v5', '/changes/')).toContain(`<a href="${gone.url}">${gone.title}</a>`);
+      expect(readFileSync(path.join(site('v5'), 'api', 'changes.xml'), 'utf8')).toContain(`href="..${gone.url}"`);
       // Its technique, tests, indicators and lists show it no more; the other pages were copied.
       expect(removal.reused).toBeGreaterThan(removal.keyed! / 2);
       expect(removal.reused).toBeLessThan(removal.keyed!);
