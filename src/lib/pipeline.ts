@@ -197,7 +197,7 @@ export async function runCatalog(options: PipelineOptions, log: Log = () => {}, 
       },
       (r) =>
         'missing' in r
-          ? `no previous build (${r.missing}): no change list (nor the tombstones of rules removed before)`
+          ? `no previous build (${r.missing}): no change list (nor the tombstones of rules removed before, nor the old addresses of rules that moved)`
           : `${describeChanges(r.list)}${r.listed ? '' : '; the previous build has no change list, so the tombstones of rules removed before it and the old addresses of rules that moved (if any) are not carried over'}`,
     );
     if (!('missing' in changes)) catalog = { ...catalog, changes: changes.list };

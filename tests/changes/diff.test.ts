@@ -252,7 +252,13 @@ describe('addresses that move while the rule stays', () => {
     expect(s2.changes!.moved).toEqual([{ from: `${SHARED}-2`, to: SHARED }]);
     expect(s2.changes!.gone!.map((r) => r.slug)).not.toContain(SHARED); // the id's address is the other rule's page
     expect(movedRedirects(s2)).toEqual([{ from: `/rules/${SHARED}-2/`, to: `/rules/${SHARED}/`, reason: 'moved' }]);
+    // The '-2' rule deleted instead: no tombstone (the id lives on), its address leads to the id's page.
+    corpus.write('sigma/rules/windows/g.yml', g);
     corpus.write('sigma/rules/windows/h.yml', undefined);
+    const s3 = await build(api('s1'));
+    expect(s3.changes!.rules.removed.map((r) => [r.slug, r.url])).toEqual([[`${SHARED}-2`, undefined]]);
+    expect(s3.changes!.moved).toEqual([{ from: `${SHARED}-2`, to: SHARED }]);
+    corpus.write('sigma/rules/windows/g.yml', undefined);
   });
 
   it('reads the moved addresses of the previous build entry by entry', async () => {
@@ -261,9 +267,22 @@ describe('addresses that move while the rule stays', () => {
     rmSync(path.join(dir, 'api', 'catalog.json.gz'));
     const file = path.join(dir, 'api', 'changes.json');
     const changes = JSON.parse(readFileSync(file, 'utf8'));
-    writeFileSync(file, JSON.stringify({ ...changes, moved: [{ from: 'INDEX.HTML', to: MID }, { from: '../x', to: MID }, { from: OLD }, ...changes.moved] }));
+    // The feed links its entries (absolute with a site URL): a url that is no page address of this tool is dropped, the entry kept.
+    const feed = [
+      { ...changes.feed[0], url: 'xjavascript:alert(1)' },
+      { ...changes.feed[0], id: 'other', url: '/rules/../x/' },
+    ];
+    writeFileSync(
+      file,
+      JSON.stringify({ ...changes, feed, moved: [{ from: 'INDEX.HTML', to: MID }, { from: '../x', to: MID }, { from: OLD }, ...changes.moved] }),
+    );
     corpus.write(D, RULES['rules/windows/d.yml'].replace(OLD, MID));
-    expect((await build(api('m-bad'))).changes!.moved).toEqual([{ from: OLD, to: MID }]);
+    const read = await build(api('m-bad'));
+    expect(read.changes!.moved).toEqual([{ from: OLD, to: MID }]);
+    expect(read.changes!.feed.map((e) => [e.id, e.url])).toEqual([
+      [changes.feed[0].id, undefined],
+      ['other', undefined],
+    ]);
     writeFileSync(file, JSON.stringify({ ...changes, moved: 'not a list' }));
     expect((await build(api('m-bad'))).changes!.moved).toEqual([]);
     corpus.write(D, RULES['rules/windows/d.yml']);

@@ -110,6 +110,12 @@ describe('redirects', () => {
       { from: `/rules/${ANCIENT}/`, to: `/rules/${OLD}/`, reason: 'moved' },
       { from: '/rules/older/', to: `/rules/${GONE}/`, reason: 'moved' },
     ]);
+    // A removed rule's old address leads to the live rule that replaced that id, not to the tombstone.
+    expect(redirects(rules, graves, [{ from: ANCIENT, to: GONE }]).find((r) => r.from === `/rules/${ANCIENT}/`)).toEqual({
+      from: `/rules/${ANCIENT}/`,
+      to: `/rules/${NEW}/`,
+      reason: 'replaced-id',
+    });
   });
 
   it('never shadows a page and never repeats a path', () => {

@@ -107,25 +107,35 @@ export function diffBuilds(previous: PreviousBuild, catalog: { rules: CurrentRul
   changes.gone = stillGone([...rules.removed, ...previous.gone], catalog.rules);
   const tombstones = new Set(changes.gone.map((r) => r.slug));
   for (const r of rules.removed) if (tombstones.has(r.slug)) r.url = ruleUrl(r.slug);
-  changes.moved = stillMoved(pairs, previous.moved, catalog.rules, changes.gone);
+  changes.moved = stillMoved(pairs, removed, previous.moved, catalog.rules, changes.gone);
   changes.feed = mergeFeeds(feedEntries(changes, versions), previous.feed);
   return changes;
 }
 
 /**
  * The old addresses of rules whose slug changed while the rule stayed: this build's (a pair of
- * versions with two slugs) and the earlier ones carried over, each leading to where its rule's
- * page is now (moved again, or a tombstone). Dropped once a page takes the old address, or when
- * the page it led to is gone without a tombstone.
+ * versions with two slugs; a removed rule whose id another file still has, such as the `-2` of a
+ * shared id, leads to that rule's page, the id's permalink) and the earlier ones carried over,
+ * each leading to where its rule's page is now (moved again, or a tombstone). Dropped once a page
+ * takes the old address, or when the page it led to is gone without a tombstone.
  */
-function stillMoved(pairs: [PreviousRule, CurrentRule][], earlier: RuleMove[], current: CurrentRule[], gone: RuleChange[]): RuleMove[] {
+function stillMoved(
+  pairs: [PreviousRule, CurrentRule][],
+  removed: PreviousRule[],
+  earlier: RuleMove[],
+  current: CurrentRule[],
+  gone: RuleChange[],
+): RuleMove[] {
   const now = new Map(pairs.map(([before, after]) => [before.slug, after.slug]));
   const pages = new Set([...current.map((r) => r.slug), ...gone.map((r) => r.slug)]);
+  const byId = new Map<string, string>(); // lower-case id → the first slug holding it
+  for (const r of [...current].sort((a, b) => compareStrings(a.slug, b.slug))) if (r.id && !byId.has(r.id.toLowerCase())) byId.set(r.id.toLowerCase(), r.slug);
   const moved = new Map<string, string>();
-  const offer = (from: string, to: string) => {
-    if (from !== to && !pages.has(from) && pages.has(to) && !moved.has(from)) moved.set(from, to);
+  const offer = (from: string, to: string | undefined) => {
+    if (to !== undefined && from !== to && !pages.has(from) && pages.has(to) && !moved.has(from)) moved.set(from, to);
   };
   for (const [before, after] of pairs) offer(before.slug, after.slug);
+  for (const r of removed) if (r.id) offer(r.slug, byId.get(r.id.toLowerCase()));
   for (const m of earlier) offer(m.from, now.get(m.to) ?? m.to);
   return [...moved].map(([from, to]) => ({ from, to })).sort((a, b) => compareStrings(a.from, b.from));
 }

@@ -44,7 +44,15 @@ const feedSchema = z.object({
   change: z.enum(['added', 'modified', 'deprecated', 'removed']),
   title: z.string(),
   summary: z.string(),
-  url: z.string().optional(),
+  // The feed links it (absolute with a site URL): only a page address this tool writes, or none.
+  url: z
+    .string()
+    .refine((url) => {
+      const segment = /^\/(?:rules|tests)\/([^/]+)\/$/.exec(url)?.[1];
+      return segment !== undefined && isSlug(segment);
+    })
+    .optional()
+    .catch(undefined),
 });
 
 /** A removed rule whose tombstone the previous build kept (its change list's `gone`). */

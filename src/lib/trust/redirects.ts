@@ -58,8 +58,10 @@ export function redirects(rules: CatalogRule[], tombstones: Tombstone[], moved: 
   for (const t of tombstones) if (t.reason === 'removed') offer(fileSegment(t.path), { url: t.url, path: t.path, document: 0, rank: 2 });
   for (const [segment, target] of byFile) add(ruleFileUrl(segment), target.url, 'file-name');
 
-  // Addresses the rule had before: its history comes before what other rules say of an id.
-  for (const m of moved) if (pages.has(ruleUrl(m.to))) add(ruleUrl(m.from), ruleUrl(m.to), 'moved');
+  // Addresses a live rule had before: its history comes before what other rules say of an id; an
+  // old address whose rule is removed since leads to its tombstone unless a live rule replaced the id.
+  const live = new Set(rules.map((r) => r.url));
+  for (const m of moved) if (live.has(ruleUrl(m.to))) add(ruleUrl(m.from), ruleUrl(m.to), 'moved');
 
   // Ids of rules no longer anywhere, named by the rule that took over.
   const known = new Set([...rules.map((r) => r.id.toLowerCase()), ...tombstones.map((t) => t.id.toLowerCase())]);
@@ -73,6 +75,7 @@ export function redirects(rules: CatalogRule[], tombstones: Tombstone[], moved: 
       add(ruleUrl(segment), r.url, 'replaced-id');
     }
   }
+  for (const m of moved) if (pages.has(ruleUrl(m.to))) add(ruleUrl(m.from), ruleUrl(m.to), 'moved');
   return [...out.values()].sort((a, b) => compareStrings(a.from, b.from));
 }
 
