@@ -21,7 +21,7 @@ export interface SearchSession {
   /** Gives the feed Astro's page order and each rendered page (a wrapper around Astro's prerenderer). */
   integration: AstroIntegration;
   /** Indexes the pages still unknown (read from outDir), writes the bundle into `outDir/pagefind` and the record cache. */
-  finish(outDir: string): Promise<{ pages: number; readBack: number; seeded?: number; parts: { parse: number; write: number } }>;
+  finish(outDir: string): Promise<{ pages: number; readBack: number; seeded?: number; whole?: boolean; parts: { parse: number; write: number } }>;
   /** Drops the index (the site is rendered again). */
   discard(): Promise<void>;
 }
@@ -121,11 +121,16 @@ export async function openSearch(
       const bundle = path.join(outDir, 'pagefind');
       // With a cache, the fragments of unchanged pages are taken from the previous build (checked there:
       // cache/search-bundle.ts), while Pagefind may still be parsing the last records.
-      const { seeded, seconds: took } = await writeSearchBundle({
+      const {
+        seeded,
+        whole,
+        seconds: took,
+      } = await writeSearchBundle({
         bundle,
         records: fed.records.map((record) => ({ url: record.url, digest: recordDigest(record) })),
         config: JSON.stringify(INDEX_OPTIONS),
         cache: cacheDir && path.join(cacheDir, 'search'),
+        pagefind: await pagefindVersion(),
         write: async () => {
           const asked = performance.now();
           for (const answer of await answers) failed('addHTMLFile', answer.errors);
@@ -134,7 +139,8 @@ export async function openSearch(
         },
       });
       const wrote = performance.now();
-      if (took)
+      if (whole) log(`site: search cache: the same ${seeded} search records as the cached bundle: taken whole in ${took!.seed.toFixed(2)} s`);
+      else if (took)
         log(
           `site: search cache: ${seeded} fragments seeded in ${took.seed.toFixed(2)} s, written in ${(took.write - (waited ?? 0)).toFixed(2)} s, checked in ${took.check.toFixed(2)} s, saved in ${took.save.toFixed(2)} s`,
         );
@@ -147,6 +153,7 @@ export async function openSearch(
         pages: Object.values(entry.languages).reduce((n, l) => n + l.page_count, 0),
         readBack: fed.read,
         seeded: cacheDir ? seeded : undefined,
+        ...(whole && { whole }),
         parts: { parse: ((parsed ?? wrote) - t0) / 1000, write: (wrote - (parsed ?? wrote)) / 1000 },
       };
     },
@@ -155,6 +162,12 @@ export async function openSearch(
       await index.deleteIndex();
     },
   };
+}
+
+/** The installed Pagefind's version (its npm package pins the binary's), for the search cache. */
+async function pagefindVersion(): Promise<string | undefined> {
+  const manifest = await readFile(new URL('../package.json', import.meta.resolve('pagefind')), 'utf8').catch(() => undefined);
+  return manifest === undefined ? undefined : (JSON.parse(manifest) as { version?: string }).version;
 }
 
 /** Pagefind's index options; they are part of what decides a page's fragment (the search cache compares them). */

@@ -272,8 +272,11 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     const readBack = indexed.readBack ? `; ${indexed.readBack} pages read back from the output` : '';
     const seeded = indexed.seeded !== undefined ? `, ${indexed.seeded} fragments from the search cache` : '';
     const { parse, write } = indexed.parts;
+    const parts = indexed.whole
+      ? 'the bundle taken whole from the search cache'
+      : `${parse.toFixed(1)}s until Pagefind had every page, ${write.toFixed(1)}s writing its bundle`;
     log(
-      `site: indexed ${indexed.pages} pages for search (${(searchIndexBytes / 1048576).toFixed(1)} MiB${readBack}${seeded}); ${searchSeconds.toFixed(1)}s after the render (${parse.toFixed(1)}s until Pagefind had every page, ${write.toFixed(1)}s writing its bundle)`,
+      `site: indexed ${indexed.pages} pages for search (${(searchIndexBytes / 1048576).toFixed(1)} MiB${readBack}${seeded}); ${searchSeconds.toFixed(1)}s after the render (${parts})`,
     );
     await publish(staging, outDir);
     return { pages, searchIndexBytes, indexedPages: indexed.pages, ...(reusedPages && { reusedPages }), seconds: { render, search: searchSeconds } };

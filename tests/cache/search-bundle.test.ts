@@ -51,6 +51,7 @@ async function write(
   cache?: string,
   config = 'test',
   afterWrite?: (bundle: string, writes: number) => void,
+  version?: string,
 ): Promise<{ bundle: string; result: WriteSearchBundleResult }> {
   const bundle = path.join(root, `out${++n}`, 'pagefind');
   const { index, errors } = await pagefind.createIndex({ forceLanguage: 'en' });
@@ -62,6 +63,7 @@ async function write(
     records: pages.map((p) => ({ url: p.url, digest: recordDigest(p) })),
     config,
     cache,
+    pagefind: version,
     warn: (line) => warnings.push(line),
     write: async () => {
       writes++;
@@ -69,7 +71,7 @@ async function write(
       afterWrite?.(bundle, writes);
     },
   });
-  expect(writes).toBe(result.rewritten ? 2 : 1);
+  expect(writes).toBe(result.whole ? 0 : result.rewritten ? 2 : 1);
   await index!.deleteIndex();
   return { bundle, result };
 }
@@ -109,15 +111,17 @@ function cachedFile(cache: string, name: string): string {
   return path.join(cache, 'files', JSON.parse(text.slice(text.indexOf('\n') + 1)).files[name]);
 }
 
-/** SHA-256 of every fragment file of a bundle: the names of the cache's files. */
-const fragmentSums = (bundle: string) =>
-  filesUnder(path.join(bundle, 'fragment'))
-    .map((f) =>
-      createHash('sha256')
-        .update(readFileSync(path.join(bundle, 'fragment', f)))
-        .digest('hex'),
-    )
-    .sort();
+/** SHA-256 of every file of a bundle (its fragments and the rest, for a later bundle of the same pages): the names of the cache's files. */
+const fileSums = (bundle: string) =>
+  [
+    ...new Set(
+      filesUnder(bundle).map((f) =>
+        createHash('sha256')
+          .update(readFileSync(path.join(bundle, f)))
+          .digest('hex'),
+      ),
+    ),
+  ].sort();
 
 beforeAll(() => {
   root = tempDir('search-bundle');
@@ -156,8 +160,8 @@ describe('writeSearchBundle', { timeout: 60_000 }, () => {
     const cold = await write(V1, cache);
     expect(cold.result).toMatchObject({ pages: 6, seeded: 0, damaged: 0, saved: true });
     expect(treeHashes(cold.bundle)).toEqual(await reference(V1));
-    // The cache holds the bundle's fragments, hard-linked, named by their SHA-256.
-    expect(filesUnder(path.join(cache, 'files'))).toEqual(fragmentSums(cold.bundle));
+    // The cache holds the bundle's files, hard-linked, named by their SHA-256.
+    expect(filesUnder(path.join(cache, 'files'))).toEqual(fileSums(cold.bundle));
     const first = names(cold.bundle)[0]!;
     expect(statSync(cachedFile(cache, first)).ino).toBe(statSync(path.join(cold.bundle, 'fragment', `${first}.pf_fragment`)).ino);
 
@@ -165,7 +169,7 @@ describe('writeSearchBundle', { timeout: 60_000 }, () => {
     expect(warm.result).toMatchObject({ pages: 6, seeded: 4, damaged: 0, saved: true }); // changed and new pages written by Pagefind
     expect(treeHashes(warm.bundle)).toEqual(await reference(V2));
     // The changed and removed pages' files are gone from the cache, the new ones added.
-    expect(filesUnder(path.join(cache, 'files'))).toEqual(fragmentSums(warm.bundle));
+    expect(filesUnder(path.join(cache, 'files'))).toEqual(fileSums(warm.bundle));
 
     const again = await write(V2, cache);
     expect(again.result.seeded).toBe(6);
@@ -175,6 +179,36 @@ describe('writeSearchBundle', { timeout: 60_000 }, () => {
     expect(other.result.seeded).toBe(0);
     expect(treeHashes(other.bundle)).toEqual(await reference(V2));
     expect(warnings).toEqual([]);
+  });
+
+  test('the same pages and records in the same order, the same Pagefind: the whole bundle is taken from the cache, Pagefind writes nothing', async () => {
+    const cache = path.join(root, 'cache-whole');
+    const VERSION = '1.6.0';
+    const cold = await write(V1, cache, 'test', undefined, VERSION);
+    expect(cold.result.whole).toBeUndefined();
+    const again = await write(V1, cache, 'test', undefined, VERSION);
+    expect(again.result).toMatchObject({ whole: true, seeded: V1.length, damaged: 0 });
+    expect(treeHashes(again.bundle)).toEqual(await reference(V1));
+    // Anything else: another order, another page, another Pagefind, another option.
+    expect((await write([...V1].reverse(), cache, 'test', undefined, VERSION)).result.whole).toBeUndefined();
+    const changed = await write(V2, cache, 'test', undefined, VERSION);
+    expect(changed.result.whole).toBeUndefined();
+    expect(treeHashes(changed.bundle)).toEqual(await reference(V2));
+    expect((await write(V2, cache, 'test', undefined, '1.7.0')).result.whole).toBeUndefined();
+    expect((await write(V2, cache, 'other', undefined, VERSION)).result.whole).toBeUndefined();
+    // A damaged cached file of the bundle (an index chunk edited through a link from a published output): not taken, Pagefind writes.
+    await write(V2, cache, 'test', undefined, VERSION);
+    const whole = await write(V2, cache, 'test', undefined, VERSION);
+    expect(whole.result.whole).toBe(true);
+    const chunk = filesUnder(path.join(whole.bundle, 'index'))[0]!;
+    writeFileSync(path.join(whole.bundle, 'index', chunk), 'edited in place');
+    warnings.length = 0;
+    const afterDamage = await write(V2, cache, 'test', undefined, VERSION);
+    expect(afterDamage.result).toMatchObject({ damaged: 1, saved: true });
+    expect(afterDamage.result.whole).toBeUndefined();
+    expect(warnings.join('\n')).toMatch(/does not match its manifest/);
+    expect(treeHashes(afterDamage.bundle)).toEqual(await reference(V2));
+    expect((await write(V2, cache, 'test', undefined, VERSION)).result.whole).toBe(true);
   });
 
   test('a changed page that lands on a seeded name: written again without seeds, the bundle is the cold one', async () => {

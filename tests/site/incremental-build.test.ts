@@ -134,6 +134,8 @@ describe('atlas build with the page cache', { timeout: 300_000 }, () => {
     // Search records of the copied pages came from the record cache, none read back from the output.
     expect(again.stdout).toMatch(/indexed \d+ pages for search/);
     expect(again.stdout).not.toMatch(/read back/);
+    // The same search records, in the same order: the search bundle is the cached one, Pagefind writes nothing.
+    expect(again.stdout).toMatch(/the bundle taken whole from the search cache/);
   });
 
   test('search records cache damaged or lost: the copied pages are read back, the output is the same', () => {

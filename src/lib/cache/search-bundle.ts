@@ -23,7 +23,10 @@
  *   or truncated copy, one edited in place through a hard link from a published output, or one
  *   from another build's cache generation never stays in the bundle. The manifest carries its own SHA-256.
  * Index chunks and filters are not seeded: their content depends on every page, and nothing short
- * of Pagefind's own write says whether a chunk of the same name has the same words.
+ * of Pagefind's own write says whether a chunk of the same name has the same words. But when every
+ * page's record is the cached one, in the same order, for the same options and the same Pagefind,
+ * the whole bundle (kept in the cache beside the fragments) is taken, each file checked the same
+ * way, and Pagefind writes nothing: its bundle is a function of those.
  *
  * The cache is written after a verified bundle. Its files are kept by the SHA-256 of their bytes
  * (`files/<sha256>`, hard links to the bundle's), added by link or by a copy renamed into place
@@ -124,6 +127,8 @@ const TEMP = /\.(\d+)-[0-9a-f]{16}\.tmp$/;
 const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
 /** A name that is safe to join to a folder (the manifest is read from disk). */
 const NAME = /^[A-Za-z0-9_-]{1,80}$/;
+/** A bundle file's path, safe to join to a folder: at most one folder, no name starting with a dot. */
+const BUNDLE_FILE = /^(?:[A-Za-z0-9_-]{1,80}\/)?[A-Za-z0-9_-][A-Za-z0-9_.-]{0,119}$/;
 
 const manifestSchema = z.object({
   version: z.literal(MANIFEST_VERSION),
@@ -134,6 +139,8 @@ const manifestSchema = z.object({
   pages: z.array(z.tuple([z.string(), z.string(), z.string().regex(NAME)])),
   /** Fragment name → SHA-256 of the file's bytes. */
   files: z.record(z.string().regex(NAME), z.string().regex(SHA256)),
+  /** Every other file of the bundle (meta, index chunks, filters, entry, scripts) → SHA-256 of its bytes. */
+  bundle: z.record(z.string().regex(BUNDLE_FILE), z.string().regex(SHA256)).optional(),
 });
 type Manifest = z.infer<typeof manifestSchema>;
 
@@ -208,6 +215,11 @@ export interface WriteSearchBundleOptions {
   config: string;
   /** The search cache folder (`<atlas cache>/search`); without it `write` runs alone and nothing is kept. */
   cache?: string;
+  /**
+   * The running Pagefind's version. With it, when the pages and their records are those of the
+   * cached bundle, in the same order, the whole bundle is taken from the cache and `write` is not called.
+   */
+  pagefind?: string;
   /** Writes the bundle: `index.writeFiles({ outputPath: bundle })`, throwing on its errors. May run twice. */
   write: () => Promise<void>;
   /** Warnings (a damaged cache); console.warn by default. */
@@ -223,6 +235,8 @@ export interface WriteSearchBundleResult {
   damaged: number;
   /** Why the bundle was written a second time without seeds, when it was. */
   rewritten?: string;
+  /** Whether the whole bundle was taken from the cache (the same pages and records, in the same order, same Pagefind). */
+  whole?: boolean;
   /** Whether the cache now holds this bundle's fragments. */
   saved: boolean;
   /** Seconds spent linking and checking seeds, in `write` (both writes), checking the meta and removing unused seeds, saving the cache. */
@@ -257,10 +271,28 @@ export async function writeSearchBundle(opts: WriteSearchBundleOptions): Promise
   const seconds = { seed: 0, write: 0, check: 0, save: 0 };
   result.seconds = seconds;
 
+  const previous = unique ? readManifest(cache, warn) : undefined;
+  // The same pages and records as the cached bundle, in the same order, for the same Pagefind and
+  // options: Pagefind would write that bundle again, byte for byte (the bundle is a function of them).
+  if (previous?.bundle && previous.config === config && previous.pagefind === opts.pagefind && samePages(previous, records)) {
+    const taken = await takeWhole(cache, bundle, previous);
+    seconds.seed = lap();
+    if (taken === true) {
+      result.seeded = records.length;
+      result.whole = true;
+      result.saved = true;
+      return result;
+    }
+    rmSync(bundle, { recursive: true, force: true });
+    if (taken === 'damaged') {
+      result.damaged++;
+      warn(`cache: a search bundle file in ${cache} does not match its manifest: not used (Pagefind writes the bundle)`);
+    }
+  }
+
   // Seed: the fragments of pages whose record is unchanged, checked where they now are.
   const seededFor = new Map<string, string>(); // fragment name → the url it was seeded for
   const sums = new Map<string, string>(); // fragment name → SHA-256 of the file in the bundle
-  const previous = unique ? readManifest(cache, warn) : undefined;
   if (previous && previous.config === config) {
     const before = new Map<string, { digest: string; name: string }>();
     const counts = new Map<string, number>();
@@ -277,19 +309,9 @@ export async function writeSearchBundle(opts: WriteSearchBundleOptions): Promise
       const was = before.get(url);
       const want = was && previous.files[was.name];
       if (!was || was.digest !== digest || counts.get(url) !== 1 || !want || seededFor.has(was.name)) continue;
-      const to = path.join(bundle, fragmentFile(was.name));
-      const from = path.join(cache, FILES, want);
-      try {
-        linkOrCopy(from, to);
-      } catch {
-        continue; // gone (another build removed it meanwhile): Pagefind writes it
-      }
-      if (sha256(readFileSync(to)) !== want) {
-        unlinkSync(to);
-        rmSync(from, { force: true }); // not what its name says: the next save puts the right one in its place
-        result.damaged++;
-        continue;
-      }
+      const linked = linkChecked(cache, want, path.join(bundle, fragmentFile(was.name)));
+      if (linked === 'damaged') result.damaged++;
+      if (linked !== true) continue; // gone (another build removed it meanwhile) or damaged: Pagefind writes it
       seededFor.set(was.name, url);
       sums.set(was.name, want);
     }
@@ -348,6 +370,59 @@ export async function writeSearchBundle(opts: WriteSearchBundleOptions): Promise
   return result;
 }
 
+/**
+ * Links the cache's file `sum` to `to` and checks it there: true, `missing` (another build removed
+ * it meanwhile), or `damaged` (not what its name says: unlinked from `to`, and removed from the
+ * cache so that the next save puts the right one in its place).
+ */
+function linkChecked(cache: string, sum: string, to: string): true | 'missing' | 'damaged' {
+  const from = path.join(cache, FILES, sum);
+  try {
+    linkOrCopy(from, to);
+  } catch {
+    return 'missing';
+  }
+  if (sha256(readFileSync(to)) === sum) return true;
+  unlinkSync(to);
+  rmSync(from, { force: true });
+  return 'damaged';
+}
+
+/** Whether `records` are the manifest's pages: the same URLs with the same record digests, in the same order. */
+function samePages(manifest: Manifest, records: readonly SearchRecordKey[]): boolean {
+  return manifest.pages.length === records.length && manifest.pages.every(([url, digest], i) => records[i]!.url === url && records[i]!.digest === digest);
+}
+
+/** Links every file of the cached bundle into `bundle`, each checked: true, or why not (the bundle is then partial). */
+async function takeWhole(cache: string, bundle: string, manifest: Manifest): Promise<true | 'missing' | 'damaged'> {
+  const files: [string, string][] = [
+    ...manifest.pages.map(([, , name]): [string, string] => [fragmentFile(name), manifest.files[name] ?? '']),
+    ...Object.entries(manifest.bundle ?? {}),
+  ];
+  const folders = new Set(files.map(([file]) => path.dirname(path.join(bundle, file))));
+  for (const folder of folders) mkdirSync(folder, { recursive: true });
+  let done = 0;
+  for (const [file, sum] of files) {
+    if (++done % STEPS_PER_TURN === 0) await loopTurn();
+    if (!SHA256.test(sum)) return 'missing';
+    const linked = linkChecked(cache, sum, path.join(bundle, file));
+    if (linked !== true) return linked;
+  }
+  return true;
+}
+
+/** The bundle's files other than its fragments, as `folder/name` paths, sorted; a deeper folder as `folder/name/` (not kept). */
+function bundleFiles(bundle: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(bundle, { withFileTypes: true })) {
+    if (entry.isFile()) out.push(entry.name);
+    else if (entry.isDirectory() && entry.name !== FRAGMENTS)
+      for (const inner of readdirSync(path.join(bundle, entry.name), { withFileTypes: true }))
+        out.push(`${entry.name}/${inner.name}${inner.isFile() ? '' : '/'}`);
+  }
+  return out.sort();
+}
+
 /** Adds this bundle's fragments to the cache's files, writes its manifest, removes the files it no longer names. */
 function saveCache(cache: string, bundle: string, records: readonly SearchRecordKey[], meta: BundleMeta, config: string, sums: Map<string, string>): void {
   const files: Manifest['files'] = {};
@@ -361,7 +436,21 @@ function saveCache(cache: string, bundle: string, records: readonly SearchRecord
     files[fragment] = sum;
     if (!present.has(sum)) linkOrCopy(from, path.join(cache, FILES, sum));
   }
-  const body = JSON.stringify({ version: MANIFEST_VERSION, config, pagefind: meta.version, pages, files } satisfies Manifest);
+  // The other files, for a later build of the same pages (takeWhole); a bundle laid out otherwise keeps only its fragments.
+  let whole: Manifest['bundle'] = {};
+  for (const file of bundleFiles(bundle)) {
+    if (!BUNDLE_FILE.test(file)) {
+      whole = undefined;
+      break;
+    }
+    const sum = sha256(readFileSync(path.join(bundle, file)));
+    whole[file] = sum;
+    if (!present.has(sum)) {
+      linkOrCopy(path.join(bundle, file), path.join(cache, FILES, sum));
+      present.add(sum);
+    }
+  }
+  const body = JSON.stringify({ version: MANIFEST_VERSION, config, pagefind: meta.version, pages, files, ...(whole && { bundle: whole }) } satisfies Manifest);
   const temp = path.join(cache, tempName(MANIFEST));
   try {
     writeFileSync(temp, `${sha256(body)}\n${body}`);
@@ -369,6 +458,6 @@ function saveCache(cache: string, bundle: string, records: readonly SearchRecord
   } finally {
     rmSync(temp, { force: true });
   }
-  const named = new Set(Object.values(files));
+  const named = new Set([...Object.values(files), ...Object.values(whole ?? {})]);
   for (const name of present) if (SHA256.test(name) && !named.has(name)) rmSync(path.join(cache, FILES, name), { force: true });
 }
