@@ -4,7 +4,10 @@
  * prerenderer), and written after the render with the fragments of unchanged pages taken from the
  * search cache (src/lib/cache/search-bundle.ts). scripts/site.ts `buildSite` drives it.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { arch } from 'node:os';
 import path from 'node:path';
 import type { AstroIntegration } from 'astro';
 import { recordDigest, writeSearchBundle } from '../src/lib/cache/search-bundle.ts';
@@ -130,7 +133,7 @@ export async function openSearch(
         records: fed.records.map((record) => ({ url: record.url, digest: recordDigest(record) })),
         config: JSON.stringify(INDEX_OPTIONS),
         cache: cacheDir && path.join(cacheDir, 'search'),
-        pagefind: await pagefindVersion(),
+        binary: await pagefindIdentity(),
         write: async () => {
           const asked = performance.now();
           for (const answer of await answers) failed('addHTMLFile', answer.errors);
@@ -164,10 +167,34 @@ export async function openSearch(
   };
 }
 
-/** The installed Pagefind's version (its npm package pins the binary's), for the search cache. */
-async function pagefindVersion(): Promise<string | undefined> {
-  const manifest = await readFile(new URL('../package.json', import.meta.resolve('pagefind')), 'utf8').catch(() => undefined);
-  return manifest === undefined ? undefined : (JSON.parse(manifest) as { version?: string }).version;
+/**
+ * What decides Pagefind's bundle besides the records and the index options, for the search cache:
+ * the SHA-256 of the binary the npm package runs (found as pagefind/lib/resolveBinary.js finds it),
+ * and the environment it reads (`PAGEFIND_*`: another binary, the index chunk size …). Undefined
+ * when the binary cannot be found: no bundle is then taken whole.
+ */
+export async function pagefindIdentity(): Promise<string | undefined> {
+  const env = Object.entries(process.env)
+    .filter(([name]) => name.startsWith('PAGEFIND_') || name === 'npm_config_arch')
+    .map(([name, value]) => `${name}=${value}`)
+    .sort();
+  const names = ['pagefind_extended', 'pagefind'];
+  const override = names.map((name) => process.env[`${name.toUpperCase()}_BINARY_PATH`]).find(Boolean);
+  const require = createRequire(import.meta.resolve('pagefind'));
+  const cpu = process.env.npm_config_arch || arch();
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  const candidates = override ? [override] : names.map((name) => `@pagefind/${platform}-${cpu}/bin/${platform === 'windows' ? `${name}.exe` : name}`);
+  for (const candidate of candidates) {
+    let file: string;
+    try {
+      file = override ? candidate : require.resolve(candidate);
+    } catch {
+      continue;
+    }
+    const bytes = await readFile(file).catch(() => undefined);
+    if (bytes) return JSON.stringify({ binary: createHash('sha256').update(bytes).digest('hex'), env });
+  }
+  return undefined;
 }
 
 /** Pagefind's index options; they are part of what decides a page's fragment (the search cache compares them). */

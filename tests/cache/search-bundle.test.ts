@@ -63,7 +63,7 @@ async function write(
     records: pages.map((p) => ({ url: p.url, digest: recordDigest(p) })),
     config,
     cache,
-    pagefind: version,
+    binary: version,
     warn: (line) => warnings.push(line),
     write: async () => {
       writes++;
@@ -181,34 +181,47 @@ describe('writeSearchBundle', { timeout: 60_000 }, () => {
     expect(warnings).toEqual([]);
   });
 
-  test('the same pages and records in the same order, the same Pagefind: the whole bundle is taken from the cache, Pagefind writes nothing', async () => {
+  test('the same pages and records in the same order, the same Pagefind binary and environment: the whole bundle is taken from the cache, Pagefind writes nothing', async () => {
     const cache = path.join(root, 'cache-whole');
-    const VERSION = '1.6.0';
-    const cold = await write(V1, cache, 'test', undefined, VERSION);
+    const BINARY = 'pagefind binary sha256 and environment';
+    const cold = await write(V1, cache, 'test', undefined, BINARY);
     expect(cold.result.whole).toBeUndefined();
-    const again = await write(V1, cache, 'test', undefined, VERSION);
+    const again = await write(V1, cache, 'test', undefined, BINARY);
     expect(again.result).toMatchObject({ whole: true, seeded: V1.length, damaged: 0 });
     expect(treeHashes(again.bundle)).toEqual(await reference(V1));
+    // Files named by their content are linked; the others (scripts, styles, entry) are copies, which a maintainer may edit.
+    const inode = (file: string) => statSync(path.join(again.bundle, file)).ino;
+    const cold2 = (file: string) => statSync(path.join(cold.bundle, file)).ino;
+    const chunk0 = filesUnder(path.join(again.bundle, 'index'))[0]!;
+    expect(inode(`index/${chunk0}`)).toBe(cold2(`index/${chunk0}`));
+    expect(inode('pagefind-ui.css')).not.toBe(cold2('pagefind-ui.css'));
+    expect(inode('pagefind-entry.json')).not.toBe(cold2('pagefind-entry.json'));
+    // A manifest naming a folder as a bundle file (written by hand): not taken, no failure.
+    const sums = JSON.parse(readFileSync(path.join(cache, 'manifest.json'), 'utf8').split('\n')[1]!).bundle as Record<string, string>;
+    editManifest(cache, (m) => Object.assign(m, { bundle: { ...sums, fragment: Object.values(sums)[0] } }));
+    const odd = await write(V1, cache, 'test', undefined, BINARY);
+    expect(odd.result.whole).toBeUndefined();
+    expect(treeHashes(odd.bundle)).toEqual(await reference(V1));
     // Anything else: another order, another page, another Pagefind, another option.
-    expect((await write([...V1].reverse(), cache, 'test', undefined, VERSION)).result.whole).toBeUndefined();
-    const changed = await write(V2, cache, 'test', undefined, VERSION);
+    expect((await write([...V1].reverse(), cache, 'test', undefined, BINARY)).result.whole).toBeUndefined();
+    const changed = await write(V2, cache, 'test', undefined, BINARY);
     expect(changed.result.whole).toBeUndefined();
     expect(treeHashes(changed.bundle)).toEqual(await reference(V2));
-    expect((await write(V2, cache, 'test', undefined, '1.7.0')).result.whole).toBeUndefined();
-    expect((await write(V2, cache, 'other', undefined, VERSION)).result.whole).toBeUndefined();
+    expect((await write(V2, cache, 'test', undefined, 'another binary or PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE')).result.whole).toBeUndefined();
+    expect((await write(V2, cache, 'other', undefined, BINARY)).result.whole).toBeUndefined();
     // A damaged cached file of the bundle (an index chunk edited through a link from a published output): not taken, Pagefind writes.
-    await write(V2, cache, 'test', undefined, VERSION);
-    const whole = await write(V2, cache, 'test', undefined, VERSION);
+    await write(V2, cache, 'test', undefined, BINARY);
+    const whole = await write(V2, cache, 'test', undefined, BINARY);
     expect(whole.result.whole).toBe(true);
     const chunk = filesUnder(path.join(whole.bundle, 'index'))[0]!;
     writeFileSync(path.join(whole.bundle, 'index', chunk), 'edited in place');
     warnings.length = 0;
-    const afterDamage = await write(V2, cache, 'test', undefined, VERSION);
+    const afterDamage = await write(V2, cache, 'test', undefined, BINARY);
     expect(afterDamage.result).toMatchObject({ damaged: 1, saved: true });
     expect(afterDamage.result.whole).toBeUndefined();
     expect(warnings.join('\n')).toMatch(/does not match its manifest/);
     expect(treeHashes(afterDamage.bundle)).toEqual(await reference(V2));
-    expect((await write(V2, cache, 'test', undefined, VERSION)).result.whole).toBe(true);
+    expect((await write(V2, cache, 'test', undefined, BINARY)).result.whole).toBe(true);
   });
 
   test('a changed page that lands on a seeded name: written again without seeds, the bundle is the cold one', async () => {

@@ -24,9 +24,11 @@
  *   from another build's cache generation never stays in the bundle. The manifest carries its own SHA-256.
  * Index chunks and filters are not seeded: their content depends on every page, and nothing short
  * of Pagefind's own write says whether a chunk of the same name has the same words. But when every
- * page's record is the cached one, in the same order, for the same options and the same Pagefind,
- * the whole bundle (kept in the cache beside the fragments) is taken, each file checked the same
- * way, and Pagefind writes nothing: its bundle is a function of those.
+ * page's record is the cached one, in the same order, for the same options and the same Pagefind
+ * (its binary's digest and the `PAGEFIND_*` environment it reads: scripts/search-index.ts), the
+ * whole bundle (kept in the cache beside the fragments) is taken, each file checked the same way,
+ * and Pagefind writes nothing: what it would write depends on nothing else. Its answers to those
+ * records are then not awaited: the cache was saved after the same records parsed without error.
  *
  * The cache is written after a verified bundle. Its files are kept by the SHA-256 of their bytes
  * (`files/<sha256>`, hard links to the bundle's), added by link or by a copy renamed into place
@@ -127,6 +129,8 @@ const TEMP = /\.(\d+)-[0-9a-f]{16}\.tmp$/;
 const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
 /** A name that is safe to join to a folder (the manifest is read from disk). */
 const NAME = /^[A-Za-z0-9_-]{1,80}$/;
+/** Bundle files named by their content (fragments, index chunks, filters, metas): linked, never edited. */
+const HASHED_FILE = /^(?:fragment|index|filter)\/|\.pf_meta$/;
 /** A bundle file's path, safe to join to a folder: at most one folder, no name starting with a dot. */
 const BUNDLE_FILE = /^(?:[A-Za-z0-9_-]{1,80}\/)?[A-Za-z0-9_-][A-Za-z0-9_.-]{0,119}$/;
 
@@ -141,6 +145,8 @@ const manifestSchema = z.object({
   files: z.record(z.string().regex(NAME), z.string().regex(SHA256)),
   /** Every other file of the bundle (meta, index chunks, filters, entry, scripts) → SHA-256 of its bytes. */
   bundle: z.record(z.string().regex(BUNDLE_FILE), z.string().regex(SHA256)).optional(),
+  /** The Pagefind that wrote the bundle (`binary` of the options), when known. */
+  binary: z.string().optional(),
 });
 type Manifest = z.infer<typeof manifestSchema>;
 
@@ -177,13 +183,18 @@ function linkOrCopy(from: string, to: string): void {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return;
     if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EMLINK') throw error;
-    const temp = tempName(to);
-    try {
-      copyFileSync(from, temp);
-      renameSync(temp, to);
-    } finally {
-      rmSync(temp, { force: true });
-    }
+    copyInto(from, to);
+  }
+}
+
+/** Copies `from` to `to` through a temporary name renamed into place. */
+function copyInto(from: string, to: string): void {
+  const temp = tempName(to);
+  try {
+    copyFileSync(from, temp);
+    renameSync(temp, to);
+  } finally {
+    rmSync(temp, { force: true });
   }
 }
 
@@ -216,10 +227,11 @@ export interface WriteSearchBundleOptions {
   /** The search cache folder (`<atlas cache>/search`); without it `write` runs alone and nothing is kept. */
   cache?: string;
   /**
-   * The running Pagefind's version. With it, when the pages and their records are those of the
-   * cached bundle, in the same order, the whole bundle is taken from the cache and `write` is not called.
+   * What identifies the Pagefind that runs beyond the index options: its binary (a digest of it) and
+   * the environment it reads. With it, when the pages and their records are those of the cached
+   * bundle, in the same order, the whole bundle is taken from the cache and `write` is not called.
    */
-  pagefind?: string;
+  binary?: string;
   /** Writes the bundle: `index.writeFiles({ outputPath: bundle })`, throwing on its errors. May run twice. */
   write: () => Promise<void>;
   /** Warnings (a damaged cache); console.warn by default. */
@@ -274,7 +286,7 @@ export async function writeSearchBundle(opts: WriteSearchBundleOptions): Promise
   const previous = unique ? readManifest(cache, warn) : undefined;
   // The same pages and records as the cached bundle, in the same order, for the same Pagefind and
   // options: Pagefind would write that bundle again, byte for byte (the bundle is a function of them).
-  if (previous?.bundle && previous.config === config && previous.pagefind === opts.pagefind && samePages(previous, records)) {
+  if (opts.binary && previous?.bundle && previous.binary === opts.binary && previous.config === config && samePages(previous, records)) {
     const taken = await takeWhole(cache, bundle, previous);
     seconds.seed = lap();
     if (taken === true) {
@@ -360,7 +372,7 @@ export async function writeSearchBundle(opts: WriteSearchBundleOptions): Promise
 
   if (metas?.length === 1 && metas[0]!.pages.length === records.length && unique) {
     try {
-      saveCache(cache, bundle, records, metas[0]!, config, sums);
+      saveCache(cache, bundle, records, metas[0]!, config, sums, opts.binary);
       result.saved = true;
     } catch (error) {
       warn(`cache: the search cache ${cache} could not be written (${(error as Error).message}); the next build writes every fragment`);
@@ -375,14 +387,17 @@ export async function writeSearchBundle(opts: WriteSearchBundleOptions): Promise
  * it meanwhile), or `damaged` (not what its name says: unlinked from `to`, and removed from the
  * cache so that the next save puts the right one in its place).
  */
-function linkChecked(cache: string, sum: string, to: string): true | 'missing' | 'damaged' {
+function linkChecked(cache: string, sum: string, to: string, copy = false): true | 'missing' | 'damaged' {
   const from = path.join(cache, FILES, sum);
+  let bytes: Buffer;
   try {
-    linkOrCopy(from, to);
+    if (copy) copyInto(from, to);
+    else linkOrCopy(from, to);
+    bytes = readFileSync(to);
   } catch {
     return 'missing';
   }
-  if (sha256(readFileSync(to)) === sum) return true;
+  if (sha256(bytes) === sum) return true;
   unlinkSync(to);
   rmSync(from, { force: true });
   return 'damaged';
@@ -405,10 +420,15 @@ async function takeWhole(cache: string, bundle: string, manifest: Manifest): Pro
   for (const [file, sum] of files) {
     if (++done % STEPS_PER_TURN === 0) await loopTurn();
     if (!SHA256.test(sum)) return 'missing';
-    const linked = linkChecked(cache, sum, path.join(bundle, file));
+    const linked = linkChecked(cache, sum, path.join(bundle, file), !HASHED_FILE.test(file));
     if (linked !== true) return linked;
   }
-  return true;
+  // The meta names the manifest's pages, in order, and every index chunk and filter is there.
+  const metas = metasOf(bundle);
+  const meta = metas?.length === 1 ? metas[0]! : undefined;
+  if (!meta || meta.pages.length !== manifest.pages.length || meta.pages.some((p, i) => p.fragment !== manifest.pages[i]![2])) return 'missing';
+  const parts = [...meta.indexChunks.map((c) => `index/${c.file}.pf_index`), ...meta.filters.map((f) => `filter/${f.file}.pf_filter`)];
+  return parts.every((part) => existsSync(path.join(bundle, part))) ? true : 'missing';
 }
 
 /** The bundle's files other than its fragments, as `folder/name` paths, sorted; a deeper folder as `folder/name/` (not kept). */
@@ -424,7 +444,15 @@ function bundleFiles(bundle: string): string[] {
 }
 
 /** Adds this bundle's fragments to the cache's files, writes its manifest, removes the files it no longer names. */
-function saveCache(cache: string, bundle: string, records: readonly SearchRecordKey[], meta: BundleMeta, config: string, sums: Map<string, string>): void {
+function saveCache(
+  cache: string,
+  bundle: string,
+  records: readonly SearchRecordKey[],
+  meta: BundleMeta,
+  config: string,
+  sums: Map<string, string>,
+  binary: string | undefined,
+): void {
   const files: Manifest['files'] = {};
   const pages: Manifest['pages'] = meta.pages.map((p, i) => [records[i]!.url, records[i]!.digest, p.fragment]);
   mkdirSync(path.join(cache, FILES), { recursive: true });
@@ -446,11 +474,22 @@ function saveCache(cache: string, bundle: string, records: readonly SearchRecord
     const sum = sha256(readFileSync(path.join(bundle, file)));
     whole[file] = sum;
     if (!present.has(sum)) {
-      linkOrCopy(path.join(bundle, file), path.join(cache, FILES, sum));
+      // Files named by their content are linked; the others (scripts, styles, wasm, entry) are copied,
+      // as a site's maintainer may edit them in a published output.
+      if (HASHED_FILE.test(file)) linkOrCopy(path.join(bundle, file), path.join(cache, FILES, sum));
+      else copyInto(path.join(bundle, file), path.join(cache, FILES, sum));
       present.add(sum);
     }
   }
-  const body = JSON.stringify({ version: MANIFEST_VERSION, config, pagefind: meta.version, pages, files, ...(whole && { bundle: whole }) } satisfies Manifest);
+  const body = JSON.stringify({
+    version: MANIFEST_VERSION,
+    config,
+    pagefind: meta.version,
+    pages,
+    files,
+    ...(whole && { bundle: whole }),
+    ...(binary !== undefined && { binary }),
+  } satisfies Manifest);
   const temp = path.join(cache, tempName(MANIFEST));
   try {
     writeFileSync(temp, `${sha256(body)}\n${body}`);
