@@ -5,7 +5,7 @@
  * `incremental` measures the cache: cold, warm with no change, and one rule changed (in a copy of
  * the corpus's Sigma folder, so ../shared is never modified). `scaling` runs synthetic corpora of
  * 5k, 20k and 50k rules to show how time and memory grow. `regeneration` runs the whole
- * `atlas build` cold and after a one-rule commit (the corpus copy is a git repository). `npm run bench -- incremental` runs one of them.
+ * `atlas build` cold, after a one-rule commit and after a commit outside the rules (the corpus copy is a git repository). `npm run bench -- incremental` runs one of them.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -206,6 +206,7 @@ function regeneration() {
   // footer, so the pages taken from the page cache are given the new one (scripts/page-store.ts).
   const commit = (message: string) => git(sigma, ['add', '-A'], ['commit', '-q', '-m', message]);
   const freshOut = path.join(work, 'out-fresh');
+  const unchangedOut = path.join(work, 'out-unchanged');
   try {
     git(sigma, ['init', '-q']);
     commit('corpus');
@@ -217,7 +218,11 @@ function regeneration() {
     const second = path.join(sigma, 'rules', rules[Math.floor(rules.length / 3)]);
     writeFileSync(second, readFileSync(second, 'utf8').replace(/^title: (.*)$/m, 'title: $1 (bench edit)'));
     commit('another rule edited');
-    const changedFresh = runAtlas([...args.slice(0, args.indexOf('--out')), '--out', freshOut, ...args.slice(args.indexOf('--out') + 2)]);
+    const withOut = (dir: string) => [...args.slice(0, args.indexOf('--out')), '--out', dir, ...args.slice(args.indexOf('--out') + 2)];
+    const changedFresh = runAtlas(withOut(freshOut));
+    // A commit outside the rules (CI config, docs): only the footer's commit changes, the search bundle is taken whole.
+    git(sigma, ['commit', '-q', '--allow-empty', '-m', 'a commit outside the rules']);
+    const unchanged = runAtlas(withOut(unchangedOut));
     writeFileSync(edited, readFileSync(edited, 'utf8').replace(/^title: (.*)$/m, 'title: $1 (bench edit)'));
     commit('one rule edited');
     // The cold build's output is moved aside and left to a detached remover (src/lib/output/trash.ts) as this build ends.
@@ -237,10 +242,15 @@ function regeneration() {
     console.log(
       `             one rule changed, new --out (CI) ${changedFresh.wallSeconds.toFixed(1)} s wall, ratio ${(ratioFreshOut * 100).toFixed(0)}% of cold, peak RSS ${changedFresh.maxRssMiB.toFixed(0)} MiB`,
     );
+    const ratioUnchanged = unchanged.wallSeconds / cold.wallSeconds;
+    console.log(
+      `             a commit outside the rules, new --out (CI) ${unchanged.wallSeconds.toFixed(1)} s wall, ratio ${(ratioUnchanged * 100).toFixed(0)}% of cold, peak RSS ${unchanged.maxRssMiB.toFixed(0)} MiB`,
+    );
     for (const [name, run] of [
       ['cold', cold],
       ['one rule changed', changed],
       ['one rule changed, new --out', changedFresh],
+      ['a commit outside the rules, new --out', unchanged],
     ] as const) {
       const s = run.stages;
       const catalogStages = s.catalogTotal ?? 0;
@@ -254,7 +264,7 @@ function regeneration() {
     // swings most: on ext4, creating files soon after tens of thousands were deleted (the bench's own
     // outputs) costs up to 10× the CPU (the inode allocator's recently_deleted checks, seen with perf).
     // A build of ≈37k files on tmpfs takes ≈10 s less than on this machine's disk.
-    console.log(`             CPU time: ${[cold, changed, changedFresh].map(cpu).join('; ')}`);
+    console.log(`             CPU time: ${[cold, changed, changedFresh, unchanged].map(cpu).join('; ')}`);
     const strip = ({ stdout: _, ...run }: RunReport) => run;
     return {
       cold: strip(cold),
@@ -262,6 +272,8 @@ function regeneration() {
       ratio,
       oneRuleChangedFreshOut: strip(changedFresh),
       ratioFreshOut,
+      outsideRulesFreshOut: strip(unchanged),
+      ratioOutsideRules: ratioUnchanged,
       pagesReused,
       editedRules: [path.relative(sigma, edited), path.relative(sigma, second)],
     };
