@@ -71,4 +71,20 @@ describe('explanations', () => {
       ],
     });
   });
+
+  it('show only the identifiers the condition holds by: not a filter that matched under `not`, not a branch that failed', () => {
+    // As SigmaHQ 737e618a: `selection_1 or (selection_2 and not filter)`, fired by selection_1 while the filter matched.
+    const m = detection(
+      `selection_1: {Image|endswith: '\\calc.exe'}\nselection_2: {CommandLine|contains: copy}\nfilter: {Image|contains: ':\\Windows\\System32\\'}\ncondition: selection_1 or (selection_2 and not filter)`,
+    );
+    const event = prepareEvent({ Image: 'C:\\Windows\\System32\\calc.exe', CommandLine: 'copy calc.exe x' });
+    expect(m.test(event)).toBe(true);
+    const explained = m.explain(event);
+    expect(explained.identifiers.filter((i) => i.value).map((i) => i.name)).toEqual(['filter', 'selection_1', 'selection_2']);
+    expect(explained.matches.map((x) => x.identifier)).toEqual(['selection_1']);
+    // `1 of` shows every true one; `all of` all of them.
+    const ofs = detection(`sel_a: {A: x}\nsel_b: {B: y}\nsel_c: {C: z}\ncondition: 1 of sel_* and not sel_c`);
+    const both = prepareEvent({ A: 'x', B: 'y' });
+    expect(ofs.explain(both).matches.map((x) => x.identifier)).toEqual(['sel_a', 'sel_b']);
+  });
 });

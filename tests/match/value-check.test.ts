@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { matches } from './helpers.ts';
+import { matchOffset } from '../../src/lib/match/value-check.ts';
 
 const rule = (item: string) => `sel:\n  ${item}\ncondition: sel`;
 
@@ -111,4 +112,13 @@ describe('modifiers', () => {
     expect(matches(rule(`F|contains: [${values.join(', ')}]`), { F: 'C:\\TOOL17.EXE' })).toBe(true);
     expect(matches(rule(`F|contains: [${values.join(', ')}]`), { F: 'C:\\tool.exe' })).toBe(false);
   });
+});
+
+describe('matchOffset (where a matched value is, to point at its line)', () => {
+  const text = 'first line\nAccess`r`n here\nmimikatz';
+  it('is the regular expression’s first match for re', () => expect(matchOffset(['re'], 'Access`r`n', text)).toBe(11));
+  it('honours the regex flags', () => expect(matchOffset(['re', 'i'], 'MIMI', text)).toBe(text.indexOf('mimikatz')));
+  it('is the longest literal piece of a wildcard value, case-insensitively', () =>
+    expect(matchOffset(['contains'], '*MIMIKATZ*', text)).toBe(text.indexOf('mimikatz')));
+  it('is -1 when the form is not in the text', () => expect(matchOffset(['base64'], 'mimikatz', text)).toBe(-1));
 });

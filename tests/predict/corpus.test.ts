@@ -63,11 +63,23 @@ describe.skipIf(!hasCorpus)('predicted detections on the full corpus', () => {
     }
   });
 
+  it('points a regular expression matched in payload text at the line where it matches, not where the part starts', () => {
+    const p = predictions.find((x) => x.test === 'cb6e76ca-861e-4a7f-be08-564caa3e6f75' && x.rule === 'f3a98ce4-6164-4dd4-867c-4d83de7eca51');
+    expect(p?.payload).toEqual({
+      file: 'payloads/raw.githubusercontent.com/S3cur3Th1sSh1t/WinPwn/121dcee26a7aca368821563cbe92b2b5638c5773/WinPwn.ps1',
+      line: 1536,
+    });
+  });
+
   it('every explanation shows what matched: true identifiers with values, or a condition of negations only', () => {
     for (const p of predictions) {
       const trueIds = p.explanation.identifiers.filter((i) => i.value === true);
       if (trueIds.length === 0) expect(p.explanation.condition).toMatch(/\bnot\b/);
       else expect(p.explanation.matches.filter((m) => m.matches.length > 0).length).toBeGreaterThan(0);
     }
+    // A filter that matched (under `not`) is no evidence: 737e618a fires on its first selection while its filter matches.
+    const copied = predictions.find((x) => x.test === '83a95136-a496-423c-81d3-1c6750133917' && x.rule.startsWith('737e618a'));
+    expect(copied?.explanation.identifiers.find((i) => i.name === 'filter_main_known_locations')?.value).toBe(true);
+    expect(copied?.explanation.matches.map((m) => m.identifier)).not.toContain('filter_main_known_locations');
   });
 });

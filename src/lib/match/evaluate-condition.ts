@@ -17,6 +17,39 @@ export function identifiersOf(node: ConditionNode, into: Set<string> = new Set()
 }
 
 /**
+ * The identifiers that make a true condition true, for its explanation: those of every branch that
+ * holds (an `and`'s children, an `or`'s or a `1 of`'s true ones), never one a `not` excludes (a
+ * filter that matched makes its branch false; one that did not match is no evidence either).
+ */
+export function witnessesOf(node: ConditionNode, value: (name: string) => Truth, into: Set<string> = new Set()): Set<string> {
+  if (truthOf(node, value) !== true) return into;
+  if (node.type === 'and' || node.type === 'or') node.children.forEach((c) => witnessesOf(c, value, into));
+  else if (node.type === 'identifier') into.add(node.name);
+  else if (node.type === 'of') for (const name of node.matches) if (value(name) === true) into.add(name);
+  return into;
+}
+
+/** A condition node's value, uncompiled (explanations only: a matched pair, not every event). */
+function truthOf(node: ConditionNode, value: (name: string) => Truth): Truth {
+  switch (node.type) {
+    case 'identifier':
+      return value(node.name);
+    case 'not': {
+      const t = truthOf(node.child, value);
+      return t === undefined ? undefined : !t;
+    }
+    case 'and':
+    case 'or':
+    case 'of': {
+      const identity = node.type === 'and' || (node.type === 'of' && node.quantifier === 'all');
+      const values = node.type === 'of' ? node.matches.map(value) : node.children.map((c) => truthOf(c, value));
+      if (values.includes(!identity)) return !identity;
+      return values.includes(undefined) ? undefined : identity;
+    }
+  }
+}
+
+/**
  * The condition compiled to a closure tree over identifier indexes, so evaluating it allocates
  * nothing: `identifier(i)` returns the (memoised) value of the i-th search identifier.
  */

@@ -7,7 +7,7 @@ import type { LogSource } from '../sigma/logsource.ts';
 import type { ParsedCondition } from '../sigma/condition.ts';
 import type { SearchIdentifier } from '../sigma/detection.ts';
 import type { SigmaRule } from '../sigma/rule.ts';
-import { compileCondition, identifiersOf } from './evaluate-condition.ts';
+import { compileCondition, identifiersOf, witnessesOf } from './evaluate-condition.ts';
 import type { PreparedEvent } from './event.ts';
 import type { Truth } from './value-check.ts';
 import { compilePredicate, type CompiledPredicate, type ValueMatch } from './predicate.ts';
@@ -102,7 +102,10 @@ export function compileDetection(detection: Detection): DetectionMatcher {
       const condition = conditions[c]!;
       const names = [...identifiersOf(condition.expression)].sort();
       const values = names.map((name) => ({ name, value: evaluateIdentifier(identifiers[index.get(name)!]!, event) ?? null }));
-      const matches = values.filter((v) => v.value === true).flatMap((v) => explainIdentifier(identifiers[index.get(v.name)!]!, event));
+      const truth = new Map(values.map((v) => [v.name, v.value ?? undefined]));
+      // The matches shown are those of the identifiers the condition holds by, not a filter under `not`.
+      const witnesses = witnessesOf(condition.expression, (name) => truth.get(name));
+      const matches = values.filter((v) => witnesses.has(v.name)).flatMap((v) => explainIdentifier(identifiers[index.get(v.name)!]!, event));
       return { condition: condition.source, identifiers: values, matches };
     },
   };

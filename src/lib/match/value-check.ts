@@ -12,7 +12,7 @@ import { mayContain, valueGrams } from './grams.ts';
 import { inNetwork, parseNetwork } from './cidr.ts';
 import { base64, base64offset, utf16, windash, type ValueForm } from './value-transforms.ts';
 import { fieldLower, fieldText, type PreparedEvent } from './event.ts';
-import { compileSigmaRegex, searchBounded } from './regex.ts';
+import { compileSigmaRegex, REGEX_INPUT_LIMIT, searchBounded } from './regex.ts';
 
 /** true / false, or undefined when the outcome cannot be known statically. */
 export type Truth = boolean | undefined;
@@ -70,6 +70,29 @@ function negate(mods: Set<string>, compiled: CompiledValue): CompiledValue {
       return r === undefined ? undefined : !r;
     },
   };
+}
+
+/**
+ * Where in `text` a value that matched it matches first, to point at it (a payload's line): the
+ * regular expression's first match for `re`, else the first place of the value's longest literal
+ * piece, case-insensitively; -1 when not found (an encoded form: base64, utf16 …).
+ */
+export function matchOffset(modifiers: string[], value: string, text: string): number {
+  const canonical = canonicalModifiers(modifiers);
+  const mods = new Set(canonical.ok ? canonical.names : modifiers);
+  if (mods.has('re')) {
+    const compiled = compileSigmaRegex(value, { ignorecase: mods.has('ignorecase'), multiline: mods.has('multiline'), dotall: mods.has('dotall') });
+    if (!compiled.ok || text.length > REGEX_INPUT_LIMIT) return -1;
+    compiled.regex.lastIndex = 0;
+    return compiled.regex.exec(text)?.index ?? -1;
+  }
+  if (['base64', 'base64offset', 'utf16', 'utf16le', 'utf16be', 'wide'].some((m) => mods.has(m))) return -1;
+  const literal =
+    value
+      .toLowerCase()
+      .split(/[*?]/)
+      .sort((a, b) => b.length - a.length)[0] ?? '';
+  return literal ? text.toLowerCase().indexOf(literal) : -1;
 }
 
 function compileExists(value: SigmaScalar): CompiledValue {

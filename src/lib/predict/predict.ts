@@ -8,7 +8,7 @@ import { logSourceApplies } from '../sigma/logsource.ts';
 import { prepareEvent, type PreparedEvent, type SigmaEvent } from '../match/event.ts';
 import { simulateTest, type SynthesisedEvent, type TestInput } from '../simulate/harness.ts';
 import { compileRule, type MatchExplanation, type RuleInput } from '../match/matcher.ts';
-import type { Truth } from '../match/value-check.ts';
+import { matchOffset, type Truth } from '../match/value-check.ts';
 import type { PayloadStore } from '../simulate/payload-store.ts';
 import type { EventSource } from '../simulate/trace.ts';
 
@@ -105,17 +105,11 @@ const EXCERPT = 240;
 function fromPayload<P extends Prediction>(p: P, source: { file: string; line: number }): P {
   if (p.event.fields['ScriptBlockText'] === undefined) return { ...p, payload: source };
   const text = String(p.event.fields['ScriptBlockText']);
-  const lower = text.toLowerCase();
   let at = -1;
   for (const m of p.explanation.matches) {
     for (const v of m.matches) {
       if (typeof v.value !== 'string' || v.eventValue !== text) continue;
-      const literal =
-        v.value
-          .toLowerCase()
-          .split(/[*?]/)
-          .sort((a, b) => b.length - a.length)[0] ?? '';
-      const i = literal ? lower.indexOf(literal) : -1;
+      const i = matchOffset(m.modifiers, v.value, text);
       if (i >= 0 && (at < 0 || i < at)) at = i;
     }
   }
