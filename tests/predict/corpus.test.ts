@@ -63,6 +63,16 @@ describe.skipIf(!hasCorpus)('predicted detections on the full corpus', () => {
     }
   });
 
+  it("predicts the rules on what Windows and auditd log themselves: a log cleared, an account created, the execve syscall's record", () => {
+    const pairs = new Set(predictions.map((p) => `${p.test} ${p.rule}`));
+    for (const [test, rule] of [
+      ['e6abb60e-26b8-41da-8aae-0c35174b0967', '100ef69e-3327-481c-8e5c-6d80d9507556'], // wevtutil cl System → Important Windows Eventlog Cleared (System 104)
+      ['1b99ef28-f83c-4ec5-8a08-1a56263a5bb2', '66b6be3d-55d0-4f47-9855-d69df21740ea'], // net user … /add → Local User Creation (Security 4720)
+      ['40d8eabd-e394-46f6-8785-b9bfa1d011d2', '759d0d51-bc99-4b5e-9add-8f5b2c8e7512'], // useradd → Creation Of An User Account (auditd SYSCALL exe)
+    ])
+      expect(pairs.has(`${test} ${rule}`), `${test} → ${rule}`).toBe(true);
+  });
+
   it('points a regular expression matched in payload text at the line where it matches, not where the part starts', () => {
     const p = predictions.find((x) => x.test === 'cb6e76ca-861e-4a7f-be08-564caa3e6f75' && x.rule === 'f3a98ce4-6164-4dd4-867c-4d83de7eca51');
     expect(p?.payload).toEqual({

@@ -51,12 +51,17 @@ describe('executors (Invoke-AtomicRedTeam)', () => {
       { Image: '/usr/bin/curl', CommandLine: 'curl -s http://x', ParentImage: '/bin/bash' },
     ]);
   });
-  it('sh: auditd EXECVE records carry argv', () => {
-    expect(
-      run('sh', 'cat /etc/passwd')
+  it('sh: auditd EXECVE records carry argv, after the SYSCALL record naming the program', () => {
+    const auditd = (command: string) =>
+      run('sh', command)
         .filter((e) => e.logsource.service === 'auditd')
-        .map((e) => e.fields)[1],
-    ).toEqual({ type: 'EXECVE', argc: 2, a0: 'cat', a1: '/etc/passwd' });
+        .map((e) => e.fields);
+    expect(auditd('cat /etc/passwd').slice(2)).toEqual([
+      { type: 'SYSCALL', SYSCALL: 'execve', success: 'yes', exe: '/usr/bin/cat', comm: 'cat' },
+      { type: 'EXECVE', argc: 2, a0: 'cat', a1: '/etc/passwd' },
+    ]);
+    // A file outside the system's program folders may be a script, whose `exe` is its interpreter: no SYSCALL record.
+    expect(auditd('/tmp/x.sh').map((f) => f['type'])).toEqual(['SYSCALL', 'EXECVE', 'EXECVE']);
   });
   it('manual: no events', () => expect(run('manual', 'Open the app')).toEqual([]));
   it('a test for linux and macos runs on both', () => {

@@ -14,6 +14,7 @@ import { noteMissing, payloadAt } from './loaded.ts';
 import { copiedMetadata } from './copies.ts';
 import { followMsbuild, followMshta, followQuery, followSc, followSyncAppv, followUacHijack, mscHandler, startService, type Launcher } from './followers.ts';
 import { argumentsText, isAbsoluteWindowsPath, splitWindowsArgs } from './shells/winargs.ts';
+import { accountCreated, logCleared } from './windows-logs.ts';
 
 export interface Launch {
   /** The program as written (name or path, quotes removed). */
@@ -149,6 +150,9 @@ const FOLLOWERS: Record<string, Follower> = {
   query: followQuery,
   msbuild: followMsbuild,
   sc: (trace, _proc, args, origin) => followSc(trace, args, origin, LAUNCHER),
+  wevtutil: (trace, _proc, args, origin) => {
+    if (/^(cl|clear-log)$/i.test(args[0] ?? '') && args[1]) logCleared(trace, args[1], origin);
+  },
   mshta: (trace, proc, _args, origin) => followMshta(trace, proc, origin, LAUNCHER),
   fodhelper: (trace, proc, _args, origin) => followUacHijack(trace, proc, 'fodhelper', origin, LAUNCHER),
   computerdefaults: (trace, proc, _args, origin) => followUacHijack(trace, proc, 'computerdefaults', origin, LAUNCHER),
@@ -226,6 +230,10 @@ function followNet(trace: Trace, proc: Proc, args: string[], origin: string): vo
   );
   // `net start <service>`: net1 asks the service control manager, which starts the service's binary.
   if (args[0]!.toLowerCase() === 'start' && args[1]) nested(trace, () => startService(trace, args.slice(1).join(' '), origin, LAUNCHER));
+  // `net user <name> [password] /add` (not `/domain`: the account is then made on a domain controller).
+  const switches = args.filter((a) => a.startsWith('/')).map((a) => a.toLowerCase());
+  if (args[0]!.toLowerCase() === 'user' && args[1] && !args[1].startsWith('/') && switches.includes('/add') && !switches.some((s) => s.startsWith('/do')))
+    accountCreated(trace, args[1], origin);
 }
 
 /** `wmic /node:host …` acts on another machine unless the node is this one. */

@@ -77,7 +77,7 @@ function logonId(user: string, integrity: string | undefined): string {
   return integrity === 'High' ? '0x2c5e4a' : '0x2c5e1f';
 }
 
-/** Records a process start: Sysmon 1 on Windows; Sysmon for Linux 1 + auditd EXECVE on Linux; ESF exec on macOS. */
+/** Records a process start: Sysmon 1 on Windows; Sysmon for Linux 1 + auditd SYSCALL (system programs) and EXECVE on Linux; ESF exec on macOS. */
 export function startProcess(trace: Trace, proc: Omit<Proc, 'user' | 'cwd'> & Partial<Pick<Proc, 'user' | 'cwd'>>, origin: string): Proc {
   const host = trace.host;
   const given = Object.fromEntries(Object.entries(proc).filter(([, v]) => v !== undefined)) as typeof proc;
@@ -120,6 +120,17 @@ export function startProcess(trace: Trace, proc: Omit<Proc, 'user' | 'cwd'> & Pa
   if (host.os === 'linux') {
     trace.events.push({ logsource: { product: 'linux', category: 'process_creation' }, fields: { EventID: 1, ...common }, origin });
     const argv = full.argv ?? full.commandLine.split(' ');
+    // The execve syscall's own record comes with its EXECVE record. Its `exe` is the program the
+    // kernel runs, which for a script is the interpreter: only given for the system's program
+    // folders, where the image is the program (a file elsewhere may be a script).
+    if (/^\/(?:usr\/)?(?:local\/)?s?bin\/[^/]+$/.test(full.image)) {
+      const comm = full.image.slice(full.image.lastIndexOf('/') + 1).slice(0, 15);
+      trace.events.push({
+        logsource: { product: 'linux', service: 'auditd' },
+        fields: { type: 'SYSCALL', SYSCALL: 'execve', success: 'yes', exe: full.image, comm },
+        origin,
+      });
+    }
     const execve: SigmaEvent = { type: 'EXECVE', argc: argv.length };
     argv.forEach((arg, i) => (execve[`a${i}`] = arg));
     trace.events.push({ logsource: { product: 'linux', service: 'auditd' }, fields: execve, origin });

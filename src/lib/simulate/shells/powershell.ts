@@ -11,6 +11,7 @@ import { psStatements, type PsToken } from './pslex.ts';
 import { powershellRegistryWrite } from '../registry.ts';
 import { engineStart, nested, pipelineExecution, registryValueSet, scriptBlock, type Proc, type Trace } from '../trace.ts';
 import { quoteWindowsArg } from './winargs.ts';
+import { accountCreated, logCleared } from '../windows-logs.ts';
 import { downloadAndRunUrls, noteFunctions, noteMissing, payloadAt, runLoadedPowerShell } from '../loaded.ts';
 import { recordCopy } from '../copies.ts';
 import { addTypeCompiles, compileCSharp, serviceInstalled, servicesOf, startService } from '../followers.ts';
@@ -459,6 +460,14 @@ const HANDLERS: Record<string, CmdletHandler> = {
     const commandLine = argList ? `"${image}" ${argList}` : `"${image}"`;
     launchWindows(trace, { program, commandLine, parent: host, origin: where, integrityLevel: runAs ? 'High' : undefined });
   },
+  'clear-eventlog': (trace, p, _host, origin, vars) => {
+    if (remoteComputer(p, trace, vars)) return;
+    for (const token of param(p, ['logname'], 0) ?? []) logCleared(trace, tokenText(token, trace, vars), `${origin}: Clear-EventLog`);
+  },
+  'new-localuser': (trace, p, _host, origin, vars) => {
+    const name = param(p, ['name'], 0);
+    if (name?.length === 1) accountCreated(trace, tokenText(name[0]!, trace, vars), `${origin}: New-LocalUser`);
+  },
   'invoke-expression': (trace, p, host, origin, vars) => {
     const command = param(p, ['command'], 0);
     if (command?.length === 1 && command[0]!.kind === 'string')
@@ -517,6 +526,12 @@ function copyItem(trace: Trace, p: Parameters, vars: Vars): void {
   const from = text(param(p, ['path', 'literalpath'], 0));
   const to = text(param(p, ['destination'], 1));
   if (from && to && !/\$/.test(from + to)) recordCopy(trace, from, to, (name) => resolveWindowsImage(name, trace).image);
+}
+
+/** `-ComputerName` naming another machine than this one. */
+function remoteComputer(p: Parameters, trace: Trace, vars: Vars): boolean {
+  const names = (param(p, ['computername', 'cn']) ?? []).map((t) => tokenText(t, trace, vars).toLowerCase());
+  return names.some((n) => !['', 'localhost', '.', '127.0.0.1', '$env:computername'].includes(n));
 }
 
 function registryWrite(trace: Trace, p: Parameters, host: Proc, origin: string, vars: Vars, valuePosition: number | undefined): void {

@@ -1,0 +1,40 @@
+/** What Windows logs itself when a test clears a log or creates an account (simulate/windows-logs.ts). */
+import { describe, expect, it } from 'vitest';
+import { run } from './helpers.ts';
+
+const ofService = (events: ReturnType<typeof run>, service: string) => events.filter((e) => e.logsource.service === service).map((e) => e.fields);
+
+describe('event logs cleared', () => {
+  it('wevtutil cl <log>: System 104 naming the log; Security records its own clearing as 1102', () => {
+    expect(ofService(run('command_prompt', 'wevtutil cl System\nwevtutil clear-log "Windows PowerShell"'), 'system')).toEqual([
+      { EventID: 104, Provider_Name: 'Microsoft-Windows-Eventlog', Channel: 'System' },
+      { EventID: 104, Provider_Name: 'Microsoft-Windows-Eventlog', Channel: 'Windows PowerShell' },
+    ]);
+    const security = run('command_prompt', 'wevtutil cl Security');
+    expect(ofService(security, 'security')).toEqual([{ EventID: 1102, Provider_Name: 'Microsoft-Windows-Eventlog' }]);
+    expect(ofService(security, 'system')).toEqual([]);
+  });
+  it('Clear-EventLog, each log named; not another computer', () => {
+    expect(ofService(run('powershell', 'Clear-EventLog -LogName Application, System'), 'system').map((f) => f['Channel'])).toEqual(['Application', 'System']);
+    expect(ofService(run('powershell', 'Clear-EventLog -LogName System -ComputerName dc01'), 'system')).toEqual([]);
+  });
+  it('a log named only at run time is not guessed', () => {
+    expect(ofService(run('command_prompt', `for /F "tokens=*" %1 in ('wevtutil.exe el') DO wevtutil.exe cl "%1"`), 'system')).toEqual([]);
+    expect(ofService(run('command_prompt', 'wevtutil el'), 'system')).toEqual([]);
+  });
+});
+
+describe('accounts created', () => {
+  it('net user <name> <password> /add and New-LocalUser: Security 4720', () => {
+    expect(ofService(run('command_prompt', 'net user art-user Passw0rd! /add'), 'security')).toEqual([
+      expect.objectContaining({ EventID: 4720, TargetUserName: 'art-user' }),
+    ]);
+    expect(ofService(run('powershell', 'New-LocalUser -Name "art-local" -NoPassword'), 'security')).toEqual([
+      expect.objectContaining({ EventID: 4720, TargetUserName: 'art-local' }),
+    ]);
+  });
+  it('not a domain account, a listing, or a change to an existing account', () => {
+    const none = ['net user art /add /domain', 'net user', 'net user art', 'net user art /active:yes'];
+    for (const command of none) expect(ofService(run('command_prompt', command), 'security')).toEqual([]);
+  });
+});
