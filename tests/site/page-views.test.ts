@@ -194,9 +194,16 @@ describe('prediction list (predictionListView)', () => {
     expect(v.rest).toEqual([{ slug: test.predictions![0]!.rule, rule: rules.get(test.predictions![0]!.rule) }, { slug: 'gone' }]);
   });
 
-  it('cuts only values longer than the limit', () => {
+  it('cuts only values longer than the limit, around the match when it is past the start', () => {
     expect(cutValue('a'.repeat(VALUE_CHARS))).toBe('a'.repeat(VALUE_CHARS));
     expect(cutValue(42)).toBe('42');
+    const long = `${'a'.repeat(1000)}EnableSmartScreen${'b'.repeat(1000)}`;
+    expect(cutValue(long)).toBe(`${'a'.repeat(VALUE_CHARS)}… (2017 characters)`);
+    const around = cutValue(long, 1000);
+    expect(around).toContain('EnableSmartScreen');
+    expect(around).toMatch(/^…a+EnableSmartScreenb+… \(2017 characters\)$/);
+    expect(cutValue(long, 10)).toBe(cutValue(long)); // near the start: the start
+    expect(cutValue(long, 2010).endsWith(`${'b'.repeat(7)} (2017 characters)`)).toBe(true); // near the end: the end, no trailing …
   });
 });
 

@@ -15,6 +15,8 @@ export interface ValueMatch {
   field: string | null;
   /** The event's value (undefined for a match on an absent field: `null`, `exists: false`). */
   eventValue?: string;
+  /** Where in `eventValue` the value matches (predict/predict.ts sets it), so a long text is shown around it. */
+  at?: number;
 }
 
 export interface CompiledPredicate {

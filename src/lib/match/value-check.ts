@@ -75,7 +75,8 @@ function negate(mods: Set<string>, compiled: CompiledValue): CompiledValue {
 /**
  * Where in `text` a value that matched it matches first, to point at it (a payload's line): the
  * regular expression's first match for `re`, else the first place of the value's longest literal
- * piece, case-insensitively; -1 when not found (an encoded form: base64, utf16 …).
+ * piece (in any of its `windash` forms), case-insensitively; -1 when not found (an encoded form:
+ * base64, utf16 …).
  */
 export function matchOffset(modifiers: string[], value: string, text: string): number {
   const canonical = canonicalModifiers(modifiers);
@@ -87,12 +88,16 @@ export function matchOffset(modifiers: string[], value: string, text: string): n
     return compiled.regex.exec(text)?.index ?? -1;
   }
   if (['base64', 'base64offset', 'utf16', 'utf16le', 'utf16be', 'wide'].some((m) => mods.has(m))) return -1;
-  const literal =
-    value
-      .toLowerCase()
-      .split(/[*?]/)
-      .sort((a, b) => b.length - a.length)[0] ?? '';
-  return literal ? text.toLowerCase().indexOf(literal) : -1;
+  const form: ValueForm = { parts: parseSigmaString(value), binary: false };
+  const lower = text.toLowerCase();
+  let at = -1;
+  // `windash`: the dash the text has (`/s` where the rule says `-s`).
+  for (const variant of mods.has('windash') ? windash(form) : [form]) {
+    const literal = variant.parts.reduce((longest, part) => (part.type === 'literal' && part.text.length > longest.length ? part.text : longest), '');
+    const i = literal ? lower.indexOf(literal.toLowerCase()) : -1;
+    if (i >= 0 && (at < 0 || i < at)) at = i;
+  }
+  return at;
 }
 
 function compileExists(value: SigmaScalar): CompiledValue {

@@ -80,7 +80,7 @@ export function predictAll(rules: RuleInput[], tests: TestInput[], options: Pred
     for (const t of matched) first[t] = undefined;
     matched.length = 0;
     for (const e of hits) {
-      const explanation = matcher.explain(e.prepared);
+      const explanation = located(matcher.explain(e.prepared));
       const prediction: Prediction & { order: number } = {
         test: tests[e.test]!.guid,
         rule: rule.slug,
@@ -96,30 +96,57 @@ export function predictAll(rules: RuleInput[], tests: TestInput[], options: Pred
   return { predictions, notes };
 }
 
+/** Each matched value with where in the event's text it matches (`at`), so long texts are shown around it. */
+function located(explanation: MatchExplanation): MatchExplanation {
+  return {
+    ...explanation,
+    matches: explanation.matches.map((m) => ({
+      ...m,
+      matches: m.matches.map((v) => {
+        if (typeof v.value !== 'string' || v.eventValue === undefined) return v;
+        const at = matchOffset(m.modifiers, v.value, v.eventValue);
+        return at >= 0 ? { ...v, at } : v;
+      }),
+    })),
+  };
+}
+
 const EXCERPT = 240;
+
+/** The text around `at` (its start when unknown): EXCERPT characters each side, with `at` moved into it. */
+function excerptAround(text: string, at: number | undefined): { text: string; at?: number } {
+  if (text.length <= EXCERPT * 2) return { text, ...(at !== undefined && { at }) };
+  const start = Math.max(0, (at ?? 0) - EXCERPT);
+  const head = start > 0 ? '…' : '';
+  return { text: `${head}${text.slice(start, (at ?? 0) + EXCERPT)}…`, ...(at !== undefined && { at: at - start + head.length }) };
+}
 
 /**
  * A prediction on payload text names the file and the line of the first matched value, and
- * keeps only an excerpt of the long text around it (a part is up to 15,000 characters).
+ * keeps only excerpts of the long text (a part is up to 15,000 characters): each matched value's
+ * row the text around its own match, the event the text around the first.
  */
 function fromPayload<P extends Prediction>(p: P, source: { file: string; line: number }): P {
   if (p.event.fields['ScriptBlockText'] === undefined) return { ...p, payload: source };
   const text = String(p.event.fields['ScriptBlockText']);
-  let at = -1;
-  for (const m of p.explanation.matches) {
-    for (const v of m.matches) {
-      if (typeof v.value !== 'string' || v.eventValue !== text) continue;
-      const i = matchOffset(m.modifiers, v.value, text);
-      if (i >= 0 && (at < 0 || i < at)) at = i;
-    }
-  }
+  let first: number | undefined;
+  for (const m of p.explanation.matches)
+    for (const v of m.matches) if (v.eventValue === text && v.at !== undefined && (first === undefined || v.at < first)) first = v.at;
   let line = source.line;
-  for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) line++;
-  const excerpt = text.length <= EXCERPT * 2 ? text : `${at > EXCERPT ? '…' : ''}${text.slice(Math.max(0, at - EXCERPT), Math.max(0, at) + EXCERPT)}…`;
+  for (let i = text.indexOf('\n'); i >= 0 && i < (first ?? -1); i = text.indexOf('\n', i + 1)) line++;
   const explanation = {
     ...p.explanation,
-    matches: p.explanation.matches.map((m) => ({ ...m, matches: m.matches.map((v) => (v.eventValue === text ? { ...v, eventValue: excerpt } : v)) })),
+    matches: p.explanation.matches.map((m) => ({
+      ...m,
+      matches: m.matches.map((v) => {
+        if (v.eventValue !== text) return v;
+        const { at: _at, ...rest } = v;
+        const cut = excerptAround(text, v.at ?? first);
+        return { ...rest, eventValue: cut.text, ...(v.at !== undefined && cut.at !== undefined && { at: cut.at }) };
+      }),
+    })),
   };
+  const excerpt = excerptAround(text, first).text;
   return { ...p, event: { ...p.event, fields: { ...p.event.fields, ScriptBlockText: excerpt } }, explanation, payload: { file: source.file, line } };
 }
 

@@ -43,10 +43,16 @@ export interface PredictionListView {
   rest: Array<{ slug: string; rule?: CatalogRule }>;
 }
 
-/** A value as text, cut to VALUE_CHARS with its full length named. */
-export function cutValue(value: unknown): string {
+/**
+ * A value as text, cut to VALUE_CHARS with its full length named: its start, or the window around
+ * `at` (where a rule's value matched in it), so the match is on the page.
+ */
+export function cutValue(value: unknown, at?: number): string {
   const text = String(value);
-  return text.length <= VALUE_CHARS ? text : `${text.slice(0, VALUE_CHARS)}… (${text.length} characters)`;
+  if (text.length <= VALUE_CHARS) return text;
+  const start = at === undefined || at + 40 <= VALUE_CHARS ? 0 : Math.min(at - VALUE_CHARS / 2, text.length - VALUE_CHARS);
+  const end = start + VALUE_CHARS;
+  return `${start > 0 ? '…' : ''}${text.slice(start, end)}${end < text.length ? '…' : ''} (${text.length} characters)`;
 }
 
 export function predictionListView(test: CatalogTest, rules: Map<string, CatalogRule>): PredictionListView {
@@ -71,7 +77,7 @@ function explain(p: Prediction, rule: { slug: string; rule?: CatalogRule }): Exp
     matches: p.explanation.matches.flatMap((m) =>
       m.matches.map((v) => {
         const row: PredictionMatchRow = { identifier: m.identifier, field: m.field ?? 'keyword', modifiers: m.modifiers, value: cutValue(String(v.value)) };
-        if (v.eventValue !== undefined) row.event = { field: v.field, value: cutValue(v.eventValue) };
+        if (v.eventValue !== undefined) row.event = { field: v.field, value: cutValue(v.eventValue, v.at) };
         return row;
       }),
     ),
