@@ -121,4 +121,10 @@ describe('matchOffset (where a matched value is, to point at its line)', () => {
   it('is the longest literal piece of a wildcard value, case-insensitively', () =>
     expect(matchOffset(['contains'], '*MIMIKATZ*', text)).toBe(text.indexOf('mimikatz')));
   it('is -1 when the form is not in the text', () => expect(matchOffset(['base64'], 'mimikatz', text)).toBe(-1));
+  it('is the end for endswith, the dash written for windash, case-sensitive for cased', () => {
+    const cmd = 'C:\\tools\\x.exe /s C:\\Windows\\x.exe';
+    expect(matchOffset(['endswith'], '\\x.exe', cmd)).toBe(cmd.length - 6);
+    expect(matchOffset(['contains', 'windash'], ' -s ', cmd)).toBe(cmd.indexOf(' /s '));
+    expect(matchOffset(['contains', 'cased'], 'Windows', 'windows Windows')).toBe(8);
+  });
 });

@@ -81,6 +81,22 @@ describe.skipIf(!hasCorpus)('predicted detections on the full corpus', () => {
     });
   });
 
+  it('keeps where each value matched (at), in the event text or the payload excerpt shown, each value around its own match', () => {
+    let checked = 0;
+    for (const p of predictions)
+      for (const m of p.explanation.matches)
+        for (const v of m.matches) {
+          if (typeof v.value !== 'string' || v.eventValue === undefined || /[*?\\]/.test(v.value)) continue;
+          const mods = m.modifiers.map((x) => x.toLowerCase());
+          if (!mods.every((x) => x === 'contains' || x === 'endswith' || x === 'startswith')) continue;
+          expect(v.at, `${p.test} ${p.rule} ${v.value}`).toBeDefined();
+          expect(v.eventValue.slice(v.at, v.at! + v.value.length).toLowerCase(), `${p.test} ${p.rule}`).toBe(v.value.toLowerCase());
+          if (mods.includes('endswith')) expect(v.at! + v.value.length).toBe(v.eventValue.length);
+          checked++;
+        }
+    expect(checked).toBeGreaterThan(5000);
+  });
+
   it('every explanation shows what matched: true identifiers with values, or a condition of negations only', () => {
     for (const p of predictions) {
       const trueIds = p.explanation.identifiers.filter((i) => i.value === true);

@@ -18,6 +18,11 @@ describe('event logs cleared', () => {
     expect(ofService(run('powershell', 'Clear-EventLog -LogName Application, System'), 'system').map((f) => f['Channel'])).toEqual(['Application', 'System']);
     expect(ofService(run('powershell', 'Clear-EventLog -LogName System -ComputerName dc01'), 'system')).toEqual([]);
   });
+  it('not a log on another computer', () => {
+    expect(ofService(run('command_prompt', 'wevtutil cl System /r:dc01'), 'system')).toEqual([]);
+    expect(ofService(run('powershell', 'Clear-EventLog System dc01'), 'system')).toEqual([]);
+    expect(ofService(run('command_prompt', 'wevtutil cl System /r:localhost'), 'system')).toHaveLength(1);
+  });
   it('a log named only at run time is not guessed', () => {
     expect(ofService(run('command_prompt', `for /F "tokens=*" %1 in ('wevtutil.exe el') DO wevtutil.exe cl "%1"`), 'system')).toEqual([]);
     expect(ofService(run('command_prompt', 'wevtutil el'), 'system')).toEqual([]);
@@ -32,6 +37,16 @@ describe('accounts created', () => {
     expect(ofService(run('powershell', 'New-LocalUser -Name "art-local" -NoPassword'), 'security')).toEqual([
       expect.objectContaining({ EventID: 4720, TargetUserName: 'art-local' }),
     ]);
+  });
+  it('with /add first, with a name ending in $ or the name $; SamAccountName too', () => {
+    const created = (command: string) => ofService(run('command_prompt', command), 'security').map((f) => [f['TargetUserName'], f['SamAccountName']]);
+    expect(created('net user /add "T1136.001_CMD" "T1136.001_CMD!"')).toEqual([['T1136.001_CMD', 'T1136.001_CMD']]);
+    expect(created('NET USER AtomicOperator$ At0micRedTeam! /ADD')).toEqual([['AtomicOperator$', 'AtomicOperator$']]);
+    expect(created('net user $ ATOMIC123! /add /active:yes')).toEqual([['$', '$']]);
+  });
+  it('not a name known only at run time', () => {
+    expect(ofService(run('command_prompt', 'net user %NEWUSER% P@ss /add'), 'security')).toEqual([]);
+    expect(ofService(run('powershell', 'New-LocalUser -Name $name -NoPassword'), 'security')).toEqual([]);
   });
   it('not a domain account, a listing, or a change to an existing account', () => {
     const none = ['net user art /add /domain', 'net user', 'net user art', 'net user art /active:yes'];

@@ -89,12 +89,16 @@ export function matchOffset(modifiers: string[], value: string, text: string): n
   }
   if (['base64', 'base64offset', 'utf16', 'utf16le', 'utf16be', 'wide'].some((m) => mods.has(m))) return -1;
   const form: ValueForm = { parts: parseSigmaString(value), binary: false };
-  const lower = text.toLowerCase();
+  const cased = mods.has('cased');
+  const haystack = cased ? text : text.toLowerCase();
   let at = -1;
   // `windash`: the dash the text has (`/s` where the rule says `-s`).
   for (const variant of mods.has('windash') ? windash(form) : [form]) {
     const literal = variant.parts.reduce((longest, part) => (part.type === 'literal' && part.text.length > longest.length ? part.text : longest), '');
-    const i = literal ? lower.indexOf(literal.toLowerCase()) : -1;
+    if (!literal) continue;
+    const needle = cased ? literal : literal.toLowerCase();
+    // `endswith` without wildcards matches at the end: the last place, not the first.
+    const i = variant.parts.length === 1 && mods.has('endswith') ? haystack.lastIndexOf(needle) : haystack.indexOf(needle);
     if (i >= 0 && (at < 0 || i < at)) at = i;
   }
   return at;

@@ -113,12 +113,13 @@ function located(explanation: MatchExplanation): MatchExplanation {
 
 const EXCERPT = 240;
 
-/** The text around `at` (its start when unknown): EXCERPT characters each side, with `at` moved into it. */
+/** 2 × EXCERPT characters of the text around `at` (its start when unknown), `…` where cut, with `at` moved into it. */
 function excerptAround(text: string, at: number | undefined): { text: string; at?: number } {
   if (text.length <= EXCERPT * 2) return { text, ...(at !== undefined && { at }) };
-  const start = Math.max(0, (at ?? 0) - EXCERPT);
+  const start = Math.max(0, Math.min((at ?? 0) - EXCERPT, text.length - EXCERPT * 2));
+  const end = start + EXCERPT * 2;
   const head = start > 0 ? '…' : '';
-  return { text: `${head}${text.slice(start, (at ?? 0) + EXCERPT)}…`, ...(at !== undefined && { at: at - start + head.length }) };
+  return { text: `${head}${text.slice(start, end)}${end < text.length ? '…' : ''}`, ...(at !== undefined && { at: at - start + head.length }) };
 }
 
 /**

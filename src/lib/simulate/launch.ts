@@ -151,7 +151,9 @@ const FOLLOWERS: Record<string, Follower> = {
   msbuild: followMsbuild,
   sc: (trace, _proc, args, origin) => followSc(trace, args, origin, LAUNCHER),
   wevtutil: (trace, _proc, args, origin) => {
-    if (/^(cl|clear-log)$/i.test(args[0] ?? '') && args[1]) logCleared(trace, args[1], origin);
+    // `/r:<host>` clears a log on another computer.
+    const remote = args.some((a) => /^[/-]r:(?!(localhost|127\.0\.0\.1|\.)$)/i.test(a));
+    if (/^(cl|clear-log)$/i.test(args[0] ?? '') && args[1] && !remote) logCleared(trace, args[1], origin);
   },
   mshta: (trace, proc, _args, origin) => followMshta(trace, proc, origin, LAUNCHER),
   fodhelper: (trace, proc, _args, origin) => followUacHijack(trace, proc, 'fodhelper', origin, LAUNCHER),
@@ -230,10 +232,10 @@ function followNet(trace: Trace, proc: Proc, args: string[], origin: string): vo
   );
   // `net start <service>`: net1 asks the service control manager, which starts the service's binary.
   if (args[0]!.toLowerCase() === 'start' && args[1]) nested(trace, () => startService(trace, args.slice(1).join(' '), origin, LAUNCHER));
-  // `net user <name> [password] /add` (not `/domain`: the account is then made on a domain controller).
+  // `net user <name> [password] /add`, the switch anywhere (not `/domain`: the account is then made on a domain controller).
   const switches = args.filter((a) => a.startsWith('/')).map((a) => a.toLowerCase());
-  if (args[0]!.toLowerCase() === 'user' && args[1] && !args[1].startsWith('/') && switches.includes('/add') && !switches.some((s) => s.startsWith('/do')))
-    accountCreated(trace, args[1], origin);
+  const name = args.slice(1).find((a) => !a.startsWith('/'));
+  if (args[0]!.toLowerCase() === 'user' && name && switches.includes('/add') && !switches.some((s) => s.startsWith('/do'))) accountCreated(trace, name, origin);
 }
 
 /** `wmic /node:host …` acts on another machine unless the node is this one. */

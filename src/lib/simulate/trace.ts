@@ -77,6 +77,24 @@ function logonId(user: string, integrity: string | undefined): string {
   return integrity === 'High' ? '0x2c5e4a' : '0x2c5e1f';
 }
 
+/** The kmod tools, links to one program. */
+const KMOD_TOOLS = new Set(['insmod', 'rmmod', 'lsmod', 'modprobe', 'depmod', 'modinfo']);
+/** Programs that are links to one of several programs (alternatives, versions) or scripts run by an interpreter. */
+const INDIRECT = new Set(['sh', 'python', 'python3', 'awk', 'which', 'service', 'nc', 'netcat', 'vi', 'editor', 'pager', 'java']);
+
+/**
+ * auditd's `exe` for a program started: the file the kernel runs, with /usr merged (`/bin/cat` is
+ * `/usr/bin/cat`) and the kmod tools resolved (`insmod` is `/usr/bin/kmod`). Undefined outside
+ * the system's program folders (a file elsewhere may be a script, whose `exe` is its interpreter)
+ * and for links whose target differs between systems.
+ */
+export function auditedExe(image: string): string | undefined {
+  const name = /^\/(?:usr\/)?(?:local\/)?s?bin\/([^/]+)$/.exec(image)?.[1];
+  if (!name || INDIRECT.has(name)) return undefined;
+  if (KMOD_TOOLS.has(name)) return '/usr/bin/kmod';
+  return image.startsWith('/usr/') ? image : `/usr${image}`;
+}
+
 /** Records a process start: Sysmon 1 on Windows; Sysmon for Linux 1 + auditd SYSCALL (system programs) and EXECVE on Linux; ESF exec on macOS. */
 export function startProcess(trace: Trace, proc: Omit<Proc, 'user' | 'cwd'> & Partial<Pick<Proc, 'user' | 'cwd'>>, origin: string): Proc {
   const host = trace.host;
@@ -120,14 +138,13 @@ export function startProcess(trace: Trace, proc: Omit<Proc, 'user' | 'cwd'> & Pa
   if (host.os === 'linux') {
     trace.events.push({ logsource: { product: 'linux', category: 'process_creation' }, fields: { EventID: 1, ...common }, origin });
     const argv = full.argv ?? full.commandLine.split(' ');
-    // The execve syscall's own record comes with its EXECVE record. Its `exe` is the program the
-    // kernel runs, which for a script is the interpreter: only given for the system's program
-    // folders, where the image is the program (a file elsewhere may be a script).
-    if (/^\/(?:usr\/)?(?:local\/)?s?bin\/[^/]+$/.test(full.image)) {
+    // The execve syscall's own record comes with its EXECVE record, naming the file the kernel runs.
+    const exe = auditedExe(full.image);
+    if (exe) {
       const comm = full.image.slice(full.image.lastIndexOf('/') + 1).slice(0, 15);
       trace.events.push({
         logsource: { product: 'linux', service: 'auditd' },
-        fields: { type: 'SYSCALL', SYSCALL: 'execve', success: 'yes', exe: full.image, comm },
+        fields: { type: 'SYSCALL', SYSCALL: 'execve', success: 'yes', exe, comm },
         origin,
       });
     }

@@ -7,11 +7,18 @@
 import type { Trace } from './trace.ts';
 
 /**
+ * A name known only at run time: a cmd variable (`%name%`, a `for` variable `%1`, `%%a`), a
+ * PowerShell variable left unexpanded (`$name`, `${…}`, `$(…)`), a wildcard. A `$` ending a name
+ * or standing alone is literal in both shells (`AtomicOperator$`, the account `$`).
+ */
+const UNRESOLVED = /%[\w%]|\$[\w{(:]|[*?]/;
+
+/**
  * A log cleared (`wevtutil cl`, `Clear-EventLog`): Security records it itself (1102); any other
  * log is recorded in System as 104, naming the cleared log in `Channel`.
  */
 export function logCleared(trace: Trace, log: string, origin: string): void {
-  if (trace.host.os !== 'windows' || log === '' || /[$%*?]/.test(log)) return;
+  if (trace.host.os !== 'windows' || log === '' || UNRESOLVED.test(log)) return;
   if (log.toLowerCase() === 'security') {
     trace.events.push({
       logsource: { product: 'windows', service: 'security' },
@@ -29,13 +36,14 @@ export function logCleared(trace: Trace, log: string, origin: string): void {
 
 /** A local account created (`net user <name> … /add`, `New-LocalUser`): Security 4720. */
 export function accountCreated(trace: Trace, name: string, origin: string): void {
-  if (trace.host.os !== 'windows' || name === '' || /[$%*?]/.test(name)) return;
+  if (trace.host.os !== 'windows' || name === '' || UNRESOLVED.test(name)) return;
   trace.events.push({
     logsource: { product: 'windows', service: 'security' },
     fields: {
       EventID: 4720,
       Provider_Name: 'Microsoft-Windows-Security-Auditing',
       TargetUserName: name,
+      SamAccountName: name,
       SubjectUserName: trace.host.user.split('\\').pop() ?? '',
     },
     origin,

@@ -4,9 +4,12 @@ import type { Prediction } from '../predict/predict.ts';
 const MAX_VALUE = 60;
 const MAX_MATCHES = 2;
 
-function clip(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > MAX_VALUE ? `${line.slice(0, MAX_VALUE - 1)}…` : line;
+/** The text on one line, cut to MAX_VALUE characters: from the start, or from a little before `at` (where a value matched). */
+function clip(text: string, at?: number): string {
+  const from = at !== undefined && at > MAX_VALUE / 2 ? at - 10 : 0;
+  const line = text.slice(from).replace(/\s+/g, ' ').trim();
+  const head = from > 0 ? '…' : '';
+  return line.length > MAX_VALUE ? `${head}${line.slice(0, MAX_VALUE - 1)}…` : `${head}${line}`;
 }
 
 export function describePrediction(p: Pick<Prediction, 'explanation'> & { event?: Pick<Prediction['event'], 'origin'> }): string {
@@ -15,7 +18,7 @@ export function describePrediction(p: Pick<Prediction, 'explanation'> & { event?
     const field = `${m.field ?? 'keyword'}${m.modifiers.length ? `|${m.modifiers.join('|')}` : ''}`;
     const hit = m.matches[0];
     if (!hit) return field;
-    const seen = hit.eventValue !== undefined ? ` in "${clip(hit.eventValue)}"` : '';
+    const seen = hit.eventValue !== undefined ? ` in "${clip(hit.eventValue, hit.at)}"` : '';
     return `${field} "${clip(String(hit.value))}"${seen}`;
   });
   const more = matches.length > MAX_MATCHES ? ` (+${matches.length - MAX_MATCHES} more)` : '';

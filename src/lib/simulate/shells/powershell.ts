@@ -461,7 +461,7 @@ const HANDLERS: Record<string, CmdletHandler> = {
     launchWindows(trace, { program, commandLine, parent: host, origin: where, integrityLevel: runAs ? 'High' : undefined });
   },
   'clear-eventlog': (trace, p, _host, origin, vars) => {
-    if (remoteComputer(p, trace, vars)) return;
+    if (remoteComputer(p, trace, vars, 1)) return;
     for (const token of param(p, ['logname'], 0) ?? []) logCleared(trace, tokenText(token, trace, vars), `${origin}: Clear-EventLog`);
   },
   'new-localuser': (trace, p, _host, origin, vars) => {
@@ -528,9 +528,9 @@ function copyItem(trace: Trace, p: Parameters, vars: Vars): void {
   if (from && to && !/\$/.test(from + to)) recordCopy(trace, from, to, (name) => resolveWindowsImage(name, trace).image);
 }
 
-/** `-ComputerName` naming another machine than this one. */
-function remoteComputer(p: Parameters, trace: Trace, vars: Vars): boolean {
-  const names = (param(p, ['computername', 'cn']) ?? []).map((t) => tokenText(t, trace, vars).toLowerCase());
+/** `-ComputerName` (or the parameter at `position`) naming another machine than this one. */
+function remoteComputer(p: Parameters, trace: Trace, vars: Vars, position?: number): boolean {
+  const names = (param(p, ['computername', 'cn'], position) ?? []).map((t) => tokenText(t, trace, vars).toLowerCase());
   return names.some((n) => !['', 'localhost', '.', '127.0.0.1', '$env:computername'].includes(n));
 }
 
