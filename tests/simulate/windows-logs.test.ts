@@ -53,3 +53,23 @@ describe('accounts created', () => {
     for (const command of none) expect(ofService(run('command_prompt', command), 'security')).toEqual([]);
   });
 });
+
+describe('scheduled tasks created', () => {
+  const task = (command: string) => ofService(run('command_prompt', command), 'security').filter((f) => f['EventID'] === 4698);
+  it('schtasks /create /tn … /tr …: Security 4698 with the task XML, the program and its arguments split as schtasks does', () => {
+    const [event] = task('schtasks /create /tn "T1053_005_OnStartup" /sc onstart /ru system /tr "cmd.exe /c calc.exe"');
+    expect(event).toMatchObject({ EventID: 4698, TaskName: '\\T1053_005_OnStartup' });
+    const xml = String(event!['TaskContent']);
+    expect(xml).toContain('<Command>cmd.exe</Command>');
+    expect(xml).toContain('<Arguments>/c calc.exe</Arguments>');
+    expect(xml).toContain('<UserId>S-1-5-18</UserId>');
+    const [quoted] = task('schtasks /create /tn x /tr "\\"C:\\Program Files\\a b.exe\\" -q <in>" /sc daily');
+    expect(String(quoted!['TaskContent'])).toContain('<Command>"C:\\Program Files\\a b.exe"</Command>');
+    expect(String(quoted!['TaskContent'])).toContain('<Arguments>-q &lt;in&gt;</Arguments>');
+  });
+  it('not on another computer, not from an XML file, not without /create', () => {
+    expect(task('schtasks /create /s dc01 /tn x /tr calc.exe /sc daily')).toEqual([]);
+    expect(task('schtasks /create /tn x /xml task.xml')).toEqual([]);
+    expect(task('schtasks /run /tn x')).toEqual([]);
+  });
+});

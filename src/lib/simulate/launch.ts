@@ -14,7 +14,7 @@ import { noteMissing, payloadAt } from './loaded.ts';
 import { copiedMetadata } from './copies.ts';
 import { followMsbuild, followMshta, followQuery, followSc, followSyncAppv, followUacHijack, mscHandler, startService, type Launcher } from './followers.ts';
 import { argumentsText, isAbsoluteWindowsPath, splitWindowsArgs } from './shells/winargs.ts';
-import { accountCreated, logCleared } from './windows-logs.ts';
+import { accountCreated, logCleared, taskCreated } from './windows-logs.ts';
 
 export interface Launch {
   /** The program as written (name or path, quotes removed). */
@@ -150,6 +150,17 @@ const FOLLOWERS: Record<string, Follower> = {
   query: followQuery,
   msbuild: followMsbuild,
   sc: (trace, _proc, args, origin) => followSc(trace, args, origin, LAUNCHER),
+  schtasks: (trace, _proc, args, origin) => {
+    const value = (name: string) => {
+      const i = args.findIndex((a) => a.toLowerCase() === `/${name}` || a.toLowerCase() === `-${name}`);
+      return i >= 0 ? args[i + 1] : undefined;
+    };
+    const name = value('tn');
+    const command = value('tr');
+    // `/s <host>` registers the task on another computer; `/xml <file>` takes a definition this run does not know.
+    const local = value('s') === undefined && value('xml') === undefined;
+    if (args.some((a) => /^[/-]create$/i.test(a)) && name && command && local) taskCreated(trace, { name, command, user: value('ru') }, origin);
+  },
   wevtutil: (trace, _proc, args, origin) => {
     // `/r:<host>` clears a log on another computer.
     const remote = args.some((a) => /^[/-]r:(?!(localhost|127\.0\.0\.1|\.)$)/i.test(a));

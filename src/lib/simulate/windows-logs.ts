@@ -1,8 +1,8 @@
 /**
  * Events Windows writes itself when a test acts on the system, beside the process events: the
- * event log service's record of a log cleared, and the Security log's record of an account
- * created. Only what a command says outright (`wevtutil cl System`, `net user x /add`), never a
- * log or account computed at run time.
+ * event log service's record of a log cleared, and the Security log's records of an account or a
+ * scheduled task created. Only what a command says outright (`wevtutil cl System`, `net user x
+ * /add`, `schtasks /create /tn x /tr …`), never a name computed at run time.
  */
 import type { Trace } from './trace.ts';
 
@@ -45,6 +45,59 @@ export function accountCreated(trace: Trace, name: string, origin: string): void
       TargetUserName: name,
       SamAccountName: name,
       SubjectUserName: trace.host.user.split('\\').pop() ?? '',
+    },
+    origin,
+  });
+}
+
+/** A task's user as the Task Scheduler stores it: SYSTEM by its SID. */
+const principal = (user: string) => (/^(nt authority\\)?system$/i.test(user) ? 'S-1-5-18' : user);
+
+/** XML text content. */
+const xmlText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * A scheduled task registered (`schtasks /create /tn <name> /tr <command>`): Security 4698, whose
+ * `TaskContent` is the task's XML as the Task Scheduler stores it; the action's program and its
+ * arguments are split as schtasks splits `/tr` (a quoted program, else the first word).
+ */
+export function taskCreated(trace: Trace, task: { name: string; command: string; user?: string }, origin: string): void {
+  if (trace.host.os !== 'windows' || UNRESOLVED.test(task.name) || task.command.trim() === '') return;
+  const tr = task.command.trim();
+  const quoted = tr.startsWith('"') ? tr.indexOf('"', 1) : -1;
+  const cut = quoted > 0 ? quoted + 1 : tr.search(/\s|$/);
+  const program = tr.slice(0, cut);
+  const args = tr.slice(cut).trim();
+  const uri = task.name.startsWith('\\') ? task.name : `\\${task.name}`;
+  const author = trace.host.user;
+  const content = [
+    '<?xml version="1.0" encoding="UTF-16"?>',
+    '<Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">',
+    '  <RegistrationInfo>',
+    `    <Author>${xmlText(author)}</Author>`,
+    `    <URI>${xmlText(uri)}</URI>`,
+    '  </RegistrationInfo>',
+    '  <Principals>',
+    '    <Principal id="Author">',
+    `      <UserId>${xmlText(principal(task.user ?? author))}</UserId>`,
+    '    </Principal>',
+    '  </Principals>',
+    '  <Actions Context="Author">',
+    '    <Exec>',
+    `      <Command>${xmlText(program)}</Command>`,
+    ...(args ? [`      <Arguments>${xmlText(args)}</Arguments>`] : []),
+    '    </Exec>',
+    '  </Actions>',
+    '</Task>',
+  ].join('\r\n');
+  trace.events.push({
+    logsource: { product: 'windows', service: 'security' },
+    fields: {
+      EventID: 4698,
+      Provider_Name: 'Microsoft-Windows-Security-Auditing',
+      TaskName: uri,
+      TaskContent: content,
+      SubjectUserName: author.split('\\').pop() ?? '',
     },
     origin,
   });
