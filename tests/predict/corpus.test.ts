@@ -86,7 +86,8 @@ describe.skipIf(!hasCorpus)('predicted detections on the full corpus', () => {
     for (const p of predictions)
       for (const m of p.explanation.matches)
         for (const v of m.matches) {
-          if (typeof v.value !== 'string' || v.eventValue === undefined || /[*?\\]/.test(v.value)) continue;
+          // Plain values: no wildcard, no escape (a lone backslash is literal in Sigma).
+          if (typeof v.value !== 'string' || v.eventValue === undefined || /[*?]|\\\\/.test(v.value)) continue;
           const mods = m.modifiers.map((x) => x.toLowerCase());
           if (!mods.every((x) => x === 'contains' || x === 'endswith' || x === 'startswith')) continue;
           expect(v.at, `${p.test} ${p.rule} ${v.value}`).toBeDefined();
@@ -94,7 +95,7 @@ describe.skipIf(!hasCorpus)('predicted detections on the full corpus', () => {
           if (mods.includes('endswith')) expect(v.at! + v.value.length).toBe(v.eventValue.length);
           checked++;
         }
-    expect(checked).toBeGreaterThan(5000);
+    expect(checked).toBeGreaterThan(7000);
   });
 
   it('every explanation shows what matched: true identifiers with values, or a condition of negations only', () => {

@@ -66,6 +66,9 @@ describe('executors (Invoke-AtomicRedTeam)', () => {
     expect(auditd('/tmp/x.sh').map((f) => f['type'])).toEqual(['EXECVE', 'EXECVE']);
     // The kmod tools are one program; `comm` is the name run.
     expect(auditd('insmod /tmp/evil.ko').find((f) => f['type'] === 'SYSCALL')).toMatchObject({ exe: '/usr/bin/kmod', comm: 'insmod' });
+    expect(auditd('reboot').find((f) => f['type'] === 'SYSCALL')).toMatchObject({ exe: '/usr/bin/systemctl', comm: 'reboot' });
+    // Scripts and links whose target differs between systems name no exe.
+    expect(auditd('egrep x /etc/passwd; python3 -c 1; vim x').filter((f) => f['type'] === 'SYSCALL')).toEqual([]);
   });
   it('manual: no events', () => expect(run('manual', 'Open the app')).toEqual([]));
   it('a test for linux and macos runs on both', () => {

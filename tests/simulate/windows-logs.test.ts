@@ -18,10 +18,14 @@ describe('event logs cleared', () => {
     expect(ofService(run('powershell', 'Clear-EventLog -LogName Application, System'), 'system').map((f) => f['Channel'])).toEqual(['Application', 'System']);
     expect(ofService(run('powershell', 'Clear-EventLog -LogName System -ComputerName dc01'), 'system')).toEqual([]);
   });
-  it('not a log on another computer', () => {
+  it('not a log on another computer; this computer by any of its names is not another', () => {
     expect(ofService(run('command_prompt', 'wevtutil cl System /r:dc01'), 'system')).toEqual([]);
+    expect(ofService(run('command_prompt', 'wevtutil cl System /remote:dc01'), 'system')).toEqual([]);
     expect(ofService(run('powershell', 'Clear-EventLog System dc01'), 'system')).toEqual([]);
+    expect(ofService(run('powershell', 'Clear-EventLog -LogName System dc01'), 'system')).toEqual([]);
     expect(ofService(run('command_prompt', 'wevtutil cl System /r:localhost'), 'system')).toHaveLength(1);
+    expect(ofService(run('command_prompt', 'wevtutil cl System /r:%COMPUTERNAME%'), 'system')).toHaveLength(1);
+    expect(ofService(run('powershell', 'Clear-EventLog -LogName System -ComputerName $env:COMPUTERNAME'), 'system')).toHaveLength(1);
   });
   it('a log named only at run time is not guessed', () => {
     expect(ofService(run('command_prompt', `for /F "tokens=*" %1 in ('wevtutil.exe el') DO wevtutil.exe cl "%1"`), 'system')).toEqual([]);
@@ -46,6 +50,8 @@ describe('accounts created', () => {
   });
   it('not a name known only at run time', () => {
     expect(ofService(run('command_prompt', 'net user %NEWUSER% P@ss /add'), 'security')).toEqual([]);
+    expect(ofService(run('command_prompt', 'net user !n! P@ss /add'), 'security')).toEqual([]);
+    expect(ofService(run('command_prompt', 'wevtutil cl %~1'), 'system')).toEqual([]);
     expect(ofService(run('powershell', 'New-LocalUser -Name $name -NoPassword'), 'security')).toEqual([]);
   });
   it('not a domain account, a listing, or a change to an existing account', () => {
@@ -67,8 +73,11 @@ describe('scheduled tasks created', () => {
     expect(String(quoted!['TaskContent'])).toContain('<Command>"C:\\Program Files\\a b.exe"</Command>');
     expect(String(quoted!['TaskContent'])).toContain('<Arguments>-q &lt;in&gt;</Arguments>');
   });
-  it('not on another computer, not from an XML file, not without /create', () => {
+  it('not on another computer, not from an XML file, not without /create, not a program known only at run time', () => {
     expect(task('schtasks /create /s dc01 /tn x /tr calc.exe /sc daily')).toEqual([]);
+    expect(task('schtasks /create /s localhost /tn x /tr calc.exe /sc daily')).toHaveLength(1);
+    expect(task('schtasks /create /tn x /tr "!cmd! /c calc" /sc daily')).toEqual([]);
+    expect(String(task('schtasks /create /tn x /tr calc.exe /ru "" /sc daily')[0]!['TaskContent'])).toContain('<UserId>S-1-5-18</UserId>');
     expect(task('schtasks /create /tn x /xml task.xml')).toEqual([]);
     expect(task('schtasks /run /tn x')).toEqual([]);
   });

@@ -14,7 +14,7 @@ import { noteMissing, payloadAt } from './loaded.ts';
 import { copiedMetadata } from './copies.ts';
 import { followMsbuild, followMshta, followQuery, followSc, followSyncAppv, followUacHijack, mscHandler, startService, type Launcher } from './followers.ts';
 import { argumentsText, isAbsoluteWindowsPath, splitWindowsArgs } from './shells/winargs.ts';
-import { accountCreated, logCleared, taskCreated } from './windows-logs.ts';
+import { accountCreated, isThisComputer, logCleared, taskCreated } from './windows-logs.ts';
 
 export interface Launch {
   /** The program as written (name or path, quotes removed). */
@@ -158,12 +158,16 @@ const FOLLOWERS: Record<string, Follower> = {
     const name = value('tn');
     const command = value('tr');
     // `/s <host>` registers the task on another computer; `/xml <file>` takes a definition this run does not know.
-    const local = value('s') === undefined && value('xml') === undefined;
+    const host = value('s');
+    const local = (host === undefined || isThisComputer(trace, host)) && value('xml') === undefined;
     if (args.some((a) => /^[/-]create$/i.test(a)) && name && command && local) taskCreated(trace, { name, command, user: value('ru') }, origin);
   },
   wevtutil: (trace, _proc, args, origin) => {
-    // `/r:<host>` clears a log on another computer.
-    const remote = args.some((a) => /^[/-]r:(?!(localhost|127\.0\.0\.1|\.)$)/i.test(a));
+    // `/r:<host>` (`/remote:`) clears a log on another computer.
+    const remote = args.some((a) => {
+      const host = /^[/-](?:r|remote):(.*)$/i.exec(a)?.[1];
+      return host !== undefined && !isThisComputer(trace, host);
+    });
     if (/^(cl|clear-log)$/i.test(args[0] ?? '') && args[1] && !remote) logCleared(trace, args[1], origin);
   },
   mshta: (trace, proc, _args, origin) => followMshta(trace, proc, origin, LAUNCHER),

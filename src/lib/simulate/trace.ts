@@ -77,22 +77,35 @@ function logonId(user: string, integrity: string | undefined): string {
   return integrity === 'High' ? '0x2c5e4a' : '0x2c5e1f';
 }
 
-/** The kmod tools, links to one program. */
-const KMOD_TOOLS = new Set(['insmod', 'rmmod', 'lsmod', 'modprobe', 'depmod', 'modinfo']);
-/** Programs that are links to one of several programs (alternatives, versions) or scripts run by an interpreter. */
-const INDIRECT = new Set(['sh', 'python', 'python3', 'awk', 'which', 'service', 'nc', 'netcat', 'vi', 'editor', 'pager', 'java']);
+/** Links to one program whatever the system: the kmod tools, systemd's power commands. */
+const LINKED: Record<string, string> = {
+  ...Object.fromEntries(['insmod', 'rmmod', 'lsmod', 'modprobe', 'depmod', 'modinfo'].map((n) => [n, '/usr/bin/kmod'])),
+  ...Object.fromEntries(['reboot', 'shutdown', 'halt', 'poweroff', 'telinit', 'runlevel'].map((n) => [n, '/usr/bin/systemctl'])),
+};
+/**
+ * Programs that are links to one of several programs (alternatives, versioned names) or scripts run
+ * by an interpreter on common distributions: their `exe` is not theirs (checked with `readlink -f`
+ * and `file` on Debian 12).
+ */
+const INDIRECT = new Set(
+  (
+    'sh rbash python python3 pip pip3 perl awk nawk which service vi vim view ex editor pager nc netcat telnet java gcc cc c++ ' +
+    'iptables ip6tables pwsh egrep fgrep gunzip zcat zgrep zless ldd lsb_release adduser deluser addgroup delgroup update-rc.d ufw ' +
+    'systemd-resolve x-terminal-emulator x-www-browser www-browser'
+  ).split(' '),
+);
 
 /**
  * auditd's `exe` for a program started: the file the kernel runs, with /usr merged (`/bin/cat` is
- * `/usr/bin/cat`) and the kmod tools resolved (`insmod` is `/usr/bin/kmod`). Undefined outside
- * the system's program folders (a file elsewhere may be a script, whose `exe` is its interpreter)
- * and for links whose target differs between systems.
+ * `/usr/bin/cat`) and known links resolved (`insmod` is `/usr/bin/kmod`). Undefined outside the
+ * system's program folders (a file elsewhere may be a script, whose `exe` is its interpreter), for
+ * names no packaged program has (`Write-Host`, `--count`), for scripts (`*.py`, `*.sh` …) and for
+ * links whose target differs between systems: an `exe` we cannot know is not invented.
  */
 export function auditedExe(image: string): string | undefined {
   const name = /^\/(?:usr\/)?(?:local\/)?s?bin\/([^/]+)$/.exec(image)?.[1];
-  if (!name || INDIRECT.has(name)) return undefined;
-  if (KMOD_TOOLS.has(name)) return '/usr/bin/kmod';
-  return image.startsWith('/usr/') ? image : `/usr${image}`;
+  if (!name || !/^[a-z0-9][a-z0-9._+-]*$/.test(name) || /\.(py|sh|pl|rb|bash)$/.test(name) || INDIRECT.has(name)) return undefined;
+  return LINKED[name] ?? (image.startsWith('/usr/') ? image : `/usr${image}`);
 }
 
 /** Records a process start: Sysmon 1 on Windows; Sysmon for Linux 1 + auditd SYSCALL (system programs) and EXECVE on Linux; ESF exec on macOS. */

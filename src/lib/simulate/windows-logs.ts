@@ -7,11 +7,17 @@
 import type { Trace } from './trace.ts';
 
 /**
- * A name known only at run time: a cmd variable (`%name%`, a `for` variable `%1`, `%%a`), a
- * PowerShell variable left unexpanded (`$name`, `${…}`, `$(…)`), a wildcard. A `$` ending a name
+ * A name known only at run time: a cmd variable (`%name%`, a `for` variable `%1`, `%%a`, `%~1`,
+ * delayed `!name!`), a PowerShell variable left unexpanded (`$name`, `${…}`, `$(…)`), a wildcard. A `$` ending a name
  * or standing alone is literal in both shells (`AtomicOperator$`, the account `$`).
  */
-const UNRESOLVED = /%[\w%]|\$[\w{(:]|[*?]/;
+const UNRESOLVED = /%[\w%~]|![\w]+!|\$[\w{(:]|[*?]/;
+
+/** Whether a computer named in a command (`/s`, `/r:`, `-ComputerName`) is this one. */
+export function isThisComputer(trace: Trace, name: string): boolean {
+  const n = name.trim().replace(/^\\\\/, '').toLowerCase();
+  return ['', 'localhost', '.', '127.0.0.1', '::1', (trace.host.env['COMPUTERNAME'] ?? '').toLowerCase()].includes(n);
+}
 
 /**
  * A log cleared (`wevtutil cl`, `Clear-EventLog`): Security records it itself (1102); any other
@@ -51,7 +57,14 @@ export function accountCreated(trace: Trace, name: string, origin: string): void
 }
 
 /** A task's user as the Task Scheduler stores it: SYSTEM by its SID. */
-const principal = (user: string) => (/^(nt authority\\)?system$/i.test(user) ? 'S-1-5-18' : user);
+const principal = (user: string): string => {
+  const u = user
+    .trim()
+    .toLowerCase()
+    .replace(/^nt authority\\/, '');
+  // `/ru ""` runs the task as SYSTEM, as `/ru system` does.
+  return u === '' || u === 'system' ? 'S-1-5-18' : u === 'local service' ? 'S-1-5-19' : u === 'network service' ? 'S-1-5-20' : user;
+};
 
 /** XML text content. */
 const xmlText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -62,12 +75,12 @@ const xmlText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt
  * arguments are split as schtasks splits `/tr` (a quoted program, else the first word).
  */
 export function taskCreated(trace: Trace, task: { name: string; command: string; user?: string }, origin: string): void {
-  if (trace.host.os !== 'windows' || UNRESOLVED.test(task.name) || task.command.trim() === '') return;
   const tr = task.command.trim();
   const quoted = tr.startsWith('"') ? tr.indexOf('"', 1) : -1;
   const cut = quoted > 0 ? quoted + 1 : tr.search(/\s|$/);
   const program = tr.slice(0, cut);
   const args = tr.slice(cut).trim();
+  if (trace.host.os !== 'windows' || UNRESOLVED.test(task.name) || program === '' || UNRESOLVED.test(program)) return;
   const uri = task.name.startsWith('\\') ? task.name : `\\${task.name}`;
   const author = trace.host.user;
   const content = [

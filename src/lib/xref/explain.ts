@@ -6,10 +6,13 @@ const MAX_MATCHES = 2;
 
 /** The text on one line, cut to MAX_VALUE characters: from the start, or from a little before `at` (where a value matched). */
 function clip(text: string, at?: number): string {
+  const whole = text.replace(/\s+/g, ' ').trim();
+  if (whole.length <= MAX_VALUE) return whole;
   const from = at !== undefined && at > MAX_VALUE / 2 ? at - 10 : 0;
   const line = text.slice(from).replace(/\s+/g, ' ').trim();
   const head = from > 0 ? '…' : '';
-  return line.length > MAX_VALUE ? `${head}${line.slice(0, MAX_VALUE - 1)}…` : `${head}${line}`;
+  const room = MAX_VALUE - head.length;
+  return line.length > room ? `${head}${line.slice(0, room - 1)}…` : `${head}${line}`;
 }
 
 export function describePrediction(p: Pick<Prediction, 'explanation'> & { event?: Pick<Prediction['event'], 'origin'> }): string {

@@ -11,7 +11,7 @@ import { psStatements, type PsToken } from './pslex.ts';
 import { powershellRegistryWrite } from '../registry.ts';
 import { engineStart, nested, pipelineExecution, registryValueSet, scriptBlock, type Proc, type Trace } from '../trace.ts';
 import { quoteWindowsArg } from './winargs.ts';
-import { accountCreated, logCleared } from '../windows-logs.ts';
+import { accountCreated, isThisComputer, logCleared } from '../windows-logs.ts';
 import { downloadAndRunUrls, noteFunctions, noteMissing, payloadAt, runLoadedPowerShell } from '../loaded.ts';
 import { recordCopy } from '../copies.ts';
 import { addTypeCompiles, compileCSharp, serviceInstalled, servicesOf, startService } from '../followers.ts';
@@ -461,7 +461,8 @@ const HANDLERS: Record<string, CmdletHandler> = {
     launchWindows(trace, { program, commandLine, parent: host, origin: where, integrityLevel: runAs ? 'High' : undefined });
   },
   'clear-eventlog': (trace, p, _host, origin, vars) => {
-    if (remoteComputer(p, trace, vars, 1)) return;
+    // Positional: LogName, then ComputerName (the first positional when LogName is named).
+    if (remoteComputer(p, trace, vars, param(p, ['logname']) === undefined ? 1 : 0)) return;
     for (const token of param(p, ['logname'], 0) ?? []) logCleared(trace, tokenText(token, trace, vars), `${origin}: Clear-EventLog`);
   },
   'new-localuser': (trace, p, _host, origin, vars) => {
@@ -531,7 +532,7 @@ function copyItem(trace: Trace, p: Parameters, vars: Vars): void {
 /** `-ComputerName` (or the parameter at `position`) naming another machine than this one. */
 function remoteComputer(p: Parameters, trace: Trace, vars: Vars, position?: number): boolean {
   const names = (param(p, ['computername', 'cn'], position) ?? []).map((t) => tokenText(t, trace, vars).toLowerCase());
-  return names.some((n) => !['', 'localhost', '.', '127.0.0.1', '$env:computername'].includes(n));
+  return names.some((n) => n !== '$env:computername' && !isThisComputer(trace, n));
 }
 
 function registryWrite(trace: Trace, p: Parameters, host: Proc, origin: string, vars: Vars, valuePosition: number | undefined): void {
