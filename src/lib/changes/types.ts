@@ -64,8 +64,9 @@ export interface Changes {
    */
   gone?: RuleChange[];
   /**
-   * Old addresses of rules that live on under another slug (an id edited in place, or the `-2`
-   * address of a shared id that became the id's own): each leads to the rule's page. Carried over
+   * Old addresses of rules that live on under another slug (an id edited in place, the `-2`
+   * address of a shared id that became the id's own, or the `-2` rule deleted while the id lives
+   * on): each leads to the page the id has now. Carried over
    * like `gone`, following the rule when it moves again, until a page takes the old address.
    * Absent in catalogs written before it existed.
    */

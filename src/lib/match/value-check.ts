@@ -73,10 +73,10 @@ function negate(mods: Set<string>, compiled: CompiledValue): CompiledValue {
 }
 
 /**
- * Where in `text` a value that matched it matches first, to point at it (a payload's line): the
- * regular expression's first match for `re`, else the first place of the value's longest literal
- * piece (in any of its `windash` forms), case-insensitively; -1 when not found (an encoded form:
- * base64, utf16 …).
+ * Where in `text` a value that matched it matches, to point at it (a payload's line, the window a
+ * page shows): the regular expression's first match for `re`, else the first place of the value's
+ * longest literal piece in any of its `windash` forms (the last for a plain `endswith`),
+ * case-insensitively unless `cased`; -1 when not found (an encoded form: base64, utf16 …).
  */
 export function matchOffset(modifiers: string[], value: string, text: string): number {
   const canonical = canonicalModifiers(modifiers);
@@ -84,7 +84,6 @@ export function matchOffset(modifiers: string[], value: string, text: string): n
   if (mods.has('re')) {
     const compiled = compileSigmaRegex(value, { ignorecase: mods.has('ignorecase'), multiline: mods.has('multiline'), dotall: mods.has('dotall') });
     if (!compiled.ok || text.length > REGEX_INPUT_LIMIT) return -1;
-    compiled.regex.lastIndex = 0;
     return compiled.regex.exec(text)?.index ?? -1;
   }
   if (['base64', 'base64offset', 'utf16', 'utf16le', 'utf16be', 'wide'].some((m) => mods.has(m))) return -1;

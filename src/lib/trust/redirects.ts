@@ -1,8 +1,9 @@
 /**
  * Old URLs that lead to a rule's permalink (`/rules/<slug>/`):
  * - `file-name`: `/rules/file/<file name without extension>/`, the address many sites use;
- * - `moved`: the old slug of a rule that lives on under another (an id edited in place, or the
- *   `-2` address of a shared id that became the id's own), carried by the change list;
+ * - `moved`: the old slug of a rule that lives on under another (an id edited in place, the
+ *   `-2` address of a shared id that became the id's own or whose rule was deleted), carried by
+ *   the change list (changes/diff.ts stillMoved);
  * - `replaced-id`: the id of a rule that is no longer in the corpus, named as obsolete, merged
  *   or renamed by a rule that is.
  * Each becomes a static page with a meta refresh and a canonical link (no JavaScript).
