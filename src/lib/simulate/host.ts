@@ -90,3 +90,9 @@ export function foldDots(path: string, sep: string): string {
   }
   return out.join(sep);
 }
+
+/** Whether a computer named in a command (`/node:`, `/s`, `/r:`, `-ComputerName`) is this one. */
+export function isThisComputer(host: Host, name: string): boolean {
+  const n = name.trim().replace(/^\\\\/, '').toLowerCase();
+  return ['', 'localhost', '.', '127.0.0.1', '::1', (host.env['COMPUTERNAME'] ?? '').toLowerCase()].includes(n);
+}

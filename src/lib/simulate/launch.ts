@@ -6,7 +6,7 @@
  */
 import { locateProgram, programName } from './binaries.ts';
 import { cmdSyntaxError, runCmd } from './shells/cmd.ts';
-import { expandPercentVariables, foldDots } from './host.ts';
+import { expandPercentVariables, foldDots, isThisComputer } from './host.ts';
 import { runPowerShellArgs } from './shells/powershell.ts';
 import { parseRegAdd } from './registry.ts';
 import { nested, registryValueSet, startProcess, type Proc, type Trace } from './trace.ts';
@@ -14,7 +14,7 @@ import { noteMissing, payloadAt } from './loaded.ts';
 import { copiedMetadata } from './copies.ts';
 import { followMsbuild, followMshta, followQuery, followSc, followSyncAppv, followUacHijack, mscHandler, startService, type Launcher } from './followers.ts';
 import { argumentsText, isAbsoluteWindowsPath, splitWindowsArgs } from './shells/winargs.ts';
-import { accountCreated, isThisComputer, logCleared, taskCreated } from './windows-logs.ts';
+import { accountCreated, logCleared, taskCreated } from './windows-logs.ts';
 
 export interface Launch {
   /** The program as written (name or path, quotes removed). */
@@ -140,7 +140,7 @@ const FOLLOWERS: Record<string, Follower> = {
       (a, k) => a.toLowerCase() === 'create' && args[k - 1]?.toLowerCase() === 'call' && args.some((x) => x.toLowerCase() === 'process'),
     );
     const commandLine = i >= 0 ? args[i + 1] : undefined;
-    if (commandLine && !remoteNode(args)) startViaWmi(trace, commandLine, origin);
+    if (commandLine && !remoteNode(trace, args)) startViaWmi(trace, commandLine, origin);
   },
   forfiles: (trace, proc, args, origin) => {
     const i = args.findIndex((a) => /^[/-]c$/i.test(a));
@@ -159,14 +159,14 @@ const FOLLOWERS: Record<string, Follower> = {
     const command = value('tr');
     // `/s <host>` registers the task on another computer; `/xml <file>` takes a definition this run does not know.
     const host = value('s');
-    const local = (host === undefined || isThisComputer(trace, host)) && value('xml') === undefined;
+    const local = (host === undefined || isThisComputer(trace.host, host)) && value('xml') === undefined;
     if (args.some((a) => /^[/-]create$/i.test(a)) && name && command && local) taskCreated(trace, { name, command, user: value('ru') }, origin);
   },
   wevtutil: (trace, _proc, args, origin) => {
     // `/r:<host>` (`/remote:`) clears a log on another computer.
     const remote = args.some((a) => {
       const host = /^[/-](?:r|remote):(.*)$/i.exec(a)?.[1];
-      return host !== undefined && !isThisComputer(trace, host);
+      return host !== undefined && !isThisComputer(trace.host, host);
     });
     if (/^(cl|clear-log)$/i.test(args[0] ?? '') && args[1] && !remote) logCleared(trace, args[1], origin);
   },
@@ -254,11 +254,10 @@ function followNet(trace: Trace, proc: Proc, args: string[], origin: string): vo
 }
 
 /** `wmic /node:host …` acts on another machine unless the node is this one. */
-function remoteNode(args: string[]): boolean {
+function remoteNode(trace: Trace, args: string[]): boolean {
   const i = args.findIndex((a) => /^[/-]node:/i.test(a));
   if (i < 0) return false;
-  const node = (args[i]!.replace(/^[/-]node:/i, '') || args[i + 1] || '').replace(/"/g, '').toLowerCase();
-  return !['', 'localhost', '127.0.0.1', '.', 'win-atomic'].includes(node);
+  return !isThisComputer(trace.host, (args[i]!.replace(/^[/-]node:/i, '') || args[i + 1] || '').replace(/"/g, ''));
 }
 
 const WMIPRVSE = 'C:\\Windows\\System32\\wbem\\WmiPrvSE.exe';

@@ -13,12 +13,6 @@ import type { Trace } from './trace.ts';
  */
 const UNRESOLVED = /%[\w%~]|![\w]+!|\$[\w{(:]|[*?]/;
 
-/** Whether a computer named in a command (`/s`, `/r:`, `-ComputerName`) is this one. */
-export function isThisComputer(trace: Trace, name: string): boolean {
-  const n = name.trim().replace(/^\\\\/, '').toLowerCase();
-  return ['', 'localhost', '.', '127.0.0.1', '::1', (trace.host.env['COMPUTERNAME'] ?? '').toLowerCase()].includes(n);
-}
-
 /**
  * A log cleared (`wevtutil cl`, `Clear-EventLog`): Security records it itself (1102); any other
  * log is recorded in System as 104, naming the cleared log in `Channel`.

@@ -11,7 +11,8 @@ import { psStatements, type PsToken } from './pslex.ts';
 import { powershellRegistryWrite } from '../registry.ts';
 import { engineStart, nested, pipelineExecution, registryValueSet, scriptBlock, type Proc, type Trace } from '../trace.ts';
 import { quoteWindowsArg } from './winargs.ts';
-import { accountCreated, isThisComputer, logCleared } from '../windows-logs.ts';
+import { accountCreated, logCleared } from '../windows-logs.ts';
+import { isThisComputer } from '../host.ts';
 import { downloadAndRunUrls, noteFunctions, noteMissing, payloadAt, runLoadedPowerShell } from '../loaded.ts';
 import { recordCopy } from '../copies.ts';
 import { addTypeCompiles, compileCSharp, serviceInstalled, servicesOf, startService } from '../followers.ts';
@@ -532,7 +533,7 @@ function copyItem(trace: Trace, p: Parameters, vars: Vars): void {
 /** `-ComputerName` (or the parameter at `position`) naming another machine than this one. */
 function remoteComputer(p: Parameters, trace: Trace, vars: Vars, position?: number): boolean {
   const names = (param(p, ['computername', 'cn'], position) ?? []).map((t) => tokenText(t, trace, vars).toLowerCase());
-  return names.some((n) => n !== '$env:computername' && !isThisComputer(trace, n));
+  return names.some((n) => n !== '$env:computername' && !isThisComputer(trace.host, n));
 }
 
 function registryWrite(trace: Trace, p: Parameters, host: Proc, origin: string, vars: Vars, valuePosition: number | undefined): void {
