@@ -13,6 +13,9 @@ import type { Trace } from './trace.ts';
  */
 const UNRESOLVED = /%[\w%~]|![\w]+!|\$[\w{(:]|[*?]/;
 
+/** `DOMAIN\\user` → `user`, as Security events name their subject. */
+const accountName = (user: string) => user.split('\\').pop() ?? '';
+
 /**
  * A log cleared (`wevtutil cl`, `Clear-EventLog`): Security records it itself (1102); any other
  * log is recorded in System as 104, naming the cleared log in `Channel`.
@@ -44,7 +47,7 @@ export function accountCreated(trace: Trace, name: string, origin: string): void
       Provider_Name: 'Microsoft-Windows-Security-Auditing',
       TargetUserName: name,
       SamAccountName: name,
-      SubjectUserName: trace.host.user.split('\\').pop() ?? '',
+      SubjectUserName: accountName(trace.host.user),
     },
     origin,
   });
@@ -104,7 +107,7 @@ export function taskCreated(trace: Trace, task: { name: string; command: string;
       Provider_Name: 'Microsoft-Windows-Security-Auditing',
       TaskName: uri,
       TaskContent: content,
-      SubjectUserName: author.split('\\').pop() ?? '',
+      SubjectUserName: accountName(author),
     },
     origin,
   });
