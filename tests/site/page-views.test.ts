@@ -214,6 +214,8 @@ describe('technique page notices (techniqueView)', () => {
   Object.assign(byId('T1027'), { revoked: true, revokedBy: 'T1059' });
   Object.assign(byId('T1003.001'), { revoked: true, name: 'OS Credential Dumping' });
   byId('T1049').tacticsFromRules = ['discovery'];
+  // T1070.003 (known from rule tags only) takes T1490's name: ATT&CK renumbered it after the bundle.
+  Object.assign(byId('T1070.003'), { name: byId('T1490').name });
   catalog.tactics.find((t) => t.id === 'discovery')!.source = 'tag';
   catalog.provenance = { ...catalog.provenance, attack: { version: '18.1' } } as Catalog['provenance'];
   const model = buildModel(withTrust(catalog));
@@ -225,6 +227,16 @@ describe('technique page notices (techniqueView)', () => {
     expect(view('T1003.001').replacement).toBeUndefined();
     expect(view('T1003.001').namesake?.id).toBe('T1003');
     expect(view('T1059').replacement).toBeUndefined();
+  });
+
+  it('links a bundle technique and a newer one of the same name both ways (a renumbering after the bundle)', () => {
+    expect(byId('T1490').source).toBe('attack');
+    expect(byId('T1070.003').source).toBe('tag');
+    expect(view('T1490').renumbered?.id).toBe('T1070.003');
+    expect(view('T1070.003').renumbered?.id).toBe('T1490');
+    expect(view('T1059').renumbered).toBeUndefined();
+    // Not for a revoked technique (its namesake hint says it) nor between two bundle techniques.
+    expect(view('T1003.001').renumbered).toBeUndefined();
   });
 
   it('says where a technique outside the bundle is known from, and which tactics rule tags placed', () => {

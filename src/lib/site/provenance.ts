@@ -48,6 +48,22 @@ export function outsideBundle(catalog: Catalog, entity: { source?: string }): bo
  * only techniques, tactics and the matrix): the one live technique with the same name, offered
  * as a hint only — it neither redirects nor counts rules.
  */
+/**
+ * A live technique of the bundle and a technique the bundle lacks (known from newer rule tags or
+ * Atomic folders) that share a name: ATT&CK renumbered it after the bundle (T1562.001 "Disable
+ * or Modify Tools" is T1685 in v19), and its rules and tests are on the other page. The one such
+ * namesake on the other side, offered as a hint only — it neither redirects nor counts rules.
+ */
+export function renumberedNamesake(catalog: Catalog, technique: CatalogTechnique): CatalogTechnique | undefined {
+  if (technique.revoked || technique.deprecated) return undefined;
+  const inBundle = technique.source === 'attack';
+  const name = technique.name.toLowerCase();
+  const other = catalog.techniques.filter(
+    (t) => t.id !== technique.id && !t.revoked && !t.deprecated && (t.source === 'attack') !== inBundle && t.name.toLowerCase() === name,
+  );
+  return other.length === 1 ? other[0] : undefined;
+}
+
 export function sameNameSuccessor(catalog: Catalog, technique: CatalogTechnique): CatalogTechnique | undefined {
   if (!technique.revoked || technique.revokedBy !== undefined) return undefined;
   const name = technique.name.toLowerCase();

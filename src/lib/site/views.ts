@@ -12,7 +12,7 @@ import { describeReferences, safeHref, type ReferenceView } from './references.t
 import { sourceLink } from './source-link.ts';
 import { sortTactics } from './matrix.ts';
 import { sliceOf } from '../indicators/slices.ts';
-import { notInBundleNote, outsideBundle, sameNameSuccessor } from './provenance.ts';
+import { notInBundleNote, outsideBundle, renumberedNamesake, sameNameSuccessor } from './provenance.ts';
 import {
   bestActiveTier,
   replacedRules,
@@ -296,6 +296,8 @@ export interface TechniqueView {
   replacement?: CatalogTechnique;
   /** For a revoked technique without `revoked-by`: the one live technique with its name (a hint). */
   namesake?: CatalogTechnique;
+  /** The one technique of the same name on the other side of the bundle: renumbered after it (a hint). */
+  renumbered?: CatalogTechnique;
 }
 
 /** Up to this many tests, a technique page shows each in full as well as in its table (keeps pages such as T1685's, with 77 tests, under the page-size limit). */
@@ -356,6 +358,8 @@ export function techniqueView(model: SiteModel, technique: CatalogTechnique): Te
   if (replacement) view.replacement = replacement;
   const namesake = sameNameSuccessor(model.catalog, technique);
   if (namesake) view.namesake = namesake;
+  const renumbered = renumberedNamesake(model.catalog, technique);
+  if (renumbered) view.renumbered = renumbered;
   return view;
 }
 
