@@ -85,7 +85,7 @@ describe('reference health', () => {
 describe('gap pages', () => {
   it('are linked from the home page with counts, per tactic and per platform', () => {
     const home = page('/');
-    expect(home).toContain('href="/gaps/techniques/"><strong>1</strong> techniques with Atomic tests but no rule</a>');
+    expect(home).toContain('href="/gaps/techniques/"><strong>1</strong> techniques with Atomic tests but no linked or predicted rule</a>');
     expect(home).toContain('href="/reference-health/"><strong>2</strong> suspicious Atomic references</a>');
     expect(text('/gaps/')).toContain('Defense Evasion 1 / 1 1 / 1 0 / 1');
     expect(text('/gaps/techniques/')).toContain('T1218.011 Rundll32');

@@ -72,3 +72,27 @@ describe('gaps', () => {
     ]);
   });
 });
+
+describe('techniques no rule is tagged with', () => {
+  // T1016's test is reached only by a prediction of a rule tagged with another technique (T1049).
+  const c2 = catalog({
+    tactics: [tactic('discovery', 8)],
+    techniques: [
+      technique('T1049', 'Net', { tactics: ['discovery'], tests: ['net-1'], rules: ['net'] }),
+      technique('T1016', 'Network Configuration', { tactics: ['discovery'], tests: ['route-1'] }),
+      technique('T1082', 'System Information', { tactics: ['discovery'], tests: ['info-1'] }),
+    ],
+    tests: [
+      test('net-1', 'T1049', 1, 'net use', { predicted: ['net'] }),
+      test('route-1', 'T1016', 1, 'net view', { predicted: ['net'] }),
+      test('info-1', 'T1082', 1, 'systeminfo'),
+    ],
+    rules: [rule('net', { techniques: ['T1049'], predictedTests: ['net-1', 'route-1'] })],
+  });
+  const g = findGaps(c2, linkRulesToTests(c2.rules, c2.tests), linkRulesToTechniques(c2.rules, c2.tests));
+
+  it('are the gaps and those reached only by other techniques’ rules predicted for their tests', () => {
+    expect(g.techniques.items).toEqual(['T1082']);
+    expect(g.techniques.untagged).toEqual(['T1016', 'T1082']);
+  });
+});

@@ -189,14 +189,14 @@ export function healthPage(model: SiteModel): HealthPageView {
 }
 
 export const GAP_TITLES: Record<GapKind, string> = {
-  techniques: 'Techniques with Atomic tests but no rule',
+  techniques: 'Techniques with Atomic tests but no linked or predicted rule',
   tests: 'Atomic tests with no linked or predicted rule',
   rules: 'Rules with no linked or predicted test',
 };
 
-/** For counts: "12 techniques with Atomic tests but no rule". */
+/** For counts: "12 techniques with Atomic tests but no linked or predicted rule". */
 export const GAP_COUNT_LABELS: Record<GapKind, string> = {
-  techniques: 'techniques with Atomic tests but no rule',
+  techniques: 'techniques with Atomic tests but no linked or predicted rule',
   tests: 'Atomic tests with no linked or predicted rule',
   rules: 'rules with no linked or predicted test',
 };

@@ -50,7 +50,7 @@ function trustFiles(trust: Trust): [string, string][] {
       `${JSON.stringify(
         {
           counts: {
-            techniques: { gaps: gaps.techniques.items.length, of: gaps.techniques.total },
+            techniques: { gaps: gaps.techniques.items.length, untagged: gaps.techniques.untagged.length, of: gaps.techniques.total },
             tests: { gaps: gaps.tests.items.length, noRuleAtAll: gaps.tests.noRuleAtAll.length, of: gaps.tests.total },
             rules: { gaps: gaps.rules.items.length, noTestAtAll: gaps.rules.noTestAtAll.length, of: gaps.rules.total },
           },

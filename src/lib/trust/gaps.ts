@@ -1,5 +1,5 @@
 /**
- * What is not covered: techniques with Atomic tests but no rule, tests no rule is linked to or
+ * What is not covered: techniques with Atomic tests but no linked or predicted rule, tests no rule is linked to or
  * predicted for, and rules no test exercises, each counted per tactic and per platform.
  * Only active rules cover anything; deprecated and unsupported ones are kept for reference.
  */
@@ -26,7 +26,13 @@ export interface GapSet {
 
 export interface Gaps {
   /** Techniques with Atomic tests and no active rule linked to them at any tier. */
-  techniques: GapSet;
+  techniques: GapSet & {
+    /**
+     * Techniques with Atomic tests that no active rule is tagged with (nor with a sub-technique of):
+     * the gaps, and those reached only by rules of other techniques predicted for their tests.
+     */
+    untagged: string[];
+  };
   /** Tests with no active rule observed, linked (test or technique reference on its platform) or predicted: tiers 1–4. */
   tests: GapSet & { /** …nor even sharing their ATT&CK tag. */ noRuleAtAll: string[] };
   /** Active detection rules with no linked or predicted test. */
@@ -127,8 +133,15 @@ export function findGaps(catalog: Pick<Catalog, 'rules' | 'tests' | 'techniques'
     (r) => (bestByRule.get(r.slug) ?? 9) > 4,
     tacticOrder,
   );
+  const tagged = new Set(catalog.techniques.filter((t) => t.rules.some((slug) => active.has(slug))).map((t) => t.id));
   return {
-    techniques,
+    techniques: {
+      ...techniques,
+      untagged: catalog.techniques
+        .filter((t) => t.tests.length > 0 && !tagged.has(t.id))
+        .map((t) => t.id)
+        .sort(compareStrings),
+    },
     tests: { ...tests, noRuleAtAll: tests.items.filter((g) => (bestByTest.get(g) ?? 9) > 5) },
     rules: { ...rules, noTestAtAll: rules.items.filter((s) => (bestByRule.get(s) ?? 9) > 5) },
   };
