@@ -77,7 +77,7 @@ describe('api files', () => {
       problems: { renumbered: 1, 'test-missing': 0, 'technique-gone': 1 },
       fixes: 1,
     });
-    expect(read('gaps.json').counts.techniques).toEqual({ gaps: 1, of: 5 });
+    expect(read('gaps.json').counts.techniques).toEqual({ gaps: 1, untagged: 1, of: 5 });
     expect(read('tombstones.json').tombstones).toHaveLength(3);
     expect(read('redirects.json').redirects.length).toBeGreaterThanOrEqual(10);
     // One link per line.
