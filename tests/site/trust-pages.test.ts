@@ -128,3 +128,10 @@ describe('tombstones and redirects', () => {
     expect(existsSync(path.join(dir, 'rules/file/index.html'))).toBe(false);
   });
 });
+
+describe('technique pages', () => {
+  it("a parent's rule list says it holds its sub-techniques' rules; a sub-technique's does not", () => {
+    expect(page('/techniques/T1059/')).toMatch(/<h2 id="rules">Rules tagged with T1059 or its sub-techniques \(\d+\)<\/h2>/);
+    expect(page('/techniques/T1059.001/')).toMatch(/<h2 id="rules">Rules tagged with T1059\.001 \(\d+\)<\/h2>/);
+  });
+});
