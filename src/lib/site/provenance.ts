@@ -48,6 +48,13 @@ export function outsideBundle(catalog: Catalog, entity: { source?: string }): bo
  * only techniques, tactics and the matrix): the one live technique with the same name, offered
  * as a hint only — it neither redirects nor counts rules.
  */
+export function sameNameSuccessor(catalog: Catalog, technique: CatalogTechnique): CatalogTechnique | undefined {
+  if (!technique.revoked || technique.revokedBy !== undefined) return undefined;
+  const name = technique.name.toLowerCase();
+  const live = catalog.techniques.filter((t) => !t.revoked && !t.deprecated && t.id !== technique.id && t.name.toLowerCase() === name);
+  return live.length === 1 ? live[0] : undefined;
+}
+
 /**
  * A live technique of the bundle and a technique the bundle lacks (known from newer rule tags or
  * Atomic folders) that share a name: ATT&CK renumbered it after the bundle (T1562.001 "Disable
@@ -62,11 +69,4 @@ export function renumberedNamesake(catalog: Catalog, technique: CatalogTechnique
     (t) => t.id !== technique.id && !t.revoked && !t.deprecated && (t.source === 'attack') !== inBundle && t.name.toLowerCase() === name,
   );
   return other.length === 1 ? other[0] : undefined;
-}
-
-export function sameNameSuccessor(catalog: Catalog, technique: CatalogTechnique): CatalogTechnique | undefined {
-  if (!technique.revoked || technique.revokedBy !== undefined) return undefined;
-  const name = technique.name.toLowerCase();
-  const live = catalog.techniques.filter((t) => !t.revoked && !t.deprecated && t.id !== technique.id && t.name.toLowerCase() === name);
-  return live.length === 1 ? live[0] : undefined;
 }

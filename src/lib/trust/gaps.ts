@@ -1,6 +1,6 @@
 /**
- * What is not covered: techniques with Atomic tests but no linked or predicted rule, tests no rule is linked to or
- * predicted for, and rules no test exercises, each counted per tactic and per platform.
+ * What is not covered: techniques with Atomic tests but no linked or predicted rule, tests no rule
+ * is linked to or predicted for, and rules no test exercises, each counted per tactic and per platform.
  * Only active rules cover anything; deprecated and unsupported ones are kept for reference.
  */
 import { compareStrings } from '../order.ts';
