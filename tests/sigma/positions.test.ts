@@ -37,6 +37,11 @@ detection:
     expect(located(`title: T\nlogsource: {product: windows}\ndetection:\n    s: x\n    condition: s\n`)).toEqual(['missing-id 1:1']);
   });
 
+  test('a tag written as a technique that is not one points at the tag; a good one and a tactic are fine', () => {
+    const text = `title: T\nid: 5f0d0f5e-0c8e-4a0a-9a55-6c7e3c6b0a11\ntags:\n    - attack.execution\n    - attack.t1059.001\n    - attack.t1059.01\nlogsource: {product: windows}\ndetection:\n    s: x\n    condition: s\n`;
+    expect(located(text)).toEqual(['invalid-tag 6:7']);
+  });
+
   test('an unknown or invalid modifier points at its field key', () => {
     expect(
       located(`${header}detection:

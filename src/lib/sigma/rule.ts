@@ -166,6 +166,21 @@ export function toRule(raw: RawSigmaDocument): { rule?: SigmaRule; diagnostics: 
   else if (!UUID.test(id)) diagnostics.push(diagnostic(raw.file, 'invalid-id', `id "${id}" is not a UUID`, { severity: 'warning', ...positions.id }));
 
   const tags = list('tags');
+  // A tag written as a technique that is not one (`attack.t1059.01`) would drop the rule from the technique unseen.
+  tags.forEach((tag, i) => {
+    if (/^attack\.t\d/i.test(String(tag).trim()) && !techniqueFromTag(String(tag)))
+      diagnostics.push(
+        diagnostic(
+          raw.file,
+          'invalid-tag',
+          `tag "${String(tag)}" is not an ATT&CK technique id (attack.tNNNN or attack.tNNNN.NNN): no technique counts the rule by it`,
+          {
+            severity: 'warning',
+            ...(Array.isArray(data.tags) ? raw.locate?.value(data.tags, i) : undefined),
+          },
+        ),
+      );
+  });
   const status = str('status');
   const rule: SigmaRule = {
     id,
