@@ -284,6 +284,8 @@ export function writeHostileCorpus(): HostileCorpus {
     'names/technique-tags.yml',
     rule(85, { tags: ['attack.t1059/../../x', 'attack.t1059.001/..', 'attack.T9999', 'attack.ta0001', 'attack.../../tactic', 'attack.<script>'] }),
     'technique and tactic tags that try traversal',
+    // The two technique tags with a path after the id are no technique ids: reported, not counted.
+    ['invalid-tag', 'invalid-tag'],
   );
 
   // --- symbolic links and unreadable files --------------------------------------------------------
